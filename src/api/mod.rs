@@ -1,0 +1,117 @@
+//! HTTP: thin handlers that authenticate, parse, call a service and map to JSON.
+
+pub mod auth;
+pub mod health;
+pub mod openapi;
+pub mod sites;
+pub mod units;
+pub mod users;
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::error::AppError;
+
+/// Every documented route under `/api/v1`.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(auth::login)
+        .service(auth::refresh)
+        .service(auth::logout)
+        .service(auth::change_password)
+        .service(auth::me)
+        .service(sites::create_site)
+        .service(sites::list_sites)
+        .service(sites::get_site)
+        .service(sites::update_site)
+        .service(sites::deactivate_site)
+        .service(sites::reactivate_site)
+        .service(units::create_unit)
+        .service(units::list_units)
+        .service(units::get_unit)
+        .service(units::update_unit)
+        .service(units::deactivate_unit)
+        .service(units::reactivate_unit)
+        .service(units::list_members)
+        .service(units::add_member)
+        .service(users::create_user)
+        .service(users::list_users)
+        .service(users::get_user)
+        .service(users::update_user)
+        .service(users::deactivate_user)
+        .service(users::reactivate_user)
+        .service(users::reset_password)
+        .service(users::end_membership);
+}
+
+/// The documented paths and their methods, to tell "no such route" (404) from "no such
+/// method on this route" (405 with `Allow`).
+pub struct RouteTable(Vec<(Vec<String>, Vec<&'static str>)>);
+
+impl RouteTable {
+    pub fn from_doc(doc: &utoipa::openapi::OpenApi) -> Self {
+        RouteTable(
+            doc.paths
+                .paths
+                .iter()
+                .map(|(path, item)| {
+                    let segments = path.split('/').map(str::to_owned).collect();
+                    let methods = [
+                        ("GET", item.get.is_some()),
+                        ("POST", item.post.is_some()),
+                        ("PUT", item.put.is_some()),
+                        ("PATCH", item.patch.is_some()),
+                        ("DELETE", item.delete.is_some()),
+                    ]
+                    .into_iter()
+                    .filter_map(|(m, present)| present.then_some(m))
+                    .collect();
+                    (segments, methods)
+                })
+                .collect(),
+        )
+    }
+
+    fn methods_for(&self, path: &str) -> Option<&[&'static str]> {
+        let wanted: Vec<&str> = path.split('/').collect();
+        self.0.iter().find_map(|(template, methods)| {
+            let matches = template.len() == wanted.len()
+                && template
+                    .iter()
+                    .zip(&wanted)
+                    .all(|(t, w)| t == w || (t.starts_with('{') && !w.is_empty()));
+            matches.then_some(methods.as_slice())
+        })
+    }
+}
+
+/// Answers every request no route took.
+pub async fn fallback(req: HttpRequest, routes: web::Data<RouteTable>) -> HttpResponse {
+    match routes.methods_for(req.path()) {
+        Some(methods) => {
+            let allow = methods.join(", ");
+            let mut response = AppError::MethodNotAllowed(format!(
+                "{} is not allowed here; use {allow}",
+                req.method()
+            ))
+            .error_response();
+            if let Ok(value) = HeaderValue::from_str(&allow) {
+                response.headers_mut().insert(header::ALLOW, value);
+            }
+            response
+        }
+        None => AppError::NotFound("route").error_response(),
+    }
+}
+
+/// Query strings and path segments that do not parse get the same problem shape as bodies.
+pub fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default()
+        .error_handler(|err, _| AppError::BadRequest(format!("invalid query string: {err}")).into())
+}
+
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|err, _| {
+        AppError::BadRequest(format!("invalid path parameter: {err}")).into()
+    })
+}

@@ -1,0 +1,244 @@
+//! The OpenAPI document: paths come from the handlers' `#[utoipa::path]`; this module adds
+//! what every route shares (the bearer scheme, the problem responses), so no route can
+//! forget its 401 or 422 and the spec stays the contract.
+
+use serde_json::json;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, OpenApi as Document, Ref, RefOr, Response, ResponseBuilder};
+use utoipa::OpenApi;
+
+use crate::error::{FieldError, Problem, PROBLEM_JSON};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "propdesk",
+        description = "Customer-service desk of a residential property-management company: \
+sites, units, people and sessions (platform); repair tickets, complaints, archives, keys and \
+hot-water billing build on it.\n\n\
+Authenticate with `POST /api/v1/auth/login`, then send `Authorization: Bearer <access_token>`. \
+Every error is `application/problem+json` (RFC 9457). Lists take `limit` (1-100, default 20) \
+and an opaque `cursor`, and answer `{items, next_cursor}`. Timestamps are RFC 3339 UTC.",
+        license(name = "Apache-2.0"),
+    ),
+    components(schemas(Problem, FieldError)),
+    tags(
+        (name = "auth", description = "Sign-in, sessions, the caller's profile"),
+        (name = "sites", description = "Managed estates (项目)"),
+        (name = "units", description = "Units of a site (房屋)"),
+        (name = "memberships", description = "Residents' links to units: owner, family, tenant"),
+        (name = "users", description = "Accounts of residents and staff"),
+        (name = "health", description = "Liveness and readiness probes"),
+    ),
+)]
+pub struct ApiDoc;
+
+macro_rules! problem_response {
+    ($name:ident, $status:literal, $slug:literal, $title:literal, $description:literal, $detail:literal) => {
+        pub struct $name;
+
+        impl $name {
+            fn build() -> Response {
+                problem(
+                    $description,
+                    json!({
+                        "type": concat!("/problems/", $slug),
+                        "title": $title,
+                        "status": $status,
+                        "detail": $detail,
+                    }),
+                )
+            }
+        }
+
+        impl<'s> utoipa::ToResponse<'s> for $name {
+            fn response() -> (&'s str, RefOr<Response>) {
+                (stringify!($name), $name::build().into())
+            }
+        }
+    };
+}
+
+problem_response!(
+    BadRequest,
+    400,
+    "bad-request",
+    "Bad request",
+    "Malformed JSON, query string or path parameter",
+    "the body is not valid JSON: EOF while parsing an object at line 1 column 12"
+);
+problem_response!(
+    Unauthorized,
+    401,
+    "unauthorized",
+    "Authentication required",
+    "Missing, invalid or expired credentials (`WWW-Authenticate: Bearer`)",
+    "invalid or expired access token"
+);
+problem_response!(
+    Forbidden,
+    403,
+    "forbidden",
+    "Not allowed",
+    "The caller's role may not use this route or action",
+    "this action is not open to the resident role"
+);
+problem_response!(
+    NotFound,
+    404,
+    "not-found",
+    "Not found",
+    "No such resource among those the caller may see",
+    "unit not found"
+);
+problem_response!(
+    Conflict,
+    409,
+    "conflict",
+    "Conflict",
+    "The resource's state does not allow this, or a unique value is taken",
+    "the username or phone is already in use"
+);
+problem_response!(
+    PayloadTooLarge,
+    413,
+    "payload-too-large",
+    "Payload too large",
+    "The body exceeds the size limit",
+    "request body larger than 65536 bytes"
+);
+problem_response!(
+    UnsupportedMediaType,
+    415,
+    "unsupported-media-type",
+    "Unsupported media type",
+    "The body is not `application/json`",
+    "send the body as Content-Type: application/json"
+);
+problem_response!(
+    TooManyRequests,
+    429,
+    "too-many-requests",
+    "Too many requests",
+    "Too many failed attempts; wait `Retry-After` seconds",
+    "too many failed attempts; retry in 60 s"
+);
+problem_response!(
+    Internal,
+    500,
+    "internal",
+    "Internal server error",
+    "Unexpected failure; quote the `X-Request-Id` header",
+    "an unexpected error occurred; quote the X-Request-Id header when reporting it"
+);
+
+/// The validation response carries per-field errors, so it gets its own example.
+pub struct Validation;
+
+impl Validation {
+    fn build() -> Response {
+        problem(
+            "Well-formed JSON that breaks a rule: each invalid field is listed in `errors`",
+            json!({
+                "type": "/problems/validation",
+                "title": "Validation failed",
+                "status": 422,
+                "detail": "2 fields are invalid",
+                "errors": [
+                    {"field": "role", "message": "unknown variant `janitor`, expected one of `resident`, `butler`, `engineer`, `manager`"},
+                    {"field": "display_name", "message": "must be between 1 and 100 characters"}
+                ]
+            }),
+        )
+    }
+}
+
+fn problem(description: &str, example: serde_json::Value) -> Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            PROBLEM_JSON,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .example(Some(example))
+                .build(),
+        )
+        .build()
+}
+
+fn add(operation: &mut Operation, status: &str, name: &str) {
+    operation
+        .responses
+        .responses
+        .entry(status.to_owned())
+        .or_insert_with(|| Ref::from_response_name(name).into());
+}
+
+/// Completes the document the handlers produced.
+pub fn complete(mut doc: Document) -> Document {
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "bearer",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("JWT")
+                .description(Some("Access token from `POST /api/v1/auth/login`"))
+                .build(),
+        ),
+    );
+    for (name, response) in [
+        ("BadRequest", BadRequest::build()),
+        ("Unauthorized", Unauthorized::build()),
+        ("Forbidden", Forbidden::build()),
+        ("NotFound", NotFound::build()),
+        ("Conflict", Conflict::build()),
+        ("PayloadTooLarge", PayloadTooLarge::build()),
+        ("UnsupportedMediaType", UnsupportedMediaType::build()),
+        ("Validation", Validation::build()),
+        ("TooManyRequests", TooManyRequests::build()),
+        ("Internal", Internal::build()),
+    ] {
+        components
+            .responses
+            .insert(name.to_owned(), response.into());
+    }
+
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let has_path_params = path.contains('{');
+        for operation in [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+            let has_body = operation.request_body.is_some();
+            let has_query = operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
+            if secured {
+                add(operation, "401", "Unauthorized");
+                add(operation, "403", "Forbidden");
+            }
+            if has_body || has_path_params || has_query {
+                add(operation, "400", "BadRequest");
+            }
+            if has_body || has_query {
+                add(operation, "422", "Validation");
+            }
+            if has_body {
+                add(operation, "413", "PayloadTooLarge");
+                add(operation, "415", "UnsupportedMediaType");
+            }
+            if has_path_params {
+                add(operation, "404", "NotFound");
+            }
+            add(operation, "500", "Internal");
+        }
+    }
+    doc
+}

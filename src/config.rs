@@ -1,0 +1,199 @@
+//! Typed configuration from the environment (and `.env`), with defaults that run out of the
+//! box on a fresh machine: a SQLite file under `./data/`, a generated JWT secret kept there.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rand::RngCore;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub database_url: String,
+    /// Connections in the pool; `None` picks per backend (SQLite 1 writer, PostgreSQL 10).
+    pub db_pool_size: Option<u32>,
+    pub bind: String,
+    pub data_dir: PathBuf,
+    pub jwt_secret: String,
+    pub jwt_issuer: String,
+    pub jwt_audience: String,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    pub body_limit_bytes: usize,
+    pub login_max_failures: i32,
+    pub login_lockout_base: Duration,
+    pub login_lockout_max: Duration,
+    pub workers: Option<usize>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{name} is invalid: {reason}")]
+    Invalid { name: &'static str, reason: String },
+    #[error("JWT secret file {path}: {source}")]
+    SecretFile {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parsed<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    match var(name) {
+        None => Ok(default),
+        Some(raw) => raw
+            .trim()
+            .parse()
+            .map_err(|e: T::Err| ConfigError::Invalid {
+                name,
+                reason: e.to_string(),
+            }),
+    }
+}
+
+impl Config {
+    /// Reads the environment. Does not touch the disk: see [`Config::ensure_jwt_secret`].
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let data_dir = PathBuf::from(var("DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let database_url = var("DATABASE_URL").unwrap_or_else(|| {
+            format!(
+                "sqlite://{}",
+                data_dir.join("propdesk.db").to_string_lossy()
+            )
+        });
+        let config = Config {
+            database_url,
+            db_pool_size: var("DB_POOL_SIZE")
+                .map(|_| parsed("DB_POOL_SIZE", 0u32))
+                .transpose()?,
+            bind: var("BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
+            data_dir,
+            jwt_secret: var("JWT_SECRET").unwrap_or_default(),
+            jwt_issuer: var("JWT_ISSUER").unwrap_or_else(|| "propdesk".into()),
+            jwt_audience: var("JWT_AUDIENCE").unwrap_or_else(|| "propdesk-api".into()),
+            access_token_ttl: Duration::from_secs(parsed("ACCESS_TOKEN_TTL_SECS", 900)?),
+            refresh_token_ttl: Duration::from_secs(parsed(
+                "REFRESH_TOKEN_TTL_SECS",
+                30 * 24 * 3600,
+            )?),
+            body_limit_bytes: parsed("BODY_LIMIT_BYTES", 64 * 1024)?,
+            login_max_failures: parsed("LOGIN_MAX_FAILURES", 5)?,
+            login_lockout_base: Duration::from_secs(parsed("LOGIN_LOCKOUT_SECS", 60)?),
+            login_lockout_max: Duration::from_secs(parsed("LOGIN_LOCKOUT_MAX_SECS", 900)?),
+            workers: var("WORKERS")
+                .map(|_| parsed("WORKERS", 1usize))
+                .transpose()?,
+        };
+        if config.db_pool_size == Some(0) {
+            return Err(ConfigError::Invalid {
+                name: "DB_POOL_SIZE",
+                reason: "must be at least 1".into(),
+            });
+        }
+        Ok(config)
+    }
+
+    /// A configuration for tests and tools: defaults, the given database, a random secret.
+    pub fn for_database(database_url: &str, data_dir: &Path) -> Self {
+        let mut config = Config::from_env().expect("default configuration is valid");
+        config.database_url = database_url.to_owned();
+        config.data_dir = data_dir.to_owned();
+        config.jwt_secret = random_secret();
+        config
+    }
+
+    /// Without `JWT_SECRET`, use the secret kept in the data folder, generating it once.
+    /// A hard-coded fallback would let anyone forge tokens for every default install.
+    pub fn ensure_jwt_secret(&mut self) -> Result<(), ConfigError> {
+        if !self.jwt_secret.is_empty() {
+            if self.jwt_secret.len() < 32 {
+                return Err(ConfigError::Invalid {
+                    name: "JWT_SECRET",
+                    reason: "must be at least 32 characters".into(),
+                });
+            }
+            return Ok(());
+        }
+        let path = self.data_dir.join("jwt_secret");
+        let io_err = |source| ConfigError::SecretFile {
+            path: path.display().to_string(),
+            source,
+        };
+        match std::fs::read_to_string(&path) {
+            Ok(secret) if secret.trim().len() >= 32 => {
+                self.jwt_secret = secret.trim().to_owned();
+                log::info!(
+                    "JWT_SECRET not set: using the secret kept in {}",
+                    path.display()
+                );
+            }
+            _ => {
+                std::fs::create_dir_all(&self.data_dir).map_err(io_err)?;
+                let secret = random_secret();
+                write_private(&path, &secret).map_err(io_err)?;
+                self.jwt_secret = secret;
+                log::warn!(
+                    "JWT_SECRET not set: generated a new secret and kept it in {}",
+                    path.display()
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+fn random_secret() -> String {
+    let mut bytes = [0u8; 48];
+    rand::rng().fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(contents.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    std::fs::write(path, contents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_secret_is_kept_and_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut first = Config::for_database("sqlite://x.db", dir.path());
+        first.jwt_secret.clear();
+        first.ensure_jwt_secret().unwrap();
+        assert!(first.jwt_secret.len() >= 64);
+
+        let mut second = Config::for_database("sqlite://x.db", dir.path());
+        second.jwt_secret.clear();
+        second.ensure_jwt_secret().unwrap();
+        assert_eq!(first.jwt_secret, second.jwt_secret);
+    }
+
+    #[test]
+    fn short_explicit_secret_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = Config::for_database("sqlite://x.db", dir.path());
+        config.jwt_secret = "short".into();
+        assert!(config.ensure_jwt_secret().is_err());
+    }
+}

@@ -1,0 +1,161 @@
+//! One codebase over SQLite and PostgreSQL: the backend is chosen by `DATABASE_URL`'s scheme.
+
+pub mod schema;
+
+use std::path::Path;
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{self, ManageConnection};
+use diesel::{Connection, PgConnection, RunQueryDsl, SqliteConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::error::AppError;
+
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+pub type Pool = r2d2::Pool<ConnectionManager>;
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of(database_url: &str) -> Backend {
+        if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+}
+
+/// `sqlite://data/x.db`, `sqlite:data/x.db` or a bare path, to the path SQLite opens.
+fn sqlite_path(database_url: &str) -> &str {
+    database_url
+        .strip_prefix("sqlite://")
+        .or_else(|| database_url.strip_prefix("sqlite:"))
+        .unwrap_or(database_url)
+}
+
+/// Opens one connection. Unlike the derived `AnyConnection::establish`, it keeps the real
+/// error (wrong password, missing database, unwritable folder) for the log.
+pub fn establish(database_url: &str) -> Result<AnyConnection, diesel::ConnectionError> {
+    match Backend::of(database_url) {
+        Backend::Postgres => PgConnection::establish(database_url).map(AnyConnection::Postgresql),
+        Backend::Sqlite => {
+            let path = sqlite_path(database_url);
+            if let Some(parent) = Path::new(path)
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+            {
+                std::fs::create_dir_all(parent).map_err(|e| {
+                    diesel::ConnectionError::BadConnection(format!(
+                        "cannot create {}: {e}",
+                        parent.display()
+                    ))
+                })?;
+            }
+            let mut conn = SqliteConnection::establish(path)?;
+            // busy_timeout first, so the WAL switch itself waits for a concurrent opener.
+            conn.batch_execute(
+                "PRAGMA busy_timeout = 5000;
+                 PRAGMA journal_mode = WAL;
+                 PRAGMA synchronous = NORMAL;
+                 PRAGMA foreign_keys = ON;",
+            )
+            .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))?;
+            Ok(AnyConnection::Sqlite(conn))
+        }
+    }
+}
+
+pub struct ConnectionManager {
+    database_url: String,
+}
+
+impl ManageConnection for ConnectionManager {
+    type Connection = AnyConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<AnyConnection, r2d2::Error> {
+        establish(&self.database_url).map_err(r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), r2d2::Error> {
+        ping(conn).map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut AnyConnection) -> bool {
+        false
+    }
+}
+
+pub fn ping(conn: &mut AnyConnection) -> Result<(), diesel::result::Error> {
+    diesel::sql_query("SELECT 1").execute(conn).map(|_| ())
+}
+
+/// SQLite allows one writer at a time; one pooled connection serialises writes without
+/// `SQLITE_BUSY` upgrades and measured fastest here. PostgreSQL gets a real pool.
+pub fn default_pool_size(backend: Backend) -> u32 {
+    match backend {
+        Backend::Sqlite => 1,
+        Backend::Postgres => 10,
+    }
+}
+
+pub fn build_pool(database_url: &str, size: Option<u32>) -> Result<Pool, String> {
+    let size = size.unwrap_or_else(|| default_pool_size(Backend::of(database_url)));
+    r2d2::Pool::builder()
+        .max_size(size)
+        .connection_timeout(Duration::from_secs(10))
+        .build(ConnectionManager {
+            database_url: database_url.to_owned(),
+        })
+        .map_err(|e| {
+            // r2d2 reports only a timeout; connect once more to log the real reason.
+            match establish(database_url) {
+                Err(cause) => format!("cannot connect to the database: {cause}"),
+                Ok(_) => format!("cannot build the connection pool: {e}"),
+            }
+        })
+}
+
+/// Applies pending migrations of the connection's backend; returns the versions applied.
+pub fn run_migrations(conn: &mut AnyConnection) -> Result<Vec<String>, String> {
+    let applied = match conn {
+        AnyConnection::Postgresql(pg) => pg.run_pending_migrations(POSTGRES_MIGRATIONS),
+        AnyConnection::Sqlite(sqlite) => sqlite.run_pending_migrations(SQLITE_MIGRATIONS),
+    }
+    .map_err(|e| format!("migration failed: {e}"))?;
+    Ok(applied.iter().map(|v| v.to_string()).collect())
+}
+
+/// Runs one use case on a pooled connection off the async workers, in one transaction.
+pub async fn transaction<T, F>(pool: &Pool, use_case: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut AnyConnection) -> Result<T, AppError> + Send + 'static,
+{
+    let pool = pool.clone();
+    actix_web::web::block(move || {
+        let mut pooled = pool.get()?;
+        let conn: &mut AnyConnection = &mut pooled;
+        conn.transaction(use_case)
+    })
+    .await?
+}
+
+/// Current UTC time as stored in `Timestamp` columns.
+pub fn utc(at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDateTime {
+    at.naive_utc()
+}

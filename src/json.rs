@@ -1,0 +1,161 @@
+//! JSON request bodies. Unlike `actix_web::web::Json`, a rejected body names the offending
+//! field (`site_ids[2]`) so a mobile developer sees at once what to fix: malformed JSON is a
+//! 400, well-formed JSON of the wrong shape a 422 with `errors[].field`.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, FromRequest, HttpRequest};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+
+use crate::error::AppError;
+
+pub struct Json<T>(pub T);
+
+fn is_json(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|mime| {
+            let mime = mime.trim().to_ascii_lowercase();
+            mime == "application/json"
+                || (mime.starts_with("application/") && mime.ends_with("+json"))
+        })
+        .unwrap_or(false)
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let json = is_json(req);
+        // The limit itself is enforced by the `PayloadConfig` that `build_app` registers.
+        let limit = req
+            .app_data::<web::Data<crate::state::AppState>>()
+            .map_or(0, |s| s.config.body_limit_bytes);
+        let body = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !json {
+                return Err(AppError::UnsupportedMediaType(
+                    "send the body as Content-Type: application/json".into(),
+                ));
+            }
+            let bytes = body.await.map_err(|e| {
+                if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
+                    AppError::PayloadTooLarge(limit)
+                } else {
+                    AppError::BadRequest("the request body could not be read".into())
+                }
+            })?;
+            parse(&bytes).map(Json)
+        })
+    }
+}
+
+/// serde_json messages end in " at line 1 column 20"; the field name says more.
+fn without_position(message: &str) -> &str {
+    message
+        .rfind(" at line ")
+        .map_or(message, |i| &message[..i])
+}
+
+/// The field a message names in backticks (`missing field `name``).
+fn named_field(message: &str) -> Option<&str> {
+    let start = message.find('`')? + 1;
+    let len = message[start..].find('`')?;
+    Some(&message[start..start + len])
+}
+
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        if !inner.is_data() {
+            return AppError::BadRequest(format!("the body is not valid JSON: {inner}"));
+        }
+        let message = without_position(&inner.to_string()).to_owned();
+        let field = match path.as_str() {
+            "." => {
+                if message.starts_with("missing field") || message.starts_with("unknown field") {
+                    named_field(&message).unwrap_or_default().to_owned()
+                } else {
+                    String::new()
+                }
+            }
+            _ => path,
+        };
+        AppError::field(field, message)
+    })?;
+    de.end()
+        .map_err(|e| AppError::BadRequest(format!("the body is not valid JSON: {e}")))?;
+    Ok(value)
+}
+
+/// For PATCH bodies: tells an absent field (`None`) from an explicit `null` (`Some(None)`).
+/// Use with `#[serde(default, deserialize_with = "crate::json::nullable")]`.
+pub fn nullable<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::AppError;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        name: String,
+        ids: Vec<i64>,
+        #[serde(default, deserialize_with = "nullable")]
+        note: Option<Option<String>>,
+    }
+
+    fn field_of(err: AppError) -> String {
+        match err {
+            AppError::Validation(errors) => errors[0].field.clone(),
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn wrong_shapes_name_their_field() {
+        let err = parse::<Body>(br#"{"name": "a", "ids": [1, "x"]}"#).unwrap_err();
+        assert_eq!(field_of(err), "ids[1]");
+        let err = parse::<Body>(br#"{"ids": []}"#).unwrap_err();
+        assert_eq!(field_of(err), "name");
+        let err = parse::<Body>(br#"{"name": "a", "ids": [], "nmae": 1}"#).unwrap_err();
+        assert_eq!(field_of(err), "nmae");
+    }
+
+    #[test]
+    fn malformed_json_is_a_bad_request() {
+        assert!(matches!(
+            parse::<Body>(b"{\"name\": "),
+            Err(AppError::BadRequest(_))
+        ));
+        assert!(matches!(
+            parse::<Body>(br#"{"name":"a","ids":[]} x"#),
+            Err(AppError::BadRequest(_))
+        ));
+    }
+
+    #[test]
+    fn null_and_absent_differ() {
+        let absent: Body = parse(br#"{"name": "a", "ids": []}"#).unwrap();
+        let null: Body = parse(br#"{"name": "a", "ids": [], "note": null}"#).unwrap();
+        assert_eq!(absent.note, None);
+        assert_eq!(null.note, Some(None));
+    }
+}

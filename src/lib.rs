@@ -1,0 +1,134 @@
+//! propdesk: the customer-service desk of a residential property-management company.
+//!
+//! [`build_app`] assembles the one actix `App` that the server and every test run.
+
+pub mod api;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod json;
+pub mod pagination;
+pub mod seed;
+pub mod sites;
+pub mod state;
+pub mod text_enum;
+pub mod units;
+pub mod users;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::{from_fn, Logger, Next};
+use actix_web::{web, App, HttpResponse};
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::error::AppError;
+pub use crate::state::AppState;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The documented routes, and the document they make.
+fn documented_app() -> (
+    App<
+        impl ServiceFactory<
+            ServiceRequest,
+            Config = (),
+            Response = ServiceResponse,
+            Error = actix_web::Error,
+            InitError = (),
+        >,
+    >,
+    utoipa::openapi::OpenApi,
+) {
+    use utoipa::OpenApi;
+    let (app, doc) = App::new()
+        .into_utoipa_app()
+        .openapi(api::openapi::ApiDoc::openapi())
+        .service(utoipa_actix_web::scope("/api/v1").configure(api::routes))
+        .service(api::health::healthz)
+        .service(api::health::readyz)
+        .split_for_parts();
+    (app, api::openapi::complete(doc))
+}
+
+/// The OpenAPI document, as served at `/api-docs/openapi.json` and committed in `openapi/`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    documented_app().1
+}
+
+pub fn build_app(
+    state: AppState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let (app, doc) = documented_app();
+    let routes = api::RouteTable::from_doc(&doc);
+    let body_limit = state.config.body_limit_bytes;
+    app.app_data(web::Data::new(state))
+        .app_data(web::Data::new(routes))
+        .app_data(web::PayloadConfig::new(body_limit))
+        .app_data(api::query_config())
+        .app_data(api::path_config())
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", doc))
+        .route(
+            "/docs",
+            web::get().to(|| async {
+                HttpResponse::PermanentRedirect()
+                    .insert_header(("Location", "/docs/"))
+                    .finish()
+            }),
+        )
+        .default_service(web::to(api::fallback))
+        .wrap(from_fn(request_id))
+        .wrap(Logger::new(
+            "%{r}a \"%r\" %s %b %Dms request_id=%{x-request-id}o",
+        ))
+}
+
+/// Tags every response with `X-Request-Id` (the caller's, if sane, else a new one) and logs
+/// server errors with their cause under that id.
+async fn request_id(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let id = req
+        .headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            (1..=64).contains(&v.len())
+                && v.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+        .map(str::to_owned)
+        .unwrap_or_else(|| auth::tokens::random_token(12));
+    let mut res = next.call(req).await?;
+    if res.status().is_server_error() {
+        let cause = res
+            .response()
+            .error()
+            .map(|e| match e.as_error::<AppError>() {
+                Some(app) => format!("{app:?}"),
+                None => e.to_string(),
+            })
+            .unwrap_or_default();
+        log::error!(
+            "request_id={id} {} {}: {cause}",
+            res.status(),
+            res.request().path()
+        );
+    }
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        res.headers_mut().insert(REQUEST_ID, value);
+    }
+    Ok(res)
+}

@@ -1,0 +1,189 @@
+use std::sync::Arc;
+
+use actix_web::HttpServer;
+use clap::{Args, Parser, Subcommand};
+
+use propdesk::clock::SystemClock;
+use propdesk::config::Config;
+use propdesk::users::model::NewUser;
+use propdesk::users::model::{Relation, Role};
+use propdesk::{build_app, db, seed, AppState};
+
+#[derive(Parser)]
+#[command(
+    version,
+    about = "propdesk: the customer-service desk of a property-management company"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (the default): migrates the database first.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create an account, e.g. the first company-wide manager of a deployment.
+    CreateUser(CreateUserArgs),
+    /// Print the OpenAPI document.
+    Openapi,
+    /// Fill an empty database with a demo estate and the accounts manager, butler, engineer,
+    /// resident and resident2.
+    SeedDemo {
+        /// Password for every demo account; default: a random one each, printed once.
+        #[arg(long)]
+        password: Option<String>,
+    },
+}
+
+#[derive(Args)]
+struct CreateUserArgs {
+    #[arg(long)]
+    username: Option<String>,
+    #[arg(long)]
+    phone: Option<String>,
+    #[arg(long)]
+    display_name: String,
+    /// resident, butler, engineer or manager.
+    #[arg(long, default_value = "manager", value_parser = parse_role)]
+    role: Role,
+    /// Default: a random password, printed once.
+    #[arg(long)]
+    password: Option<String>,
+    /// A site the staff member works for (repeatable). A manager with none is company-wide.
+    #[arg(long = "site-id")]
+    site_ids: Vec<i64>,
+    /// Residents: the unit they live in.
+    #[arg(long)]
+    unit_id: Option<i64>,
+    /// Residents: owner, family or tenant.
+    #[arg(long, value_parser = parse_relation)]
+    relation: Option<Relation>,
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::ALL
+        .iter()
+        .copied()
+        .find(|r| r.as_str() == text)
+        .ok_or_else(|| "one of resident, butler, engineer, manager".into())
+}
+
+fn parse_relation(text: &str) -> Result<Relation, String> {
+    Relation::ALL
+        .iter()
+        .copied()
+        .find(|r| r.as_str() == text)
+        .ok_or_else(|| "one of owner, family, tenant".into())
+}
+
+fn fail(message: impl std::fmt::Display) -> ! {
+    eprintln!("error: {message}");
+    std::process::exit(1)
+}
+
+/// Reads the configuration, opens and migrates the database.
+fn open() -> (Config, db::Pool) {
+    let mut config = Config::from_env().unwrap_or_else(|e| fail(e));
+    config.ensure_jwt_secret().unwrap_or_else(|e| fail(e));
+    let pool =
+        db::build_pool(&config.database_url, config.db_pool_size).unwrap_or_else(|e| fail(e));
+    let mut conn = pool.get().unwrap_or_else(|e| fail(e));
+    let applied = db::run_migrations(&mut conn).unwrap_or_else(|e| fail(e));
+    for version in applied {
+        log::info!("applied migration {version}");
+    }
+    (config, pool)
+}
+
+fn state(config: Config, pool: db::Pool) -> AppState {
+    AppState::new(pool, config, Arc::new(SystemClock))
+}
+
+#[actix_web::main]
+async fn main() -> std::io::Result<()> {
+    dotenvy::dotenv().ok();
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    match Cli::parse().command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let (config, pool) = open();
+            let bind = config.bind.clone();
+            let workers = config.workers;
+            log::info!(
+                "propdesk on http://{bind} ({:?} database); API docs at http://{bind}/docs/",
+                db::Backend::of(&config.database_url)
+            );
+            let state = state(config, pool);
+            let mut server = HttpServer::new(move || build_app(state.clone()));
+            if let Some(workers) = workers {
+                server = server.workers(workers);
+            }
+            server.bind(&bind)?.run().await
+        }
+        Command::Migrate => {
+            open();
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::Openapi => {
+            let doc = propdesk::openapi()
+                .to_pretty_json()
+                .unwrap_or_else(|e| fail(e));
+            println!("{doc}");
+            Ok(())
+        }
+        Command::CreateUser(args) => {
+            let (config, pool) = open();
+            let generated = args.password.is_none();
+            let password = args.password.unwrap_or_else(seed::generated_password);
+            let input = NewUser {
+                username: args.username,
+                phone: args.phone,
+                display_name: args.display_name,
+                role: args.role,
+                password: password.clone(),
+                site_ids: args.site_ids,
+                unit_id: args.unit_id,
+                relation: args.relation,
+                start_date: None,
+            };
+            let user = seed::create_user(&state(config, pool), input)
+                .await
+                .unwrap_or_else(|e| fail(describe(&e)));
+            println!("created {} #{} ({})", user.role, user.id, user.display_name);
+            if generated {
+                println!("password (shown once): {password}");
+            }
+            Ok(())
+        }
+        Command::SeedDemo { password } => {
+            let (config, pool) = open();
+            let accounts = seed::seed_demo(&state(config, pool), password)
+                .await
+                .unwrap_or_else(|e| fail(describe(&e)));
+            println!("demo estate created: Sunny Gardens 阳光花园, 24 units. Accounts:");
+            for account in accounts {
+                println!(
+                    "  {:<10} {:<9} password: {:<18} {}",
+                    account.username,
+                    account.role.as_str(),
+                    account.password,
+                    account.note
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+/// A CLI user sees the same field messages an API client would.
+fn describe(err: &propdesk::error::AppError) -> String {
+    let problem = err.problem();
+    let mut text = problem.detail;
+    for field in problem.errors {
+        text.push_str(&format!("\n  {}: {}", field.field, field.message));
+    }
+    text
+}

@@ -1,0 +1,142 @@
+//! Keyset pagination shared by every list: `?limit=` (default 20, at most 100) and an opaque
+//! `cursor`; responses are `{items, next_cursor}`.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::AppError;
+
+pub const DEFAULT_LIMIT: i64 = 20;
+pub const MAX_LIMIT: i64 = 100;
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Items per page, 1 to 100 (larger values are capped at 100). Default 20.
+    #[param(minimum = 1, example = 20)]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page; omit for the first page.
+    pub cursor: Option<String>,
+}
+
+/// A validated page request: items after `after_id`, at most `limit`.
+#[derive(Debug, Clone, Copy)]
+pub struct PageRequest {
+    pub limit: i64,
+    pub after_id: Option<i64>,
+}
+
+impl PageRequest {
+    /// Rows to fetch: one more than the page, to learn whether another page follows.
+    pub fn fetch(&self) -> i64 {
+        self.limit + 1
+    }
+}
+
+impl PageParams {
+    pub fn request(&self) -> Result<PageRequest, AppError> {
+        let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
+        if limit < 1 {
+            return Err(AppError::field("limit", "must be at least 1"));
+        }
+        let after_id = self.cursor.as_deref().map(decode_cursor).transpose()?;
+        Ok(PageRequest {
+            limit: limit.min(MAX_LIMIT),
+            after_id,
+        })
+    }
+}
+
+fn encode_cursor(id: i64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("id:{id}"))
+}
+
+fn decode_cursor(cursor: &str) -> Result<i64, AppError> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|raw| String::from_utf8(raw).ok())
+        .and_then(|text| text.strip_prefix("id:").and_then(|id| id.parse().ok()))
+        .ok_or_else(|| AppError::field("cursor", "is not a cursor returned by this API"))
+}
+
+/// One page of a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    #[schema(example = "aWQ6NDI")]
+    pub next_cursor: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// Builds the page from rows fetched with [`PageRequest::fetch`], ordered by id.
+    pub fn from_rows<R>(
+        mut rows: Vec<R>,
+        request: PageRequest,
+        id_of: impl Fn(&R) -> i64,
+        to_item: impl FnMut(R) -> T,
+    ) -> Self {
+        let more = rows.len() as i64 > request.limit;
+        rows.truncate(request.limit as usize);
+        let next_cursor = more
+            .then(|| rows.last().map(|r| encode_cursor(id_of(r))))
+            .flatten();
+        Page {
+            items: rows.into_iter().map(to_item).collect(),
+            next_cursor,
+        }
+    }
+
+    pub fn try_map<U>(self, f: impl FnMut(T) -> Result<U, AppError>) -> Result<Page<U>, AppError> {
+        Ok(Page {
+            items: self.items.into_iter().map(f).collect::<Result<_, _>>()?,
+            next_cursor: self.next_cursor,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limit_defaults_caps_and_rejects_zero() {
+        assert_eq!(PageParams::default().request().unwrap().limit, 20);
+        let big = PageParams {
+            limit: Some(5000),
+            cursor: None,
+        };
+        assert_eq!(big.request().unwrap().limit, 100);
+        let zero = PageParams {
+            limit: Some(0),
+            cursor: None,
+        };
+        assert!(zero.request().is_err());
+    }
+
+    #[test]
+    fn cursor_round_trips_and_garbage_is_refused() {
+        let request = PageRequest {
+            limit: 2,
+            after_id: None,
+        };
+        let page = Page::from_rows(vec![1, 2, 3], request, |r| *r, |r| r);
+        assert_eq!(page.items, [1, 2]);
+        let cursor = page.next_cursor.unwrap();
+        let params = PageParams {
+            limit: None,
+            cursor: Some(cursor),
+        };
+        assert_eq!(params.request().unwrap().after_id, Some(2));
+        let bad = PageParams {
+            limit: None,
+            cursor: Some("%%%".into()),
+        };
+        assert!(bad.request().is_err());
+        let last = Page::from_rows(vec![1, 2], request, |r| *r, |r| r);
+        assert!(last.next_cursor.is_none());
+    }
+}

@@ -1,0 +1,160 @@
+//! Accounts and data made from the command line: the first manager of a real deployment
+//! (`create-user`) and a demo estate to try the API with (`seed-demo`). Both go through the
+//! same services as the API, so the same rules hold.
+
+use chrono::NaiveDate;
+
+use crate::auth::tokens::random_token;
+use crate::auth::Actor;
+use crate::db;
+use crate::error::AppError;
+use crate::sites::model::NewSite;
+use crate::state::AppState;
+use crate::units::model::NewUnit;
+use crate::users::model::{NewUser, Relation, Role, User};
+use crate::{sites, units, users};
+
+/// The command line acts as a company-wide manager.
+fn operator() -> Actor {
+    Actor {
+        user_id: 0,
+        role: Role::Manager,
+        sites: Vec::new(),
+    }
+}
+
+pub fn generated_password() -> String {
+    random_token(12)
+}
+
+pub async fn create_user(state: &AppState, input: NewUser) -> Result<User, AppError> {
+    users::service::create(state, &operator(), input).await
+}
+
+/// A created demo account and its password.
+pub struct DemoAccount {
+    pub username: String,
+    pub role: Role,
+    pub password: String,
+    pub note: String,
+}
+
+/// Creates the demo estate: one site, 24 units in three buildings, and the accounts
+/// `manager`, `butler`, `engineer`, `resident` and `resident2` (two residents of different
+/// units, to try scoping). Refuses a database that already has users.
+pub async fn seed_demo(
+    state: &AppState,
+    password: Option<String>,
+) -> Result<Vec<DemoAccount>, AppError> {
+    let existing = db::transaction(&state.pool, |conn| Ok(users::repo::count(conn)?)).await?;
+    if existing > 0 {
+        return Err(AppError::Conflict(format!(
+            "the database already holds {existing} users; seed-demo only fills an empty one"
+        )));
+    }
+    let operator = operator();
+    let site = sites::service::create(
+        state,
+        &operator,
+        NewSite {
+            name: "Sunny Gardens 阳光花园".into(),
+            time_zone: Some("Asia/Shanghai".into()),
+            address: Some("88 Binjiang Road, Hangzhou".into()),
+        },
+    )
+    .await?;
+
+    let mut unit_ids = std::collections::HashMap::new();
+    for (building, handover) in [
+        ("1", "2023-06-30"),
+        ("2", "2024-12-31"),
+        ("3", "2026-06-30"),
+    ] {
+        for entrance in ["1", "2"] {
+            for room in ["101", "102", "201", "202"] {
+                let unit = units::service::create(
+                    state,
+                    &operator,
+                    NewUnit {
+                        site_id: site.id,
+                        building: building.into(),
+                        entrance: entrance.into(),
+                        room: room.into(),
+                        floor_area_m2: Some(if room.ends_with('1') { 89.5 } else { 120.25 }),
+                        handover_date: NaiveDate::parse_from_str(handover, "%Y-%m-%d").ok(),
+                    },
+                )
+                .await?;
+                unit_ids.insert(unit.code.clone(), unit.id);
+            }
+        }
+    }
+
+    let people = [
+        (
+            "manager",
+            "Wang Fang 王芳",
+            Role::Manager,
+            None,
+            "company-wide manager",
+        ),
+        (
+            "butler",
+            "Li Na 李娜",
+            Role::Butler,
+            None,
+            "butler of Sunny Gardens",
+        ),
+        (
+            "engineer",
+            "Chen Gang 陈刚",
+            Role::Engineer,
+            None,
+            "engineer of Sunny Gardens",
+        ),
+        (
+            "resident",
+            "Zhang Wei 张伟",
+            Role::Resident,
+            Some(("1-1-101", Relation::Owner)),
+            "owner of 1-1-101",
+        ),
+        (
+            "resident2",
+            "Liu Yang 刘洋",
+            Role::Resident,
+            Some(("2-1-201", Relation::Tenant)),
+            "tenant of 2-1-201",
+        ),
+    ];
+    let mut accounts = Vec::new();
+    for (username, name, role, home, note) in people {
+        let password = password.clone().unwrap_or_else(generated_password);
+        create_user(
+            state,
+            NewUser {
+                username: Some(username.into()),
+                phone: None,
+                display_name: name.into(),
+                role,
+                password: password.clone(),
+                site_ids: if role.is_staff() && role != Role::Manager {
+                    vec![site.id]
+                } else {
+                    vec![]
+                },
+                unit_id: home.map(|(code, _)| unit_ids[code]),
+                relation: home.map(|(_, relation)| relation),
+                start_date: None,
+            },
+        )
+        .await?;
+        accounts.push(DemoAccount {
+            username: username.into(),
+            role,
+            password,
+            note: note.into(),
+        });
+    }
+    Ok(accounts)
+}

@@ -1,0 +1,154 @@
+//! Site rules: company-wide managers open and close sites; a site's managers edit it; staff
+//! see the sites they work for and no others.
+
+use chrono::{DateTime, Utc};
+
+use super::model::{NewSite, Site, SiteChanges, SiteFilter, DEFAULT_TIME_ZONE};
+use super::repo::{self, NewSiteRow, SiteRow, SiteUpdate};
+use crate::auth::Actor;
+use crate::db::{self, utc, AnyConnection};
+use crate::error::AppError;
+use crate::pagination::{Page, PageRequest};
+use crate::state::AppState;
+use crate::users::model::Role;
+
+impl From<SiteRow> for Site {
+    fn from(row: SiteRow) -> Self {
+        Site {
+            id: row.id,
+            name: row.name,
+            time_zone: row.time_zone,
+            address: row.address,
+            active: row.active,
+            created_at: row.created_at.and_utc(),
+            updated_at: row.updated_at.and_utc(),
+        }
+    }
+}
+
+fn require_company_wide(actor: &Actor) -> Result<(), AppError> {
+    if actor.is_company_wide() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "only a company-wide manager opens or closes sites".into(),
+        ))
+    }
+}
+
+/// The site, if the actor's work covers it; otherwise "not found", never "forbidden", so
+/// ids of other sites reveal nothing.
+pub fn visible_site(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Result<SiteRow, AppError> {
+    repo::find(conn, id)?
+        .filter(|site| actor.covers_site(site.id))
+        .ok_or(AppError::NotFound("site"))
+}
+
+pub async fn create(state: &AppState, actor: &Actor, input: NewSite) -> Result<Site, AppError> {
+    require_company_wide(actor)?;
+    input.validate()?;
+    let now = utc(state.now());
+    db::transaction(&state.pool, move |conn| {
+        let row = repo::insert(
+            conn,
+            &NewSiteRow {
+                name: &input.name,
+                time_zone: input.time_zone.as_deref().unwrap_or(DEFAULT_TIME_ZONE),
+                address: input.address.as_deref(),
+                active: true,
+                created_at: now,
+                updated_at: now,
+            },
+        )
+        .map_err(|e| name_taken(e.into()))?;
+        Ok(row.into())
+    })
+    .await
+}
+
+fn name_taken(err: AppError) -> AppError {
+    match err {
+        AppError::Conflict(_) => AppError::Conflict("a site with this name already exists".into()),
+        other => other,
+    }
+}
+
+pub async fn get(state: &AppState, actor: &Actor, id: i64) -> Result<Site, AppError> {
+    let actor = actor.clone();
+    db::transaction(&state.pool, move |conn| {
+        Ok(visible_site(conn, &actor, id)?.into())
+    })
+    .await
+}
+
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    filter: SiteFilter,
+    page: PageRequest,
+) -> Result<Page<Site>, AppError> {
+    let scope = actor.site_filter().map(<[i64]>::to_vec);
+    db::transaction(&state.pool, move |conn| {
+        let rows = repo::list(conn, scope.as_deref(), filter.active, page)?;
+        Ok(Page::from_rows(rows, page, |r| r.id, Site::from))
+    })
+    .await
+}
+
+pub async fn update(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    changes: SiteChanges,
+) -> Result<Site, AppError> {
+    changes.validate()?;
+    let actor = actor.clone();
+    let now = utc(state.now());
+    db::transaction(&state.pool, move |conn| {
+        visible_site(conn, &actor, id)?;
+        if actor.role != Role::Manager {
+            return Err(AppError::Forbidden("only managers edit sites".into()));
+        }
+        let row = repo::update(
+            conn,
+            id,
+            &SiteUpdate {
+                name: changes.name,
+                time_zone: changes.time_zone,
+                address: changes.address,
+                active: None,
+                updated_at: now,
+            },
+        )
+        .map_err(|e| name_taken(e.into()))?;
+        Ok(row.into())
+    })
+    .await
+}
+
+pub async fn set_active(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    active: bool,
+) -> Result<Site, AppError> {
+    require_company_wide(actor)?;
+    let actor = actor.clone();
+    let now: DateTime<Utc> = state.now();
+    db::transaction(&state.pool, move |conn| {
+        visible_site(conn, &actor, id)?;
+        let row = repo::update(
+            conn,
+            id,
+            &SiteUpdate {
+                name: None,
+                time_zone: None,
+                address: None,
+                active: Some(active),
+                updated_at: utc(now),
+            },
+        )?;
+        Ok(row.into())
+    })
+    .await
+}

@@ -1,0 +1,102 @@
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::schema::units;
+use crate::db::AnyConnection;
+use crate::pagination::PageRequest;
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = units)]
+pub struct UnitRow {
+    pub id: i64,
+    pub site_id: i64,
+    pub building: String,
+    pub entrance: String,
+    pub room: String,
+    pub floor_area_centi_m2: Option<i64>,
+    pub handover_date: Option<NaiveDate>,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = units)]
+pub struct NewUnitRow<'a> {
+    pub site_id: i64,
+    pub building: &'a str,
+    pub entrance: &'a str,
+    pub room: &'a str,
+    pub floor_area_centi_m2: Option<i64>,
+    pub handover_date: Option<NaiveDate>,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(AsChangeset, Default)]
+#[diesel(table_name = units)]
+pub struct UnitUpdate {
+    pub building: Option<String>,
+    pub entrance: Option<String>,
+    pub room: Option<String>,
+    pub floor_area_centi_m2: Option<Option<i64>>,
+    pub handover_date: Option<Option<NaiveDate>>,
+    pub active: Option<bool>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+pub fn insert(conn: &mut AnyConnection, row: &NewUnitRow) -> QueryResult<UnitRow> {
+    diesel::insert_into(units::table)
+        .values(row)
+        .get_result(conn)
+}
+
+pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<UnitRow>> {
+    units::table.find(id).first(conn).optional()
+}
+
+pub fn update(conn: &mut AnyConnection, id: i64, changes: &UnitUpdate) -> QueryResult<UnitRow> {
+    diesel::update(units::table.find(id))
+        .set(changes)
+        .get_result(conn)
+}
+
+/// Whom a list is for: staff see sites, residents see the units they live in.
+pub enum UnitScope {
+    Sites(Option<Vec<i64>>),
+    Units(Vec<i64>),
+}
+
+pub struct UnitQuery {
+    pub site_id: Option<i64>,
+    pub building: Option<String>,
+    pub active: Option<bool>,
+}
+
+pub fn list(
+    conn: &mut AnyConnection,
+    scope: UnitScope,
+    filter: UnitQuery,
+    page: PageRequest,
+) -> QueryResult<Vec<UnitRow>> {
+    let mut query = units::table.into_boxed();
+    match scope {
+        UnitScope::Sites(Some(sites)) => query = query.filter(units::site_id.eq_any(sites)),
+        UnitScope::Sites(None) => {}
+        UnitScope::Units(ids) => query = query.filter(units::id.eq_any(ids)),
+    }
+    if let Some(site_id) = filter.site_id {
+        query = query.filter(units::site_id.eq(site_id));
+    }
+    if let Some(building) = filter.building {
+        query = query.filter(units::building.eq(building));
+    }
+    if let Some(active) = filter.active {
+        query = query.filter(units::active.eq(active));
+    }
+    if let Some(after) = page.after_id {
+        query = query.filter(units::id.gt(after));
+    }
+    query.order(units::id.asc()).limit(page.fetch()).load(conn)
+}

@@ -1,0 +1,172 @@
+//! Unit rules: the desk (butlers, managers) keeps the units of its sites; engineers read
+//! them; a resident reaches only the units they currently live in.
+
+use chrono::NaiveDate;
+
+use super::model::{centi_to_area, code, NewUnit, Unit, UnitChanges, UnitFilter};
+use super::repo::{self, NewUnitRow, UnitQuery, UnitRow, UnitScope, UnitUpdate};
+use crate::auth::Actor;
+use crate::db::{self, utc, AnyConnection};
+use crate::error::AppError;
+use crate::pagination::{Page, PageRequest};
+use crate::sites;
+use crate::state::AppState;
+use crate::users::repo as users_repo;
+
+impl From<UnitRow> for Unit {
+    fn from(row: UnitRow) -> Self {
+        Unit {
+            code: code(&row.building, &row.entrance, &row.room),
+            id: row.id,
+            site_id: row.site_id,
+            building: row.building,
+            entrance: row.entrance,
+            room: row.room,
+            floor_area_m2: centi_to_area(row.floor_area_centi_m2),
+            handover_date: row.handover_date,
+            active: row.active,
+            created_at: row.created_at.and_utc(),
+            updated_at: row.updated_at.and_utc(),
+        }
+    }
+}
+
+/// The unit if the actor may see it, else "not found" (never "forbidden", so ids of other
+/// units reveal nothing).
+pub fn visible_unit(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: i64,
+    today: NaiveDate,
+) -> Result<UnitRow, AppError> {
+    let unit = repo::find(conn, id)?.ok_or(AppError::NotFound("unit"))?;
+    let visible = if actor.role.is_staff() {
+        actor.covers_site(unit.site_id)
+    } else {
+        users_repo::current_unit_ids(conn, actor.user_id, today)?.contains(&unit.id)
+    };
+    visible.then_some(unit).ok_or(AppError::NotFound("unit"))
+}
+
+fn duplicate(err: diesel::result::Error) -> AppError {
+    match AppError::from(err) {
+        AppError::Conflict(_) => AppError::Conflict(
+            "this site already has a unit with that building, entrance and room".into(),
+        ),
+        other => other,
+    }
+}
+
+pub async fn create(state: &AppState, actor: &Actor, input: NewUnit) -> Result<Unit, AppError> {
+    let area = input.validate()?;
+    let actor = actor.clone();
+    let now = utc(state.now());
+    db::transaction(&state.pool, move |conn| {
+        let site = sites::service::visible_site(conn, &actor, input.site_id)
+            .map_err(|_| AppError::field("site_id", "no site with this id among yours"))?;
+        if !site.active {
+            return Err(AppError::Conflict("the site is deactivated".into()));
+        }
+        let row = repo::insert(
+            conn,
+            &NewUnitRow {
+                site_id: site.id,
+                building: &input.building,
+                entrance: &input.entrance,
+                room: &input.room,
+                floor_area_centi_m2: area,
+                handover_date: input.handover_date,
+                active: true,
+                created_at: now,
+                updated_at: now,
+            },
+        )
+        .map_err(duplicate)?;
+        Ok(row.into())
+    })
+    .await
+}
+
+pub async fn get(state: &AppState, actor: &Actor, id: i64) -> Result<Unit, AppError> {
+    let actor = actor.clone();
+    let today = state.now().date_naive();
+    db::transaction(&state.pool, move |conn| {
+        Ok(visible_unit(conn, &actor, id, today)?.into())
+    })
+    .await
+}
+
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    filter: UnitFilter,
+    page: PageRequest,
+) -> Result<Page<Unit>, AppError> {
+    let actor = actor.clone();
+    let today = state.now().date_naive();
+    db::transaction(&state.pool, move |conn| {
+        let scope = if actor.role.is_staff() {
+            UnitScope::Sites(actor.site_filter().map(<[i64]>::to_vec))
+        } else {
+            UnitScope::Units(users_repo::current_unit_ids(conn, actor.user_id, today)?)
+        };
+        let query = UnitQuery {
+            site_id: filter.site_id,
+            building: filter.building,
+            active: filter.active,
+        };
+        let rows = repo::list(conn, scope, query, page)?;
+        Ok(Page::from_rows(rows, page, |r| r.id, Unit::from))
+    })
+    .await
+}
+
+pub async fn update(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    changes: UnitChanges,
+) -> Result<Unit, AppError> {
+    let area = changes.validate()?;
+    apply(state, actor, id, move |now| UnitUpdate {
+        building: changes.building,
+        entrance: changes.entrance,
+        room: changes.room,
+        floor_area_centi_m2: area,
+        handover_date: changes.handover_date,
+        active: None,
+        updated_at: Some(now),
+    })
+    .await
+}
+
+pub async fn set_active(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    active: bool,
+) -> Result<Unit, AppError> {
+    apply(state, actor, id, move |now| UnitUpdate {
+        active: Some(active),
+        updated_at: Some(now),
+        ..UnitUpdate::default()
+    })
+    .await
+}
+
+/// Applies a change to a unit the actor's desk keeps.
+async fn apply(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    changes: impl FnOnce(chrono::NaiveDateTime) -> UnitUpdate + Send + 'static,
+) -> Result<Unit, AppError> {
+    let actor = actor.clone();
+    let now = state.now();
+    db::transaction(&state.pool, move |conn| {
+        visible_unit(conn, &actor, id, now.date_naive())?;
+        let row = repo::update(conn, id, &changes(utc(now))).map_err(duplicate)?;
+        Ok(row.into())
+    })
+    .await
+}

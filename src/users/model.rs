@@ -1,0 +1,281 @@
+//! People: roles, how residents belong to units, and what a valid login name looks like.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::Validator;
+use crate::text_enum;
+use crate::units::model::Unit;
+
+text_enum! {
+    /// What a user may do; see the permission matrix in the README.
+    pub enum Role {
+        Resident = "resident",
+        Butler = "butler",
+        Engineer = "engineer",
+        Manager = "manager",
+    }
+}
+
+text_enum! {
+    /// How a resident belongs to a unit (业主 / 家属 / 租户).
+    pub enum Relation {
+        Owner = "owner",
+        Family = "family",
+        Tenant = "tenant",
+    }
+}
+
+impl Role {
+    pub fn is_staff(self) -> bool {
+        self != Role::Resident
+    }
+}
+
+pub const PASSWORD_MIN: usize = 8;
+pub const PASSWORD_MAX: usize = 128;
+
+/// Usernames are stored lower-case so `Butler` and `butler` cannot both exist.
+pub fn normalize_username(username: &str) -> String {
+    username.trim().to_lowercase()
+}
+
+/// Phones are stored without the spaces and dashes people type (`138 0013-8000`).
+pub fn normalize_phone(phone: &str) -> String {
+    phone
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect()
+}
+
+pub fn check_username(v: &mut Validator, field: &str, username: &str) {
+    let ok = (3..=32).contains(&username.len())
+        && username
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
+        && username.starts_with(|c: char| c.is_ascii_lowercase());
+    v.check(
+        ok,
+        field,
+        "3-32 characters: lower-case letters, digits, '.', '_' or '-', starting with a letter",
+    );
+}
+
+pub fn check_phone(v: &mut Validator, field: &str, phone: &str) {
+    let digits = phone.strip_prefix('+').unwrap_or(phone);
+    let ok = (5..=20).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit());
+    v.check(ok, field, "5-20 digits, optionally starting with '+'");
+}
+
+pub fn check_password(v: &mut Validator, field: &str, password: &str) {
+    let chars = password.chars().count();
+    v.check(
+        (PASSWORD_MIN..=PASSWORD_MAX).contains(&chars),
+        field,
+        format!("must be between {PASSWORD_MIN} and {PASSWORD_MAX} characters"),
+    );
+}
+
+/// A membership is current from its start date up to, not including, its end date, so
+/// ending it "today" takes effect at once.
+pub fn membership_is_current(start: NaiveDate, end: Option<NaiveDate>, today: NaiveDate) -> bool {
+    start <= today && end.is_none_or(|end| today < end)
+}
+
+/// A person who signs in: resident or staff.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct User {
+    #[schema(example = 5)]
+    pub id: i64,
+    #[schema(example = "butler.li")]
+    pub username: Option<String>,
+    #[schema(example = "13800138000")]
+    pub phone: Option<String>,
+    #[schema(example = "Li Na 李娜")]
+    pub display_name: String,
+    pub role: Role,
+    pub active: bool,
+    /// Sites a staff member works for; empty for residents and company-wide managers.
+    pub site_ids: Vec<i64>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "username": "zhang.wei", "phone": "13900139000", "display_name": "Zhang Wei 张伟",
+    "role": "resident", "password": "initial-pass-123", "unit_id": 12, "relation": "owner"
+}))]
+pub struct NewUser {
+    /// 3-32 characters `[a-z0-9._-]`, starting with a letter; stored lower-case. A username,
+    /// a phone, or both are required: either can be used to log in.
+    pub username: Option<String>,
+    pub phone: Option<String>,
+    /// 1-100 characters.
+    pub display_name: String,
+    pub role: Role,
+    /// 8-128 characters.
+    pub password: String,
+    /// Staff only: the sites they work for. A manager with none is company-wide.
+    #[serde(default)]
+    pub site_ids: Vec<i64>,
+    /// Residents only, required: the unit they live in ...
+    pub unit_id: Option<i64>,
+    /// ... and how (owner, family, tenant).
+    pub relation: Option<Relation>,
+    /// Start of the membership; default today.
+    pub start_date: Option<NaiveDate>,
+}
+
+/// Fields to change; absent fields stay, `null` clears username or phone (one must remain).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"display_name": "Zhang Wei", "phone": "13900139001"}))]
+pub struct UserChanges {
+    #[serde(default, deserialize_with = "crate::json::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub username: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::json::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<String>>,
+    pub display_name: Option<String>,
+    /// Staff only, managers only: replaces the sites the person works for.
+    pub site_ids: Option<Vec<i64>>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserFilter {
+    pub role: Option<Role>,
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"current_password": "old-pass-123", "new_password": "new-pass-456"}))]
+pub struct PasswordChange {
+    pub current_password: String,
+    /// 8-128 characters, different from the current one.
+    pub new_password: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"new_password": "temporary-pass-789"}))]
+pub struct PasswordReset {
+    /// 8-128 characters; tell the person to change it after signing in.
+    pub new_password: String,
+}
+
+/// A resident's link to a unit.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Membership {
+    #[schema(example = 3)]
+    pub id: i64,
+    pub unit_id: i64,
+    pub user_id: i64,
+    #[schema(example = "Zhang Wei 张伟")]
+    pub display_name: String,
+    pub relation: Relation,
+    pub start_date: NaiveDate,
+    /// First day the person no longer belongs to the unit.
+    pub end_date: Option<NaiveDate>,
+    /// Whether the membership is in force today.
+    pub current: bool,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"user_id": 9, "relation": "tenant", "start_date": "2026-12-01", "end_date": "2027-12-01"}))]
+pub struct NewMembership {
+    pub user_id: i64,
+    pub relation: Relation,
+    /// Default today.
+    pub start_date: Option<NaiveDate>,
+    /// For a fixed-term lease; the first day the person no longer belongs to the unit.
+    pub end_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"end_date": "2026-11-30"}))]
+pub struct EndMembership {
+    /// First day the person no longer belongs to the unit; default today (effective at once).
+    pub end_date: Option<NaiveDate>,
+}
+
+/// A site named in a profile.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SiteRef {
+    pub id: i64,
+    #[schema(example = "Sunny Gardens 阳光花园")]
+    pub name: String,
+}
+
+/// A unit the caller lives in, and how.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyUnit {
+    pub membership_id: i64,
+    pub relation: Relation,
+    pub start_date: NaiveDate,
+    pub end_date: Option<NaiveDate>,
+    pub unit: Unit,
+}
+
+/// The caller's own profile.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    pub user: User,
+    /// Staff: the sites they work for (all sites for a company-wide manager).
+    pub sites: Vec<SiteRef>,
+    /// Residents: the units they currently live in.
+    pub units: Vec<MyUnit>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn membership_end_date_is_exclusive() {
+        let start = date("2026-01-01");
+        assert!(membership_is_current(start, None, date("2026-11-23")));
+        assert!(!membership_is_current(start, None, date("2025-12-31")));
+        assert!(membership_is_current(
+            start,
+            Some(date("2026-11-24")),
+            date("2026-11-23")
+        ));
+        assert!(!membership_is_current(
+            start,
+            Some(date("2026-11-23")),
+            date("2026-11-23")
+        ));
+    }
+
+    #[test]
+    fn usernames_and_phones_are_normalised_and_checked() {
+        assert_eq!(normalize_username(" Butler.Li "), "butler.li");
+        assert_eq!(normalize_phone("138 0013-8000"), "13800138000");
+        let mut v = Validator::new();
+        check_username(&mut v, "username", "li");
+        check_username(&mut v, "username", "1abc");
+        check_phone(&mut v, "phone", "+86x");
+        check_password(&mut v, "password", "short");
+        check_username(&mut v, "ok", "butler.li");
+        check_phone(&mut v, "ok", "+8613800138000");
+        match v.finish() {
+            Err(crate::error::AppError::Validation(errors)) => {
+                let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+                assert_eq!(fields, ["username", "username", "phone", "password"]);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}

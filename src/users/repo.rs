@@ -1,0 +1,253 @@
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::schema::{staff_sites, unit_memberships, units, users};
+use crate::db::AnyConnection;
+use crate::pagination::PageRequest;
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: Option<String>,
+    pub phone: Option<String>,
+    pub display_name: String,
+    pub role: String,
+    pub password_hash: String,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUserRow {
+    pub username: Option<String>,
+    pub phone: Option<String>,
+    pub display_name: String,
+    pub role: String,
+    pub password_hash: String,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(AsChangeset, Default)]
+#[diesel(table_name = users)]
+pub struct UserUpdate {
+    pub username: Option<Option<String>>,
+    pub phone: Option<Option<String>>,
+    pub display_name: Option<String>,
+    pub password_hash: Option<String>,
+    pub active: Option<bool>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = unit_memberships)]
+pub struct MembershipRow {
+    pub id: i64,
+    pub unit_id: i64,
+    pub user_id: i64,
+    pub relation: String,
+    pub start_date: NaiveDate,
+    pub end_date: Option<NaiveDate>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = unit_memberships)]
+pub struct NewMembershipRow {
+    pub unit_id: i64,
+    pub user_id: i64,
+    pub relation: String,
+    pub start_date: NaiveDate,
+    pub end_date: Option<NaiveDate>,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut AnyConnection, row: &NewUserRow) -> QueryResult<UserRow> {
+    diesel::insert_into(users::table)
+        .values(row)
+        .get_result(conn)
+}
+
+pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<UserRow>> {
+    users::table.find(id).first(conn).optional()
+}
+
+/// The account a login name designates: a username, or else a phone number.
+pub fn find_by_login(
+    conn: &mut AnyConnection,
+    username: &str,
+    phone: &str,
+) -> QueryResult<Option<UserRow>> {
+    users::table
+        .filter(users::username.eq(username).or(users::phone.eq(phone)))
+        .order(users::username.eq(username).desc())
+        .first(conn)
+        .optional()
+}
+
+pub fn update(conn: &mut AnyConnection, id: i64, changes: &UserUpdate) -> QueryResult<UserRow> {
+    diesel::update(users::table.find(id))
+        .set(changes)
+        .get_result(conn)
+}
+
+pub fn count(conn: &mut AnyConnection) -> QueryResult<i64> {
+    users::table.count().get_result(conn)
+}
+
+pub fn staff_site_ids(conn: &mut AnyConnection, user_id: i64) -> QueryResult<Vec<i64>> {
+    staff_sites::table
+        .filter(staff_sites::user_id.eq(user_id))
+        .select(staff_sites::site_id)
+        .order(staff_sites::site_id.asc())
+        .load(conn)
+}
+
+pub fn set_staff_sites(conn: &mut AnyConnection, user_id: i64, sites: &[i64]) -> QueryResult<()> {
+    diesel::delete(staff_sites::table.filter(staff_sites::user_id.eq(user_id))).execute(conn)?;
+    // One row at a time: MultiConnection has no portable multi-row INSERT.
+    for site in sites {
+        diesel::insert_into(staff_sites::table)
+            .values((
+                staff_sites::user_id.eq(user_id),
+                staff_sites::site_id.eq(*site),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Which users a list covers: everyone, or the people of some sites (staff working there,
+/// residents who live or lived in their units).
+pub fn list(
+    conn: &mut AnyConnection,
+    sites: Option<&[i64]>,
+    role: Option<&str>,
+    active: Option<bool>,
+    page: PageRequest,
+) -> QueryResult<Vec<UserRow>> {
+    let mut query = users::table.into_boxed();
+    if let Some(sites) = sites {
+        query = query.filter(
+            users::id
+                .eq_any(
+                    staff_sites::table
+                        .filter(staff_sites::site_id.eq_any(sites.to_vec()))
+                        .select(staff_sites::user_id),
+                )
+                .or(users::id.eq_any(
+                    unit_memberships::table
+                        .inner_join(units::table)
+                        .filter(units::site_id.eq_any(sites.to_vec()))
+                        .select(unit_memberships::user_id),
+                )),
+        );
+    }
+    if let Some(role) = role {
+        query = query.filter(users::role.eq(role.to_owned()));
+    }
+    if let Some(active) = active {
+        query = query.filter(users::active.eq(active));
+    }
+    if let Some(after) = page.after_id {
+        query = query.filter(users::id.gt(after));
+    }
+    query.order(users::id.asc()).limit(page.fetch()).load(conn)
+}
+
+/// Sites whose units the resident lives or lived in.
+pub fn resident_site_ids(conn: &mut AnyConnection, user_id: i64) -> QueryResult<Vec<i64>> {
+    unit_memberships::table
+        .inner_join(units::table)
+        .filter(unit_memberships::user_id.eq(user_id))
+        .select(units::site_id)
+        .distinct()
+        .load(conn)
+}
+
+pub fn insert_membership(
+    conn: &mut AnyConnection,
+    row: &NewMembershipRow,
+) -> QueryResult<MembershipRow> {
+    diesel::insert_into(unit_memberships::table)
+        .values(row)
+        .get_result(conn)
+}
+
+pub fn find_membership(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<MembershipRow>> {
+    unit_memberships::table.find(id).first(conn).optional()
+}
+
+pub fn end_membership(
+    conn: &mut AnyConnection,
+    id: i64,
+    end_date: NaiveDate,
+) -> QueryResult<MembershipRow> {
+    diesel::update(unit_memberships::table.find(id))
+        .set(unit_memberships::end_date.eq(end_date))
+        .get_result(conn)
+}
+
+/// Memberships of one unit, or of one user, oldest first.
+pub fn memberships_of_unit(
+    conn: &mut AnyConnection,
+    unit_id: i64,
+) -> QueryResult<Vec<(MembershipRow, UserRow)>> {
+    unit_memberships::table
+        .inner_join(users::table)
+        .filter(unit_memberships::unit_id.eq(unit_id))
+        .order(unit_memberships::id.asc())
+        .select((MembershipRow::as_select(), UserRow::as_select()))
+        .load(conn)
+}
+
+pub fn memberships_of_user(
+    conn: &mut AnyConnection,
+    user_id: i64,
+) -> QueryResult<Vec<MembershipRow>> {
+    unit_memberships::table
+        .filter(unit_memberships::user_id.eq(user_id))
+        .order(unit_memberships::id.asc())
+        .load(conn)
+}
+
+/// Memberships of the user in the unit that have not ended by `today`.
+pub fn open_memberships(
+    conn: &mut AnyConnection,
+    unit_id: i64,
+    user_id: i64,
+    today: NaiveDate,
+) -> QueryResult<i64> {
+    unit_memberships::table
+        .filter(unit_memberships::unit_id.eq(unit_id))
+        .filter(unit_memberships::user_id.eq(user_id))
+        .filter(
+            unit_memberships::end_date
+                .is_null()
+                .or(unit_memberships::end_date.gt(today)),
+        )
+        .count()
+        .get_result(conn)
+}
+
+/// Units the resident lives in today (see `model::membership_is_current`).
+pub fn current_unit_ids(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    today: NaiveDate,
+) -> QueryResult<Vec<i64>> {
+    unit_memberships::table
+        .filter(unit_memberships::user_id.eq(user_id))
+        .filter(unit_memberships::start_date.le(today))
+        .filter(
+            unit_memberships::end_date
+                .is_null()
+                .or(unit_memberships::end_date.gt(today)),
+        )
+        .select(unit_memberships::unit_id)
+        .load(conn)
+}

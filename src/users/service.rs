@@ -1,0 +1,485 @@
+//! Account rules. Managers manage everyone in their scope; butlers manage the residents of
+//! their sites; a staff member sees the people of their sites; nobody learns that an id
+//! outside their reach exists.
+
+use chrono::NaiveDate;
+
+use super::model::*;
+use super::repo::{self, MembershipRow, NewMembershipRow, NewUserRow, UserRow, UserUpdate};
+use crate::auth::{self, password, Actor};
+use crate::db::{self, utc, AnyConnection};
+use crate::error::{AppError, Validator};
+use crate::pagination::{Page, PageRequest};
+use crate::sites;
+use crate::state::AppState;
+use crate::units;
+
+pub fn to_user(row: UserRow, site_ids: Vec<i64>) -> Result<User, AppError> {
+    Ok(User {
+        id: row.id,
+        role: Role::from_db(&row.role)?,
+        username: row.username,
+        phone: row.phone,
+        display_name: row.display_name,
+        active: row.active,
+        site_ids,
+        created_at: row.created_at.and_utc(),
+        updated_at: row.updated_at.and_utc(),
+    })
+}
+
+fn load_user(conn: &mut AnyConnection, row: UserRow) -> Result<User, AppError> {
+    let sites = repo::staff_site_ids(conn, row.id)?;
+    to_user(row, sites)
+}
+
+fn to_membership(
+    row: MembershipRow,
+    display_name: String,
+    today: NaiveDate,
+) -> Result<Membership, AppError> {
+    Ok(Membership {
+        current: membership_is_current(row.start_date, row.end_date, today),
+        id: row.id,
+        unit_id: row.unit_id,
+        user_id: row.user_id,
+        display_name,
+        relation: Relation::from_db(&row.relation)?,
+        start_date: row.start_date,
+        end_date: row.end_date,
+    })
+}
+
+/// The user, if the actor may see them: themselves, or someone of the actor's sites.
+fn visible_user(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Result<UserRow, AppError> {
+    let user = repo::find(conn, id)?.ok_or(AppError::NotFound("user"))?;
+    if user.id == actor.user_id || actor.is_company_wide() {
+        return Ok(user);
+    }
+    let their_sites = if Role::from_db(&user.role)?.is_staff() {
+        repo::staff_site_ids(conn, user.id)?
+    } else {
+        repo::resident_site_ids(conn, user.id)?
+    };
+    if actor.role.is_staff() && their_sites.iter().any(|s| actor.sites.contains(s)) {
+        Ok(user)
+    } else {
+        Err(AppError::NotFound("user"))
+    }
+}
+
+/// Butlers manage residents only; managers manage everyone they can see.
+fn require_manages(actor: &Actor, role: Role) -> Result<(), AppError> {
+    match actor.role {
+        Role::Manager => Ok(()),
+        Role::Butler if role == Role::Resident => Ok(()),
+        _ => Err(AppError::Forbidden(format!(
+            "a {} cannot manage {} accounts",
+            actor.role, role
+        ))),
+    }
+}
+
+/// Staff site links: each site must be one the actor covers, and only a company-wide
+/// manager may create another company-wide manager.
+fn check_site_links(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    role: Role,
+    site_ids: &[i64],
+) -> Result<(), AppError> {
+    if role == Role::Resident && !site_ids.is_empty() {
+        return Err(AppError::field(
+            "site_ids",
+            "residents belong to units, not sites",
+        ));
+    }
+    if role.is_staff() && site_ids.is_empty() && !(role == Role::Manager && actor.is_company_wide())
+    {
+        return Err(AppError::field(
+            "site_ids",
+            "staff work for at least one site (only a company-wide manager creates another)",
+        ));
+    }
+    for (i, site_id) in site_ids.iter().enumerate() {
+        sites::service::visible_site(conn, actor, *site_id).map_err(|_| {
+            AppError::field(format!("site_ids[{i}]"), "no site with this id among yours")
+        })?;
+    }
+    Ok(())
+}
+
+fn taken(err: diesel::result::Error) -> AppError {
+    match AppError::from(err) {
+        AppError::Conflict(_) => {
+            AppError::Conflict("the username or phone is already in use".into())
+        }
+        other => other,
+    }
+}
+
+fn normalized_login(
+    v: &mut Validator,
+    username: Option<&str>,
+    phone: Option<&str>,
+) -> (Option<String>, Option<String>) {
+    let username = username.map(normalize_username);
+    let phone = phone.map(normalize_phone);
+    if let Some(username) = &username {
+        check_username(v, "username", username);
+    }
+    if let Some(phone) = &phone {
+        check_phone(v, "phone", phone);
+    }
+    (username, phone)
+}
+
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    actix_web::web::block(move || password::hash(&password)).await?
+}
+
+pub async fn create(state: &AppState, actor: &Actor, input: NewUser) -> Result<User, AppError> {
+    let mut v = Validator::new();
+    let (username, phone) =
+        normalized_login(&mut v, input.username.as_deref(), input.phone.as_deref());
+    v.check(
+        username.is_some() || phone.is_some(),
+        "username",
+        "a username or a phone is required",
+    )
+    .text("display_name", &input.display_name, 1, 100);
+    check_password(&mut v, "password", &input.password);
+    let resident = input.role == Role::Resident;
+    v.check(
+        !resident || input.unit_id.is_some(),
+        "unit_id",
+        "required for a resident",
+    )
+    .check(
+        !resident || input.relation.is_some(),
+        "relation",
+        "required for a resident",
+    )
+    .check(
+        resident || input.unit_id.is_none(),
+        "unit_id",
+        "only residents live in units",
+    );
+    v.finish()?;
+    require_manages(actor, input.role)?;
+
+    let password_hash = hash_password(input.password).await?;
+    let actor = actor.clone();
+    let now = state.now();
+    db::transaction(&state.pool, move |conn| {
+        check_site_links(conn, &actor, input.role, &input.site_ids)?;
+        let unit = match input.unit_id {
+            Some(unit_id) => Some(
+                units::service::visible_unit(conn, &actor, unit_id, now.date_naive())
+                    .ok()
+                    .filter(|u| u.active)
+                    .ok_or_else(|| {
+                        AppError::field("unit_id", "no active unit with this id among yours")
+                    })?,
+            ),
+            None => None,
+        };
+        let row = repo::insert(
+            conn,
+            &NewUserRow {
+                username,
+                phone,
+                display_name: input.display_name,
+                role: input.role.as_str().to_owned(),
+                password_hash,
+                active: true,
+                created_at: utc(now),
+                updated_at: utc(now),
+            },
+        )
+        .map_err(taken)?;
+        repo::set_staff_sites(conn, row.id, &input.site_ids)?;
+        if let (Some(unit), Some(relation)) = (unit, input.relation) {
+            repo::insert_membership(
+                conn,
+                &NewMembershipRow {
+                    unit_id: unit.id,
+                    user_id: row.id,
+                    relation: relation.as_str().to_owned(),
+                    start_date: input.start_date.unwrap_or(now.date_naive()),
+                    end_date: None,
+                    created_at: utc(now),
+                },
+            )?;
+        }
+        load_user(conn, row)
+    })
+    .await
+}
+
+pub async fn get(state: &AppState, actor: &Actor, id: i64) -> Result<User, AppError> {
+    let actor = actor.clone();
+    db::transaction(&state.pool, move |conn| {
+        let row = visible_user(conn, &actor, id)?;
+        load_user(conn, row)
+    })
+    .await
+}
+
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    filter: UserFilter,
+    page: PageRequest,
+) -> Result<Page<User>, AppError> {
+    let scope = actor.site_filter().map(<[i64]>::to_vec);
+    db::transaction(&state.pool, move |conn| {
+        let rows = repo::list(
+            conn,
+            scope.as_deref(),
+            filter.role.map(Role::as_str),
+            filter.active,
+            page,
+        )?;
+        Page::from_rows(rows, page, |r| r.id, |r| r).try_map(|row| load_user(conn, row))
+    })
+    .await
+}
+
+pub async fn update(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    changes: UserChanges,
+) -> Result<User, AppError> {
+    let mut v = Validator::new();
+    let (username, phone) = normalized_login(
+        &mut v,
+        changes.username.clone().flatten().as_deref(),
+        changes.phone.clone().flatten().as_deref(),
+    );
+    v.optional_text("display_name", changes.display_name.as_deref(), 1, 100);
+    v.finish()?;
+    let actor = actor.clone();
+    let now = utc(state.now());
+    db::transaction(&state.pool, move |conn| {
+        let row = visible_user(conn, &actor, id)?;
+        let role = Role::from_db(&row.role)?;
+        require_manages(&actor, role)?;
+        let update = UserUpdate {
+            username: changes.username.map(|_| username),
+            phone: changes.phone.map(|_| phone),
+            display_name: changes.display_name,
+            updated_at: Some(now),
+            ..UserUpdate::default()
+        };
+        let row = repo::update(conn, id, &update).map_err(taken)?;
+        if row.username.is_none() && row.phone.is_none() {
+            return Err(AppError::field(
+                "username",
+                "a username or a phone must remain",
+            ));
+        }
+        if let Some(site_ids) = changes.site_ids {
+            if !role.is_staff() {
+                return Err(AppError::field(
+                    "site_ids",
+                    "residents belong to units, not sites",
+                ));
+            }
+            check_site_links(conn, &actor, role, &site_ids)?;
+            repo::set_staff_sites(conn, id, &site_ids)?;
+        }
+        load_user(conn, row)
+    })
+    .await
+}
+
+/// Deactivation also ends every session of the account.
+pub async fn set_active(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    active: bool,
+) -> Result<User, AppError> {
+    if !active && id == actor.user_id {
+        return Err(AppError::Conflict(
+            "you cannot deactivate your own account".into(),
+        ));
+    }
+    let update = move |now| UserUpdate {
+        active: Some(active),
+        updated_at: Some(now),
+        ..UserUpdate::default()
+    };
+    change_account(state, actor, id, update, !active).await
+}
+
+/// Sets a new password for someone who forgot theirs; their sessions end.
+pub async fn reset_password(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    input: PasswordReset,
+) -> Result<User, AppError> {
+    let mut v = Validator::new();
+    check_password(&mut v, "new_password", &input.new_password);
+    v.finish()?;
+    let hash = hash_password(input.new_password).await?;
+    let update = move |now| UserUpdate {
+        password_hash: Some(hash),
+        updated_at: Some(now),
+        ..UserUpdate::default()
+    };
+    change_account(state, actor, id, update, true).await
+}
+
+async fn change_account(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    update: impl FnOnce(chrono::NaiveDateTime) -> UserUpdate + Send + 'static,
+    end_sessions: bool,
+) -> Result<User, AppError> {
+    let actor = actor.clone();
+    let now = utc(state.now());
+    db::transaction(&state.pool, move |conn| {
+        let row = visible_user(conn, &actor, id)?;
+        require_manages(&actor, Role::from_db(&row.role)?)?;
+        let row = repo::update(conn, id, &update(now))?;
+        if end_sessions {
+            auth::repo::revoke_user_sessions(conn, id, now)?;
+        }
+        load_user(conn, row)
+    })
+    .await
+}
+
+pub async fn me(state: &AppState, actor: &Actor) -> Result<Me, AppError> {
+    let actor = actor.clone();
+    let today = state.now().date_naive();
+    db::transaction(&state.pool, move |conn| {
+        let row = repo::find(conn, actor.user_id)?.ok_or(AppError::NotFound("user"))?;
+        let user = load_user(conn, row)?;
+        let site_ids = if actor.is_company_wide() {
+            None
+        } else {
+            Some(user.site_ids.clone())
+        };
+        let sites = match site_ids {
+            Some(ids) => sites::repo::names(conn, &ids)?,
+            None => sites::repo::all_names(conn)?,
+        }
+        .into_iter()
+        .map(|(id, name)| SiteRef { id, name })
+        .collect();
+        let mut units = Vec::new();
+        for membership in repo::memberships_of_user(conn, actor.user_id)? {
+            if !membership_is_current(membership.start_date, membership.end_date, today) {
+                continue;
+            }
+            let unit =
+                units::repo::find(conn, membership.unit_id)?.ok_or(AppError::NotFound("unit"))?;
+            units.push(MyUnit {
+                membership_id: membership.id,
+                relation: Relation::from_db(&membership.relation)?,
+                start_date: membership.start_date,
+                end_date: membership.end_date,
+                unit: unit.into(),
+            });
+        }
+        Ok(Me { user, sites, units })
+    })
+    .await
+}
+
+pub async fn unit_members(
+    state: &AppState,
+    actor: &Actor,
+    unit_id: i64,
+) -> Result<Vec<Membership>, AppError> {
+    let actor = actor.clone();
+    let today = state.now().date_naive();
+    db::transaction(&state.pool, move |conn| {
+        units::service::visible_unit(conn, &actor, unit_id, today)?;
+        repo::memberships_of_unit(conn, unit_id)?
+            .into_iter()
+            .map(|(m, user)| to_membership(m, user.display_name, today))
+            .collect()
+    })
+    .await
+}
+
+pub async fn add_membership(
+    state: &AppState,
+    actor: &Actor,
+    unit_id: i64,
+    input: NewMembership,
+) -> Result<Membership, AppError> {
+    let actor = actor.clone();
+    let now = state.now();
+    let today = now.date_naive();
+    db::transaction(&state.pool, move |conn| {
+        let unit = units::service::visible_unit(conn, &actor, unit_id, today)?;
+        if !unit.active {
+            return Err(AppError::Conflict("the unit is deactivated".into()));
+        }
+        let user = visible_user(conn, &actor, input.user_id)
+            .ok()
+            .filter(|u| u.role == Role::Resident.as_str() && u.active)
+            .ok_or_else(|| {
+                AppError::field("user_id", "no active resident with this id among yours")
+            })?;
+        let start_date = input.start_date.unwrap_or(today);
+        if input.end_date.is_some_and(|end| end <= start_date) {
+            return Err(AppError::field("end_date", "must be after start_date"));
+        }
+        if repo::open_memberships(conn, unit.id, user.id, today)? > 0 {
+            return Err(AppError::Conflict(
+                "this resident already belongs to the unit; end that membership first".into(),
+            ));
+        }
+        let row = repo::insert_membership(
+            conn,
+            &NewMembershipRow {
+                unit_id: unit.id,
+                user_id: user.id,
+                relation: input.relation.as_str().to_owned(),
+                start_date,
+                end_date: input.end_date,
+                created_at: utc(now),
+            },
+        )?;
+        to_membership(row, user.display_name, today)
+    })
+    .await
+}
+
+pub async fn end_membership(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    input: EndMembership,
+) -> Result<Membership, AppError> {
+    let actor = actor.clone();
+    let today = state.now().date_naive();
+    db::transaction(&state.pool, move |conn| {
+        let membership =
+            repo::find_membership(conn, id)?.ok_or(AppError::NotFound("membership"))?;
+        units::service::visible_unit(conn, &actor, membership.unit_id, today)
+            .map_err(|_| AppError::NotFound("membership"))?;
+        if membership.end_date.is_some_and(|end| end <= today) {
+            return Err(AppError::Conflict(
+                "the membership has already ended".into(),
+            ));
+        }
+        let end_date = input.end_date.unwrap_or(today);
+        if end_date < membership.start_date {
+            return Err(AppError::field("end_date", "must not be before start_date"));
+        }
+        let row = repo::end_membership(conn, id, end_date)?;
+        let user = repo::find(conn, row.user_id)?.ok_or(AppError::NotFound("user"))?;
+        to_membership(row, user.display_name, today)
+    })
+    .await
+}
