@@ -1,0 +1,350 @@
+//! `TestApp`: the real app on a fresh database per test — a temp SQLite file, or with
+//! `TEST_DATABASE_URL=postgres://...` a uniquely named PostgreSQL database dropped afterwards
+//! — filled with the demo estate, with a hand-set clock.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use actix_web::http::{header, Method, StatusCode};
+use actix_web::test;
+use chrono::{TimeZone, Utc};
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use serde_json::{json, Value};
+
+use propdesk::clock::ManualClock;
+use propdesk::config::Config;
+use propdesk::{build_app, db, seed, AppState};
+
+pub const PASSWORD: &str = "demo-pass-123";
+
+/// A database that exists for one test.
+struct TestDb {
+    url: String,
+    admin_url: Option<String>,
+    name: String,
+    _dir: tempfile::TempDir,
+}
+
+impl TestDb {
+    fn create() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        match std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+        {
+            Some(admin_url) => {
+                let name = format!("propdesk_test_{}", propdesk::auth::tokens::random_token(9))
+                    .to_lowercase()
+                    .replace('-', "_");
+                let mut admin =
+                    PgConnection::establish(&admin_url).expect("TEST_DATABASE_URL reachable");
+                diesel::sql_query(format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .expect("create test database");
+                let (base, _) = admin_url
+                    .rsplit_once('/')
+                    .expect("URL with a database name");
+                TestDb {
+                    url: format!("{base}/{name}"),
+                    admin_url: Some(admin_url),
+                    name,
+                    _dir: dir,
+                }
+            }
+            None => TestDb {
+                url: format!("sqlite://{}", dir.path().join("test.db").display()),
+                admin_url: None,
+                name: String::new(),
+                _dir: dir,
+            },
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(admin_url) = &self.admin_url {
+            if let Ok(mut admin) = PgConnection::establish(admin_url) {
+                let _ = diesel::sql_query(format!(
+                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                    self.name
+                ))
+                .execute(&mut admin);
+            }
+        }
+    }
+}
+
+pub struct Response {
+    pub status: StatusCode,
+    pub headers: header::HeaderMap,
+    pub body: Value,
+}
+
+impl Response {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Asserts the status and, for errors, the problem+json shape; returns the body.
+    pub fn expect(self, status: u16) -> Value {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected status; body: {}",
+            self.body
+        );
+        if status >= 400 {
+            assert_eq!(
+                self.header("content-type"),
+                Some("application/problem+json")
+            );
+            assert_eq!(self.body["status"], status);
+            assert!(self.body["type"]
+                .as_str()
+                .unwrap()
+                .starts_with("/problems/"));
+        }
+        self.body
+    }
+
+    /// The fields named in a validation problem.
+    pub fn invalid_fields(self) -> Vec<String> {
+        let body = self.expect(422);
+        body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap().to_owned())
+            .collect()
+    }
+}
+
+pub struct TestApp {
+    pub state: AppState,
+    pub clock: Arc<ManualClock>,
+    /// Ids from the demo estate.
+    pub site_id: i64,
+    db: TestDb,
+}
+
+/// A request under construction.
+pub struct Call<'a> {
+    app: &'a TestApp,
+    method: Method,
+    path: String,
+    token: Option<String>,
+    body: Option<Vec<u8>>,
+    content_type: Option<String>,
+    peer: Option<SocketAddr>,
+    headers: Vec<(String, String)>,
+}
+
+impl<'a> Call<'a> {
+    pub fn token(mut self, token: &str) -> Self {
+        self.token = Some(token.to_owned());
+        self
+    }
+
+    pub fn json(mut self, body: Value) -> Self {
+        self.body = Some(body.to_string().into_bytes());
+        self.content_type = Some("application/json".into());
+        self
+    }
+
+    pub fn raw(mut self, body: &[u8], content_type: &str) -> Self {
+        self.body = Some(body.to_vec());
+        self.content_type = Some(content_type.into());
+        self
+    }
+
+    pub fn peer(mut self, addr: &str) -> Self {
+        self.peer = Some(addr.parse().unwrap());
+        self
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    pub async fn send(self) -> Response {
+        let service = test::init_service(build_app(self.app.state.clone())).await;
+        let mut req = test::TestRequest::default()
+            .method(self.method)
+            .uri(&self.path);
+        if let Some(token) = self.token {
+            req = req.insert_header((header::AUTHORIZATION, format!("Bearer {token}")));
+        }
+        if let Some(content_type) = self.content_type {
+            req = req.insert_header((header::CONTENT_TYPE, content_type));
+        }
+        for (name, value) in self.headers {
+            req = req.insert_header((name, value));
+        }
+        if let Some(peer) = self.peer {
+            req = req.peer_addr(peer);
+        }
+        if let Some(body) = self.body {
+            req = req.set_payload(body);
+        }
+        let res = test::call_service(&service, req.to_request()).await;
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = test::read_body(res).await;
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
+        };
+        Response {
+            status,
+            headers,
+            body,
+        }
+    }
+}
+
+impl TestApp {
+    /// The demo estate at 2026-11-23 10:00 UTC.
+    pub async fn new() -> Self {
+        let db = TestDb::create();
+        let data = tempfile::tempdir().unwrap();
+        let config = Config::for_database(&db.url, data.path());
+        let pool = db::build_pool(&config.database_url, None).expect("pool");
+        db::run_migrations(&mut pool.get().unwrap()).expect("migrations");
+        let clock = Arc::new(ManualClock::new(
+            Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap(),
+        ));
+        let state = AppState::new(pool, config, clock.clone());
+        seed::seed_demo(&state, Some(PASSWORD.into()))
+            .await
+            .expect("demo estate");
+        TestApp {
+            state,
+            clock,
+            site_id: 1,
+            db,
+        }
+    }
+
+    pub fn call(&self, method: Method, path: &str) -> Call<'_> {
+        Call {
+            app: self,
+            method,
+            path: path.to_owned(),
+            token: None,
+            body: None,
+            content_type: None,
+            peer: None,
+            headers: Vec::new(),
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Call<'_> {
+        self.call(Method::GET, path)
+    }
+
+    pub fn post(&self, path: &str) -> Call<'_> {
+        self.call(Method::POST, path)
+    }
+
+    pub fn patch(&self, path: &str) -> Call<'_> {
+        self.call(Method::PATCH, path)
+    }
+
+    pub async fn login_pair(&self, username: &str, password: &str) -> Value {
+        self.post("/api/v1/auth/login")
+            .json(json!({"username": username, "password": password}))
+            .send()
+            .await
+            .expect(200)
+    }
+
+    /// An access token for a demo account (manager, butler, engineer, resident, resident2).
+    pub async fn token(&self, username: &str) -> String {
+        self.login_pair(username, PASSWORD).await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// The id of a demo unit by its code, e.g. `1-1-101`.
+    pub async fn unit_id(&self, code: &str) -> i64 {
+        let token = self.token("manager").await;
+        let mut cursor: Option<String> = None;
+        loop {
+            let path = match &cursor {
+                Some(c) => format!("/api/v1/units?limit=100&cursor={c}"),
+                None => "/api/v1/units?limit=100".to_owned(),
+            };
+            let page = self.get(&path).token(&token).send().await.expect(200);
+            if let Some(unit) = page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|u| u["code"] == code)
+            {
+                return unit["id"].as_i64().unwrap();
+            }
+            match page["next_cursor"].as_str() {
+                Some(next) => cursor = Some(next.to_owned()),
+                None => panic!("no unit {code}"),
+            }
+        }
+    }
+
+    /// A second site with one unit, a butler and a resident, made through the API.
+    pub async fn other_site(&self) -> OtherSite {
+        let manager = self.token("manager").await;
+        let site = self
+            .post("/api/v1/sites")
+            .token(&manager)
+            .json(json!({"name": "Riverside 江畔", "time_zone": "Asia/Shanghai"}))
+            .send()
+            .await
+            .expect(201);
+        let site_id = site["id"].as_i64().unwrap();
+        let unit = self
+            .post("/api/v1/units")
+            .token(&manager)
+            .json(json!({"site_id": site_id, "building": "8", "entrance": "1", "room": "808"}))
+            .send()
+            .await
+            .expect(201);
+        let unit_id = unit["id"].as_i64().unwrap();
+        let butler = self
+            .post("/api/v1/users")
+            .token(&manager)
+            .json(
+                json!({"username": "butler.river", "display_name": "River Butler", "role": "butler",
+                         "password": PASSWORD, "site_ids": [site_id]}),
+            )
+            .send()
+            .await
+            .expect(201);
+        let resident = self
+            .post("/api/v1/users")
+            .token(&manager)
+            .json(json!({"username": "resident.river", "display_name": "River Resident", "role": "resident",
+                         "password": PASSWORD, "unit_id": unit_id, "relation": "owner"}))
+            .send()
+            .await
+            .expect(201);
+        OtherSite {
+            site_id,
+            unit_id,
+            butler_id: butler["id"].as_i64().unwrap(),
+            resident_id: resident["id"].as_i64().unwrap(),
+        }
+    }
+}
+
+pub struct OtherSite {
+    pub site_id: i64,
+    pub unit_id: i64,
+    pub butler_id: i64,
+    pub resident_id: i64,
+}
