@@ -180,6 +180,12 @@ impl From<diesel::result::Error> for AppError {
                 log::info!("foreign key violation: {}", info.message());
                 AppError::Conflict("the record refers to, or is referred to by, another".into())
             }
+            Error::DatabaseError(DatabaseErrorKind::CheckViolation, info) => {
+                // Services validate first; a CHECK that still fires is a missed rule, but
+                // the client's data is what broke it, so it is told so, not given a 500.
+                log::warn!("check violation: {}", info.message());
+                AppError::Conflict("the change would break a data rule".into())
+            }
             other => AppError::Internal(format!("database: {other}")),
         }
     }

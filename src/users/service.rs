@@ -273,13 +273,15 @@ pub async fn update(
             updated_at: Some(now),
             ..UserUpdate::default()
         };
-        let row = repo::update(conn, id, &update).map_err(taken)?;
-        if row.username.is_none() && row.phone.is_none() {
+        let keeps_username = update.username.clone().unwrap_or(row.username).is_some();
+        let keeps_phone = update.phone.clone().unwrap_or(row.phone).is_some();
+        if !keeps_username && !keeps_phone {
             return Err(AppError::field(
                 "username",
                 "a username or a phone must remain",
             ));
         }
+        let row = repo::update(conn, id, &update).map_err(taken)?;
         if let Some(site_ids) = changes.site_ids {
             if !role.is_staff() {
                 return Err(AppError::field(

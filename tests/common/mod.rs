@@ -210,6 +210,7 @@ impl<'a> Call<'a> {
 impl TestApp {
     /// The demo estate at 2026-11-23 10:00 UTC.
     pub async fn new() -> Self {
+        let _ = env_logger::builder().is_test(true).try_init();
         let db = TestDb::create();
         let data = tempfile::tempdir().unwrap();
         let config = Config::for_database(&db.url, data.path());
