@@ -4,6 +4,7 @@ pub mod auth;
 pub mod health;
 pub mod openapi;
 pub mod sites;
+pub mod tickets;
 pub mod units;
 pub mod users;
 
@@ -41,7 +42,36 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(users::deactivate_user)
         .service(users::reactivate_user)
         .service(users::reset_password)
-        .service(users::end_membership);
+        .service(users::end_membership)
+        // Fixed paths before `/tickets/{id}`, which would take them as ids.
+        .service(tickets::work_orders)
+        .service(tickets::daily_board)
+        .service(tickets::public_costs)
+        .service(tickets::report_ticket)
+        .service(tickets::list_tickets)
+        .service(tickets::get_ticket)
+        .service(tickets::arrive)
+        .service(tickets::reclassify)
+        .service(tickets::dispatch)
+        .service(tickets::complete)
+        .service(tickets::transfer)
+        .service(tickets::developer_acknowledge)
+        .service(tickets::developer_complete)
+        .service(tickets::take_over)
+        .service(tickets::settlement_signed)
+        .service(tickets::charge)
+        .service(tickets::approve_charge)
+        .service(tickets::accept_charge)
+        .service(tickets::decline_charge)
+        .service(tickets::confirm)
+        .service(tickets::reject)
+        .service(tickets::record_signature)
+        .service(tickets::visit)
+        .service(tickets::chase)
+        .service(tickets::cancel)
+        .service(tickets::create_fee_item)
+        .service(tickets::list_fee_items)
+        .service(tickets::deactivate_fee_item);
 }
 
 /// The documented paths and their methods, to tell "no such route" (404) from "no such

@@ -29,6 +29,9 @@ and an opaque `cursor`, and answer `{items, next_cursor}`. Timestamps are RFC 33
         (name = "units", description = "Units of a site (房屋)"),
         (name = "memberships", description = "Residents' links to units: owner, family, tenant"),
         (name = "users", description = "Accounts of residents and staff"),
+        (name = "tickets", description = "Repair tickets (报修): report, read, boards and reports"),
+        (name = "ticket actions", description = "Each step of a repair, one POST per action, allowed to named roles"),
+        (name = "fee schedule", description = "Repair fees kept by managers per site"),
         (name = "health", description = "Liveness and readiness probes"),
     ),
 )]

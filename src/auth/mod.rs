@@ -75,6 +75,18 @@ role_set!(
     /// Managers only.
     ManagerOnly = [Manager]
 );
+role_set!(
+    /// Engineers only: the handheld's actions.
+    EngineerOnly = [Engineer]
+);
+role_set!(
+    /// Residents only: acceptance and ratings are theirs to give.
+    ResidentOnly = [Resident]
+);
+role_set!(
+    /// A resident about their own home, or the desk.
+    ResidentOrDesk = [Resident, Butler, Manager]
+);
 
 /// Extractor: a valid access token whose role is in `R`; 401 without one, 403 otherwise.
 pub struct Auth<R: RoleSet = AnyRole> {

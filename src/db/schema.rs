@@ -83,12 +83,133 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    number_sequences (site_id, prefix, day) {
+        site_id -> BigInt,
+        prefix -> Text,
+        day -> Text,
+        last_value -> BigInt,
+    }
+}
+
+diesel::table! {
+    timeline_entries (id) {
+        id -> BigInt,
+        subject -> Text,
+        subject_id -> BigInt,
+        actor_id -> Nullable<BigInt>,
+        action -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Nullable<Text>,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    follow_up_visits (id) {
+        id -> BigInt,
+        subject -> Text,
+        subject_id -> BigInt,
+        butler_id -> BigInt,
+        method -> Text,
+        satisfaction -> Text,
+        result -> Text,
+        visited_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    fee_items (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        name -> Text,
+        price_fen -> BigInt,
+        active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tickets (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        number -> Text,
+        unit_id -> Nullable<BigInt>,
+        location -> Nullable<Text>,
+        category -> Text,
+        priority -> Text,
+        suggested_priority -> Nullable<Text>,
+        channel -> Text,
+        contact_phone -> Text,
+        description -> Text,
+        reporter_id -> BigInt,
+        received_by -> Nullable<BigInt>,
+        status -> Text,
+        route -> Text,
+        proposed_route -> Text,
+        route_reason -> Text,
+        arrive_by -> Nullable<Timestamp>,
+        fix_by -> Timestamp,
+        visit_by -> Nullable<Timestamp>,
+        arrived_at -> Nullable<Timestamp>,
+        completed_at -> Nullable<Timestamp>,
+        accepted_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        cancelled_at -> Nullable<Timestamp>,
+        developer_slip -> Nullable<Text>,
+        developer_due_at -> Nullable<Timestamp>,
+        developer_acknowledged_at -> Nullable<Timestamp>,
+        taken_over_at -> Nullable<Timestamp>,
+        settlement_signed_at -> Nullable<Timestamp>,
+        head_count -> Nullable<Integer>,
+        labour_minutes -> Nullable<BigInt>,
+        result_note -> Nullable<Text>,
+        charge_fen -> Nullable<BigInt>,
+        charge_item -> Nullable<Text>,
+        charge_status -> Text,
+        acceptance -> Nullable<Text>,
+        rating -> Nullable<Integer>,
+        rating_comment -> Nullable<Text>,
+        rework_count -> Integer,
+        warranty_of -> Nullable<BigInt>,
+        free_of_charge -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ticket_engineers (ticket_id, engineer_id) {
+        ticket_id -> BigInt,
+        engineer_id -> BigInt,
+        lead -> Bool,
+    }
+}
+
+diesel::table! {
+    ticket_materials (id) {
+        id -> BigInt,
+        ticket_id -> BigInt,
+        name -> Text,
+        quantity -> BigInt,
+        unit_price_fen -> BigInt,
+    }
+}
+
 diesel::joinable!(units -> sites (site_id));
 diesel::joinable!(staff_sites -> users (user_id));
 diesel::joinable!(staff_sites -> sites (site_id));
 diesel::joinable!(unit_memberships -> units (unit_id));
 diesel::joinable!(unit_memberships -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(tickets -> sites (site_id));
+diesel::joinable!(tickets -> units (unit_id));
+diesel::joinable!(ticket_engineers -> tickets (ticket_id));
+diesel::joinable!(ticket_engineers -> users (engineer_id));
+diesel::joinable!(ticket_materials -> tickets (ticket_id));
+diesel::joinable!(fee_items -> sites (site_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     sites,
@@ -98,4 +219,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     unit_memberships,
     refresh_tokens,
     login_throttles,
+    number_sequences,
+    timeline_entries,
+    follow_up_visits,
+    fee_items,
+    tickets,
+    ticket_engineers,
+    ticket_materials,
 );

@@ -264,12 +264,31 @@ impl TestApp {
             .expect(200)
     }
 
-    /// An access token for a demo account (manager, butler, engineer, resident, resident2).
+    /// An access token for an account, issued at the current (hand-set) clock by the app's
+    /// own token keys: tests that move the clock by hours mint fresh ones without paying
+    /// for an argon2 login each time. Signing in itself is tested in `tests/auth.rs`.
     pub async fn token(&self, username: &str) -> String {
-        self.login_pair(username, PASSWORD).await["access_token"]
-            .as_str()
+        let pool = self.state.pool.clone();
+        let name = username.to_owned();
+        let actor = actix_web::web::block(move || {
+            let mut conn = pool.get().unwrap();
+            let user = propdesk::users::repo::find_by_login(&mut conn, &name, &name)
+                .unwrap()
+                .unwrap_or_else(|| panic!("no account {name}"));
+            let role = propdesk::users::model::Role::from_db(&user.role).unwrap();
+            let sites = propdesk::users::repo::staff_site_ids(&mut conn, user.id).unwrap();
+            propdesk::auth::Actor {
+                user_id: user.id,
+                role,
+                sites,
+            }
+        })
+        .await
+        .unwrap();
+        self.state
+            .tokens
+            .issue_access(&actor, propdesk::clock::Clock::now(&*self.clock))
             .unwrap()
-            .to_owned()
     }
 
     /// The id of a demo unit by its code, e.g. `1-1-101`.

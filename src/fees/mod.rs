@@ -1,0 +1,92 @@
+//! The repair fee schedule (R-TKT-8): items with a fixed price, kept by managers per site.
+//! A charge from the schedule goes straight to the resident; anything else needs a manager.
+
+pub mod repo;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::Actor;
+use crate::db::{self, utc};
+use crate::error::{AppError, Validator};
+use crate::sites;
+use crate::state::AppState;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeeItem {
+    pub id: i64,
+    pub site_id: i64,
+    #[schema(example = "Replace a tap cartridge")]
+    pub name: String,
+    #[schema(example = 3000)]
+    pub price_fen: i64,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"site_id": 1, "name": "Replace a tap cartridge", "price_fen": 3000}))]
+pub struct NewFeeItem {
+    pub site_id: i64,
+    /// 1-100 characters, unique per site.
+    pub name: String,
+    /// Integer fen, 0 or more.
+    pub price_fen: i64,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FeeFilter {
+    pub site_id: Option<i64>,
+}
+
+pub async fn create(
+    state: &AppState,
+    actor: &Actor,
+    input: NewFeeItem,
+) -> Result<FeeItem, AppError> {
+    Validator::new()
+        .text("name", &input.name, 1, 100)
+        .check(input.price_fen >= 0, "price_fen", "must not be negative")
+        .finish()?;
+    let actor = actor.clone();
+    let now = utc(state.now());
+    db::transaction(&state.pool, move |conn| {
+        sites::service::visible_site(conn, &actor, input.site_id)
+            .map_err(|_| AppError::field("site_id", "no site with this id among yours"))?;
+        repo::insert(conn, input.site_id, &input.name, input.price_fen, now).map_err(|e| {
+            match AppError::from(e) {
+                AppError::Conflict(_) => AppError::Conflict(
+                    "the site's schedule already has an item of that name".into(),
+                ),
+                other => other,
+            }
+        })
+    })
+    .await
+}
+
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    filter: FeeFilter,
+) -> Result<Vec<FeeItem>, AppError> {
+    let scope = actor.site_filter().map(<[i64]>::to_vec);
+    db::transaction(&state.pool, move |conn| {
+        Ok(repo::list(conn, scope.as_deref(), filter.site_id)?)
+    })
+    .await
+}
+
+pub async fn deactivate(state: &AppState, actor: &Actor, id: i64) -> Result<FeeItem, AppError> {
+    let actor = actor.clone();
+    db::transaction(&state.pool, move |conn| {
+        let item = repo::find(conn, id)?
+            .filter(|item| actor.covers_site(item.site_id))
+            .ok_or(AppError::NotFound("fee item"))?;
+        Ok(repo::set_active(conn, item.id, false)?)
+    })
+    .await
+}

@@ -1,0 +1,49 @@
+//! Readable numbers for the phone and the paper form: `PREFIX-YYYYMMDD-NNNN`, counted per
+//! site, prefix and local day (`BX` repair tickets, `TS` complaints).
+
+use chrono::NaiveDate;
+use diesel::sql_types::BigInt;
+use diesel::{QueryableByName, RunQueryDsl};
+
+use crate::db::AnyConnection;
+use crate::error::AppError;
+
+#[derive(QueryableByName)]
+struct Counter {
+    #[diesel(sql_type = BigInt)]
+    last_value: i64,
+}
+
+/// Takes the next number. The upsert is atomic on both backends, so concurrent intakes on
+/// several instances never share a number. Only integers and a static prefix are spliced
+/// into the SQL, which is why no bind parameters are needed.
+pub fn next(
+    conn: &mut AnyConnection,
+    site_id: i64,
+    prefix: &'static str,
+    day: NaiveDate,
+) -> Result<String, AppError> {
+    let day = day.format("%Y%m%d").to_string();
+    let counter: Counter = diesel::sql_query(format!(
+        "INSERT INTO number_sequences (site_id, prefix, day, last_value) \
+         VALUES ({site_id}, '{prefix}', '{day}', 1) \
+         ON CONFLICT (site_id, prefix, day) \
+         DO UPDATE SET last_value = number_sequences.last_value + 1 \
+         RETURNING last_value"
+    ))
+    .get_result(conn)?;
+    Ok(format(prefix, &day, counter.last_value))
+}
+
+fn format(prefix: &str, day: &str, n: i64) -> String {
+    format!("{prefix}-{day}-{n:04}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn numbers_are_zero_padded_to_four_digits() {
+        assert_eq!(super::format("BX", "20261123", 7), "BX-20261123-0007");
+        assert_eq!(super::format("TS", "20261123", 12345), "TS-20261123-12345");
+    }
+}

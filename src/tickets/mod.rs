@@ -1,0 +1,8 @@
+//! Repair tickets (报修): from a resident's report to a closed, followed-up repair.
+
+pub mod actions;
+pub mod dto;
+pub mod model;
+pub mod repo;
+pub mod reports;
+pub mod service;

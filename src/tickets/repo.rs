@@ -1,0 +1,393 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{ticket_engineers, ticket_materials, tickets, units, users};
+use crate::db::AnyConnection;
+use crate::pagination::PageRequest;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = tickets)]
+pub struct TicketRow {
+    pub id: i64,
+    pub site_id: i64,
+    pub number: String,
+    pub unit_id: Option<i64>,
+    pub location: Option<String>,
+    pub category: String,
+    pub priority: String,
+    pub suggested_priority: Option<String>,
+    pub channel: String,
+    pub contact_phone: String,
+    pub description: String,
+    pub reporter_id: i64,
+    pub received_by: Option<i64>,
+    pub status: String,
+    pub route: String,
+    pub proposed_route: String,
+    pub route_reason: String,
+    pub arrive_by: Option<NaiveDateTime>,
+    pub fix_by: NaiveDateTime,
+    pub visit_by: Option<NaiveDateTime>,
+    pub arrived_at: Option<NaiveDateTime>,
+    pub completed_at: Option<NaiveDateTime>,
+    pub accepted_at: Option<NaiveDateTime>,
+    pub closed_at: Option<NaiveDateTime>,
+    pub cancelled_at: Option<NaiveDateTime>,
+    pub developer_slip: Option<String>,
+    pub developer_due_at: Option<NaiveDateTime>,
+    pub developer_acknowledged_at: Option<NaiveDateTime>,
+    pub taken_over_at: Option<NaiveDateTime>,
+    pub settlement_signed_at: Option<NaiveDateTime>,
+    pub head_count: Option<i32>,
+    pub labour_minutes: Option<i64>,
+    pub result_note: Option<String>,
+    pub charge_fen: Option<i64>,
+    pub charge_item: Option<String>,
+    pub charge_status: String,
+    pub acceptance: Option<String>,
+    pub rating: Option<i32>,
+    pub rating_comment: Option<String>,
+    pub rework_count: i32,
+    pub warranty_of: Option<i64>,
+    pub free_of_charge: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = tickets)]
+pub struct NewTicketRow {
+    pub site_id: i64,
+    pub number: String,
+    pub unit_id: Option<i64>,
+    pub location: Option<String>,
+    pub category: String,
+    pub priority: String,
+    pub suggested_priority: Option<String>,
+    pub channel: String,
+    pub contact_phone: String,
+    pub description: String,
+    pub reporter_id: i64,
+    pub received_by: Option<i64>,
+    pub status: String,
+    pub route: String,
+    pub proposed_route: String,
+    pub route_reason: String,
+    pub arrive_by: Option<NaiveDateTime>,
+    pub fix_by: NaiveDateTime,
+    pub charge_status: String,
+    pub rework_count: i32,
+    pub warranty_of: Option<i64>,
+    pub free_of_charge: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// The columns an action changes; `None` leaves a column alone, `Some(None)` clears it.
+#[derive(AsChangeset, Default)]
+#[diesel(table_name = tickets)]
+pub struct TicketChange {
+    pub status: Option<String>,
+    pub category: Option<String>,
+    pub priority: Option<String>,
+    pub route: Option<String>,
+    pub arrive_by: Option<Option<NaiveDateTime>>,
+    pub fix_by: Option<NaiveDateTime>,
+    pub visit_by: Option<Option<NaiveDateTime>>,
+    pub arrived_at: Option<Option<NaiveDateTime>>,
+    pub completed_at: Option<Option<NaiveDateTime>>,
+    pub accepted_at: Option<Option<NaiveDateTime>>,
+    pub closed_at: Option<Option<NaiveDateTime>>,
+    pub cancelled_at: Option<Option<NaiveDateTime>>,
+    pub developer_slip: Option<Option<String>>,
+    pub developer_due_at: Option<Option<NaiveDateTime>>,
+    pub developer_acknowledged_at: Option<Option<NaiveDateTime>>,
+    pub taken_over_at: Option<Option<NaiveDateTime>>,
+    pub settlement_signed_at: Option<Option<NaiveDateTime>>,
+    pub head_count: Option<Option<i32>>,
+    pub labour_minutes: Option<Option<i64>>,
+    pub result_note: Option<Option<String>>,
+    pub charge_fen: Option<Option<i64>>,
+    pub charge_item: Option<Option<String>>,
+    pub charge_status: Option<String>,
+    pub acceptance: Option<Option<String>>,
+    pub rating: Option<Option<i32>>,
+    pub rating_comment: Option<Option<String>>,
+    pub rework_count: Option<i32>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = ticket_materials)]
+pub struct MaterialRow {
+    pub ticket_id: i64,
+    pub name: String,
+    pub quantity: i64,
+    pub unit_price_fen: i64,
+}
+
+pub fn insert(conn: &mut AnyConnection, row: &NewTicketRow) -> QueryResult<TicketRow> {
+    diesel::insert_into(tickets::table)
+        .values(row)
+        .get_result(conn)
+}
+
+pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<TicketRow>> {
+    tickets::table.find(id).first(conn).optional()
+}
+
+/// Applies the change only if the ticket is still in `expected` status: of two racing
+/// actions one gets the row, the other `None` (a 409 for its caller).
+pub fn apply(
+    conn: &mut AnyConnection,
+    id: i64,
+    expected: &str,
+    change: &TicketChange,
+) -> QueryResult<Option<TicketRow>> {
+    diesel::update(
+        tickets::table
+            .find(id)
+            .filter(tickets::status.eq(expected.to_owned())),
+    )
+    .set(change)
+    .get_result(conn)
+    .optional()
+}
+
+pub fn set_engineers(
+    conn: &mut AnyConnection,
+    ticket_id: i64,
+    engineers: &[(i64, bool)],
+) -> QueryResult<()> {
+    diesel::delete(ticket_engineers::table.filter(ticket_engineers::ticket_id.eq(ticket_id)))
+        .execute(conn)?;
+    for (engineer_id, lead) in engineers {
+        diesel::insert_into(ticket_engineers::table)
+            .values((
+                ticket_engineers::ticket_id.eq(ticket_id),
+                ticket_engineers::engineer_id.eq(engineer_id),
+                ticket_engineers::lead.eq(lead),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// (ticket id, engineer id, name, lead) for the given tickets.
+pub fn engineers_of(
+    conn: &mut AnyConnection,
+    ticket_ids: &[i64],
+) -> QueryResult<Vec<(i64, i64, String, bool)>> {
+    ticket_engineers::table
+        .inner_join(users::table)
+        .filter(ticket_engineers::ticket_id.eq_any(ticket_ids.to_vec()))
+        .order((
+            ticket_engineers::ticket_id,
+            ticket_engineers::lead.desc(),
+            users::id,
+        ))
+        .select((
+            ticket_engineers::ticket_id,
+            users::id,
+            users::display_name,
+            ticket_engineers::lead,
+        ))
+        .load(conn)
+}
+
+pub fn add_materials(
+    conn: &mut AnyConnection,
+    ticket_id: i64,
+    lines: &[(String, i64, i64)],
+) -> QueryResult<()> {
+    for (name, quantity, unit_price_fen) in lines {
+        diesel::insert_into(ticket_materials::table)
+            .values((
+                ticket_materials::ticket_id.eq(ticket_id),
+                ticket_materials::name.eq(name),
+                ticket_materials::quantity.eq(quantity),
+                ticket_materials::unit_price_fen.eq(unit_price_fen),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn materials_of(conn: &mut AnyConnection, ticket_ids: &[i64]) -> QueryResult<Vec<MaterialRow>> {
+    ticket_materials::table
+        .filter(ticket_materials::ticket_id.eq_any(ticket_ids.to_vec()))
+        .order(ticket_materials::id)
+        .select(MaterialRow::as_select())
+        .load(conn)
+}
+
+pub fn unit_codes(
+    conn: &mut AnyConnection,
+    unit_ids: &[i64],
+) -> QueryResult<Vec<(i64, String, String, String)>> {
+    units::table
+        .filter(units::id.eq_any(unit_ids.to_vec()))
+        .select((units::id, units::building, units::entrance, units::room))
+        .load(conn)
+}
+
+/// R-TKT-12: the latest company repair of this kind on the unit.
+pub fn latest_company_repair(
+    conn: &mut AnyConnection,
+    unit_id: i64,
+    category: &str,
+) -> QueryResult<Option<TicketRow>> {
+    tickets::table
+        .filter(tickets::unit_id.eq(unit_id))
+        .filter(tickets::category.eq(category.to_owned()))
+        .filter(tickets::route.eq("engineering"))
+        .filter(tickets::status.eq_any(["completed", "accepted", "closed"]))
+        .filter(tickets::completed_at.is_not_null())
+        .order(tickets::completed_at.desc())
+        .first(conn)
+        .optional()
+}
+
+/// Whose tickets a list covers: staff see sites, residents the units they live in.
+pub enum TicketScope {
+    Sites(Option<Vec<i64>>),
+    Units(Vec<i64>),
+}
+
+/// The list filter in database terms.
+#[derive(Default)]
+pub struct TicketQuery {
+    pub site_id: Option<i64>,
+    pub status: Option<String>,
+    pub priority: Option<String>,
+    pub category: Option<String>,
+    pub unit_id: Option<i64>,
+    pub engineer_id: Option<i64>,
+    pub public_area: Option<bool>,
+    /// Overdue at this instant.
+    pub overdue_at: Option<NaiveDateTime>,
+    pub created_from: Option<NaiveDateTime>,
+    pub created_before: Option<NaiveDateTime>,
+    pub completed_from: Option<NaiveDateTime>,
+    pub completed_before: Option<NaiveDateTime>,
+    pub updated_since: Option<NaiveDateTime>,
+    pub open_only: bool,
+}
+
+const OPEN: [&str; 7] = [
+    "reported",
+    "dispatched",
+    "on_site",
+    "completed",
+    "rework",
+    "accepted",
+    "transferred",
+];
+
+/// Newest first, `limit` rows after the cursor.
+pub fn list(
+    conn: &mut AnyConnection,
+    scope: TicketScope,
+    q: TicketQuery,
+    page: PageRequest,
+) -> QueryResult<Vec<TicketRow>> {
+    let mut query = tickets::table.into_boxed();
+    match scope {
+        TicketScope::Sites(Some(sites)) => query = query.filter(tickets::site_id.eq_any(sites)),
+        TicketScope::Sites(None) => {}
+        TicketScope::Units(units) => query = query.filter(tickets::unit_id.eq_any(units)),
+    }
+    if let Some(v) = q.site_id {
+        query = query.filter(tickets::site_id.eq(v));
+    }
+    if let Some(v) = q.status {
+        query = query.filter(tickets::status.eq(v));
+    }
+    if let Some(v) = q.priority {
+        query = query.filter(tickets::priority.eq(v));
+    }
+    if let Some(v) = q.category {
+        query = query.filter(tickets::category.eq(v));
+    }
+    if let Some(v) = q.unit_id {
+        query = query.filter(tickets::unit_id.eq(v));
+    }
+    if let Some(v) = q.engineer_id {
+        query = query.filter(
+            tickets::id.eq_any(
+                ticket_engineers::table
+                    .filter(ticket_engineers::engineer_id.eq(v))
+                    .select(ticket_engineers::ticket_id),
+            ),
+        );
+    }
+    match q.public_area {
+        Some(true) => query = query.filter(tickets::location.is_not_null()),
+        Some(false) => query = query.filter(tickets::unit_id.is_not_null()),
+        None => {}
+    }
+    if q.open_only {
+        query = query.filter(tickets::status.eq_any(OPEN));
+    }
+    if let Some(now) = q.overdue_at {
+        // Mirrors `model::is_overdue`.
+        query = query.filter(
+            tickets::arrive_by
+                .lt(now)
+                .and(tickets::arrived_at.is_null())
+                .and(tickets::status.eq_any(["reported", "dispatched"]))
+                .or(tickets::fix_by
+                    .lt(now)
+                    .and(tickets::completed_at.is_null())
+                    .and(tickets::status.eq_any(["reported", "dispatched", "on_site", "rework"])))
+                .or(tickets::developer_due_at
+                    .lt(now)
+                    .and(tickets::status.eq("transferred")))
+                .or(tickets::visit_by
+                    .lt(now)
+                    .and(tickets::status.eq("accepted"))),
+        );
+    }
+    if let Some(v) = q.created_from {
+        query = query.filter(tickets::created_at.ge(v));
+    }
+    if let Some(v) = q.created_before {
+        query = query.filter(tickets::created_at.lt(v));
+    }
+    if let Some(v) = q.completed_from {
+        query = query.filter(tickets::completed_at.ge(v));
+    }
+    if let Some(v) = q.completed_before {
+        query = query.filter(tickets::completed_at.lt(v));
+    }
+    if let Some(v) = q.updated_since {
+        query = query.filter(tickets::updated_at.ge(v));
+    }
+    if let Some(after) = page.after_id {
+        query = query.filter(tickets::id.lt(after));
+    }
+    query
+        .order(tickets::id.desc())
+        .limit(page.fetch())
+        .load(conn)
+}
+
+/// An engineer's open work orders, the most pressing first.
+pub fn work_orders_of(
+    conn: &mut AnyConnection,
+    engineer_id: i64,
+    limit: i64,
+) -> QueryResult<Vec<TicketRow>> {
+    tickets::table
+        .filter(
+            tickets::id.eq_any(
+                ticket_engineers::table
+                    .filter(ticket_engineers::engineer_id.eq(engineer_id))
+                    .select(ticket_engineers::ticket_id),
+            ),
+        )
+        .filter(tickets::status.eq_any(["dispatched", "on_site", "rework"]))
+        .order((tickets::fix_by.asc(), tickets::id.asc()))
+        .limit(limit)
+        .load(conn)
+}

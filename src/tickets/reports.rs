@@ -1,0 +1,280 @@
+//! Reading tickets: lists with filters (R-TKT-11, 14), the engineer's work orders, the daily
+//! board (R-TKT-13) and monthly public-facility costs (R-TKT-14).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::dto::{Ticket, TicketFilter};
+use super::model::{Category, Route, Scope, TicketStatus};
+use super::repo::{self, TicketQuery, TicketScope};
+use super::service::to_tickets;
+use crate::auth::Actor;
+use crate::db::{self, utc, AnyConnection};
+use crate::error::AppError;
+use crate::pagination::{Page, PageRequest, MAX_LIMIT};
+use crate::sites;
+use crate::state::AppState;
+use crate::users::repo as users_repo;
+
+fn day_start(date: NaiveDate) -> chrono::NaiveDateTime {
+    date.and_hms_opt(0, 0, 0).expect("midnight")
+}
+
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    filter: TicketFilter,
+    page: PageRequest,
+) -> Result<Page<Ticket>, AppError> {
+    let (actor, now) = (actor.clone(), state.now());
+    db::transaction(&state.pool, move |conn| {
+        let scope = if actor.role.is_staff() {
+            TicketScope::Sites(actor.site_filter().map(<[i64]>::to_vec))
+        } else {
+            TicketScope::Units(users_repo::current_unit_ids(
+                conn,
+                actor.user_id,
+                now.date_naive(),
+            )?)
+        };
+        let query = TicketQuery {
+            site_id: filter.site_id,
+            status: filter.status.map(|s| s.as_str().into()),
+            priority: filter.priority.map(|p| p.as_str().into()),
+            category: filter.category.map(|c| c.as_str().into()),
+            unit_id: filter.unit_id,
+            engineer_id: filter.engineer_id,
+            public_area: filter.scope.map(|s| s == Scope::PublicArea),
+            overdue_at: filter.overdue.filter(|o| *o).map(|_| utc(now)),
+            created_from: filter.from.map(day_start),
+            created_before: filter.to.and_then(|d| d.succ_opt()).map(day_start),
+            updated_since: filter.updated_since.map(utc),
+            ..TicketQuery::default()
+        };
+        let rows = repo::list(conn, scope, query, page)?;
+        let page = Page::from_rows(rows, page, |r| r.id, |r| r);
+        let items = to_tickets(conn, page.items, now)?;
+        Ok(Page {
+            items,
+            next_cursor: page.next_cursor,
+        })
+    })
+    .await
+}
+
+/// The engineer's open work orders, the most pressing repair deadline first.
+pub async fn work_orders(state: &AppState, actor: &Actor) -> Result<Vec<Ticket>, AppError> {
+    let (engineer_id, now) = (actor.user_id, state.now());
+    db::transaction(&state.pool, move |conn| {
+        let rows = repo::work_orders_of(conn, engineer_id, MAX_LIMIT)?;
+        to_tickets(conn, rows, now)
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct BoardQuery {
+    pub site_id: i64,
+    /// The site's local calendar day; default today.
+    pub date: Option<NaiveDate>,
+}
+
+/// R-TKT-13: the engineering lead's daily check, so no ticket is lost.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DailyBoard {
+    pub site_id: i64,
+    pub date: NaiveDate,
+    /// Reported that day.
+    pub new: Vec<Ticket>,
+    /// Reported by the end of that day and still open.
+    pub open: Vec<Ticket>,
+    /// Open, for engineering, and nobody dispatched yet.
+    pub unassigned: Vec<Ticket>,
+    /// Open with a missed deadline.
+    pub overdue: Vec<Ticket>,
+    /// Repaired that day.
+    pub completed: Vec<Ticket>,
+}
+
+/// The UTC instants that bound a local calendar day of the site.
+fn local_day(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    site_id: i64,
+    date: Option<NaiveDate>,
+    now: DateTime<Utc>,
+) -> Result<(NaiveDate, chrono::NaiveDateTime, chrono::NaiveDateTime), AppError> {
+    let site = sites::service::visible_site(conn, actor, site_id)?;
+    let tz: chrono_tz::Tz = site
+        .time_zone
+        .parse()
+        .map_err(|_| AppError::internal("site time zone"))?;
+    let date = date.unwrap_or_else(|| now.with_timezone(&tz).date_naive());
+    let bound = |d: NaiveDate| {
+        tz.from_local_datetime(&day_start(d))
+            .earliest()
+            .map(|t| utc(t.with_timezone(&Utc)))
+            .ok_or_else(|| AppError::internal("local midnight"))
+    };
+    let next = date
+        .succ_opt()
+        .ok_or_else(|| AppError::field("date", "out of range"))?;
+    Ok((date, bound(date)?, bound(next)?))
+}
+
+pub async fn daily_board(
+    state: &AppState,
+    actor: &Actor,
+    query: BoardQuery,
+) -> Result<DailyBoard, AppError> {
+    let (actor, now) = (actor.clone(), state.now());
+    db::transaction(&state.pool, move |conn| {
+        let (date, start, end) = local_day(conn, &actor, query.site_id, query.date, now)?;
+        let all = PageRequest {
+            limit: 1000,
+            after_id: None,
+        };
+        let mut section = |q: TicketQuery| -> Result<Vec<Ticket>, AppError> {
+            let base = TicketQuery {
+                site_id: Some(query.site_id),
+                ..q
+            };
+            let rows = repo::list(conn, TicketScope::Sites(None), base, all)?;
+            to_tickets(conn, rows, now)
+        };
+        let new = section(TicketQuery {
+            created_from: Some(start),
+            created_before: Some(end),
+            ..Default::default()
+        })?;
+        let open = section(TicketQuery {
+            created_before: Some(end),
+            open_only: true,
+            ..Default::default()
+        })?;
+        let completed = section(TicketQuery {
+            completed_from: Some(start),
+            completed_before: Some(end),
+            ..Default::default()
+        })?;
+        let unassigned = open
+            .iter()
+            .filter(|t| t.status == TicketStatus::Reported && t.route == Route::Engineering)
+            .cloned()
+            .collect();
+        let overdue = open.iter().filter(|t| t.overdue).cloned().collect();
+        Ok(DailyBoard {
+            site_id: query.site_id,
+            date,
+            new,
+            open,
+            unassigned,
+            overdue,
+            completed,
+        })
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CostQuery {
+    pub site_id: i64,
+    /// `YYYY-MM`, in the site's local time; not in the future.
+    #[param(example = "2026-11")]
+    pub month: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CategoryCost {
+    pub category: Category,
+    pub tickets: i64,
+    pub labour_minutes: i64,
+    pub materials_fen: i64,
+}
+
+/// R-TKT-14: what public-facility repairs completed in a month cost, by category.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicCosts {
+    pub site_id: i64,
+    #[schema(example = "2026-11")]
+    pub month: String,
+    pub by_category: Vec<CategoryCost>,
+    pub total_labour_minutes: i64,
+    pub total_materials_fen: i64,
+}
+
+fn parse_month(month: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
+        .ok()
+        .filter(|_| month.len() == 7)
+}
+
+/// More public-area repairs than this in one site-month would be a data error, not work.
+const MONTH_CAP: i64 = 10_000;
+
+pub async fn public_costs(
+    state: &AppState,
+    actor: &Actor,
+    query: CostQuery,
+) -> Result<PublicCosts, AppError> {
+    let first =
+        parse_month(&query.month).ok_or_else(|| AppError::field("month", "must be YYYY-MM"))?;
+    let next = if first.month() == 12 {
+        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
+    }
+    .ok_or_else(|| AppError::field("month", "out of range"))?;
+    let (actor, now) = (actor.clone(), state.now());
+    db::transaction(&state.pool, move |conn| {
+        let (today, _, _) = local_day(conn, &actor, query.site_id, None, now)?;
+        if first > today {
+            return Err(AppError::field("month", "is in the future"));
+        }
+        let (_, start, _) = local_day(conn, &actor, query.site_id, Some(first), now)?;
+        let (_, end, _) = local_day(conn, &actor, query.site_id, Some(next), now)?;
+        let q = TicketQuery {
+            site_id: Some(query.site_id),
+            public_area: Some(true),
+            completed_from: Some(start),
+            completed_before: Some(end),
+            ..Default::default()
+        };
+        let rows = repo::list(
+            conn,
+            TicketScope::Sites(None),
+            q,
+            PageRequest {
+                limit: MONTH_CAP,
+                after_id: None,
+            },
+        )?;
+        let tickets = to_tickets(conn, rows, now)?;
+        let mut by: BTreeMap<&str, CategoryCost> = BTreeMap::new();
+        for t in &tickets {
+            let entry = by.entry(t.category.as_str()).or_insert(CategoryCost {
+                category: t.category,
+                tickets: 0,
+                labour_minutes: 0,
+                materials_fen: 0,
+            });
+            entry.tickets += 1;
+            entry.labour_minutes += t.work_order.labour_minutes.unwrap_or(0);
+            entry.materials_fen += t.work_order.materials_fen;
+        }
+        let by_category: Vec<CategoryCost> = by.into_values().collect();
+        Ok(PublicCosts {
+            site_id: query.site_id,
+            month: query.month,
+            total_labour_minutes: by_category.iter().map(|c| c.labour_minutes).sum(),
+            total_materials_fen: by_category.iter().map(|c| c.materials_fen).sum(),
+            by_category,
+        })
+    })
+    .await
+}

@@ -1,0 +1,433 @@
+//! Ticket use cases: intake (R-TKT-1..5, 12) and the actions of the lifecycle. Every action
+//! runs through [`act`]: load the ticket the caller may see, check the state machine, apply
+//! the change only if nobody changed the ticket meanwhile, write the timeline entry.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+
+use super::dto::*;
+use super::model::*;
+use super::repo::{self, NewTicketRow, TicketChange, TicketRow};
+use crate::auth::Actor;
+use crate::db::{self, utc, AnyConnection};
+use crate::deadlines;
+use crate::error::AppError;
+use crate::numbering;
+use crate::sites;
+use crate::state::AppState;
+use crate::timeline::{self, Step, Subject};
+use crate::units;
+use crate::users::model::Role;
+use crate::users::repo as users_repo;
+use crate::visits;
+
+pub const NUMBER_PREFIX: &str = "BX";
+
+fn site_time_zone(conn: &mut AnyConnection, site_id: i64) -> Result<chrono_tz::Tz, AppError> {
+    let site = sites::repo::find(conn, site_id)?.ok_or(AppError::NotFound("site"))?;
+    site.time_zone
+        .parse()
+        .map_err(|_| AppError::internal(format!("site {site_id} has a bad time zone")))
+}
+
+/// The ticket, if the caller may see it: staff of its site, or a resident living in its unit.
+fn visible(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<TicketRow, AppError> {
+    let ticket = repo::find(conn, id)?.ok_or(AppError::NotFound("ticket"))?;
+    let visible = if actor.role.is_staff() {
+        actor.covers_site(ticket.site_id)
+    } else {
+        ticket.unit_id.is_some_and(|unit| {
+            users_repo::current_unit_ids(conn, actor.user_id, now.date_naive())
+                .map(|ids| ids.contains(&unit))
+                .unwrap_or(false)
+        })
+    };
+    visible
+        .then_some(ticket)
+        .ok_or(AppError::NotFound("ticket"))
+}
+
+fn opt_utc(at: Option<chrono::NaiveDateTime>) -> Option<DateTime<Utc>> {
+    at.map(|a| a.and_utc())
+}
+
+/// Rows to API tickets, loading engineers, materials and unit codes in three queries.
+pub fn to_tickets(
+    conn: &mut AnyConnection,
+    rows: Vec<TicketRow>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Ticket>, AppError> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let unit_ids: Vec<i64> = rows.iter().filter_map(|r| r.unit_id).collect();
+    let mut engineers: HashMap<i64, Vec<AssignedEngineer>> = HashMap::new();
+    for (ticket_id, engineer_id, display_name, lead) in repo::engineers_of(conn, &ids)? {
+        engineers
+            .entry(ticket_id)
+            .or_default()
+            .push(AssignedEngineer {
+                engineer_id,
+                display_name,
+                lead,
+            });
+    }
+    let mut materials: HashMap<i64, Vec<MaterialLine>> = HashMap::new();
+    for m in repo::materials_of(conn, &ids)? {
+        materials
+            .entry(m.ticket_id)
+            .or_default()
+            .push(MaterialLine {
+                total_fen: m.quantity * m.unit_price_fen,
+                name: m.name,
+                quantity: m.quantity,
+                unit_price_fen: m.unit_price_fen,
+            });
+    }
+    let codes: HashMap<i64, String> = repo::unit_codes(conn, &unit_ids)?
+        .into_iter()
+        .map(|(id, b, e, r)| (id, units::model::code(&b, &e, &r)))
+        .collect();
+    rows.into_iter()
+        .map(|row| {
+            let lines = materials.remove(&row.id).unwrap_or_default();
+            let engineers = engineers.remove(&row.id).unwrap_or_default();
+            let code = row.unit_id.and_then(|u| codes.get(&u).cloned());
+            to_ticket(row, engineers, lines, code, now)
+        })
+        .collect()
+}
+
+fn to_ticket(
+    row: TicketRow,
+    engineers: Vec<AssignedEngineer>,
+    materials: Vec<MaterialLine>,
+    unit_code: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<Ticket, AppError> {
+    let status = TicketStatus::from_db(&row.status)?;
+    let n = utc(now);
+    let timing = Timing {
+        arrive_by: opt_utc(row.arrive_by),
+        arrived_at: opt_utc(row.arrived_at),
+        fix_by: row.fix_by.and_utc(),
+        completed_at: opt_utc(row.completed_at),
+        developer_due_at: opt_utc(row.developer_due_at),
+        visit_by: opt_utc(row.visit_by),
+    };
+    let materials_fen = materials.iter().map(|m| m.total_fen).sum();
+    Ok(Ticket {
+        overdue: is_overdue(status, &timing, now),
+        deadlines: TicketDeadlines {
+            arrive: deadlines::view(row.arrive_by, row.arrived_at, n),
+            fix: deadlines::view(Some(row.fix_by), row.completed_at, n).expect("fix_by is set"),
+            developer: deadlines::view(
+                row.developer_due_at,
+                row.completed_at
+                    .or(row.taken_over_at)
+                    .filter(|_| row.developer_due_at.is_some()),
+                n,
+            ),
+            visit: deadlines::view(row.visit_by, row.closed_at, n),
+        },
+        developer: row.developer_slip.clone().map(|slip| DeveloperTransfer {
+            slip,
+            acknowledged_at: opt_utc(row.developer_acknowledged_at),
+            taken_over_at: opt_utc(row.taken_over_at),
+            settlement_fen: row.taken_over_at.map(|_| materials_fen),
+            settlement_signed_at: opt_utc(row.settlement_signed_at),
+        }),
+        work_order: WorkOrder {
+            head_count: row.head_count,
+            labour_minutes: row.labour_minutes,
+            result_note: row.result_note,
+            materials,
+            materials_fen,
+        },
+        charge: Charge {
+            status: ChargeStatus::from_db(&row.charge_status)?,
+            amount_fen: row.charge_fen,
+            item: row.charge_item,
+        },
+        scope: if row.unit_id.is_some() {
+            Scope::InHome
+        } else {
+            Scope::PublicArea
+        },
+        id: row.id,
+        number: row.number,
+        site_id: row.site_id,
+        unit_id: row.unit_id,
+        unit_code,
+        location: row.location,
+        category: Category::from_db(&row.category)?,
+        priority: Priority::from_db(&row.priority)?,
+        suggested_priority: row
+            .suggested_priority
+            .as_deref()
+            .map(Priority::from_db)
+            .transpose()?,
+        channel: Channel::from_db(&row.channel)?,
+        contact_phone: row.contact_phone,
+        description: row.description,
+        reporter_id: row.reporter_id,
+        received_by: row.received_by,
+        status,
+        route: Route::from_db(&row.route)?,
+        proposed_route: Route::from_db(&row.proposed_route)?,
+        route_reason: row.route_reason,
+        engineers,
+        acceptance: row
+            .acceptance
+            .as_deref()
+            .map(Acceptance::from_db)
+            .transpose()?,
+        rating: row.rating,
+        rating_comment: row.rating_comment,
+        rework_count: row.rework_count,
+        warranty_of: row.warranty_of,
+        free_of_charge: row.free_of_charge,
+        arrived_at: timing.arrived_at,
+        completed_at: timing.completed_at,
+        accepted_at: opt_utc(row.accepted_at),
+        closed_at: opt_utc(row.closed_at),
+        cancelled_at: opt_utc(row.cancelled_at),
+        created_at: row.created_at.and_utc(),
+        updated_at: row.updated_at.and_utc(),
+    })
+}
+
+fn detail(
+    conn: &mut AnyConnection,
+    row: TicketRow,
+    now: DateTime<Utc>,
+) -> Result<TicketDetail, AppError> {
+    let id = row.id;
+    let ticket = to_tickets(conn, vec![row], now)?.pop().expect("one ticket");
+    Ok(TicketDetail {
+        ticket,
+        timeline: timeline::repo::history(conn, Subject::Ticket, id)?,
+        visits: visits::repo::of_subject(conn, Subject::Ticket, id)?,
+    })
+}
+
+pub async fn get(state: &AppState, actor: &Actor, id: i64) -> Result<TicketDetail, AppError> {
+    let (actor, now) = (actor.clone(), state.now());
+    db::transaction(&state.pool, move |conn| {
+        let row = visible(conn, &actor, id, now)?;
+        detail(conn, row, now)
+    })
+    .await
+}
+
+/// R-TKT-1..5, 12: takes a report.
+pub async fn report(
+    state: &AppState,
+    actor: &Actor,
+    input: NewTicket,
+) -> Result<TicketDetail, AppError> {
+    input.validate()?;
+    let resident = actor.role == Role::Resident;
+    if resident && input.location.is_some() {
+        return Err(AppError::Forbidden(
+            "public-area repairs are reported by staff".into(),
+        ));
+    }
+    let channel = if resident {
+        Channel::App
+    } else {
+        match input.channel.unwrap_or(Channel::Phone) {
+            Channel::App => {
+                return Err(AppError::field(
+                    "channel",
+                    "app is for residents' own reports",
+                ))
+            }
+            other => other,
+        }
+    };
+    let (actor, now) = (actor.clone(), state.now());
+    db::transaction(&state.pool, move |conn| {
+        let (site_id, unit) = match (input.unit_id, input.site_id) {
+            (Some(unit_id), _) => {
+                let unit = units::service::visible_unit(conn, &actor, unit_id, now.date_naive())
+                    .ok()
+                    .filter(|u| u.active)
+                    .ok_or_else(|| {
+                        AppError::field("unit_id", "no active unit with this id among yours")
+                    })?;
+                (unit.site_id, Some(unit))
+            }
+            (None, Some(site_id)) => {
+                sites::service::visible_site(conn, &actor, site_id)
+                    .map_err(|_| AppError::field("site_id", "no site with this id among yours"))?;
+                (site_id, None)
+            }
+            (None, None) => {
+                return Err(AppError::field(
+                    "site_id",
+                    "required for a public-area repair",
+                ))
+            }
+        };
+        let tz = site_time_zone(conn, site_id)?;
+        let reporter = users_repo::find(conn, actor.user_id)?.ok_or(AppError::NotFound("user"))?;
+        let contact_phone = input
+            .contact_phone
+            .map(|p| crate::users::model::normalize_phone(&p))
+            .or(reporter.phone)
+            .ok_or_else(|| {
+                AppError::field("contact_phone", "required: the account has no phone")
+            })?;
+
+        let due = deadlines(input.priority, input.category, now);
+        let local_today = now.with_timezone(&tz).date_naive();
+        let proposal = propose_route(
+            input.category,
+            unit.as_ref().and_then(|u| u.handover_date),
+            local_today,
+        );
+        // R-TKT-12: a repeat of a company repair within three months is linked and free.
+        let original = match &unit {
+            Some(unit) => repo::latest_company_repair(conn, unit.id, input.category.as_str())?
+                .filter(|t| {
+                    t.completed_at
+                        .is_some_and(|done| under_workmanship_warranty(done.and_utc(), now))
+                }),
+            None => None,
+        };
+        let number = numbering::next(conn, site_id, NUMBER_PREFIX, local_today)?;
+        let row = repo::insert(
+            conn,
+            &NewTicketRow {
+                site_id,
+                number,
+                unit_id: unit.as_ref().map(|u| u.id),
+                location: input.location,
+                category: input.category.as_str().into(),
+                priority: input.priority.as_str().into(),
+                suggested_priority: resident.then(|| input.priority.as_str().into()),
+                channel: channel.as_str().into(),
+                contact_phone,
+                description: input.description,
+                reporter_id: actor.user_id,
+                received_by: (!resident).then_some(actor.user_id),
+                status: TicketStatus::Reported.as_str().into(),
+                route: proposal.route.as_str().into(),
+                proposed_route: proposal.route.as_str().into(),
+                route_reason: proposal.reason.clone(),
+                arrive_by: due.arrive_by.map(utc),
+                fix_by: utc(due.fix_by),
+                charge_status: ChargeStatus::None.as_str().into(),
+                rework_count: 0,
+                warranty_of: original.as_ref().map(|t| t.id),
+                free_of_charge: original.is_some(),
+                created_at: utc(now),
+                updated_at: utc(now),
+            },
+        )?;
+        let mut note = format!("proposed route {}: {}", proposal.route, proposal.reason);
+        if let Some(original) = &original {
+            note.push_str(&format!(
+                "; repeats {} within its 3-month workmanship warranty: free",
+                original.number
+            ));
+        }
+        timeline::repo::record(
+            conn,
+            Subject::Ticket,
+            row.id,
+            Step {
+                actor_id: Some(actor.user_id),
+                action: "report",
+                from_status: None,
+                to_status: Some(TicketStatus::Reported.as_str()),
+                note: Some(note),
+            },
+            utc(now),
+        )?;
+        detail(conn, row, now)
+    })
+    .await
+}
+
+/// What an action hands its change function.
+pub struct Ctx<'a> {
+    pub actor: &'a Actor,
+    pub row: &'a TicketRow,
+    pub now: DateTime<Utc>,
+}
+
+/// The change an action makes, and the note for the timeline.
+pub struct Effect {
+    pub change: TicketChange,
+    pub note: Option<String>,
+}
+
+/// Runs one action in one transaction (see the module comment).
+pub async fn act<F>(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    action: TicketAction,
+    effect: F,
+) -> Result<TicketDetail, AppError>
+where
+    F: FnOnce(&mut AnyConnection, &Ctx) -> Result<Effect, AppError> + Send + 'static,
+{
+    let (actor, now) = (actor.clone(), state.now());
+    db::transaction(&state.pool, move |conn| {
+        let row = visible(conn, &actor, id, now)?;
+        let status = TicketStatus::from_db(&row.status)?;
+        let next = status.after(action).ok_or_else(|| {
+            AppError::Conflict(format!(
+                "cannot {} a ticket that is {status}",
+                action.as_str().replace('_', " ")
+            ))
+        })?;
+        let Effect { mut change, note } = effect(
+            conn,
+            &Ctx {
+                actor: &actor,
+                row: &row,
+                now,
+            },
+        )?;
+        change.status = Some(next.as_str().into());
+        change.updated_at = Some(utc(now));
+        let updated = repo::apply(conn, id, &row.status, &change)?
+            .ok_or_else(|| AppError::Conflict("the ticket changed meanwhile; reload it".into()))?;
+        timeline::repo::record(
+            conn,
+            Subject::Ticket,
+            id,
+            Step {
+                actor_id: Some(actor.user_id),
+                action: action.as_str(),
+                from_status: Some(status.as_str()),
+                to_status: Some(next.as_str()),
+                note,
+            },
+            utc(now),
+        )?;
+        detail(conn, updated, now)
+    })
+    .await
+}
+
+/// Engineers act only on the orders assigned to them.
+pub fn require_assigned(conn: &mut AnyConnection, ctx: &Ctx) -> Result<(), AppError> {
+    let assigned = repo::engineers_of(conn, &[ctx.row.id])?
+        .iter()
+        .any(|(_, engineer, _, _)| *engineer == ctx.actor.user_id);
+    if ctx.actor.role == Role::Engineer && !assigned {
+        return Err(AppError::Forbidden(
+            "this work order is assigned to other engineers".into(),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,44 @@
+//! The timeline: every action on a ticket or a complaint, with who, when, from which state
+//! to which, and a note. One table serves both, so the desk reads one history format.
+
+pub mod repo;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::text_enum;
+
+text_enum! {
+    /// What a timeline entry, visit or number belongs to.
+    pub enum Subject {
+        Ticket = "ticket",
+        Complaint = "complaint",
+    }
+}
+
+/// One step in a history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TimelineEntry {
+    pub id: i64,
+    /// Who acted; absent for the system.
+    pub actor_id: Option<i64>,
+    #[schema(example = "dispatch")]
+    pub action: String,
+    #[schema(example = "reported")]
+    pub from_status: Option<String>,
+    #[schema(example = "dispatched")]
+    pub to_status: Option<String>,
+    #[schema(example = "lead: Chen Gang; also Zhou Qiang")]
+    pub note: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// An entry to record.
+pub struct Step<'a> {
+    pub actor_id: Option<i64>,
+    pub action: &'a str,
+    pub from_status: Option<&'a str>,
+    pub to_status: Option<&'a str>,
+    pub note: Option<String>,
+}

@@ -1,0 +1,68 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::{NewVisit, Satisfaction, Visit, VisitMethod};
+use crate::db::schema::follow_up_visits;
+use crate::db::AnyConnection;
+use crate::error::AppError;
+use crate::timeline::Subject;
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = follow_up_visits)]
+struct VisitRow {
+    id: i64,
+    butler_id: i64,
+    method: String,
+    satisfaction: String,
+    result: String,
+    visited_at: NaiveDateTime,
+}
+
+pub fn record(
+    conn: &mut AnyConnection,
+    subject: Subject,
+    subject_id: i64,
+    butler_id: i64,
+    visit: &NewVisit,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(follow_up_visits::table)
+        .values((
+            follow_up_visits::subject.eq(subject.as_str()),
+            follow_up_visits::subject_id.eq(subject_id),
+            follow_up_visits::butler_id.eq(butler_id),
+            follow_up_visits::method.eq(visit.method.as_str()),
+            follow_up_visits::satisfaction.eq(visit.satisfaction.as_str()),
+            follow_up_visits::result.eq(&visit.result),
+            follow_up_visits::visited_at.eq(at),
+            follow_up_visits::created_at.eq(at),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Visits of one ticket or complaint, oldest first.
+pub fn of_subject(
+    conn: &mut AnyConnection,
+    subject: Subject,
+    subject_id: i64,
+) -> Result<Vec<Visit>, AppError> {
+    let rows: Vec<VisitRow> = follow_up_visits::table
+        .filter(follow_up_visits::subject.eq(subject.as_str()))
+        .filter(follow_up_visits::subject_id.eq(subject_id))
+        .order(follow_up_visits::id.asc())
+        .select(VisitRow::as_select())
+        .load(conn)?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(Visit {
+                id: r.id,
+                butler_id: r.butler_id,
+                method: VisitMethod::from_db(&r.method)?,
+                satisfaction: Satisfaction::from_db(&r.satisfaction)?,
+                result: r.result,
+                visited_at: r.visited_at.and_utc(),
+            })
+        })
+        .collect()
+}

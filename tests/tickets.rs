@@ -1,0 +1,1323 @@
+//! Repair tickets over HTTP, one test per rule of DOMAIN.md (R-TKT-1 ... R-TKT-14), against
+//! a fixed clock: 2026-11-23 10:00 UTC, 18:00 in the demo site's Asia/Shanghai.
+
+mod common;
+
+use chrono::Duration;
+use common::{TestApp, PASSWORD};
+use serde_json::{json, Value};
+
+struct Desk {
+    resident: String,
+    resident2: String,
+    butler: String,
+    engineer: String,
+    manager: String,
+    engineer_id: i64,
+}
+
+async fn desk(app: &TestApp) -> Desk {
+    let engineer = app.token("engineer").await;
+    let me = app
+        .get("/api/v1/me")
+        .token(&engineer)
+        .send()
+        .await
+        .expect(200);
+    Desk {
+        resident: app.token("resident").await,
+        resident2: app.token("resident2").await,
+        butler: app.token("butler").await,
+        manager: app.token("manager").await,
+        engineer_id: me["user"]["id"].as_i64().unwrap(),
+        engineer,
+    }
+}
+
+/// Moves the clock and mints tokens valid at the new time.
+async fn later(app: &TestApp, by: Duration) -> Desk {
+    app.clock.advance(by);
+    desk(app).await
+}
+
+async fn second_engineer(app: &TestApp, d: &Desk) -> (i64, String) {
+    let user = app
+        .post("/api/v1/users")
+        .token(&d.manager)
+        .json(
+            json!({"username": "engineer2", "display_name": "Zhou Qiang 周强", "role": "engineer",
+                     "password": PASSWORD, "site_ids": [app.site_id]}),
+        )
+        .send()
+        .await
+        .expect(201);
+    (user["id"].as_i64().unwrap(), app.token("engineer2").await)
+}
+
+async fn report(app: &TestApp, token: &str, body: Value) -> Value {
+    app.post("/api/v1/tickets")
+        .token(token)
+        .json(body)
+        .send()
+        .await
+        .expect(201)
+}
+
+async fn act(app: &TestApp, token: &str, id: i64, action: &str, body: Value) -> common::Response {
+    app.post(&format!("/api/v1/tickets/{id}/{action}"))
+        .token(token)
+        .json(body)
+        .send()
+        .await
+}
+
+async fn arrive(app: &TestApp, token: &str, id: i64) -> common::Response {
+    app.post(&format!("/api/v1/tickets/{id}/arrive"))
+        .token(token)
+        .send()
+        .await
+}
+
+fn id(ticket: &Value) -> i64 {
+    ticket["id"].as_i64().unwrap()
+}
+
+fn actions(ticket: &Value) -> Vec<String> {
+    ticket["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// A resident's in-home report, dispatched to the demo engineer.
+async fn dispatched(app: &TestApp, d: &Desk, category: &str, priority: &str) -> i64 {
+    let unit = app.unit_id("1-1-101").await;
+    let ticket = report(
+        app,
+        &d.resident,
+        json!({"unit_id": unit, "category": category, "priority": priority, "contact_phone": "13800138000",
+               "description": "Something is broken"}),
+    )
+    .await;
+    let t = id(&ticket);
+    act(
+        app,
+        &d.butler,
+        t,
+        "dispatch",
+        json!({"engineer_ids": [d.engineer_id], "lead_id": d.engineer_id}),
+    )
+    .await
+    .expect(200);
+    t
+}
+
+async fn completed(app: &TestApp, d: &Desk, category: &str) -> i64 {
+    let t = dispatched(app, d, category, "general").await;
+    arrive(app, &d.engineer, t).await.expect(200);
+    act(
+        app,
+        &d.engineer,
+        t,
+        "complete",
+        json!({"labour_minutes": 30, "result_note": "Fixed"}),
+    )
+    .await
+    .expect(200);
+    t
+}
+
+// R-TKT-1 R-TKT-3 R-TKT-4 R-TKT-7 R-TKT-8 R-TKT-9 R-TKT-10
+#[actix_web::test]
+async fn full_story_of_an_urgent_leak() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let (engineer2_id, _) = second_engineer(&app, &d).await;
+    let unit = app.unit_id("1-1-101").await;
+
+    // The resident reports an urgent leak in the app at 18:00 local time.
+    let ticket = report(
+        &app,
+        &d.resident,
+        json!({"unit_id": unit, "category": "water_supply", "priority": "urgent",
+               "description": "Water pouring from the kitchen ceiling", "contact_phone": "138 0013 8000"}),
+    )
+    .await;
+    let t = id(&ticket);
+    assert_eq!(ticket["number"], "BX-20261123-0001");
+    assert_eq!(ticket["channel"], "app");
+    assert_eq!(ticket["received_by"], Value::Null);
+    assert_eq!(ticket["contact_phone"], "13800138000");
+    assert_eq!(ticket["unit_code"], "1-1-101");
+    assert_eq!(ticket["status"], "reported");
+    assert_eq!(
+        ticket["deadlines"]["arrive"]["due_at"],
+        "2026-11-23T12:00:00Z"
+    );
+    assert_eq!(ticket["deadlines"]["fix"]["due_at"], "2026-11-24T10:00:00Z");
+    assert_eq!(ticket["deadlines"]["fix"]["state"], "running");
+    // Handed over 2023-06-30: the 2-year pipe warranty has ended, so engineering repairs.
+    assert_eq!(ticket["proposed_route"], "engineering");
+
+    // The butler dispatches two engineers, one the lead.
+    let ticket = act(
+        &app,
+        &d.butler,
+        t,
+        "dispatch",
+        json!({"engineer_ids": [engineer2_id, d.engineer_id], "lead_id": d.engineer_id}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(ticket["status"], "dispatched");
+    assert_eq!(ticket["engineers"][0]["engineer_id"], d.engineer_id);
+    assert_eq!(ticket["engineers"][0]["lead"], true);
+    assert_eq!(ticket["engineers"].as_array().unwrap().len(), 2);
+
+    // The lead is on site 90 minutes later: within the 2 hours.
+    let d = later(&app, Duration::minutes(90)).await;
+    let ticket = arrive(&app, &d.engineer, t).await.expect(200);
+    assert_eq!(ticket["status"], "on_site");
+    assert_eq!(ticket["deadlines"]["arrive"]["state"], "met");
+    assert_eq!(
+        ticket["deadlines"]["arrive"]["done_at"],
+        "2026-11-23T11:30:00Z"
+    );
+
+    // Completes with materials.
+    let d = later(&app, Duration::minutes(60)).await;
+    let ticket = act(
+        &app,
+        &d.engineer,
+        t,
+        "complete",
+        json!({"labour_minutes": 60, "result_note": "Replaced the burst elbow",
+               "materials": [{"name": "DN20 copper elbow", "quantity": 2, "unit_price_fen": 1500},
+                             {"name": "PTFE tape", "quantity": 1, "unit_price_fen": 300}]}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(ticket["status"], "completed");
+    assert_eq!(ticket["deadlines"]["fix"]["state"], "met");
+    assert_eq!(ticket["work_order"]["head_count"], 2);
+    assert_eq!(ticket["work_order"]["materials_fen"], 3300);
+    assert_eq!(ticket["work_order"]["materials"][0]["total_fen"], 3000);
+
+    // A charge from the fee schedule waits for the resident before anything is billed.
+    let item = app
+        .post("/api/v1/fee-items")
+        .token(&d.manager)
+        .json(json!({"site_id": app.site_id, "name": "Pipe joint replacement", "price_fen": 5000}))
+        .send()
+        .await
+        .expect(201);
+    let ticket = act(
+        &app,
+        &d.engineer,
+        t,
+        "charge",
+        json!({"fee_item_id": item["id"]}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(ticket["charge"]["status"], "awaiting_resident");
+    assert_eq!(ticket["charge"]["amount_fen"], 5000);
+    act(&app, &d.resident, t, "confirm", json!({"rating": 5}))
+        .await
+        .expect(409);
+    let ticket = act(&app, &d.resident, t, "accept-charge", json!({}))
+        .await
+        .expect(200);
+    assert_eq!(ticket["charge"]["status"], "accepted");
+
+    // The resident confirms with a rating.
+    let ticket = act(
+        &app,
+        &d.resident,
+        t,
+        "confirm",
+        json!({"rating": 5, "comment": "Quick and tidy"}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(ticket["status"], "accepted");
+    assert_eq!(ticket["acceptance"], "app");
+    assert_eq!(ticket["rating"], 5);
+    assert_eq!(
+        ticket["deadlines"]["visit"]["due_at"],
+        "2026-11-26T12:30:00Z"
+    );
+
+    // The butler's follow-up visit closes it.
+    let d = later(&app, Duration::days(1)).await;
+    let ticket = act(
+        &app,
+        &d.butler,
+        t,
+        "visit",
+        json!({"method": "phone", "satisfaction": "satisfied", "result": "No more leaks"}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(ticket["status"], "closed");
+    assert_eq!(ticket["deadlines"]["visit"]["state"], "met");
+    assert_eq!(ticket["visits"][0]["satisfaction"], "satisfied");
+    assert_eq!(
+        actions(&ticket),
+        [
+            "report",
+            "dispatch",
+            "arrive",
+            "complete",
+            "charge",
+            "accept_charge",
+            "confirm",
+            "visit"
+        ]
+    );
+    assert!(ticket["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["at"].is_string() && e["actor_id"].is_i64()));
+}
+
+// R-TKT-1
+#[actix_web::test]
+async fn staff_intake_records_channel_and_receiver_and_numbers_count_up() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let unit = app.unit_id("1-2-102").await;
+    let first = report(
+        &app,
+        &d.butler,
+        json!({"unit_id": unit, "category": "electrical", "priority": "general",
+        "channel": "counter", "contact_phone": "13700137000", "description": "Socket sparks"}),
+    )
+    .await;
+    assert_eq!(first["channel"], "counter");
+    let me = app
+        .get("/api/v1/me")
+        .token(&d.butler)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(first["received_by"], me["user"]["id"]);
+    assert_eq!(first["suggested_priority"], Value::Null);
+    let second = report(
+        &app,
+        &d.butler,
+        json!({"unit_id": unit, "category": "lift", "priority": "urgent",
+        "contact_phone": "13700137000", "description": "Lift stuck"}),
+    )
+    .await;
+    assert_eq!(second["channel"], "phone");
+    assert_eq!(second["number"], "BX-20261123-0002");
+    // The butler has no phone of their own: a contact phone is required.
+    let res = app
+        .post("/api/v1/tickets")
+        .token(&d.butler)
+        .json(
+            json!({"unit_id": unit, "category": "lift", "priority": "urgent", "description": "x"}),
+        )
+        .send()
+        .await;
+    assert_eq!(res.invalid_fields(), ["contact_phone"]);
+}
+
+// R-TKT-2
+#[actix_web::test]
+async fn public_areas_are_reported_by_staff_and_residents_only_for_their_homes() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let res = app.post("/api/v1/tickets").token(&d.resident)
+        .json(json!({"location": "Building 3 basement", "site_id": app.site_id, "category": "public_facilities",
+                     "priority": "general", "contact_phone": "13800138000", "description": "Lamp out"}))
+        .send().await;
+    res.expect(403);
+    let neighbour = app.unit_id("2-1-201").await;
+    let res = app
+        .post("/api/v1/tickets")
+        .token(&d.resident)
+        .json(
+            json!({"unit_id": neighbour, "category": "drainage", "priority": "general",
+                     "contact_phone": "13800138000", "description": "Blocked"}),
+        )
+        .send()
+        .await;
+    assert_eq!(res.invalid_fields(), ["unit_id"]);
+    let res = app.post("/api/v1/tickets").token(&d.butler)
+        .json(json!({"category": "other", "priority": "general", "contact_phone": "13800138000", "description": "?"}))
+        .send().await;
+    assert_eq!(res.invalid_fields(), ["unit_id"]);
+
+    let ticket = report(
+        &app,
+        &d.butler,
+        json!({"location": "Building 3 basement pump room", "site_id": app.site_id,
+        "category": "public_facilities", "priority": "urgent", "contact_phone": "13800138000",
+        "description": "Pump leaking"}),
+    )
+    .await;
+    assert_eq!(ticket["scope"], "public_area");
+    assert_eq!(ticket["unit_id"], Value::Null);
+    assert_eq!(ticket["location"], "Building 3 basement pump room");
+    // Residents never see public-area tickets in their lists.
+    let mine = app
+        .get("/api/v1/tickets")
+        .token(&d.resident)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(mine["items"].as_array().unwrap().len(), 0);
+}
+
+// R-TKT-3 R-TKT-4
+#[actix_web::test]
+async fn staff_reclassify_and_deadlines_are_recomputed_from_the_report_time() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let unit = app.unit_id("1-1-101").await;
+    let ticket = report(
+        &app,
+        &d.resident,
+        json!({"unit_id": unit, "category": "doors_windows", "priority": "general",
+        "contact_phone": "13800138000", "description": "Window will not close"}),
+    )
+    .await;
+    assert_eq!(ticket["suggested_priority"], "general");
+    assert_eq!(ticket["deadlines"]["arrive"], Value::Null);
+    assert_eq!(ticket["deadlines"]["fix"]["due_at"], "2026-11-26T10:00:00Z");
+    let t = id(&ticket);
+
+    let d = later(&app, Duration::minutes(30)).await;
+    act(
+        &app,
+        &d.resident,
+        t,
+        "reclassify",
+        json!({"priority": "urgent", "note": "please"}),
+    )
+    .await
+    .expect(403);
+    let res = act(
+        &app,
+        &d.butler,
+        t,
+        "reclassify",
+        json!({"note": "nothing to change"}),
+    )
+    .await;
+    assert_eq!(res.invalid_fields(), ["priority"]);
+    let ticket = act(&app, &d.butler, t, "reclassify",
+        json!({"priority": "urgent", "category": "railings_stairs", "note": "Balcony railing loose: danger"}))
+        .await
+        .expect(200);
+    assert_eq!(ticket["priority"], "urgent");
+    assert_eq!(ticket["suggested_priority"], "general");
+    assert_eq!(ticket["category"], "railings_stairs");
+    assert_eq!(
+        ticket["deadlines"]["arrive"]["due_at"],
+        "2026-11-23T12:00:00Z"
+    );
+    assert_eq!(ticket["deadlines"]["fix"]["due_at"], "2026-11-24T10:00:00Z");
+    let note = ticket["timeline"][1]["note"].as_str().unwrap();
+    assert!(
+        note.contains("general -> urgent") && note.contains("doors_windows -> railings_stairs"),
+        "{note}"
+    );
+}
+
+// R-TKT-4 R-HW-1
+#[actix_web::test]
+async fn hot_water_needs_an_engineer_on_site_within_fifteen_minutes() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let t = dispatched(&app, &d, "hot_water", "general").await;
+    let ticket = app
+        .get(&format!("/api/v1/tickets/{t}"))
+        .token(&d.butler)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(
+        ticket["deadlines"]["arrive"]["due_at"],
+        "2026-11-23T10:15:00Z"
+    );
+    assert_eq!(ticket["overdue"], false);
+    let d = later(&app, Duration::minutes(16)).await;
+    let ticket = app
+        .get(&format!("/api/v1/tickets/{t}"))
+        .token(&d.butler)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(ticket["deadlines"]["arrive"]["state"], "missed");
+    assert_eq!(ticket["overdue"], true);
+    // Late arrival stays recorded as missed.
+    let ticket = arrive(&app, &d.engineer, t).await.expect(200);
+    assert_eq!(ticket["deadlines"]["arrive"]["state"], "missed");
+    assert_eq!(ticket["overdue"], false);
+}
+
+// R-TKT-5
+#[actix_web::test]
+async fn defects_under_construction_warranty_go_to_the_developer() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let unit = app.unit_id("2-1-201").await;
+    // Handed over 2024-12-31: pipes are under the developer's warranty until 2026-12-31.
+    let ticket = report(
+        &app,
+        &d.resident2,
+        json!({"unit_id": unit, "category": "drainage", "priority": "general",
+        "contact_phone": "13900139000", "description": "Floor drain backs up"}),
+    )
+    .await;
+    assert_eq!(ticket["proposed_route"], "developer");
+    assert!(ticket["route_reason"]
+        .as_str()
+        .unwrap()
+        .contains("until 2026-12-31"));
+    let t = id(&ticket);
+
+    let res = act(
+        &app,
+        &d.butler,
+        t,
+        "transfer",
+        json!({"slip": "GZLXD-118", "developer_due_at": "2026-11-01T00:00:00Z"}),
+    )
+    .await;
+    assert_eq!(res.invalid_fields(), ["developer_due_at"]);
+    let ticket = act(&app, &d.butler, t, "transfer",
+        json!({"slip": "GZLXD-118: floor drain, 2-1-201", "developer_due_at": "2026-11-30T10:00:00Z"}))
+        .await
+        .expect(200);
+    assert_eq!(ticket["status"], "transferred");
+    assert_eq!(ticket["route"], "developer");
+    assert_eq!(ticket["deadlines"]["developer"]["state"], "running");
+    let ticket = act(
+        &app,
+        &d.butler,
+        t,
+        "developer-acknowledge",
+        json!({"note": "Confirmed by phone"}),
+    )
+    .await
+    .expect(200);
+    assert!(ticket["developer"]["acknowledged_at"].is_string());
+    act(&app, &d.butler, t, "developer-acknowledge", json!({}))
+        .await
+        .expect(409);
+    // The developer's repairs are not ours to charge.
+    let d = later(&app, Duration::days(3)).await;
+    let ticket = act(
+        &app,
+        &d.butler,
+        t,
+        "developer-complete",
+        json!({"note": "Developer's crew fixed it"}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(ticket["status"], "completed");
+    assert_eq!(ticket["deadlines"]["developer"]["state"], "met");
+    act(
+        &app,
+        &d.butler,
+        t,
+        "charge",
+        json!({"amount_fen": 100, "description": "x"}),
+    )
+    .await
+    .expect(409);
+}
+
+// R-TKT-6
+#[actix_web::test]
+async fn engineering_takes_over_when_the_developer_misses_its_deadline() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let unit = app.unit_id("2-1-201").await;
+    let ticket = report(
+        &app,
+        &d.resident2,
+        json!({"unit_id": unit, "category": "roof_wall_seepage", "priority": "general",
+        "contact_phone": "13900139000", "description": "Damp patch on the bedroom wall"}),
+    )
+    .await;
+    let t = id(&ticket);
+    act(
+        &app,
+        &d.butler,
+        t,
+        "transfer",
+        json!({"slip": "GZLXD-119", "developer_due_at": "2026-11-30T10:00:00Z"}),
+    )
+    .await
+    .expect(200);
+    act(&app, &d.butler, t, "take-over", json!({}))
+        .await
+        .expect(409);
+
+    let d = later(&app, Duration::days(8)).await;
+    let overdue = app
+        .get("/api/v1/tickets?overdue=true")
+        .token(&d.butler)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(overdue["items"][0]["id"], t);
+    let ticket = act(
+        &app,
+        &d.butler,
+        t,
+        "take-over",
+        json!({"note": "Developer silent for a week"}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(ticket["status"], "reported");
+    assert_eq!(ticket["route"], "engineering");
+    assert_eq!(ticket["deadlines"]["developer"]["state"], "missed");
+    // New deadlines for engineering from the take-over.
+    assert_eq!(ticket["deadlines"]["fix"]["due_at"], "2026-12-04T10:00:00Z");
+
+    act(
+        &app,
+        &d.butler,
+        t,
+        "dispatch",
+        json!({"engineer_ids": [d.engineer_id], "lead_id": d.engineer_id}),
+    )
+    .await
+    .expect(200);
+    arrive(&app, &d.engineer, t).await.expect(200);
+    act(&app, &d.butler, t, "settlement-signed", json!({}))
+        .await
+        .expect(409);
+    let ticket = act(
+        &app,
+        &d.engineer,
+        t,
+        "complete",
+        json!({"labour_minutes": 240, "result_note": "Resealed the wall",
+        "materials": [{"name": "Sealant", "quantity": 3, "unit_price_fen": 4500}]}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(ticket["developer"]["settlement_fen"], 13500);
+    let ticket = act(
+        &app,
+        &d.butler,
+        t,
+        "settlement-signed",
+        json!({"note": "Signed by the developer's Mr Wu"}),
+    )
+    .await
+    .expect(200);
+    assert!(ticket["developer"]["settlement_signed_at"].is_string());
+}
+
+// R-TKT-7
+#[actix_web::test]
+async fn work_orders_belong_to_their_engineers_and_refuse_bad_materials() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let (engineer2_id, engineer2) = second_engineer(&app, &d).await;
+    let t = dispatched(&app, &d, "electrical", "urgent").await;
+
+    // Only assigned engineers act; the engineer's list holds the order.
+    arrive(&app, &engineer2, t).await.expect(403);
+    let orders = app
+        .get("/api/v1/tickets/work-orders")
+        .token(&d.engineer)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(orders[0]["id"], t);
+    let none = app
+        .get("/api/v1/tickets/work-orders")
+        .token(&engineer2)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(none, json!([]));
+    let res = act(
+        &app,
+        &d.butler,
+        t,
+        "dispatch",
+        json!({"engineer_ids": [engineer2_id], "lead_id": d.engineer_id}),
+    )
+    .await;
+    assert_eq!(res.invalid_fields(), ["lead_id"]);
+    let resident_id = app
+        .get("/api/v1/me")
+        .token(&d.resident)
+        .send()
+        .await
+        .expect(200)["user"]["id"]
+        .clone();
+    let res = act(
+        &app,
+        &d.butler,
+        t,
+        "dispatch",
+        json!({"engineer_ids": [resident_id], "lead_id": resident_id}),
+    )
+    .await;
+    assert_eq!(res.invalid_fields(), ["engineer_ids[0]"]);
+
+    arrive(&app, &d.engineer, t).await.expect(200);
+    arrive(&app, &d.engineer, t).await.expect(409);
+    let res = act(
+        &app,
+        &d.engineer,
+        t,
+        "complete",
+        json!({"labour_minutes": 30, "result_note": "ok",
+        "materials": [{"name": "Fuse", "quantity": -1, "unit_price_fen": 100}]}),
+    )
+    .await;
+    assert_eq!(res.invalid_fields(), ["materials[0].quantity"]);
+    let res = act(
+        &app,
+        &d.engineer,
+        t,
+        "complete",
+        json!({"labour_minutes": 30, "result_note": "ok",
+        "materials": [{"name": "Fuse", "quantity": 1, "unit_price_fen": 12.5}]}),
+    )
+    .await;
+    assert_eq!(res.invalid_fields(), ["materials[0].unit_price_fen"]);
+    let res = act(
+        &app,
+        &d.engineer,
+        t,
+        "complete",
+        json!({"labour_minutes": 0, "result_note": ""}),
+    )
+    .await;
+    assert_eq!(res.invalid_fields(), ["labour_minutes", "result_note"]);
+    // Nothing of the rejected attempts was kept.
+    let ticket = app
+        .get(&format!("/api/v1/tickets/{t}"))
+        .token(&d.butler)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(ticket["status"], "on_site");
+    assert_eq!(ticket["work_order"]["materials"], json!([]));
+
+    let ticket = act(
+        &app,
+        &d.engineer,
+        t,
+        "complete",
+        json!({"labour_minutes": 45, "head_count": 3, "result_note": "Rewired",
+        "materials": [{"name": "Fuse", "quantity": 4, "unit_price_fen": 250}]}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(ticket["work_order"]["head_count"], 3);
+    assert_eq!(ticket["work_order"]["labour_minutes"], 45);
+    assert_eq!(ticket["work_order"]["materials_fen"], 1000);
+}
+
+// R-TKT-8
+#[actix_web::test]
+async fn charges_outside_the_schedule_need_a_manager_and_the_resident_may_decline() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let t = completed(&app, &d, "sanitary_fittings").await;
+    let res = act(
+        &app,
+        &d.engineer,
+        t,
+        "charge",
+        json!({"amount_fen": 0, "description": ""}),
+    )
+    .await;
+    assert_eq!(res.invalid_fields(), ["amount_fen", "description"]);
+    let ticket = act(
+        &app,
+        &d.engineer,
+        t,
+        "charge",
+        json!({"amount_fen": 8800, "description": "Resident's own shower mixer"}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(ticket["charge"]["status"], "pending_approval");
+    act(&app, &d.resident, t, "accept-charge", json!({}))
+        .await
+        .expect(409);
+    act(&app, &d.butler, t, "approve-charge", json!({}))
+        .await
+        .expect(403);
+    let ticket = act(
+        &app,
+        &d.manager,
+        t,
+        "approve-charge",
+        json!({"note": "Fee review done"}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(ticket["charge"]["status"], "awaiting_resident");
+    let ticket = act(
+        &app,
+        &d.resident,
+        t,
+        "decline-charge",
+        json!({"note": "I will buy the part myself"}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(ticket["charge"]["status"], "declined");
+    // Declined: nothing is billed and acceptance may go ahead.
+    act(&app, &d.resident, t, "confirm", json!({"rating": 4}))
+        .await
+        .expect(200);
+}
+
+// R-TKT-9
+#[actix_web::test]
+async fn a_rejected_repair_goes_back_and_paper_signatures_count() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let t = completed(&app, &d, "doors_windows").await;
+    for rating in [0, 6] {
+        let res = act(&app, &d.resident, t, "confirm", json!({"rating": rating})).await;
+        assert_eq!(res.invalid_fields(), ["rating"]);
+    }
+    act(&app, &d.resident2, t, "confirm", json!({"rating": 5}))
+        .await
+        .expect(404);
+    act(&app, &d.engineer, t, "confirm", json!({"rating": 5}))
+        .await
+        .expect(403);
+
+    let ticket = act(
+        &app,
+        &d.resident,
+        t,
+        "reject",
+        json!({"reason": "Still draughty"}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(ticket["status"], "rework");
+    assert_eq!(ticket["rework_count"], 1);
+    assert_eq!(ticket["completed_at"], Value::Null);
+    assert_eq!(ticket["deadlines"]["fix"]["state"], "running");
+    arrive(&app, &d.engineer, t).await.expect(200);
+    act(
+        &app,
+        &d.engineer,
+        t,
+        "complete",
+        json!({"labour_minutes": 20, "result_note": "New seal"}),
+    )
+    .await
+    .expect(200);
+    let ticket = act(
+        &app,
+        &d.butler,
+        t,
+        "record-signature",
+        json!({"rating": 4, "comment": "Signed on paper"}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(ticket["status"], "accepted");
+    assert_eq!(ticket["acceptance"], "paper");
+    assert_eq!(ticket["rating"], 4);
+}
+
+// R-TKT-10 R-HW-1
+#[actix_web::test]
+async fn hot_water_repairs_are_visited_the_same_local_day() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let t = completed(&app, &d, "hot_water").await;
+    let ticket = app
+        .get(&format!("/api/v1/tickets/{t}"))
+        .token(&d.butler)
+        .send()
+        .await
+        .expect(200);
+    // Completed 18:00 in Shanghai: the visit is due by 23:59:59 local, 15:59:59 UTC.
+    assert_eq!(
+        ticket["deadlines"]["visit"]["due_at"],
+        "2026-11-23T15:59:59Z"
+    );
+    act(&app, &d.resident, t, "confirm", json!({"rating": 5}))
+        .await
+        .expect(200);
+    act(
+        &app,
+        &d.engineer,
+        t,
+        "visit",
+        json!({"method": "visit", "satisfaction": "neutral", "result": "ok"}),
+    )
+    .await
+    .expect(403);
+    let res = act(
+        &app,
+        &d.butler,
+        t,
+        "visit",
+        json!({"method": "email", "satisfaction": "neutral", "result": "ok"}),
+    )
+    .await;
+    assert_eq!(res.invalid_fields(), ["method"]);
+    let d = later(&app, Duration::hours(7)).await;
+    let ticket = act(
+        &app,
+        &d.butler,
+        t,
+        "visit",
+        json!({"method": "visit", "satisfaction": "neutral", "result": "Warm water again"}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(ticket["deadlines"]["visit"]["state"], "missed");
+    assert_eq!(ticket["status"], "closed");
+}
+
+// R-TKT-11
+#[actix_web::test]
+async fn overdue_orders_are_listed_and_chased() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let late = dispatched(&app, &d, "lift", "urgent").await;
+    let on_time = dispatched(&app, &d, "other", "general").await;
+    let d = later(&app, Duration::hours(3)).await;
+    let overdue = app
+        .get("/api/v1/tickets?overdue=true")
+        .token(&d.butler)
+        .send()
+        .await
+        .expect(200);
+    let ids: Vec<i64> = overdue["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [late]);
+    assert!(ids.iter().all(|i| *i != on_time));
+
+    let res = act(
+        &app,
+        &d.butler,
+        late,
+        "chase",
+        json!({"reason": "", "told_resident": ""}),
+    )
+    .await;
+    assert_eq!(res.invalid_fields(), ["reason", "told_resident"]);
+    let ticket = act(&app, &d.butler, late, "chase",
+        json!({"reason": "Lift company's technician delayed", "told_resident": "Called: technician by 15:00"}))
+        .await
+        .expect(200);
+    let last = ticket["timeline"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["action"], "chase");
+    assert!(last["note"]
+        .as_str()
+        .unwrap()
+        .contains("technician by 15:00"));
+    assert_eq!(ticket["status"], "dispatched");
+}
+
+// R-TKT-12
+#[actix_web::test]
+async fn a_repeat_within_three_months_is_linked_and_free() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let original = completed(&app, &d, "drainage").await;
+    act(&app, &d.resident, original, "confirm", json!({"rating": 5}))
+        .await
+        .expect(200);
+
+    let d = later(&app, Duration::days(60)).await;
+    let unit = app.unit_id("1-1-101").await;
+    let repeat = report(
+        &app,
+        &d.resident,
+        json!({"unit_id": unit, "category": "drainage", "priority": "general",
+        "contact_phone": "13800138000", "description": "Blocked again"}),
+    )
+    .await;
+    assert_eq!(repeat["warranty_of"], original);
+    assert_eq!(repeat["free_of_charge"], true);
+    assert!(repeat["timeline"][0]["note"]
+        .as_str()
+        .unwrap()
+        .contains("workmanship warranty"));
+    let other = report(
+        &app,
+        &d.resident,
+        json!({"unit_id": unit, "category": "electrical", "priority": "general",
+        "contact_phone": "13800138000", "description": "Other fault"}),
+    )
+    .await;
+    assert_eq!(other["warranty_of"], Value::Null);
+    // Free repairs cannot be charged.
+    let r = id(&repeat);
+    act(
+        &app,
+        &d.butler,
+        r,
+        "dispatch",
+        json!({"engineer_ids": [d.engineer_id], "lead_id": d.engineer_id}),
+    )
+    .await
+    .expect(200);
+    arrive(&app, &d.engineer, r).await.expect(200);
+    act(
+        &app,
+        &d.engineer,
+        r,
+        "charge",
+        json!({"amount_fen": 500, "description": "Cleaning"}),
+    )
+    .await
+    .expect(409);
+
+    let d = later(&app, Duration::days(40)).await;
+    let later = report(
+        &app,
+        &d.resident,
+        json!({"unit_id": unit, "category": "drainage", "priority": "general",
+        "contact_phone": "13800138000", "description": "Blocked a third time"}),
+    )
+    .await;
+    assert_eq!(later["warranty_of"], Value::Null);
+    assert_eq!(later["free_of_charge"], false);
+}
+
+// R-TKT-13
+#[actix_web::test]
+async fn the_daily_board_shows_new_open_unassigned_overdue_and_completed() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let unit = app.unit_id("1-2-101").await;
+    let unassigned = id(&report(
+        &app,
+        &d.butler,
+        json!({"unit_id": unit, "category": "lift", "priority": "urgent",
+        "contact_phone": "13700137000", "description": "Lift stuck"}),
+    )
+    .await);
+    let done = completed(&app, &d, "other").await;
+    let d = later(&app, Duration::hours(3)).await;
+    let board = app
+        .get(&format!(
+            "/api/v1/tickets/daily-board?site_id={}&date=2026-11-23",
+            app.site_id
+        ))
+        .token(&d.engineer)
+        .send()
+        .await
+        .expect(200);
+    let ids = |key: &str| -> Vec<i64> {
+        board[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["id"].as_i64().unwrap())
+            .collect()
+    };
+    assert_eq!(ids("new"), [done, unassigned]);
+    assert_eq!(ids("open"), [done, unassigned]);
+    assert_eq!(ids("unassigned"), [unassigned]);
+    assert_eq!(ids("overdue"), [unassigned]);
+    assert_eq!(ids("completed"), [done]);
+    let next_day = app
+        .get(&format!(
+            "/api/v1/tickets/daily-board?site_id={}&date=2026-11-24",
+            app.site_id
+        ))
+        .token(&d.engineer)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(next_day["new"], json!([]));
+    app.get(&format!(
+        "/api/v1/tickets/daily-board?site_id={}",
+        app.site_id
+    ))
+    .token(&d.resident)
+    .send()
+    .await
+    .expect(403);
+}
+
+// R-TKT-14
+#[actix_web::test]
+async fn public_facility_log_monthly_costs_and_unit_history() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let public = id(&report(
+        &app,
+        &d.butler,
+        json!({"location": "Building 2 stairwell", "site_id": app.site_id,
+        "category": "public_facilities", "priority": "general", "contact_phone": "13700137000",
+        "description": "Stair light out"}),
+    )
+    .await);
+    act(
+        &app,
+        &d.butler,
+        public,
+        "dispatch",
+        json!({"engineer_ids": [d.engineer_id], "lead_id": d.engineer_id}),
+    )
+    .await
+    .expect(200);
+    arrive(&app, &d.engineer, public).await.expect(200);
+    act(
+        &app,
+        &d.engineer,
+        public,
+        "complete",
+        json!({"labour_minutes": 25, "result_note": "New lamp",
+        "materials": [{"name": "LED lamp", "quantity": 2, "unit_price_fen": 1800}]}),
+    )
+    .await
+    .expect(200);
+    let in_home = completed(&app, &d, "electrical").await;
+
+    let log = app
+        .get("/api/v1/tickets?scope=public_area")
+        .token(&d.butler)
+        .send()
+        .await
+        .expect(200);
+    let ids: Vec<i64> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [public]);
+    let unit = app.unit_id("1-1-101").await;
+    let history = app
+        .get(&format!("/api/v1/tickets?unit_id={unit}"))
+        .token(&d.butler)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(history["items"][0]["id"], in_home);
+
+    let costs = app
+        .get(&format!(
+            "/api/v1/tickets/public-costs?site_id={}&month=2026-11",
+            app.site_id
+        ))
+        .token(&d.manager)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(
+        costs["by_category"],
+        json!([{"category": "public_facilities", "tickets": 1, "labour_minutes": 25, "materials_fen": 3600}])
+    );
+    assert_eq!(costs["total_materials_fen"], 3600);
+    let res = app
+        .get(&format!(
+            "/api/v1/tickets/public-costs?site_id={}&month=2027-01",
+            app.site_id
+        ))
+        .token(&d.manager)
+        .send()
+        .await;
+    assert_eq!(res.invalid_fields(), ["month"]);
+    let res = app
+        .get(&format!(
+            "/api/v1/tickets/public-costs?site_id={}&month=November",
+            app.site_id
+        ))
+        .token(&d.manager)
+        .send()
+        .await;
+    assert_eq!(res.invalid_fields(), ["month"]);
+}
+
+#[actix_web::test]
+async fn residents_and_other_sites_see_only_their_own_tickets() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let other = app.other_site().await;
+    let t = dispatched(&app, &d, "other", "general").await;
+    app.get(&format!("/api/v1/tickets/{t}"))
+        .token(&d.resident)
+        .send()
+        .await
+        .expect(200);
+    app.get(&format!("/api/v1/tickets/{t}"))
+        .token(&d.resident2)
+        .send()
+        .await
+        .expect(404);
+    act(
+        &app,
+        &d.resident2,
+        t,
+        "cancel",
+        json!({"reason": "not mine"}),
+    )
+    .await
+    .expect(404);
+    let theirs = app
+        .get("/api/v1/tickets")
+        .token(&d.resident2)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(theirs["items"], json!([]));
+    let river = app.token("butler.river").await;
+    app.get(&format!("/api/v1/tickets/{t}"))
+        .token(&river)
+        .send()
+        .await
+        .expect(404);
+    let listed = app
+        .get("/api/v1/tickets")
+        .token(&river)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(listed["items"], json!([]));
+    let res = app.post("/api/v1/tickets").token(&river)
+        .json(json!({"unit_id": app.unit_id("1-1-101").await, "category": "other", "priority": "general",
+                     "contact_phone": "13700137000", "description": "x"}))
+        .send().await;
+    assert_eq!(res.invalid_fields(), ["unit_id"]);
+    assert!(other.unit_id > 0);
+}
+
+#[actix_web::test]
+async fn residents_cancel_before_anyone_is_on_site() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let t = dispatched(&app, &d, "other", "general").await;
+    let ticket = act(
+        &app,
+        &d.resident,
+        t,
+        "cancel",
+        json!({"reason": "Fixed it myself"}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(ticket["status"], "cancelled");
+    act(&app, &d.resident, t, "cancel", json!({"reason": "again"}))
+        .await
+        .expect(409);
+    let t = dispatched(&app, &d, "other", "general").await;
+    arrive(&app, &d.engineer, t).await.expect(200);
+    act(
+        &app,
+        &d.resident,
+        t,
+        "cancel",
+        json!({"reason": "too late"}),
+    )
+    .await
+    .expect(409);
+    assert_eq!(
+        app.get(&format!("/api/v1/tickets/{t}"))
+            .token(&d.butler)
+            .send()
+            .await
+            .expect(200)["status"],
+        "on_site"
+    );
+}
+
+#[actix_web::test]
+async fn bad_ticket_input_is_refused_and_changes_nothing() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let unit = app.unit_id("1-1-101").await;
+    let res = app.post("/api/v1/tickets").token(&d.resident)
+        .json(json!({"unit_id": unit, "category": "plumbing", "priority": "general", "description": "x"})).send().await;
+    assert_eq!(res.invalid_fields(), ["category"]);
+    let res = app
+        .post("/api/v1/tickets")
+        .token(&d.resident)
+        .json(json!({"unit_id": unit, "category": "other", "priority": "asap", "description": "x"}))
+        .send()
+        .await;
+    assert_eq!(res.invalid_fields(), ["priority"]);
+    let res = app.post("/api/v1/tickets").token(&d.resident)
+        .json(json!({"unit_id": unit, "category": "other", "priority": "general", "contact_phone": "13800138000",
+                     "description": "x".repeat(2001)})).send().await;
+    assert_eq!(res.invalid_fields(), ["description"]);
+    app.post("/api/v1/tickets").token(&d.resident)
+        .json(json!({"unit_id": unit, "category": "other", "priority": "general", "contact_phone": "13800138000",
+                     "description": "x".repeat(100 * 1024)})).send().await.expect(413);
+    let t = dispatched(&app, &d, "other", "general").await;
+    act(&app, &d.resident, t, "confirm", json!({"rating": 5}))
+        .await
+        .expect(409);
+    app.get("/api/v1/tickets?status=lost")
+        .token(&d.butler)
+        .send()
+        .await
+        .expect(400);
+    let all = app
+        .get("/api/v1/tickets")
+        .token(&d.butler)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(all["items"].as_array().unwrap().len(), 1);
+    assert_eq!(all["items"][0]["status"], "dispatched");
+}
+
+#[actix_web::test]
+async fn lists_filter_and_sync_by_update_time() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let first = dispatched(&app, &d, "lift", "urgent").await;
+    let d = later(&app, Duration::hours(1)).await;
+    let second = dispatched(&app, &d, "other", "general").await;
+    let by = |q: &str| {
+        let path = format!("/api/v1/tickets?{q}");
+        let token = d.butler.clone();
+        let app = &app;
+        async move {
+            let page = app.get(&path).token(&token).send().await.expect(200);
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t["id"].as_i64().unwrap())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(by("priority=urgent").await, [first]);
+    assert_eq!(by("category=other").await, [second]);
+    assert_eq!(
+        by(&format!("engineer_id={}", d.engineer_id)).await,
+        [second, first]
+    );
+    assert_eq!(by("updated_since=2026-11-23T10:30:00Z").await, [second]);
+    assert_eq!(by("from=2026-11-23&to=2026-11-23").await, [second, first]);
+    assert_eq!(by("from=2026-11-24").await, Vec::<i64>::new());
+    assert_eq!(by("limit=1").await, [second]);
+}
