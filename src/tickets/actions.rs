@@ -4,7 +4,7 @@
 use super::dto::*;
 use super::model::*;
 use super::repo::{self, TicketChange};
-use super::service::{require_assigned, Ctx, Effect};
+use super::service::{require_assigned, site_time_zone, Ctx, Effect};
 use crate::db::{utc, AnyConnection};
 use crate::error::{AppError, Validator};
 use crate::fees;
@@ -28,10 +28,15 @@ fn check_note(note: &ActionNote) -> Result<(), AppError> {
     v.finish()
 }
 
-fn site_tz(conn: &mut AnyConnection, site_id: i64) -> Result<chrono_tz::Tz, AppError> {
-    crate::sites::repo::find(conn, site_id)?
-        .and_then(|s| s.time_zone.parse().ok())
-        .ok_or_else(|| AppError::internal(format!("site {site_id} has no valid time zone")))
+/// R-TKT-4/10: done now; the follow-up visit falls due (same local day for hot water).
+fn completion(conn: &mut AnyConnection, ctx: &Ctx) -> Result<TicketChange, AppError> {
+    let category = Category::from_db(&ctx.row.category)?;
+    let tz = site_time_zone(conn, ctx.row.site_id)?;
+    Ok(TicketChange {
+        completed_at: Some(Some(utc(ctx.now))),
+        visit_by: Some(Some(utc(visit_by(category, ctx.now, tz)))),
+        ..Default::default()
+    })
 }
 
 /// R-TKT-3/4: staff re-classify; deadlines are recomputed from the report time.
@@ -144,16 +149,12 @@ pub fn complete(input: Complete) -> Action {
             .map(|m| (m.name, m.quantity, m.unit_price_fen))
             .collect();
         repo::add_materials(conn, ctx.row.id, &lines)?;
-        let category = Category::from_db(&ctx.row.category)?;
-        let tz = site_tz(conn, ctx.row.site_id)?;
         Ok(Effect {
             change: TicketChange {
-                completed_at: Some(Some(utc(ctx.now))),
-                visit_by: Some(Some(utc(visit_by(category, ctx.now, tz)))),
                 head_count: Some(Some(input.head_count.unwrap_or(assigned.max(1)))),
                 labour_minutes: Some(Some(input.labour_minutes)),
                 result_note: Some(Some(input.result_note.clone())),
-                ..Default::default()
+                ..completion(conn, ctx)?
             },
             note: Some(input.result_note),
         })
@@ -209,14 +210,8 @@ pub fn developer_acknowledge(input: ActionNote) -> Action {
 pub fn developer_complete(input: ActionNote) -> Action {
     Box::new(move |conn, ctx| {
         check_note(&input)?;
-        let category = Category::from_db(&ctx.row.category)?;
-        let tz = site_tz(conn, ctx.row.site_id)?;
         Ok(Effect {
-            change: TicketChange {
-                completed_at: Some(Some(utc(ctx.now))),
-                visit_by: Some(Some(utc(visit_by(category, ctx.now, tz)))),
-                ..Default::default()
-            },
+            change: completion(conn, ctx)?,
             note: input.note,
         })
     })

@@ -24,7 +24,7 @@ use crate::visits;
 
 pub const NUMBER_PREFIX: &str = "BX";
 
-fn site_time_zone(conn: &mut AnyConnection, site_id: i64) -> Result<chrono_tz::Tz, AppError> {
+pub fn site_time_zone(conn: &mut AnyConnection, site_id: i64) -> Result<chrono_tz::Tz, AppError> {
     let site = sites::repo::find(conn, site_id)?.ok_or(AppError::NotFound("site"))?;
     site.time_zone
         .parse()
