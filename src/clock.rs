@@ -25,10 +25,6 @@ impl ManualClock {
         ManualClock(Mutex::new(at))
     }
 
-    pub fn set(&self, at: DateTime<Utc>) {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = at;
-    }
-
     pub fn advance(&self, by: chrono::Duration) {
         let mut now = self.0.lock().unwrap_or_else(|e| e.into_inner());
         *now += by;

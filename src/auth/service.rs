@@ -116,7 +116,7 @@ pub async fn login(
         normalize_username(&input.username),
         normalize_phone(&input.username),
     );
-    let account = db::transaction(&state.pool, move |conn| {
+    let account = db::read(&state.pool, move |conn| {
         if let Some(lock) = repo::find_throttle(conn, &lookup_key)?.and_then(|t| t.locked_until) {
             let wait = (lock.and_utc() - now).num_seconds();
             if wait > 0 {

@@ -140,8 +140,30 @@ pub fn run_migrations(conn: &mut AnyConnection) -> Result<Vec<String>, String> {
     Ok(applied.iter().map(|v| v.to_string()).collect())
 }
 
-/// Runs one use case on a pooled connection off the async workers, in one transaction.
+/// Runs one use case that writes, on a pooled connection off the async workers, in one
+/// transaction. On SQLite it begins IMMEDIATE: taking the write lock up front lets
+/// `busy_timeout` queue concurrent writers, where a deferred transaction that read first
+/// would fail at once with SQLITE_BUSY when it tries to write.
 pub async fn transaction<T, F>(pool: &Pool, use_case: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut AnyConnection) -> Result<T, AppError> + Send + 'static,
+{
+    let pool = pool.clone();
+    actix_web::web::block(move || {
+        let mut pooled = pool.get()?;
+        let conn: &mut AnyConnection = &mut pooled;
+        match conn {
+            AnyConnection::Sqlite(_) => immediate(conn, use_case),
+            AnyConnection::Postgresql(_) => conn.transaction(use_case),
+        }
+    })
+    .await?
+}
+
+/// Runs one use case that only reads, in one (deferred) transaction, so readers never wait
+/// for the write lock.
+pub async fn read<T, F>(pool: &Pool, use_case: F) -> Result<T, AppError>
 where
     T: Send + 'static,
     F: FnOnce(&mut AnyConnection) -> Result<T, AppError> + Send + 'static,
@@ -153,6 +175,30 @@ where
         conn.transaction(use_case)
     })
     .await?
+}
+
+/// `BEGIN IMMEDIATE` ... `COMMIT`, rolled back on error or panic so the pooled connection
+/// never goes back with a transaction open.
+fn immediate<T>(
+    conn: &mut AnyConnection,
+    use_case: impl FnOnce(&mut AnyConnection) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+    conn.batch_execute("BEGIN IMMEDIATE")?;
+    match catch_unwind(AssertUnwindSafe(|| use_case(&mut *conn))) {
+        Ok(Ok(value)) => {
+            conn.batch_execute("COMMIT")?;
+            Ok(value)
+        }
+        Ok(Err(err)) => {
+            conn.batch_execute("ROLLBACK")?;
+            Err(err)
+        }
+        Err(panic) => {
+            let _ = conn.batch_execute("ROLLBACK");
+            resume_unwind(panic)
+        }
+    }
 }
 
 /// Current UTC time as stored in `Timestamp` columns.

@@ -74,7 +74,7 @@ pub async fn list(
     filter: FeeFilter,
 ) -> Result<Vec<FeeItem>, AppError> {
     let scope = actor.site_filter().map(<[i64]>::to_vec);
-    db::transaction(&state.pool, move |conn| {
+    db::read(&state.pool, move |conn| {
         Ok(repo::list(conn, scope.as_deref(), filter.site_id)?)
     })
     .await

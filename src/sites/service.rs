@@ -75,7 +75,7 @@ fn name_taken(err: AppError) -> AppError {
 
 pub async fn get(state: &AppState, actor: &Actor, id: i64) -> Result<Site, AppError> {
     let actor = actor.clone();
-    db::transaction(&state.pool, move |conn| {
+    db::read(&state.pool, move |conn| {
         Ok(visible_site(conn, &actor, id)?.into())
     })
     .await
@@ -88,7 +88,7 @@ pub async fn list(
     page: PageRequest,
 ) -> Result<Page<Site>, AppError> {
     let scope = actor.site_filter().map(<[i64]>::to_vec);
-    db::transaction(&state.pool, move |conn| {
+    db::read(&state.pool, move |conn| {
         let rows = repo::list(conn, scope.as_deref(), filter.active, page)?;
         Ok(Page::from_rows(rows, page, |r| r.id, Site::from))
     })

@@ -30,7 +30,7 @@ pub async fn list(
     page: PageRequest,
 ) -> Result<Page<Ticket>, AppError> {
     let (actor, now) = (actor.clone(), state.now());
-    db::transaction(&state.pool, move |conn| {
+    db::read(&state.pool, move |conn| {
         let scope = if actor.role.is_staff() {
             TicketScope::Sites(actor.site_filter().map(<[i64]>::to_vec))
         } else {
@@ -68,7 +68,7 @@ pub async fn list(
 /// The engineer's open work orders, the most pressing repair deadline first.
 pub async fn work_orders(state: &AppState, actor: &Actor) -> Result<Vec<Ticket>, AppError> {
     let (engineer_id, now) = (actor.user_id, state.now());
-    db::transaction(&state.pool, move |conn| {
+    db::read(&state.pool, move |conn| {
         let rows = repo::work_orders_of(conn, engineer_id, MAX_LIMIT)?;
         to_tickets(conn, rows, now)
     })
@@ -132,7 +132,7 @@ pub async fn daily_board(
     query: BoardQuery,
 ) -> Result<DailyBoard, AppError> {
     let (actor, now) = (actor.clone(), state.now());
-    db::transaction(&state.pool, move |conn| {
+    db::read(&state.pool, move |conn| {
         let (date, start, end) = local_day(conn, &actor, query.site_id, query.date, now)?;
         let all = PageRequest {
             limit: 1000,
@@ -231,7 +231,7 @@ pub async fn public_costs(
     }
     .ok_or_else(|| AppError::field("month", "out of range"))?;
     let (actor, now) = (actor.clone(), state.now());
-    db::transaction(&state.pool, move |conn| {
+    db::read(&state.pool, move |conn| {
         let (today, _, _) = local_day(conn, &actor, query.site_id, None, now)?;
         if first > today {
             return Err(AppError::field("month", "is in the future"));

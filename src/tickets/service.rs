@@ -217,7 +217,7 @@ fn detail(
 
 pub async fn get(state: &AppState, actor: &Actor, id: i64) -> Result<TicketDetail, AppError> {
     let (actor, now) = (actor.clone(), state.now());
-    db::transaction(&state.pool, move |conn| {
+    db::read(&state.pool, move |conn| {
         let row = visible(conn, &actor, id, now)?;
         detail(conn, row, now)
     })

@@ -90,7 +90,7 @@ pub async fn create(state: &AppState, actor: &Actor, input: NewUnit) -> Result<U
 pub async fn get(state: &AppState, actor: &Actor, id: i64) -> Result<Unit, AppError> {
     let actor = actor.clone();
     let today = state.now().date_naive();
-    db::transaction(&state.pool, move |conn| {
+    db::read(&state.pool, move |conn| {
         Ok(visible_unit(conn, &actor, id, today)?.into())
     })
     .await
@@ -104,7 +104,7 @@ pub async fn list(
 ) -> Result<Page<Unit>, AppError> {
     let actor = actor.clone();
     let today = state.now().date_naive();
-    db::transaction(&state.pool, move |conn| {
+    db::read(&state.pool, move |conn| {
         let scope = if actor.role.is_staff() {
             UnitScope::Sites(actor.site_filter().map(<[i64]>::to_vec))
         } else {

@@ -219,7 +219,7 @@ pub async fn create(state: &AppState, actor: &Actor, input: NewUser) -> Result<U
 
 pub async fn get(state: &AppState, actor: &Actor, id: i64) -> Result<User, AppError> {
     let actor = actor.clone();
-    db::transaction(&state.pool, move |conn| {
+    db::read(&state.pool, move |conn| {
         let row = visible_user(conn, &actor, id)?;
         load_user(conn, row)
     })
@@ -233,7 +233,7 @@ pub async fn list(
     page: PageRequest,
 ) -> Result<Page<User>, AppError> {
     let scope = actor.site_filter().map(<[i64]>::to_vec);
-    db::transaction(&state.pool, move |conn| {
+    db::read(&state.pool, move |conn| {
         let rows = repo::list(
             conn,
             scope.as_deref(),
@@ -360,7 +360,7 @@ async fn change_account(
 pub async fn me(state: &AppState, actor: &Actor) -> Result<Me, AppError> {
     let actor = actor.clone();
     let today = state.now().date_naive();
-    db::transaction(&state.pool, move |conn| {
+    db::read(&state.pool, move |conn| {
         let row = repo::find(conn, actor.user_id)?.ok_or(AppError::NotFound("user"))?;
         let user = load_user(conn, row)?;
         let site_ids = if actor.is_company_wide() {
@@ -402,7 +402,7 @@ pub async fn unit_members(
 ) -> Result<Vec<Membership>, AppError> {
     let actor = actor.clone();
     let today = state.now().date_naive();
-    db::transaction(&state.pool, move |conn| {
+    db::read(&state.pool, move |conn| {
         units::service::visible_unit(conn, &actor, unit_id, today)?;
         repo::memberships_of_unit(conn, unit_id)?
             .into_iter()

@@ -210,11 +210,16 @@ impl<'a> Call<'a> {
 impl TestApp {
     /// The demo estate at 2026-11-23 10:00 UTC.
     pub async fn new() -> Self {
+        Self::with_pool(None).await
+    }
+
+    /// The demo estate on a pool of `size` connections (default: the backend's).
+    pub async fn with_pool(size: Option<u32>) -> Self {
         let _ = env_logger::builder().is_test(true).try_init();
         let db = TestDb::create();
         let data = tempfile::tempdir().unwrap();
         let config = Config::for_database(&db.url, data.path());
-        let pool = db::build_pool(&config.database_url, None).expect("pool");
+        let pool = db::build_pool(&config.database_url, size).expect("pool");
         db::run_migrations(&mut pool.get().unwrap()).expect("migrations");
         let clock = Arc::new(ManualClock::new(
             Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap(),
