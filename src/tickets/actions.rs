@@ -91,19 +91,17 @@ pub fn dispatch(input: Dispatch) -> Action {
             .finish()?;
         let mut names = Vec::new();
         for (i, id) in input.engineer_ids.iter().enumerate() {
-            let user = users_repo::find(conn, *id)?
-                .filter(|u| u.active && u.role == Role::Engineer.as_str())
-                .filter(|u| {
-                    users_repo::staff_site_ids(conn, u.id)
-                        .map(|sites| sites.contains(&ctx.row.site_id))
-                        .unwrap_or(false)
-                })
-                .ok_or_else(|| {
-                    AppError::field(
+            let engineer = users_repo::find(conn, *id)?
+                .filter(|u| u.active && u.role == Role::Engineer.as_str());
+            let user = match engineer {
+                Some(u) if users_repo::staff_site_ids(conn, u.id)?.contains(&ctx.row.site_id) => u,
+                _ => {
+                    return Err(AppError::field(
                         format!("engineer_ids[{i}]"),
                         "no active engineer of this site",
-                    )
-                })?;
+                    ))
+                }
+            };
             names.push(user.display_name);
         }
         let assignment: Vec<(i64, bool)> =

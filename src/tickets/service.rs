@@ -42,11 +42,12 @@ fn visible(
     let visible = if actor.role.is_staff() {
         actor.covers_site(ticket.site_id)
     } else {
-        ticket.unit_id.is_some_and(|unit| {
-            users_repo::current_unit_ids(conn, actor.user_id, now.date_naive())
-                .map(|ids| ids.contains(&unit))
-                .unwrap_or(false)
-        })
+        match ticket.unit_id {
+            Some(unit) => {
+                users_repo::current_unit_ids(conn, actor.user_id, now.date_naive())?.contains(&unit)
+            }
+            None => false,
+        }
     };
     visible
         .then_some(ticket)
@@ -127,9 +128,8 @@ fn to_ticket(
             fix: deadlines::view(Some(row.fix_by), row.completed_at, n).expect("fix_by is set"),
             developer: deadlines::view(
                 row.developer_due_at,
-                row.completed_at
-                    .or(row.taken_over_at)
-                    .filter(|_| row.developer_due_at.is_some()),
+                // Taken over: the developer never did it; the take-over ends its duty.
+                row.taken_over_at.or(row.completed_at),
                 n,
             ),
             visit: deadlines::view(row.visit_by, row.closed_at, n),
