@@ -1359,3 +1359,48 @@ async fn concurrent_intakes_on_a_multi_connection_pool_all_succeed() {
     numbers.dedup();
     assert_eq!(numbers.len(), 16);
 }
+
+/// Of two racing actions the second finds the ticket changed since it read it: its
+/// conditional update applies to nothing (the caller answers 409), even when the status
+/// would still allow it (two charges on one ticket, say).
+#[actix_web::test]
+async fn an_action_applies_only_to_the_version_it_read() {
+    use propdesk::tickets::repo::{self, TicketChange};
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let t = completed(&app, &d, "other").await;
+    let pool = app.state.pool.clone();
+    let read =
+        actix_web::web::block(move || repo::find(&mut pool.get().unwrap(), t).unwrap().unwrap())
+            .await
+            .unwrap();
+    // Another action lands first, leaving the status as it was.
+    act(
+        &app,
+        &d.butler,
+        t,
+        "chase",
+        json!({"reason": "waiting", "told_resident": "called"}),
+    )
+    .await
+    .expect(200);
+    let pool = app.state.pool.clone();
+    let stale = actix_web::web::block(move || {
+        let change = TicketChange {
+            charge_status: Some("accepted".into()),
+            version: Some(read.version + 1),
+            ..Default::default()
+        };
+        repo::apply(&mut pool.get().unwrap(), t, read.version, &change).unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(stale.is_none());
+    let ticket = app
+        .get(&format!("/api/v1/tickets/{t}"))
+        .token(&d.butler)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(ticket["charge"]["status"], "none");
+}

@@ -175,6 +175,7 @@ diesel::table! {
         rework_count -> Integer,
         warranty_of -> Nullable<BigInt>,
         free_of_charge -> Bool,
+        version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
     }

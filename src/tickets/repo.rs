@@ -50,6 +50,7 @@ pub struct TicketRow {
     pub rework_count: i32,
     pub warranty_of: Option<i64>,
     pub free_of_charge: bool,
+    pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -114,6 +115,7 @@ pub struct TicketChange {
     pub rating: Option<Option<i32>>,
     pub rating_comment: Option<Option<String>>,
     pub rework_count: Option<i32>,
+    pub version: Option<i64>,
     pub updated_at: Option<NaiveDateTime>,
 }
 
@@ -136,18 +138,18 @@ pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<TicketRow>>
     tickets::table.find(id).first(conn).optional()
 }
 
-/// Applies the change only if the ticket is still in `expected` status: of two racing
-/// actions one gets the row, the other `None` (a 409 for its caller).
+/// Applies the change only if the ticket is still at the version the action read: of two
+/// racing actions one gets the row, the other `None` (a 409 for its caller).
 pub fn apply(
     conn: &mut AnyConnection,
     id: i64,
-    expected: &str,
+    read_version: i64,
     change: &TicketChange,
 ) -> QueryResult<Option<TicketRow>> {
     diesel::update(
         tickets::table
             .find(id)
-            .filter(tickets::status.eq(expected.to_owned())),
+            .filter(tickets::version.eq(read_version)),
     )
     .set(change)
     .get_result(conn)

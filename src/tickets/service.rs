@@ -399,7 +399,8 @@ where
         )?;
         change.status = Some(next.as_str().into());
         change.updated_at = Some(utc(now));
-        let updated = repo::apply(conn, id, &row.status, &change)?
+        change.version = Some(row.version + 1);
+        let updated = repo::apply(conn, id, row.version, &change)?
             .ok_or_else(|| AppError::Conflict("the ticket changed meanwhile; reload it".into()))?;
         timeline::repo::record(
             conn,

@@ -92,6 +92,8 @@ CREATE TABLE tickets (
     rework_count INTEGER NOT NULL DEFAULT 0,
     warranty_of BIGINT REFERENCES tickets (id),
     free_of_charge BOOLEAN NOT NULL DEFAULT FALSE,
+    -- bumped by every action: an action applies only to the version it read
+    version BIGINT NOT NULL DEFAULT 0,
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL,
     CHECK ((unit_id IS NULL) <> (location IS NULL)),
