@@ -4,15 +4,19 @@
 
 pub mod api;
 pub mod auth;
+pub mod calendar;
 pub mod clock;
+pub mod complaints;
 pub mod config;
 pub mod db;
 pub mod deadlines;
 pub mod error;
 pub mod fees;
 pub mod json;
+pub mod lifecycle;
 pub mod numbering;
 pub mod pagination;
+pub mod periods;
 pub mod seed;
 pub mod sites;
 pub mod state;

@@ -1,12 +1,19 @@
 //! Enums stored as snake_case `Text` (with a CHECK constraint) and sent as snake_case JSON.
 
+/// What the shared mechanisms (the action driver, reports) need of such an enum.
+pub trait TextEnum: Copy + PartialEq + 'static {
+    fn as_str(self) -> &'static str;
+}
+
 /// Declares an enum whose JSON form and database text are the given literals.
+/// The texts are matched as `tt`, not `literal`: a `literal` fragment reaches utoipa wrapped in
+/// an invisible group, and it then ignores the `serde(rename)` and documents the variant names.
 #[macro_export]
 macro_rules! text_enum {
     (
         $(#[$meta:meta])*
         pub enum $name:ident {
-            $( $(#[$variant_meta:meta])* $variant:ident = $text:literal ),+ $(,)?
+            $( $(#[$variant_meta:meta])* $variant:ident = $text:tt ),+ $(,)?
         }
     ) => {
         $(#[$meta])*
@@ -36,6 +43,12 @@ macro_rules! text_enum {
                         other
                     ))),
                 }
+            }
+        }
+
+        impl $crate::text_enum::TextEnum for $name {
+            fn as_str(self) -> &'static str {
+                $name::as_str(self)
             }
         }
 

@@ -82,18 +82,8 @@ async fn site_validation_lists_every_bad_field() {
 async fn only_company_wide_managers_open_sites_and_residents_see_none() {
     let app = TestApp::new().await;
     let other = app.other_site().await;
-    let manager = app.token("manager").await;
     // A manager of one site only.
-    app.post("/api/v1/users")
-        .token(&manager)
-        .json(
-            json!({"username": "site.manager", "display_name": "Site Manager", "role": "manager",
-                     "password": PASSWORD, "site_ids": [app.site_id]}),
-        )
-        .send()
-        .await
-        .expect(201);
-    let site_manager = app.token("site.manager").await;
+    let site_manager = app.site_manager("site.manager", &[app.site_id]).await;
     app.post("/api/v1/sites")
         .token(&site_manager)
         .json(json!({"name": "Not Allowed"}))

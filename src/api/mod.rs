@@ -1,6 +1,8 @@
 //! HTTP: thin handlers that authenticate, parse, call a service and map to JSON.
 
 pub mod auth;
+pub mod calendar;
+pub mod complaints;
 pub mod health;
 pub mod openapi;
 pub mod sites;
@@ -27,6 +29,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(sites::update_site)
         .service(sites::deactivate_site)
         .service(sites::reactivate_site)
+        .service(calendar::get_calendar)
+        .service(calendar::set_weekly_hours)
+        .service(calendar::set_calendar_day)
+        .service(calendar::delete_calendar_day)
         .service(units::create_unit)
         .service(units::list_units)
         .service(units::get_unit)
@@ -71,7 +77,40 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(tickets::cancel)
         .service(tickets::create_fee_item)
         .service(tickets::list_fee_items)
-        .service(tickets::deactivate_fee_item);
+        .service(tickets::deactivate_fee_item)
+        // Fixed paths before `/complaints/{id}`.
+        .service(complaints::complaint_board)
+        .service(complaints::weekly_summary)
+        .service(complaints::monthly_report)
+        .service(complaints::public_summary)
+        .service(complaints::close_quiet)
+        .service(complaints::receive_complaint)
+        .service(complaints::list_complaints)
+        .service(complaints::get_complaint)
+        .service(complaints::assign_owner)
+        .service(complaints::classify)
+        .service(complaints::mark_major)
+        .service(complaints::reply)
+        .service(complaints::note)
+        .service(complaints::hand_to_department)
+        .service(complaints::set_fix_deadline)
+        .service(complaints::promise_reply)
+        .service(complaints::establish_responsibility)
+        .service(complaints::promise_compensation)
+        .service(complaints::escalate)
+        .service(complaints::transfer_to_developer)
+        .service(complaints::developer_reply)
+        .service(complaints::chase)
+        .service(complaints::resolve)
+        .service(complaints::opinion)
+        .service(complaints::review)
+        .service(complaints::visit)
+        .service(complaints::refuse_visits)
+        .service(complaints::mark_unreachable)
+        .service(complaints::merge)
+        .service(complaints::create_standard_reply)
+        .service(complaints::list_standard_replies)
+        .service(complaints::deactivate_standard_reply);
 }
 
 /// The documented paths and their methods, to tell "no such route" (404) from "no such

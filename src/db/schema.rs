@@ -37,6 +37,7 @@ diesel::table! {
         role -> Text,
         password_hash -> Text,
         active -> Bool,
+        refuses_visits -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
     }
@@ -199,6 +200,109 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    working_hours (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        weekday -> Integer,
+        start_minute -> Integer,
+        end_minute -> Integer,
+    }
+}
+
+diesel::table! {
+    calendar_days (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        day -> Date,
+        kind -> Text,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    standard_replies (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        subject -> Text,
+        title -> Text,
+        body -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    complaints (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        number -> Text,
+        complainant_kind -> Text,
+        complainant_id -> Nullable<BigInt>,
+        complainant_name -> Nullable<Text>,
+        complainant_phone -> Nullable<Text>,
+        unit_id -> Nullable<BigInt>,
+        channel -> Text,
+        class -> Text,
+        nature -> Text,
+        communication_kind -> Nullable<Text>,
+        subject -> Text,
+        major -> Bool,
+        major_lead_id -> Nullable<BigInt>,
+        sensitive -> Bool,
+        description -> Text,
+        received_by -> BigInt,
+        owner_id -> Nullable<BigInt>,
+        department -> Nullable<Text>,
+        status -> Text,
+        respond_by -> Timestamp,
+        responded_at -> Nullable<Timestamp>,
+        handoff_by -> Nullable<Timestamp>,
+        handed_off_at -> Nullable<Timestamp>,
+        reply_promised_by -> Nullable<Timestamp>,
+        promise_kept_at -> Nullable<Timestamp>,
+        fix_by -> Nullable<Timestamp>,
+        responsibility -> Nullable<Text>,
+        compensation -> Nullable<Text>,
+        escalation -> Nullable<Text>,
+        developer_due_at -> Nullable<Timestamp>,
+        developer_replied_at -> Nullable<Timestamp>,
+        next_chase_at -> Nullable<Timestamp>,
+        resolution -> Nullable<Text>,
+        root_cause -> Nullable<Text>,
+        resolved_at -> Nullable<Timestamp>,
+        opinion -> Nullable<Text>,
+        opinion_comment -> Nullable<Text>,
+        reviewed_by -> Nullable<BigInt>,
+        reviewed_at -> Nullable<Timestamp>,
+        visit_exemption -> Nullable<Text>,
+        visit_by -> Nullable<Timestamp>,
+        closure_reason -> Nullable<Text>,
+        closed_at -> Nullable<Timestamp>,
+        merged_into -> Nullable<BigInt>,
+        complainant_count -> Integer,
+        occurrences -> Integer,
+        impact -> Nullable<Text>,
+        reopen_count -> Integer,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    complaint_messages (id) {
+        id -> BigInt,
+        complaint_id -> BigInt,
+        kind -> Text,
+        author_id -> BigInt,
+        body -> Text,
+        standard_reply_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(units -> sites (site_id));
 diesel::joinable!(staff_sites -> users (user_id));
 diesel::joinable!(staff_sites -> sites (site_id));
@@ -211,6 +315,13 @@ diesel::joinable!(ticket_engineers -> tickets (ticket_id));
 diesel::joinable!(ticket_engineers -> users (engineer_id));
 diesel::joinable!(ticket_materials -> tickets (ticket_id));
 diesel::joinable!(fee_items -> sites (site_id));
+diesel::joinable!(working_hours -> sites (site_id));
+diesel::joinable!(calendar_days -> sites (site_id));
+
+diesel::joinable!(standard_replies -> sites (site_id));
+diesel::joinable!(complaints -> sites (site_id));
+diesel::joinable!(complaints -> units (unit_id));
+diesel::joinable!(complaint_messages -> complaints (complaint_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     sites,
@@ -227,4 +338,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     tickets,
     ticket_engineers,
     ticket_materials,
+    standard_replies,
+    complaints,
+    complaint_messages,
+    working_hours,
+    calendar_days,
 );

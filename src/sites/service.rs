@@ -44,6 +44,14 @@ pub fn visible_site(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Result<
         .ok_or(AppError::NotFound("site"))
 }
 
+/// The site's time zone: deadlines and "same day" rules use local time.
+pub fn time_zone(conn: &mut AnyConnection, site_id: i64) -> Result<chrono_tz::Tz, AppError> {
+    let site = repo::find(conn, site_id)?.ok_or(AppError::NotFound("site"))?;
+    site.time_zone
+        .parse()
+        .map_err(|_| AppError::internal(format!("site {site_id} has a bad time zone")))
+}
+
 pub async fn create(state: &AppState, actor: &Actor, input: NewSite) -> Result<Site, AppError> {
     require_company_wide(actor)?;
     input.validate()?;

@@ -4,7 +4,7 @@
 use super::dto::*;
 use super::model::*;
 use super::repo::{self, TicketChange};
-use super::service::{require_assigned, site_time_zone, Ctx, Effect};
+use super::service::{require_assigned, Ctx, Effect};
 use crate::db::{utc, AnyConnection};
 use crate::error::{AppError, Validator};
 use crate::fees;
@@ -31,7 +31,7 @@ fn check_note(note: &ActionNote) -> Result<(), AppError> {
 /// R-TKT-4/10: done now; the follow-up visit falls due (same local day for hot water).
 fn completion(conn: &mut AnyConnection, ctx: &Ctx) -> Result<TicketChange, AppError> {
     let category = Category::from_db(&ctx.row.category)?;
-    let tz = site_time_zone(conn, ctx.row.site_id)?;
+    let tz = crate::sites::service::time_zone(conn, ctx.row.site_id)?;
     Ok(TicketChange {
         completed_at: Some(Some(utc(ctx.now))),
         visit_by: Some(Some(utc(visit_by(category, ctx.now, tz)))),

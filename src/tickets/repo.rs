@@ -1,7 +1,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{ticket_engineers, ticket_materials, tickets, units, users};
+use crate::db::schema::{ticket_engineers, ticket_materials, tickets, users};
 use crate::db::AnyConnection;
 use crate::pagination::PageRequest;
 
@@ -220,16 +220,6 @@ pub fn materials_of(conn: &mut AnyConnection, ticket_ids: &[i64]) -> QueryResult
         .filter(ticket_materials::ticket_id.eq_any(ticket_ids.to_vec()))
         .order(ticket_materials::id)
         .select(MaterialRow::as_select())
-        .load(conn)
-}
-
-pub fn unit_codes(
-    conn: &mut AnyConnection,
-    unit_ids: &[i64],
-) -> QueryResult<Vec<(i64, String, String, String)>> {
-    units::table
-        .filter(units::id.eq_any(unit_ids.to_vec()))
-        .select((units::id, units::building, units::entrance, units::room))
         .load(conn)
 }
 

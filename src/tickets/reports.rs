@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -12,10 +12,10 @@ use super::model::{Category, Route, Scope, TicketStatus};
 use super::repo::{self, TicketQuery, TicketScope};
 use super::service::to_tickets;
 use crate::auth::Actor;
-use crate::db::{self, utc, AnyConnection};
+use crate::db::{self, utc};
 use crate::error::AppError;
 use crate::pagination::{Page, PageRequest, MAX_LIMIT};
-use crate::sites;
+use crate::periods;
 use crate::state::AppState;
 use crate::users::repo as users_repo;
 
@@ -100,32 +100,6 @@ pub struct DailyBoard {
     pub completed: Vec<Ticket>,
 }
 
-/// The UTC instants that bound a local calendar day of the site.
-fn local_day(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    site_id: i64,
-    date: Option<NaiveDate>,
-    now: DateTime<Utc>,
-) -> Result<(NaiveDate, chrono::NaiveDateTime, chrono::NaiveDateTime), AppError> {
-    let site = sites::service::visible_site(conn, actor, site_id)?;
-    let tz: chrono_tz::Tz = site
-        .time_zone
-        .parse()
-        .map_err(|_| AppError::internal("site time zone"))?;
-    let date = date.unwrap_or_else(|| now.with_timezone(&tz).date_naive());
-    let bound = |d: NaiveDate| {
-        tz.from_local_datetime(&day_start(d))
-            .earliest()
-            .map(|t| utc(t.with_timezone(&Utc)))
-            .ok_or_else(|| AppError::internal("local midnight"))
-    };
-    let next = date
-        .succ_opt()
-        .ok_or_else(|| AppError::field("date", "out of range"))?;
-    Ok((date, bound(date)?, bound(next)?))
-}
-
 pub async fn daily_board(
     state: &AppState,
     actor: &Actor,
@@ -133,7 +107,11 @@ pub async fn daily_board(
 ) -> Result<DailyBoard, AppError> {
     let (actor, now) = (actor.clone(), state.now());
     db::read(&state.pool, move |conn| {
-        let (date, start, end) = local_day(conn, &actor, query.site_id, query.date, now)?;
+        let periods::Period {
+            first: date,
+            start,
+            end,
+        } = periods::site_day(conn, &actor, query.site_id, query.date, now)?;
         let all = PageRequest {
             limit: 1000,
             after_id: None,
@@ -208,12 +186,6 @@ pub struct PublicCosts {
     pub total_materials_fen: i64,
 }
 
-fn parse_month(month: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
-        .ok()
-        .filter(|_| month.len() == 7)
-}
-
 /// More public-area repairs than this in one site-month would be a data error, not work.
 const MONTH_CAP: i64 = 10_000;
 
@@ -222,22 +194,11 @@ pub async fn public_costs(
     actor: &Actor,
     query: CostQuery,
 ) -> Result<PublicCosts, AppError> {
-    let first =
-        parse_month(&query.month).ok_or_else(|| AppError::field("month", "must be YYYY-MM"))?;
-    let next = if first.month() == 12 {
-        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
-    } else {
-        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
-    }
-    .ok_or_else(|| AppError::field("month", "out of range"))?;
+    let first = periods::parse_month(&query.month)?;
     let (actor, now) = (actor.clone(), state.now());
     db::read(&state.pool, move |conn| {
-        let (today, _, _) = local_day(conn, &actor, query.site_id, None, now)?;
-        if first > today {
-            return Err(AppError::field("month", "is in the future"));
-        }
-        let (_, start, _) = local_day(conn, &actor, query.site_id, Some(first), now)?;
-        let (_, end, _) = local_day(conn, &actor, query.site_id, Some(next), now)?;
+        let periods::Period { start, end, .. } =
+            periods::site_month(conn, &actor, query.site_id, first, now)?;
         let q = TicketQuery {
             site_id: Some(query.site_id),
             public_area: Some(true),

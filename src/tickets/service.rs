@@ -1,10 +1,10 @@
-//! Ticket use cases: intake (R-TKT-1..5, 12) and the actions of the lifecycle. Every action
-//! runs through [`act`]: load the ticket the caller may see, check the state machine, apply
-//! the change only if nobody changed the ticket meanwhile, write the timeline entry.
+//! Ticket use cases: intake (R-TKT-1..5, 12) and the actions of the lifecycle, which run
+//! through the shared driver in [`crate::lifecycle`].
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::QueryResult;
 
 use super::dto::*;
 use super::model::*;
@@ -13,6 +13,7 @@ use crate::auth::Actor;
 use crate::db::{self, utc, AnyConnection};
 use crate::deadlines;
 use crate::error::AppError;
+use crate::lifecycle::{self, Lifecycle};
 use crate::numbering;
 use crate::sites;
 use crate::state::AppState;
@@ -23,13 +24,6 @@ use crate::users::repo as users_repo;
 use crate::visits;
 
 pub const NUMBER_PREFIX: &str = "BX";
-
-pub fn site_time_zone(conn: &mut AnyConnection, site_id: i64) -> Result<chrono_tz::Tz, AppError> {
-    let site = sites::repo::find(conn, site_id)?.ok_or(AppError::NotFound("site"))?;
-    site.time_zone
-        .parse()
-        .map_err(|_| AppError::internal(format!("site {site_id} has a bad time zone")))
-}
 
 /// The ticket, if the caller may see it: staff of its site, or a resident living in its unit.
 fn visible(
@@ -89,10 +83,7 @@ pub fn to_tickets(
                 unit_price_fen: m.unit_price_fen,
             });
     }
-    let codes: HashMap<i64, String> = repo::unit_codes(conn, &unit_ids)?
-        .into_iter()
-        .map(|(id, b, e, r)| (id, units::model::code(&b, &e, &r)))
-        .collect();
+    let codes = units::repo::codes(conn, &unit_ids)?;
     rows.into_iter()
         .map(|row| {
             let lines = materials.remove(&row.id).unwrap_or_default();
@@ -274,7 +265,7 @@ pub async fn report(
                 ))
             }
         };
-        let tz = site_time_zone(conn, site_id)?;
+        let tz = sites::service::time_zone(conn, site_id)?;
         let reporter = users_repo::find(conn, actor.user_id)?.ok_or(AppError::NotFound("user"))?;
         let contact_phone = input
             .contact_phone
@@ -355,20 +346,53 @@ pub async fn report(
     .await
 }
 
-/// What an action hands its change function.
-pub struct Ctx<'a> {
-    pub actor: &'a Actor,
-    pub row: &'a TicketRow,
-    pub now: DateTime<Utc>,
+/// What an action's effect is handed, and what it returns.
+pub type Ctx<'a> = lifecycle::Ctx<'a, TicketRow>;
+pub type Effect = lifecycle::Effect<TicketChange>;
+
+/// The ticket's state machine for the shared action driver.
+pub struct TicketLifecycle;
+
+impl Lifecycle for TicketLifecycle {
+    type Row = TicketRow;
+    type Status = TicketStatus;
+    type Action = TicketAction;
+    type Change = TicketChange;
+    const SUBJECT: Subject = Subject::Ticket;
+    const NOUN: &'static str = "ticket";
+
+    fn visible(
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<TicketRow, AppError> {
+        visible(conn, actor, id, now)
+    }
+
+    fn status(row: &TicketRow) -> Result<TicketStatus, AppError> {
+        TicketStatus::from_db(&row.status)
+    }
+
+    fn after(status: TicketStatus, action: TicketAction) -> Option<TicketStatus> {
+        status.after(action)
+    }
+
+    fn apply(
+        conn: &mut AnyConnection,
+        row: &TicketRow,
+        next: TicketStatus,
+        mut change: TicketChange,
+        now: NaiveDateTime,
+    ) -> QueryResult<Option<TicketRow>> {
+        change.status = Some(next.as_str().into());
+        change.updated_at = Some(now);
+        change.version = Some(row.version + 1);
+        repo::apply(conn, row.id, row.version, &change)
+    }
 }
 
-/// The change an action makes, and the note for the timeline.
-pub struct Effect {
-    pub change: TicketChange,
-    pub note: Option<String>,
-}
-
-/// Runs one action in one transaction (see the module comment).
+/// Runs one ticket action in one transaction (see [`lifecycle::run`]).
 pub async fn act<F>(
     state: &AppState,
     actor: &Actor,
@@ -379,44 +403,14 @@ pub async fn act<F>(
 where
     F: FnOnce(&mut AnyConnection, &Ctx) -> Result<Effect, AppError> + Send + 'static,
 {
-    let (actor, now) = (actor.clone(), state.now());
-    db::transaction(&state.pool, move |conn| {
-        let row = visible(conn, &actor, id, now)?;
-        let status = TicketStatus::from_db(&row.status)?;
-        let next = status.after(action).ok_or_else(|| {
-            AppError::Conflict(format!(
-                "cannot {} a ticket that is {status}",
-                action.as_str().replace('_', " ")
-            ))
-        })?;
-        let Effect { mut change, note } = effect(
-            conn,
-            &Ctx {
-                actor: &actor,
-                row: &row,
-                now,
-            },
-        )?;
-        change.status = Some(next.as_str().into());
-        change.updated_at = Some(utc(now));
-        change.version = Some(row.version + 1);
-        let updated = repo::apply(conn, id, row.version, &change)?
-            .ok_or_else(|| AppError::Conflict("the ticket changed meanwhile; reload it".into()))?;
-        timeline::repo::record(
-            conn,
-            Subject::Ticket,
-            id,
-            Step {
-                actor_id: Some(actor.user_id),
-                action: action.as_str(),
-                from_status: Some(status.as_str()),
-                to_status: Some(next.as_str()),
-                note,
-            },
-            utc(now),
-        )?;
-        detail(conn, updated, now)
-    })
+    lifecycle::act::<TicketLifecycle, _, _, _>(
+        state,
+        actor,
+        id,
+        action,
+        effect,
+        |conn, _, row, now| detail(conn, row, now),
+    )
     .await
 }
 

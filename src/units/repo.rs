@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -99,4 +101,26 @@ pub fn list(
         query = query.filter(units::id.gt(after));
     }
     query.order(units::id.asc()).limit(page.fetch()).load(conn)
+}
+
+/// Display codes (`3-2-1201`) of the given units.
+pub fn codes(conn: &mut AnyConnection, unit_ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
+    let rows: Vec<(i64, String, String, String)> = units::table
+        .filter(units::id.eq_any(unit_ids.to_vec()))
+        .select((units::id, units::building, units::entrance, units::room))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, b, e, r)| (id, super::model::code(&b, &e, &r)))
+        .collect())
+}
+
+/// Whether any of the units is on the site.
+pub fn any_on_site(conn: &mut AnyConnection, unit_ids: &[i64], site_id: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        units::table
+            .filter(units::id.eq_any(unit_ids.to_vec()))
+            .filter(units::site_id.eq(site_id)),
+    ))
+    .get_result(conn)
 }

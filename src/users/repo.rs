@@ -15,6 +15,8 @@ pub struct UserRow {
     pub role: String,
     pub password_hash: String,
     pub active: bool,
+    /// R-CMP-13: refused follow-up visits; none is scheduled again.
+    pub refuses_visits: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -93,6 +95,14 @@ pub fn update(conn: &mut AnyConnection, id: i64, changes: &UserUpdate) -> QueryR
     diesel::update(users::table.find(id))
         .set(changes)
         .get_result(conn)
+}
+
+/// R-CMP-13: the resident refused follow-up visits.
+pub fn refuse_visits(conn: &mut AnyConnection, id: i64) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set(users::refuses_visits.eq(true))
+        .execute(conn)
+        .map(|_| ())
 }
 
 pub fn count(conn: &mut AnyConnection) -> QueryResult<i64> {

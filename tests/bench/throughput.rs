@@ -2,6 +2,8 @@
 //!
 //! - ticket creation (`POST /tickets`) next to a plain one-row insert through the same pool;
 //! - the engineer's "my work orders" (`GET /tickets/work-orders`) with 100 000 tickets stored;
+//! - complaint intake (`POST /complaints`), and the monthly complaint report
+//!   (`GET /complaints/monthly-report`) over 100 000 complaints of that month;
 //! - each for the pool sizes given in `BENCH_POOL_SIZES` (default `1 4`).
 //!
 //! Run: `cargo bench --bench throughput`. Requests go through the whole actix service stack
@@ -23,6 +25,7 @@ use propdesk::{build_app, db, seed, AppState};
 
 const PASSWORD: &str = "bench-pass-123";
 const STORED_TICKETS: i64 = 100_000;
+const STORED_COMPLAINTS: i64 = 100_000;
 
 fn env_or(name: &str, default: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| default.to_owned())
@@ -133,6 +136,68 @@ fn store_tickets(
                     ticket_engineers::lead.eq(true),
                 ))
                 .execute(conn)?;
+        }
+        Ok(())
+    })
+    .unwrap();
+}
+
+/// 100 000 complaints received this month, spread over classes, subjects, channels and
+/// root causes; one in ten a duplicate merged into the one before.
+fn store_complaints(pool: &db::Pool, site_id: i64, unit_id: i64, butler: i64) {
+    use chrono::Datelike;
+    use propdesk::complaints::model::{
+        ComplaintChannel, ComplaintClass, ComplaintSubject, RootCause,
+    };
+    use propdesk::complaints::repo::{self as complaints_repo, ComplaintChange, NewComplaintRow};
+    let mut conn = pool.get().unwrap();
+    let today = chrono::Utc::now().date_naive();
+    let month_start = today.with_day(1).unwrap().and_hms_opt(12, 0, 0).unwrap();
+    diesel::Connection::transaction::<_, diesel::result::Error, _>(&mut *conn, |conn| {
+        let mut previous = 0;
+        for i in 0..STORED_COMPLAINTS {
+            let pick = |n: usize| i as usize % n;
+            let at = month_start + chrono::Duration::seconds(i % 3600);
+            let row = NewComplaintRow {
+                site_id,
+                number: format!("TS-BENCH-{i:06}"),
+                complainant_kind: "anonymous".into(),
+                complainant_id: None,
+                complainant_name: None,
+                complainant_phone: None,
+                unit_id: Some(unit_id),
+                channel: ComplaintChannel::ALL[pick(ComplaintChannel::ALL.len())]
+                    .as_str()
+                    .into(),
+                class: ComplaintClass::ALL[pick(3)].as_str().into(),
+                nature: "valid".into(),
+                communication_kind: None,
+                subject: ComplaintSubject::ALL[pick(ComplaintSubject::ALL.len())]
+                    .as_str()
+                    .into(),
+                major: i % 500 == 0,
+                sensitive: false,
+                description: "stored for the benchmark".into(),
+                received_by: butler,
+                owner_id: Some(butler),
+                status: "resolved".into(),
+                respond_by: at + chrono::Duration::hours(8),
+                handoff_by: None,
+                next_chase_at: None,
+                created_at: at,
+                updated_at: at,
+            };
+            let complaint = complaints_repo::insert(conn, &row).unwrap();
+            let change = ComplaintChange {
+                responded_at: Some(Some(at + chrono::Duration::hours(i % 12))),
+                root_cause: Some(Some(
+                    RootCause::ALL[pick(RootCause::ALL.len())].as_str().into(),
+                )),
+                merged_into: Some((i % 10 == 9).then_some(previous)),
+                ..Default::default()
+            };
+            complaints_repo::apply(conn, complaint.id, 0, &change)?;
+            previous = complaint.id;
         }
         Ok(())
     })
@@ -262,6 +327,53 @@ async fn run(pool_size: u32, concurrency: usize, requests: usize) {
     )
     .await;
     orders.print();
+
+    let complain = measure(label("POST /complaints"), requests, concurrency, |i| {
+        let (app, token) = (app.clone(), butler.clone());
+        async move {
+            let req = test::TestRequest::post()
+                .uri("/api/v1/complaints")
+                .insert_header(("authorization", format!("Bearer {token}")))
+                .set_json(json!({"unit_id": unit_id, "channel": "phone", "subject": "service_quality",
+                                 "complainant": {"kind": "anonymous"}, "description": format!("bench {i}")}))
+                .to_request();
+            let res = test::call_service(&*app, req).await;
+            assert_eq!(res.status(), 201);
+        }
+    })
+    .await;
+    complain.print();
+
+    let stored = Instant::now();
+    let p = pool.clone();
+    web::block(move || store_complaints(&p, 1, unit_id, butler_id))
+        .await
+        .unwrap();
+    println!(
+        "(stored {STORED_COMPLAINTS} complaints in {:.1} s)",
+        stored.elapsed().as_secs_f64()
+    );
+    let month = chrono::Utc::now().format("%Y-%m").to_string();
+    let report = measure(
+        label("GET /complaints/monthly-report, 100k that month"),
+        20,
+        1,
+        |_| {
+            let (app, token, month) = (app.clone(), butler.clone(), month.clone());
+            async move {
+                let req = test::TestRequest::get()
+                    .uri(&format!(
+                        "/api/v1/complaints/monthly-report?site_id=1&month={month}"
+                    ))
+                    .insert_header(("authorization", format!("Bearer {token}")))
+                    .to_request();
+                let body: serde_json::Value = test::call_and_read_body_json(&*app, req).await;
+                assert!(body["complaints"].as_i64().unwrap() >= STORED_COMPLAINTS);
+            }
+        },
+    )
+    .await;
+    report.print();
 }
 
 #[actix_web::main]

@@ -296,6 +296,11 @@ impl TestApp {
             .unwrap()
     }
 
+    /// The test clock's current time.
+    pub fn clock_now(&self) -> chrono::DateTime<Utc> {
+        propdesk::clock::Clock::now(&*self.clock)
+    }
+
     /// The id of a demo unit by its code, e.g. `1-1-101`.
     pub async fn unit_id(&self, code: &str) -> i64 {
         let token = self.token("manager").await;
@@ -319,6 +324,21 @@ impl TestApp {
                 None => panic!("no unit {code}"),
             }
         }
+    }
+
+    /// A manager of these sites only (not company-wide), made through the API; their token.
+    pub async fn site_manager(&self, username: &str, site_ids: &[i64]) -> String {
+        let manager = self.token("manager").await;
+        self.post("/api/v1/users")
+            .token(&manager)
+            .json(
+                json!({"username": username, "display_name": "Site Manager", "role": "manager",
+                         "password": PASSWORD, "site_ids": site_ids}),
+            )
+            .send()
+            .await
+            .expect(201);
+        self.token(username).await
     }
 
     /// A second site with one unit, a butler and a resident, made through the API.

@@ -1,0 +1,91 @@
+//! A site's working calendar: staff of the site read it, its managers edit it.
+
+use actix_web::{delete, get, put, web, HttpResponse};
+use chrono::NaiveDate;
+
+use crate::auth::{Auth, ManagerOnly, Staff};
+use crate::calendar::dto::{
+    CalendarDay, CalendarFilter, SetCalendarDay, SetWeeklyHours, SiteCalendar, WeeklyHours,
+};
+use crate::calendar::service;
+use crate::error::AppError;
+use crate::json::Json;
+use crate::state::AppState;
+
+/// The site's weekly working hours and its holidays and make-up working days.
+#[utoipa::path(
+    tag = "calendar",
+    params(("id" = i64, Path, description = "Site id"), CalendarFilter),
+    responses((status = 200, description = "The calendar", body = SiteCalendar)),
+    security(("bearer" = [])),
+)]
+#[get("/sites/{id}/calendar")]
+pub async fn get_calendar(
+    state: web::Data<AppState>,
+    actor: Auth<Staff>,
+    id: web::Path<i64>,
+    filter: web::Query<CalendarFilter>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(service::get(&state, &actor, *id, filter.into_inner()).await?))
+}
+
+/// Replace the site's weekly working hours (its managers).
+#[utoipa::path(
+    tag = "calendar",
+    params(("id" = i64, Path, description = "Site id")),
+    request_body = SetWeeklyHours,
+    responses((status = 200, description = "The new weekly hours", body = WeeklyHours)),
+    security(("bearer" = [])),
+)]
+#[put("/sites/{id}/calendar/weekly-hours")]
+pub async fn set_weekly_hours(
+    state: web::Data<AppState>,
+    actor: Auth<ManagerOnly>,
+    id: web::Path<i64>,
+    body: Json<SetWeeklyHours>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(service::set_weekly_hours(&state, &actor, *id, body.0).await?))
+}
+
+/// Make a date a holiday or a make-up working day (its managers).
+#[utoipa::path(
+    tag = "calendar",
+    params(
+        ("id" = i64, Path, description = "Site id"),
+        ("date" = NaiveDate, Path, description = "The site's local date, YYYY-MM-DD"),
+    ),
+    request_body = SetCalendarDay,
+    responses((status = 200, description = "The day as set", body = CalendarDay)),
+    security(("bearer" = [])),
+)]
+#[put("/sites/{id}/calendar/days/{date}")]
+pub async fn set_calendar_day(
+    state: web::Data<AppState>,
+    actor: Auth<ManagerOnly>,
+    path: web::Path<(i64, NaiveDate)>,
+    body: Json<SetCalendarDay>,
+) -> Result<HttpResponse, AppError> {
+    let (id, date) = path.into_inner();
+    Ok(HttpResponse::Ok().json(service::set_day(&state, &actor, id, date, body.0).await?))
+}
+
+/// Return a date to the weekly pattern (its managers).
+#[utoipa::path(
+    tag = "calendar",
+    params(
+        ("id" = i64, Path, description = "Site id"),
+        ("date" = NaiveDate, Path, description = "The site's local date, YYYY-MM-DD"),
+    ),
+    responses((status = 204, description = "Removed")),
+    security(("bearer" = [])),
+)]
+#[delete("/sites/{id}/calendar/days/{date}")]
+pub async fn delete_calendar_day(
+    state: web::Data<AppState>,
+    actor: Auth<ManagerOnly>,
+    path: web::Path<(i64, NaiveDate)>,
+) -> Result<HttpResponse, AppError> {
+    let (id, date) = path.into_inner();
+    service::delete_day(&state, &actor, id, date).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,377 @@
+//! Complaints: the resident app (complain, follow, give an opinion), the butlers' desk
+//! (intake, ownership, departments, replies, chasing, visits), managers (review, reports,
+//! the standard-reply library).
+
+use actix_web::{get, post, web, HttpResponse};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::auth::{AnyRole, Auth, Desk, ManagerOnly, ResidentOrDesk, Staff};
+use crate::complaints::actions;
+use crate::complaints::dto::*;
+use crate::complaints::model::ComplaintAction;
+use crate::complaints::replies::{self, NewStandardReply, StandardReply, StandardReplyFilter};
+use crate::complaints::reports::{
+    self, ComplaintBoard, ComplaintBoardQuery, MonthQuery, MonthlyReport, PublicSummary, WeekQuery,
+    WeeklySummary,
+};
+use crate::complaints::service;
+use crate::error::AppError;
+use crate::json::Json;
+use crate::pagination::{Page, PageParams};
+use crate::state::AppState;
+use crate::visits::NewVisit;
+
+/// Record a complaint. Residents complain in the app about their own home or site; staff
+/// record any channel with the complainant (a resident, a named person, anonymous). The
+/// first-response deadline is set at once from the channel and the site's calendar.
+#[utoipa::path(
+    tag = "complaints",
+    request_body = NewComplaint,
+    responses((status = 201, description = "Received", body = ComplaintDetail)),
+    security(("bearer" = [])),
+)]
+#[post("/complaints")]
+pub async fn receive_complaint(
+    state: web::Data<AppState>,
+    actor: Auth<AnyRole>,
+    body: Json<NewComplaint>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Created().json(service::receive(&state, &actor, body.0).await?))
+}
+
+/// Complaints, newest first: staff see their sites', residents their own.
+#[utoipa::path(
+    tag = "complaints",
+    params(PageParams, ComplaintFilter),
+    responses((status = 200, description = "A page of complaints", body = Page<Complaint>)),
+    security(("bearer" = [])),
+)]
+#[get("/complaints")]
+pub async fn list_complaints(
+    state: web::Data<AppState>,
+    actor: Auth<AnyRole>,
+    page: web::Query<PageParams>,
+    filter: web::Query<ComplaintFilter>,
+) -> Result<HttpResponse, AppError> {
+    let page = page.request()?;
+    Ok(HttpResponse::Ok().json(reports::list(&state, &actor, filter.into_inner(), page).await?))
+}
+
+/// R-CMP-18: the day's complaints: new, open, unowned, response overdue, chase due.
+#[utoipa::path(
+    tag = "complaint reports",
+    params(ComplaintBoardQuery),
+    responses((status = 200, description = "The daily board", body = ComplaintBoard)),
+    security(("bearer" = [])),
+)]
+#[get("/complaints/daily-board")]
+pub async fn complaint_board(
+    state: web::Data<AppState>,
+    actor: Auth<Staff>,
+    query: web::Query<ComplaintBoardQuery>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(reports::daily_board(&state, &actor, query.into_inner()).await?))
+}
+
+/// R-CMP-18: a week's totals by class, subject, channel, root cause and department.
+#[utoipa::path(
+    tag = "complaint reports",
+    params(WeekQuery),
+    responses((status = 200, description = "The weekly summary", body = WeeklySummary)),
+    security(("bearer" = [])),
+)]
+#[get("/complaints/weekly-summary")]
+pub async fn weekly_summary(
+    state: web::Data<AppState>,
+    actor: Auth<Desk>,
+    query: web::Query<WeekQuery>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(reports::weekly_summary(&state, &actor, query.into_inner()).await?))
+}
+
+/// R-CMP-18: the monthly report to management: totals, breakdowns, on-time first response,
+/// closure rate, six-month trend and major cases. Events are counted once (R-CMP-16).
+#[utoipa::path(
+    tag = "complaint reports",
+    params(MonthQuery),
+    responses((status = 200, description = "The monthly report", body = MonthlyReport)),
+    security(("bearer" = [])),
+)]
+#[get("/complaints/monthly-report")]
+pub async fn monthly_report(
+    state: web::Data<AppState>,
+    actor: Auth<Desk>,
+    query: web::Query<MonthQuery>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(reports::monthly_report(&state, &actor, query.into_inner()).await?))
+}
+
+/// R-CMP-18: the month's common-interest complaints and their handling, with no personal
+/// data: for every resident of the site.
+#[utoipa::path(
+    tag = "complaint reports",
+    params(MonthQuery),
+    responses((status = 200, description = "The public summary", body = PublicSummary)),
+    security(("bearer" = [])),
+)]
+#[get("/complaints/public-summary")]
+pub async fn public_summary(
+    state: web::Data<AppState>,
+    actor: Auth<AnyRole>,
+    query: web::Query<MonthQuery>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(reports::public_summary(&state, &actor, query.into_inner()).await?))
+}
+
+/// What the closing sweep did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SweepResult {
+    /// Ids of the complaints it closed.
+    pub closed: Vec<i64>,
+}
+
+/// R-CMP-14: close complaints exempt from the visit that had a quiet week. The server runs
+/// this itself every few minutes; calling it again closes nothing twice.
+#[utoipa::path(
+    tag = "complaint reports",
+    responses((status = 200, description = "Closed complaints", body = SweepResult)),
+    security(("bearer" = [])),
+)]
+#[post("/complaints/close-quiet")]
+pub async fn close_quiet(
+    state: web::Data<AppState>,
+    _actor: Auth<ManagerOnly>,
+) -> Result<HttpResponse, AppError> {
+    let closed = service::close_quiet(&state).await?;
+    Ok(HttpResponse::Ok().json(SweepResult { closed }))
+}
+
+/// A complaint with its deadlines, messages, timeline and visits. Complainants see replies
+/// only and the timeline without staff notes.
+#[utoipa::path(
+    tag = "complaints",
+    params(("id" = i64, Path, description = "Complaint id")),
+    responses((status = 200, description = "The complaint", body = ComplaintDetail)),
+    security(("bearer" = [])),
+)]
+#[get("/complaints/{id}")]
+pub async fn get_complaint(
+    state: web::Data<AppState>,
+    actor: Auth<AnyRole>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(service::get(&state, &actor, *id).await?))
+}
+
+/// One `POST /complaints/{id}/<action>` route: the roles, the body, the effect.
+macro_rules! complaint_action {
+    ($name:ident, $path:literal, $roles:ty, $body:ty, $action:ident, $doc:literal) => {
+        #[doc = $doc]
+        #[utoipa::path(
+            tag = "complaint actions",
+            params(("id" = i64, Path, description = "Complaint id")),
+            request_body = $body,
+            responses(
+                (status = 200, description = "The complaint after the action", body = ComplaintDetail),
+                (status = 409, response = crate::api::openapi::Conflict),
+            ),
+            security(("bearer" = [])),
+        )]
+        #[post($path)]
+        pub async fn $name(
+            state: web::Data<AppState>,
+            actor: Auth<$roles>,
+            id: web::Path<i64>,
+            body: Json<$body>,
+        ) -> Result<HttpResponse, AppError> {
+            let effect = actions::$name(body.0);
+            let detail = service::act(&state, &actor, *id, ComplaintAction::$action, effect).await?;
+            Ok(HttpResponse::Ok().json(detail))
+        }
+    };
+}
+
+complaint_action!(
+    assign_owner,
+    "/complaints/{id}/assign-owner",
+    Desk,
+    AssignOwner,
+    AssignOwner,
+    "Hand the complaint to the butler who owns it to the end (R-CMP-6)."
+);
+complaint_action!(
+    classify,
+    "/complaints/{id}/classify",
+    Desk,
+    Classify,
+    Classify,
+    "Judge or re-judge class, nature and subject (R-CMP-2/3/4); the timeline keeps the change."
+);
+complaint_action!(
+    mark_major,
+    "/complaints/{id}/mark-major",
+    Desk,
+    MarkMajor,
+    MarkMajor,
+    "Flag as major: a department head leads, it is chased daily and reported (R-CMP-15)."
+);
+complaint_action!(reply, "/complaints/{id}/reply", Desk, NewReply, Reply,
+    "Reply to the complainant, optionally from the standard-reply library (R-CMP-19). The first reply is the first response (R-CMP-5).");
+complaint_action!(
+    note,
+    "/complaints/{id}/note",
+    Desk,
+    InternalNote,
+    Note,
+    "Add an internal note; the complainant never sees it."
+);
+complaint_action!(
+    hand_to_department,
+    "/complaints/{id}/hand-to-department",
+    Desk,
+    HandToDepartment,
+    HandToDepartment,
+    "Hand to the responsible department; service-quality complaints within 20 minutes (R-CMP-6)."
+);
+complaint_action!(
+    set_fix_deadline,
+    "/complaints/{id}/set-fix-deadline",
+    Desk,
+    FixDeadline,
+    SetFixDeadline,
+    "Record the department's fix deadline (R-CMP-9); chases aim at it."
+);
+complaint_action!(promise_reply, "/complaints/{id}/promise-reply", Desk, PromiseReply, PromiseReply,
+    "Not our fault and not explained at once: tell the complainant and promise a reply date (R-CMP-8).");
+complaint_action!(
+    establish_responsibility,
+    "/complaints/{id}/establish-responsibility",
+    Desk,
+    EstablishResponsibility,
+    EstablishResponsibility,
+    "Record who is responsible (R-CMP-8)."
+);
+complaint_action!(
+    promise_compensation,
+    "/complaints/{id}/promise-compensation",
+    ManagerOnly,
+    PromiseCompensation,
+    PromiseCompensation,
+    "Promise compensation, only once the company's responsibility is established (R-CMP-8)."
+);
+complaint_action!(escalate, "/complaints/{id}/escalate", Desk, Escalate, Escalate,
+    "Escalate to the supervisor, manager or director, and record what the resident was told (R-CMP-9).");
+complaint_action!(
+    transfer_to_developer,
+    "/complaints/{id}/transfer-to-developer",
+    Desk,
+    DeveloperTransfer,
+    TransferToDeveloper,
+    "Class 2: transfer to the developer, who owes a solution within a week (R-CMP-10)."
+);
+complaint_action!(
+    developer_reply,
+    "/complaints/{id}/developer-reply",
+    Desk,
+    DeveloperSolution,
+    DeveloperReply,
+    "Record the developer's solution (R-CMP-10)."
+);
+complaint_action!(chase, "/complaints/{id}/chase", Desk, ChaseResult, Chase,
+    "Record a chase and whether its result was passed to the resident; the next chase is scheduled (R-CMP-11).");
+complaint_action!(resolve, "/complaints/{id}/resolve", Desk, Resolve, Resolve,
+    "Record the result and the root cause (R-CMP-12/17); the follow-up visit falls due in a week unless exempt (R-CMP-13).");
+complaint_action!(
+    opinion,
+    "/complaints/{id}/opinion",
+    ResidentOrDesk,
+    Opinion,
+    Opinion,
+    "The complainant's opinion of the handling: in the app, or recorded by staff (R-CMP-12)."
+);
+complaint_action!(
+    review,
+    "/complaints/{id}/review",
+    ManagerOnly,
+    Review,
+    Review,
+    "A manager reviews the handling (R-CMP-12)."
+);
+complaint_action!(visit, "/complaints/{id}/visit", Desk, NewVisit, Visit,
+    "Record the follow-up visit (R-CMP-13): satisfied or neutral closes, dissatisfied reopens (R-CMP-14).");
+complaint_action!(
+    refuse_visits,
+    "/complaints/{id}/refuse-visits",
+    Desk,
+    InternalNote,
+    RefuseVisits,
+    "The resident refuses visits: flagged and never scheduled for one again (R-CMP-13)."
+);
+complaint_action!(
+    mark_unreachable,
+    "/complaints/{id}/mark-unreachable",
+    Desk,
+    InternalNote,
+    MarkUnreachable,
+    "The complainant cannot be reached: no visit (R-CMP-13)."
+);
+complaint_action!(
+    merge,
+    "/complaints/{id}/merge",
+    Desk,
+    Merge,
+    Merge,
+    "Count this complaint with another about the same event, on the same site (R-CMP-16)."
+);
+
+/// R-CMP-19: add an approved reply text (managers of the site).
+#[utoipa::path(
+    tag = "standard replies",
+    request_body = NewStandardReply,
+    responses(
+        (status = 201, description = "Created", body = StandardReply),
+        (status = 409, response = crate::api::openapi::Conflict),
+    ),
+    security(("bearer" = [])),
+)]
+#[post("/standard-replies")]
+pub async fn create_standard_reply(
+    state: web::Data<AppState>,
+    actor: Auth<ManagerOnly>,
+    body: Json<NewStandardReply>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Created().json(replies::create(&state, &actor, body.0).await?))
+}
+
+/// R-CMP-19: the active reply texts of the caller's sites, by subject and title.
+#[utoipa::path(
+    tag = "standard replies",
+    params(StandardReplyFilter),
+    responses((status = 200, description = "Standard replies", body = Vec<StandardReply>)),
+    security(("bearer" = [])),
+)]
+#[get("/standard-replies")]
+pub async fn list_standard_replies(
+    state: web::Data<AppState>,
+    actor: Auth<Staff>,
+    filter: web::Query<StandardReplyFilter>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(replies::list(&state, &actor, filter.into_inner()).await?))
+}
+
+/// R-CMP-19: retire a reply text; replies that used it keep the link.
+#[utoipa::path(
+    tag = "standard replies",
+    params(("id" = i64, Path, description = "Standard reply id")),
+    responses((status = 200, description = "Retired", body = StandardReply)),
+    security(("bearer" = [])),
+)]
+#[post("/standard-replies/{id}/deactivate")]
+pub async fn deactivate_standard_reply(
+    state: web::Data<AppState>,
+    actor: Auth<ManagerOnly>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(replies::deactivate(&state, &actor, *id).await?))
+}

@@ -1,0 +1,10 @@
+//! Complaints (投诉): intake to closure (R-CMP-1..17), reports (R-CMP-18) and the
+//! standard-reply library (R-CMP-19).
+
+pub mod actions;
+pub mod dto;
+pub mod model;
+pub mod replies;
+pub mod repo;
+pub mod reports;
+pub mod service;

@@ -1,0 +1,142 @@
+//! R-CMP-19: the standard-reply library (统一回复口径). Managers keep approved texts per site
+//! and subject; butlers pick one when replying, and the reply records which.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::model::ComplaintSubject;
+use super::repo::{self, StandardReplyRow};
+use crate::auth::Actor;
+use crate::db::{self, utc, AnyConnection};
+use crate::error::{AppError, Validator};
+use crate::sites;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "site_id": 1, "subject": "fees", "title": "Why the property fee rose in 2026",
+    "body": "The fee was set at the owners' general meeting of 12 March; the minutes are on the notice board."
+}))]
+pub struct NewStandardReply {
+    pub site_id: i64,
+    pub subject: ComplaintSubject,
+    /// 1-100 characters, unique on the site.
+    pub title: String,
+    /// 1-1000 characters.
+    pub body: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StandardReply {
+    pub id: i64,
+    pub site_id: i64,
+    pub subject: ComplaintSubject,
+    pub title: String,
+    pub body: String,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StandardReplyFilter {
+    pub site_id: Option<i64>,
+    pub subject: Option<ComplaintSubject>,
+}
+
+fn to_reply(row: StandardReplyRow) -> Result<StandardReply, AppError> {
+    Ok(StandardReply {
+        id: row.id,
+        site_id: row.site_id,
+        subject: ComplaintSubject::from_db(&row.subject)?,
+        title: row.title,
+        body: row.body,
+        active: row.active,
+        created_at: row.created_at.and_utc(),
+        updated_at: row.updated_at.and_utc(),
+    })
+}
+
+/// A reply a butler may use on a complaint of `site_id`.
+pub fn usable(
+    conn: &mut AnyConnection,
+    id: i64,
+    site_id: i64,
+) -> Result<StandardReplyRow, AppError> {
+    repo::find_standard_reply(conn, id)?
+        .filter(|r| r.active && r.site_id == site_id)
+        .ok_or_else(|| {
+            AppError::field(
+                "standard_reply_id",
+                "no active standard reply of this complaint's site with this id",
+            )
+        })
+}
+
+pub async fn create(
+    state: &AppState,
+    actor: &Actor,
+    input: NewStandardReply,
+) -> Result<StandardReply, AppError> {
+    Validator::new()
+        .text("title", &input.title, 1, 100)
+        .text("body", &input.body, 1, 1000)
+        .finish()?;
+    let (actor, now) = (actor.clone(), state.now());
+    db::transaction(&state.pool, move |conn| {
+        sites::service::visible_site(conn, &actor, input.site_id)
+            .map_err(|_| AppError::field("site_id", "no site with this id among yours"))?;
+        if repo::standard_reply_title_taken(conn, input.site_id, &input.title)? {
+            return Err(AppError::Conflict(
+                "the site already has a standard reply with this title".into(),
+            ));
+        }
+        let row = repo::insert_standard_reply(
+            conn,
+            input.site_id,
+            input.subject.as_str(),
+            &input.title,
+            &input.body,
+            utc(now),
+        )?;
+        to_reply(row)
+    })
+    .await
+}
+
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    filter: StandardReplyFilter,
+) -> Result<Vec<StandardReply>, AppError> {
+    let actor = actor.clone();
+    db::read(&state.pool, move |conn| {
+        let rows = repo::standard_replies_of(
+            conn,
+            actor.site_filter().map(<[i64]>::to_vec),
+            filter.site_id,
+            filter.subject.map(|s| s.as_str()),
+        )?;
+        rows.into_iter().map(to_reply).collect()
+    })
+    .await
+}
+
+/// Retires a text; replies that used it keep pointing at it.
+pub async fn deactivate(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+) -> Result<StandardReply, AppError> {
+    let (actor, now) = (actor.clone(), state.now());
+    db::transaction(&state.pool, move |conn| {
+        repo::find_standard_reply(conn, id)?
+            .filter(|r| actor.covers_site(r.site_id))
+            .ok_or(AppError::NotFound("standard reply"))?;
+        to_reply(repo::deactivate_standard_reply(conn, id, utc(now))?)
+    })
+    .await
+}

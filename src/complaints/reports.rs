@@ -1,0 +1,451 @@
+//! Reading complaints: lists, the daily board, the weekly summary and the monthly report
+//! (R-CMP-18), and the public summary residents read. Reports count events: complaints
+//! merged into another as duplicates are not counted again (R-CMP-16), and root causes are
+//! the final ones (R-CMP-17).
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::dto::{Complaint, ComplaintFilter};
+use super::model::*;
+use super::repo::{self, ComplaintQuery, ComplaintScope, Dimension, EventFilter};
+use super::service::to_complaints;
+use crate::auth::Actor;
+use crate::db::{self, utc, AnyConnection};
+use crate::error::AppError;
+use crate::pagination::{Page, PageRequest};
+use crate::periods::{self, Period};
+use crate::sites;
+use crate::state::AppState;
+use crate::users::repo as users_repo;
+
+fn day_start(date: NaiveDate) -> chrono::NaiveDateTime {
+    date.and_hms_opt(0, 0, 0).expect("midnight")
+}
+
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    filter: ComplaintFilter,
+    page: PageRequest,
+) -> Result<Page<Complaint>, AppError> {
+    let (actor, now) = (actor.clone(), state.now());
+    db::read(&state.pool, move |conn| {
+        let scope = if actor.role.is_staff() {
+            ComplaintScope::Sites(actor.site_filter().map(<[i64]>::to_vec))
+        } else {
+            ComplaintScope::Complainant(actor.user_id)
+        };
+        let yes = |flag: Option<bool>| flag.filter(|f| *f).map(|_| utc(now));
+        let query = ComplaintQuery {
+            site_id: filter.site_id,
+            status: filter.status.map(|s| s.as_str().into()),
+            class: filter.class.map(|c| c.as_str().into()),
+            subject: filter.subject.map(|s| s.as_str().into()),
+            unit_id: filter.unit_id,
+            owner_id: filter.owner_id,
+            major: filter.major,
+            chase_due_at: yes(filter.chase_due),
+            response_overdue_at: yes(filter.response_overdue),
+            created_from: filter.from.map(day_start),
+            created_before: filter.to.and_then(|d| d.succ_opt()).map(day_start),
+            open_only: false,
+        };
+        let rows = repo::list(conn, scope, query, page)?;
+        let page = Page::from_rows(rows, page, |r| r.id, |r| r);
+        Ok(Page {
+            items: to_complaints(conn, page.items, now)?,
+            next_cursor: page.next_cursor,
+        })
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ComplaintBoardQuery {
+    pub site_id: i64,
+    /// The site's local calendar day; default today.
+    pub date: Option<NaiveDate>,
+}
+
+/// R-CMP-18: the desk's daily check of complaints.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ComplaintBoard {
+    pub site_id: i64,
+    pub date: NaiveDate,
+    /// Received that day.
+    pub new: Vec<Complaint>,
+    /// Received by the end of that day and still open.
+    pub open: Vec<Complaint>,
+    /// Open and no butler owns it yet (R-CMP-6).
+    pub unowned: Vec<Complaint>,
+    /// Open, nothing said to the complainant, first-response deadline passed (R-CMP-5).
+    pub response_overdue: Vec<Complaint>,
+    /// Open with a chase due now (R-CMP-11).
+    pub chase_due: Vec<Complaint>,
+}
+
+/// More open complaints than this on one site's board would be a data error, not work.
+const BOARD_CAP: i64 = 1000;
+
+pub async fn daily_board(
+    state: &AppState,
+    actor: &Actor,
+    query: ComplaintBoardQuery,
+) -> Result<ComplaintBoard, AppError> {
+    let (actor, now) = (actor.clone(), state.now());
+    db::read(&state.pool, move |conn| {
+        let day = periods::site_day(conn, &actor, query.site_id, query.date, now)?;
+        let all = PageRequest {
+            limit: BOARD_CAP,
+            after_id: None,
+        };
+        let mut section = |q: ComplaintQuery| -> Result<Vec<Complaint>, AppError> {
+            let q = ComplaintQuery {
+                site_id: Some(query.site_id),
+                ..q
+            };
+            let rows = repo::list(conn, ComplaintScope::Sites(None), q, all)?;
+            to_complaints(conn, rows, now)
+        };
+        let new = section(ComplaintQuery {
+            created_from: Some(day.start),
+            created_before: Some(day.end),
+            ..Default::default()
+        })?;
+        let open = section(ComplaintQuery {
+            created_before: Some(day.end),
+            open_only: true,
+            ..Default::default()
+        })?;
+        let response_overdue = section(ComplaintQuery {
+            response_overdue_at: Some(utc(now)),
+            ..Default::default()
+        })?;
+        let chase_due = section(ComplaintQuery {
+            chase_due_at: Some(utc(now)),
+            ..Default::default()
+        })?;
+        let unowned = open
+            .iter()
+            .filter(|c| c.owner_id.is_none())
+            .cloned()
+            .collect();
+        Ok(ComplaintBoard {
+            site_id: query.site_id,
+            date: day.first,
+            new,
+            open,
+            unowned,
+            response_overdue,
+            chase_due,
+        })
+    })
+    .await
+}
+
+/// Events per value of one dimension.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Bucket {
+    /// The value (`property_service`, `service_quality`, ...), or `not_set`.
+    #[schema(example = "service_quality")]
+    pub key: String,
+    pub events: i64,
+}
+
+/// The counts of a period (a week, a month).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PeriodSummary {
+    /// Complaints received, duplicates included.
+    pub complaints: i64,
+    /// Events: duplicates merged into another complaint are counted once (R-CMP-16).
+    pub events: i64,
+    /// People who complained about those events.
+    pub complainants: i64,
+    pub major: i64,
+    pub by_class: Vec<Bucket>,
+    pub by_subject: Vec<Bucket>,
+    pub by_channel: Vec<Bucket>,
+    /// By final root cause (R-CMP-16/17).
+    pub by_root_cause: Vec<Bucket>,
+    pub by_department: Vec<Bucket>,
+    /// Events whose first response met its deadline, of all events (R-CMP-5).
+    pub responded_on_time: i64,
+    /// `responded_on_time / events`, 0 to 1; absent without events.
+    pub response_on_time_rate: Option<f64>,
+    pub closed: i64,
+    /// `closed / events`, 0 to 1; absent without events.
+    pub closure_rate: Option<f64>,
+}
+
+fn rate(part: i64, whole: i64) -> Option<f64> {
+    (whole > 0).then(|| (part as f64 / whole as f64 * 1000.0).round() / 1000.0)
+}
+
+fn summarise(
+    conn: &mut AnyConnection,
+    site_id: i64,
+    period: &Period,
+) -> Result<PeriodSummary, AppError> {
+    let (from, to) = (period.start, period.end);
+    let mut by = |d: Dimension| -> Result<Vec<Bucket>, AppError> {
+        let mut buckets: Vec<Bucket> = repo::count_by(conn, site_id, from, to, d)?
+            .into_iter()
+            .map(|(key, events)| Bucket {
+                key: key.unwrap_or_else(|| "not_set".into()),
+                events,
+            })
+            .collect();
+        buckets.sort_by(|a, b| a.key.cmp(&b.key));
+        Ok(buckets)
+    };
+    let (by_class, by_subject, by_channel, by_root_cause, by_department) = (
+        by(Dimension::Class)?,
+        by(Dimension::Subject)?,
+        by(Dimension::Channel)?,
+        by(Dimension::RootCause)?,
+        by(Dimension::Department)?,
+    );
+    let counts = repo::counts(conn, site_id, from, to)?;
+    Ok(PeriodSummary {
+        complaints: counts.complaints,
+        events: counts.events,
+        complainants: counts.complainants,
+        major: counts.major,
+        by_class,
+        by_subject,
+        by_channel,
+        by_root_cause,
+        by_department,
+        responded_on_time: counts.responded_on_time,
+        response_on_time_rate: rate(counts.responded_on_time, counts.events),
+        closed: counts.closed,
+        closure_rate: rate(counts.closed, counts.events),
+    })
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct WeekQuery {
+    pub site_id: i64,
+    /// The first local day of the week; default the Monday of this week.
+    pub from: Option<NaiveDate>,
+}
+
+/// R-CMP-18: the weekly summary.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WeeklySummary {
+    pub site_id: i64,
+    pub from: NaiveDate,
+    /// The last day of the week.
+    pub to: NaiveDate,
+    #[serde(flatten)]
+    pub summary: PeriodSummary,
+}
+
+pub async fn weekly_summary(
+    state: &AppState,
+    actor: &Actor,
+    query: WeekQuery,
+) -> Result<WeeklySummary, AppError> {
+    let (actor, now) = (actor.clone(), state.now());
+    db::read(&state.pool, move |conn| {
+        let from = match query.from {
+            Some(from) => from,
+            None => {
+                let today = periods::site_day(conn, &actor, query.site_id, None, now)?.first;
+                today - chrono::Days::new(u64::from(today.weekday().num_days_from_monday()))
+            }
+        };
+        let week = periods::site_days(conn, &actor, query.site_id, from, 7)?;
+        Ok(WeeklySummary {
+            site_id: query.site_id,
+            from,
+            to: from + chrono::Days::new(6),
+            summary: summarise(conn, query.site_id, &week)?,
+        })
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MonthQuery {
+    pub site_id: i64,
+    /// `YYYY-MM`, in the site's local time; not in the future.
+    #[param(example = "2026-11")]
+    pub month: String,
+}
+
+/// Events received in one month.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MonthCount {
+    #[schema(example = "2026-10")]
+    pub month: String,
+    pub events: i64,
+}
+
+/// A major case for the management meeting (R-CMP-15).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MajorCase {
+    pub id: i64,
+    pub number: String,
+    pub subject: ComplaintSubject,
+    pub status: ComplaintStatus,
+    pub complainants: i32,
+    pub resolution: Option<String>,
+    pub received_at: DateTime<Utc>,
+}
+
+/// R-CMP-18: the monthly report to management.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MonthlyReport {
+    pub site_id: i64,
+    #[schema(example = "2026-11")]
+    pub month: String,
+    #[serde(flatten)]
+    pub summary: PeriodSummary,
+    /// Events per month, the five before this one and this one, oldest first.
+    pub trend: Vec<MonthCount>,
+    pub major_cases: Vec<MajorCase>,
+}
+
+/// Months of trend in the monthly report, this one included.
+const TREND_MONTHS: u32 = 6;
+/// Major cases listed in one report at most.
+const MAJOR_CAP: i64 = 200;
+
+pub async fn monthly_report(
+    state: &AppState,
+    actor: &Actor,
+    query: MonthQuery,
+) -> Result<MonthlyReport, AppError> {
+    let first = periods::parse_month(&query.month)?;
+    let (actor, now) = (actor.clone(), state.now());
+    db::read(&state.pool, move |conn| {
+        let month = periods::site_month(conn, &actor, query.site_id, first, now)?;
+        let summary = summarise(conn, query.site_id, &month)?;
+        let tz = sites::service::time_zone(conn, query.site_id)?;
+        let mut trend = Vec::new();
+        for back in (0..TREND_MONTHS).rev() {
+            let Some(start) = first.checked_sub_months(chrono::Months::new(back)) else {
+                continue;
+            };
+            let from = periods::local_midnight(tz, start)?;
+            let to = periods::local_midnight(tz, periods::next_month(start)?)?;
+            trend.push(MonthCount {
+                month: start.format("%Y-%m").to_string(),
+                events: repo::counts(conn, query.site_id, from, to)?.events,
+            });
+        }
+        let major_cases = repo::events_where(
+            conn,
+            query.site_id,
+            month.start,
+            month.end,
+            EventFilter::Major,
+            MAJOR_CAP,
+        )?
+        .into_iter()
+        .map(|row| {
+            Ok(MajorCase {
+                id: row.id,
+                subject: ComplaintSubject::from_db(&row.subject)?,
+                status: ComplaintStatus::from_db(&row.status)?,
+                number: row.number,
+                complainants: row.complainant_count,
+                resolution: row.resolution,
+                received_at: row.created_at.and_utc(),
+            })
+        })
+        .collect::<Result<_, AppError>>()?;
+        Ok(MonthlyReport {
+            site_id: query.site_id,
+            month: query.month,
+            summary,
+            trend,
+            major_cases,
+        })
+    })
+    .await
+}
+
+/// One common-interest complaint as every resident of the site may read it: no names,
+/// no unit, no description in the complainant's words.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicCase {
+    pub subject: ComplaintSubject,
+    pub class: ComplaintClass,
+    pub received_on: NaiveDate,
+    /// How many people raised it.
+    pub complainants: i32,
+    pub status: ComplaintStatus,
+    /// What was done, as the desk recorded it for the handling form.
+    pub handling: Option<String>,
+}
+
+/// R-CMP-18: the month's common-interest complaints and their handling, for all residents.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicSummary {
+    pub site_id: i64,
+    #[schema(example = "2026-11")]
+    pub month: String,
+    pub cases: Vec<PublicCase>,
+}
+
+const PUBLIC_CAP: i64 = 500;
+
+pub async fn public_summary(
+    state: &AppState,
+    actor: &Actor,
+    query: MonthQuery,
+) -> Result<PublicSummary, AppError> {
+    let first = periods::parse_month(&query.month)?;
+    let (actor, now) = (actor.clone(), state.now());
+    db::read(&state.pool, move |conn| {
+        // Residents read their own site's summary; staff theirs.
+        let reader = if actor.role.is_staff() {
+            actor.clone()
+        } else {
+            let units = users_repo::current_unit_ids(conn, actor.user_id, now.date_naive())?;
+            if !crate::units::repo::any_on_site(conn, &units, query.site_id)? {
+                return Err(AppError::NotFound("site"));
+            }
+            Actor {
+                user_id: actor.user_id,
+                role: crate::users::model::Role::Manager,
+                sites: vec![query.site_id],
+            }
+        };
+        let month = periods::site_month(conn, &reader, query.site_id, first, now)?;
+        let tz = sites::service::time_zone(conn, query.site_id)?;
+        let cases = repo::events_where(
+            conn,
+            query.site_id,
+            month.start,
+            month.end,
+            EventFilter::CommonInterest,
+            PUBLIC_CAP,
+        )?
+        .into_iter()
+        .map(|row| {
+            Ok(PublicCase {
+                subject: ComplaintSubject::from_db(&row.subject)?,
+                class: ComplaintClass::from_db(&row.class)?,
+                received_on: row.created_at.and_utc().with_timezone(&tz).date_naive(),
+                complainants: row.complainant_count,
+                status: ComplaintStatus::from_db(&row.status)?,
+                handling: row.resolution,
+            })
+        })
+        .collect::<Result<_, AppError>>()?;
+        Ok(PublicSummary {
+            site_id: query.site_id,
+            month: query.month,
+            cases,
+        })
+    })
+    .await
+}

@@ -1,0 +1,106 @@
+//! Calendar periods of a site in its own time zone, as the UTC bounds that queries use:
+//! the day of a daily board, the month of a monthly report.
+
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Utc};
+
+use crate::auth::Actor;
+use crate::db::{utc, AnyConnection};
+use crate::error::AppError;
+use crate::sites;
+
+/// A local period `[start, end)` as UTC instants.
+pub struct Period {
+    /// Its first local day.
+    pub first: NaiveDate,
+    pub start: NaiveDateTime,
+    pub end: NaiveDateTime,
+}
+
+fn day_start(date: NaiveDate) -> NaiveDateTime {
+    date.and_hms_opt(0, 0, 0).expect("midnight")
+}
+
+/// The UTC instant of local midnight starting `date`.
+pub fn local_midnight(tz: chrono_tz::Tz, date: NaiveDate) -> Result<NaiveDateTime, AppError> {
+    tz.from_local_datetime(&day_start(date))
+        .earliest()
+        .map(|t| utc(t.with_timezone(&Utc)))
+        .ok_or_else(|| AppError::internal("local midnight"))
+}
+
+/// A local calendar day of a site the actor sees; today when `date` is absent.
+pub fn site_day(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    site_id: i64,
+    date: Option<NaiveDate>,
+    now: DateTime<Utc>,
+) -> Result<Period, AppError> {
+    sites::service::visible_site(conn, actor, site_id)?;
+    let tz = sites::service::time_zone(conn, site_id)?;
+    let first = date.unwrap_or_else(|| now.with_timezone(&tz).date_naive());
+    let next = first
+        .succ_opt()
+        .ok_or_else(|| AppError::field("date", "out of range"))?;
+    Ok(Period {
+        first,
+        start: local_midnight(tz, first)?,
+        end: local_midnight(tz, next)?,
+    })
+}
+
+/// `days` local days from `first` on (a week: 7).
+pub fn site_days(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    site_id: i64,
+    first: NaiveDate,
+    days: u64,
+) -> Result<Period, AppError> {
+    sites::service::visible_site(conn, actor, site_id)?;
+    let tz = sites::service::time_zone(conn, site_id)?;
+    let next = first
+        .checked_add_days(chrono::Days::new(days))
+        .ok_or_else(|| AppError::field("from", "out of range"))?;
+    Ok(Period {
+        first,
+        start: local_midnight(tz, first)?,
+        end: local_midnight(tz, next)?,
+    })
+}
+
+/// The first day of a `YYYY-MM` month.
+pub fn parse_month(month: &str) -> Result<NaiveDate, AppError> {
+    NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
+        .ok()
+        .filter(|_| month.len() == 7)
+        .ok_or_else(|| AppError::field("month", "must be YYYY-MM"))
+}
+
+/// The first day of the month after the one `first` starts.
+pub fn next_month(first: NaiveDate) -> Result<NaiveDate, AppError> {
+    first
+        .checked_add_months(chrono::Months::new(1))
+        .map(|d| d.with_day(1).expect("day 1"))
+        .ok_or_else(|| AppError::field("month", "out of range"))
+}
+
+/// A local month of a site the actor sees; a month that has not begun is refused.
+pub fn site_month(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    site_id: i64,
+    first: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Period, AppError> {
+    sites::service::visible_site(conn, actor, site_id)?;
+    let tz = sites::service::time_zone(conn, site_id)?;
+    if first > now.with_timezone(&tz).date_naive() {
+        return Err(AppError::field("month", "is in the future"));
+    }
+    Ok(Period {
+        first,
+        start: local_midnight(tz, first)?,
+        end: local_midnight(tz, next_month(first)?)?,
+    })
+}
