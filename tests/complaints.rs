@@ -1499,8 +1499,13 @@ async fn residents_see_only_their_own_complaints_and_never_internal_notes() {
         .unwrap()
         .iter()
         .all(|e| e["note"].is_null()));
+    assert!(
+        !actions(&seen).contains(&"note".to_owned()),
+        "not even that a note exists"
+    );
     let staff_view = get(&app, &d.butler, id(&mine)).await;
     assert_eq!(staff_view["messages"].as_array().unwrap().len(), 2);
+    assert!(actions(&staff_view).contains(&"note".to_owned()));
     let list = app
         .get("/api/v1/complaints")
         .token(&d.resident)

@@ -167,6 +167,7 @@ fn detail(
     let mut timeline = timeline::repo::history(conn, Subject::Complaint, id)?;
     if !staff {
         // Notes are the desk's working record; replies reach the complainant as messages.
+        timeline.retain(|entry| entry.action != ComplaintAction::Note.as_str());
         for entry in &mut timeline {
             entry.note = None;
         }
