@@ -1,9 +1,9 @@
 //! Calendar periods of a site in its own time zone, as the UTC bounds that queries use:
-//! the day of a daily board, the month of a monthly report.
+//! the day of a daily board, the month of a monthly report. Callers check first that the
+//! reader may see the site.
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
-use crate::auth::Actor;
 use crate::db::{utc, AnyConnection};
 use crate::error::AppError;
 use crate::sites;
@@ -20,6 +20,17 @@ fn day_start(date: NaiveDate) -> NaiveDateTime {
     date.and_hms_opt(0, 0, 0).expect("midnight")
 }
 
+/// A `from`..=`to` filter of UTC calendar dates as `[start, end)` instants.
+pub fn utc_dates(
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> (Option<NaiveDateTime>, Option<NaiveDateTime>) {
+    (
+        from.map(day_start),
+        to.and_then(|d| d.succ_opt()).map(day_start),
+    )
+}
+
 /// The UTC instant of local midnight starting `date`.
 pub fn local_midnight(tz: chrono_tz::Tz, date: NaiveDate) -> Result<NaiveDateTime, AppError> {
     tz.from_local_datetime(&day_start(date))
@@ -28,15 +39,13 @@ pub fn local_midnight(tz: chrono_tz::Tz, date: NaiveDate) -> Result<NaiveDateTim
         .ok_or_else(|| AppError::internal("local midnight"))
 }
 
-/// A local calendar day of a site the actor sees; today when `date` is absent.
+/// A local calendar day of a site; today when `date` is absent.
 pub fn site_day(
     conn: &mut AnyConnection,
-    actor: &Actor,
     site_id: i64,
     date: Option<NaiveDate>,
     now: DateTime<Utc>,
 ) -> Result<Period, AppError> {
-    sites::service::visible_site(conn, actor, site_id)?;
     let tz = sites::service::time_zone(conn, site_id)?;
     let first = date.unwrap_or_else(|| now.with_timezone(&tz).date_naive());
     let next = first
@@ -52,12 +61,10 @@ pub fn site_day(
 /// `days` local days from `first` on (a week: 7).
 pub fn site_days(
     conn: &mut AnyConnection,
-    actor: &Actor,
     site_id: i64,
     first: NaiveDate,
     days: u64,
 ) -> Result<Period, AppError> {
-    sites::service::visible_site(conn, actor, site_id)?;
     let tz = sites::service::time_zone(conn, site_id)?;
     let next = first
         .checked_add_days(chrono::Days::new(days))
@@ -85,15 +92,13 @@ pub fn next_month(first: NaiveDate) -> Result<NaiveDate, AppError> {
         .ok_or_else(|| AppError::field("month", "out of range"))
 }
 
-/// A local month of a site the actor sees; a month that has not begun is refused.
+/// A local month of a site; a month that has not begun is refused.
 pub fn site_month(
     conn: &mut AnyConnection,
-    actor: &Actor,
     site_id: i64,
     first: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<Period, AppError> {
-    sites::service::visible_site(conn, actor, site_id)?;
     let tz = sites::service::time_zone(conn, site_id)?;
     if first > now.with_timezone(&tz).date_naive() {
         return Err(AppError::field("month", "is in the future"));

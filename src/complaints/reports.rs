@@ -20,10 +20,6 @@ use crate::sites;
 use crate::state::AppState;
 use crate::users::repo as users_repo;
 
-fn day_start(date: NaiveDate) -> chrono::NaiveDateTime {
-    date.and_hms_opt(0, 0, 0).expect("midnight")
-}
-
 pub async fn list(
     state: &AppState,
     actor: &Actor,
@@ -38,6 +34,7 @@ pub async fn list(
             ComplaintScope::Complainant(actor.user_id)
         };
         let yes = |flag: Option<bool>| flag.filter(|f| *f).map(|_| utc(now));
+        let (created_from, created_before) = periods::utc_dates(filter.from, filter.to);
         let query = ComplaintQuery {
             site_id: filter.site_id,
             status: filter.status.map(|s| s.as_str().into()),
@@ -48,8 +45,8 @@ pub async fn list(
             major: filter.major,
             chase_due_at: yes(filter.chase_due),
             response_overdue_at: yes(filter.response_overdue),
-            created_from: filter.from.map(day_start),
-            created_before: filter.to.and_then(|d| d.succ_opt()).map(day_start),
+            created_from,
+            created_before,
             open_only: false,
         };
         let rows = repo::list(conn, scope, query, page)?;
@@ -97,7 +94,8 @@ pub async fn daily_board(
 ) -> Result<ComplaintBoard, AppError> {
     let (actor, now) = (actor.clone(), state.now());
     db::read(&state.pool, move |conn| {
-        let day = periods::site_day(conn, &actor, query.site_id, query.date, now)?;
+        sites::service::visible_site(conn, &actor, query.site_id)?;
+        let day = periods::site_day(conn, query.site_id, query.date, now)?;
         let all = PageRequest {
             limit: BOARD_CAP,
             after_id: None,
@@ -252,14 +250,15 @@ pub async fn weekly_summary(
 ) -> Result<WeeklySummary, AppError> {
     let (actor, now) = (actor.clone(), state.now());
     db::read(&state.pool, move |conn| {
+        sites::service::visible_site(conn, &actor, query.site_id)?;
         let from = match query.from {
             Some(from) => from,
             None => {
-                let today = periods::site_day(conn, &actor, query.site_id, None, now)?.first;
+                let today = periods::site_day(conn, query.site_id, None, now)?.first;
                 today - chrono::Days::new(u64::from(today.weekday().num_days_from_monday()))
             }
         };
-        let week = periods::site_days(conn, &actor, query.site_id, from, 7)?;
+        let week = periods::site_days(conn, query.site_id, from, 7)?;
         Ok(WeeklySummary {
             site_id: query.site_id,
             from,
@@ -325,7 +324,8 @@ pub async fn monthly_report(
     let first = periods::parse_month(&query.month)?;
     let (actor, now) = (actor.clone(), state.now());
     db::read(&state.pool, move |conn| {
-        let month = periods::site_month(conn, &actor, query.site_id, first, now)?;
+        sites::service::visible_site(conn, &actor, query.site_id)?;
+        let month = periods::site_month(conn, query.site_id, first, now)?;
         let summary = summarise(conn, query.site_id, &month)?;
         let tz = sites::service::time_zone(conn, query.site_id)?;
         let mut trend = Vec::new();
@@ -405,21 +405,16 @@ pub async fn public_summary(
     let first = periods::parse_month(&query.month)?;
     let (actor, now) = (actor.clone(), state.now());
     db::read(&state.pool, move |conn| {
-        // Residents read their own site's summary; staff theirs.
-        let reader = if actor.role.is_staff() {
-            actor.clone()
+        // Residents read the summary of a site they live on; staff of their sites.
+        if actor.role.is_staff() {
+            sites::service::visible_site(conn, &actor, query.site_id)?;
         } else {
             let units = users_repo::current_unit_ids(conn, actor.user_id, now.date_naive())?;
             if !crate::units::repo::any_on_site(conn, &units, query.site_id)? {
                 return Err(AppError::NotFound("site"));
             }
-            Actor {
-                user_id: actor.user_id,
-                role: crate::users::model::Role::Manager,
-                sites: vec![query.site_id],
-            }
-        };
-        let month = periods::site_month(conn, &reader, query.site_id, first, now)?;
+        }
+        let month = periods::site_month(conn, query.site_id, first, now)?;
         let tz = sites::service::time_zone(conn, query.site_id)?;
         let cases = repo::events_where(
             conn,

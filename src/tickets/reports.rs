@@ -16,12 +16,9 @@ use crate::db::{self, utc};
 use crate::error::AppError;
 use crate::pagination::{Page, PageRequest, MAX_LIMIT};
 use crate::periods;
+use crate::sites;
 use crate::state::AppState;
 use crate::users::repo as users_repo;
-
-fn day_start(date: NaiveDate) -> chrono::NaiveDateTime {
-    date.and_hms_opt(0, 0, 0).expect("midnight")
-}
 
 pub async fn list(
     state: &AppState,
@@ -40,6 +37,7 @@ pub async fn list(
                 now.date_naive(),
             )?)
         };
+        let (created_from, created_before) = periods::utc_dates(filter.from, filter.to);
         let query = TicketQuery {
             site_id: filter.site_id,
             status: filter.status.map(|s| s.as_str().into()),
@@ -49,8 +47,8 @@ pub async fn list(
             engineer_id: filter.engineer_id,
             public_area: filter.scope.map(|s| s == Scope::PublicArea),
             overdue_at: filter.overdue.filter(|o| *o).map(|_| utc(now)),
-            created_from: filter.from.map(day_start),
-            created_before: filter.to.and_then(|d| d.succ_opt()).map(day_start),
+            created_from,
+            created_before,
             updated_since: filter.updated_since.map(utc),
             ..TicketQuery::default()
         };
@@ -107,11 +105,12 @@ pub async fn daily_board(
 ) -> Result<DailyBoard, AppError> {
     let (actor, now) = (actor.clone(), state.now());
     db::read(&state.pool, move |conn| {
+        sites::service::visible_site(conn, &actor, query.site_id)?;
         let periods::Period {
             first: date,
             start,
             end,
-        } = periods::site_day(conn, &actor, query.site_id, query.date, now)?;
+        } = periods::site_day(conn, query.site_id, query.date, now)?;
         let all = PageRequest {
             limit: 1000,
             after_id: None,
@@ -197,8 +196,9 @@ pub async fn public_costs(
     let first = periods::parse_month(&query.month)?;
     let (actor, now) = (actor.clone(), state.now());
     db::read(&state.pool, move |conn| {
+        sites::service::visible_site(conn, &actor, query.site_id)?;
         let periods::Period { start, end, .. } =
-            periods::site_month(conn, &actor, query.site_id, first, now)?;
+            periods::site_month(conn, query.site_id, first, now)?;
         let q = TicketQuery {
             site_id: Some(query.site_id),
             public_area: Some(true),
