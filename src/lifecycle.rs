@@ -34,8 +34,8 @@ pub trait Lifecycle {
     fn status(row: &Self::Row) -> Result<Self::Status, AppError>;
     /// The status the action leads to, or `None` where it is not allowed.
     fn after(status: Self::Status, action: Self::Action) -> Option<Self::Status>;
-    /// Writes `change` and `next` (unless the change names another status itself), bumps the
-    /// version, and returns the new row; `None` when the row is no longer at `row`'s version.
+    /// Writes `change` and the status `next`, bumps the version, and returns the new row;
+    /// `None` when the row is no longer at `row`'s version.
     fn apply(
         conn: &mut AnyConnection,
         row: &Self::Row,

@@ -298,8 +298,6 @@ complaint_action!(
     Review,
     "A manager reviews the handling (R-CMP-12)."
 );
-complaint_action!(visit, "/complaints/{id}/visit", Desk, NewVisit, Visit,
-    "Record the follow-up visit (R-CMP-13): satisfied or neutral closes, dissatisfied reopens (R-CMP-14).");
 complaint_action!(
     refuse_visits,
     "/complaints/{id}/refuse-visits",
@@ -324,6 +322,30 @@ complaint_action!(
     Merge,
     "Count this complaint with another about the same event, on the same site (R-CMP-16)."
 );
+
+/// Record the follow-up visit (R-CMP-13): satisfied or neutral closes, dissatisfied reopens
+/// (R-CMP-14). Not for complaints exempt from visits.
+#[utoipa::path(
+    tag = "complaint actions",
+    params(("id" = i64, Path, description = "Complaint id")),
+    request_body = NewVisit,
+    responses(
+        (status = 200, description = "The complaint after the visit", body = ComplaintDetail),
+        (status = 409, response = crate::api::openapi::Conflict),
+    ),
+    security(("bearer" = [])),
+)]
+#[post("/complaints/{id}/visit")]
+pub async fn visit(
+    state: web::Data<AppState>,
+    actor: Auth<Desk>,
+    id: web::Path<i64>,
+    body: Json<NewVisit>,
+) -> Result<HttpResponse, AppError> {
+    let action = actions::visit_action(&body.0);
+    let detail = service::act(&state, &actor, *id, action, actions::visit(body.0)).await?;
+    Ok(HttpResponse::Ok().json(detail))
+}
 
 /// R-CMP-19: add an approved reply text (managers of the site).
 #[utoipa::path(

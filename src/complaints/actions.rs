@@ -63,19 +63,17 @@ fn staff_of_site(
     field: &str,
 ) -> Result<String, AppError> {
     let user = users_repo::find(conn, user_id)?.filter(|u| u.active && u.role == role.as_str());
-    match user {
-        Some(u)
-            if users_repo::staff_site_ids(conn, u.id)?.contains(&ctx.row.site_id)
-                || (role == Role::Manager
-                    && users_repo::staff_site_ids(conn, u.id)?.is_empty()) =>
-        {
-            Ok(u.display_name)
+    if let Some(user) = user {
+        let sites = users_repo::staff_site_ids(conn, user.id)?;
+        // A manager linked to no site is company-wide.
+        if sites.contains(&ctx.row.site_id) || (role == Role::Manager && sites.is_empty()) {
+            return Ok(user.display_name);
         }
-        _ => Err(AppError::field(
-            field,
-            format!("no active {role} of this site with this id"),
-        )),
     }
+    Err(AppError::field(
+        field,
+        format!("no active {role} of this site with this id"),
+    ))
 }
 
 /// R-CMP-6: a butler owns the complaint and follows it to the end.
@@ -504,6 +502,15 @@ fn require_visit_due(row: &ComplaintRow) -> Result<(), AppError> {
     }
 }
 
+/// The action a visit is: one that closes, or one that reopens (R-CMP-14).
+pub fn visit_action(input: &NewVisit) -> ComplaintAction {
+    if input.satisfaction == Satisfaction::Dissatisfied {
+        ComplaintAction::VisitDissatisfied
+    } else {
+        ComplaintAction::Visit
+    }
+}
+
 /// R-CMP-13/14: the follow-up visit; satisfied (or neutral) closes, dissatisfied reopens.
 pub fn visit(input: NewVisit) -> Action {
     Box::new(move |conn, ctx| {
@@ -519,7 +526,6 @@ pub fn visit(input: NewVisit) -> Action {
         )?;
         let change = if input.satisfaction == Satisfaction::Dissatisfied {
             ComplaintChange {
-                status: Some(ComplaintStatus::InProgress.as_str().into()),
                 resolved_at: Some(None),
                 visit_by: Some(None),
                 reopen_count: Some(ctx.row.reopen_count + 1),

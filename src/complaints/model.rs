@@ -218,6 +218,8 @@ text_enum! {
         Opinion = "opinion",
         Review = "review",
         Visit = "visit",
+        /// A visit that found the resident dissatisfied (R-CMP-14): the same route, `visit`.
+        VisitDissatisfied = "visit_dissatisfied",
         RefuseVisits = "refuse_visits",
         MarkUnreachable = "mark_unreachable",
         Merge = "merge",
@@ -236,7 +238,6 @@ impl ComplaintStatus {
     }
 
     /// The state the action leads to from this one, or `None` when it is not allowed here.
-    /// A visit that finds the resident dissatisfied reopens instead (R-CMP-14).
     pub fn after(self, action: ComplaintAction) -> Option<ComplaintStatus> {
         let handled: &[ComplaintStatus] = &[S::Resolved, S::Closed];
         let (from, to): (&[ComplaintStatus], Option<ComplaintStatus>) = match action {
@@ -270,6 +271,7 @@ impl ComplaintStatus {
             A::Resolve => (&[S::Received, S::InProgress], Some(S::Resolved)),
             A::Opinion | A::Review => (handled, None),
             A::Visit => (&[S::Resolved], Some(S::Closed)),
+            A::VisitDissatisfied => (&[S::Resolved], Some(S::InProgress)),
             A::RefuseVisits | A::MarkUnreachable => (&[S::Resolved], None),
             A::Merge => (&[S::Received, S::InProgress], Some(S::Merged)),
         };
@@ -444,6 +446,7 @@ mod tests {
         assert_eq!(S::WithDeveloper.after(A::Reply), Some(S::WithDeveloper));
         assert_eq!(S::Received.after(A::Resolve), Some(S::Resolved));
         assert_eq!(S::Resolved.after(A::Visit), Some(S::Closed));
+        assert_eq!(S::Resolved.after(A::VisitDissatisfied), Some(S::InProgress));
         assert_eq!(S::InProgress.after(A::Visit), None);
         assert_eq!(S::Closed.after(A::Resolve), None);
         assert_eq!(S::Merged.after(A::Note), None);

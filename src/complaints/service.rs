@@ -401,7 +401,7 @@ impl Lifecycle for ComplaintLifecycle {
         mut change: ComplaintChange,
         now: NaiveDateTime,
     ) -> QueryResult<Option<ComplaintRow>> {
-        change.status = change.status.or_else(|| Some(next.as_str().into()));
+        change.status = Some(next.as_str().into());
         change.updated_at = Some(now);
         change.version = Some(row.version + 1);
         repo::apply(conn, row.id, row.version, &change)
