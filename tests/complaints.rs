@@ -20,20 +20,14 @@ struct Desk {
     resident_id: i64,
 }
 
-async fn id_of(app: &TestApp, token: &str) -> i64 {
-    app.get("/api/v1/me").token(token).send().await.expect(200)["user"]["id"]
-        .as_i64()
-        .unwrap()
-}
-
 async fn desk(app: &TestApp) -> Desk {
     let butler = app.token("butler").await;
     let manager = app.token("manager").await;
     let resident = app.token("resident").await;
     Desk {
-        butler_id: id_of(app, &butler).await,
-        manager_id: id_of(app, &manager).await,
-        resident_id: id_of(app, &resident).await,
+        butler_id: app.user_id(&butler).await,
+        manager_id: app.user_id(&manager).await,
+        resident_id: app.user_id(&resident).await,
         resident2: app.token("resident2").await,
         engineer: app.token("engineer").await,
         butler,
@@ -76,11 +70,7 @@ async fn receive(app: &TestApp, token: &str, body: Value) -> Value {
 }
 
 async fn act(app: &TestApp, token: &str, id: i64, action: &str, body: Value) -> common::Response {
-    app.post(&format!("/api/v1/complaints/{id}/{action}"))
-        .token(token)
-        .json(body)
-        .send()
-        .await
+    app.action(token, "complaints", id, action, body).await
 }
 
 async fn get(app: &TestApp, token: &str, id: i64) -> Value {
@@ -399,7 +389,7 @@ async fn a_butler_owns_each_complaint_and_service_quality_goes_to_the_department
     relayed["channel"] = json!("staff_relay");
     let relayed = receive(&app, &d.engineer, relayed).await;
     assert!(relayed["owner_id"].is_null());
-    let engineer_id = id_of(&app, &d.engineer).await;
+    let engineer_id = app.user_id(&d.engineer).await;
     let r = act(
         &app,
         &d.manager,

@@ -18,18 +18,12 @@ struct Desk {
 
 async fn desk(app: &TestApp) -> Desk {
     let engineer = app.token("engineer").await;
-    let me = app
-        .get("/api/v1/me")
-        .token(&engineer)
-        .send()
-        .await
-        .expect(200);
     Desk {
         resident: app.token("resident").await,
         resident2: app.token("resident2").await,
         butler: app.token("butler").await,
         manager: app.token("manager").await,
-        engineer_id: me["user"]["id"].as_i64().unwrap(),
+        engineer_id: app.user_id(&engineer).await,
         engineer,
     }
 }
@@ -64,11 +58,7 @@ async fn report(app: &TestApp, token: &str, body: Value) -> Value {
 }
 
 async fn act(app: &TestApp, token: &str, id: i64, action: &str, body: Value) -> common::Response {
-    app.post(&format!("/api/v1/tickets/{id}/{action}"))
-        .token(token)
-        .json(body)
-        .send()
-        .await
+    app.action(token, "tickets", id, action, body).await
 }
 
 async fn arrive(app: &TestApp, token: &str, id: i64) -> common::Response {
@@ -298,13 +288,7 @@ async fn staff_intake_records_channel_and_receiver_and_numbers_count_up() {
     )
     .await;
     assert_eq!(first["channel"], "counter");
-    let me = app
-        .get("/api/v1/me")
-        .token(&d.butler)
-        .send()
-        .await
-        .expect(200);
-    assert_eq!(first["received_by"], me["user"]["id"]);
+    assert_eq!(first["received_by"], app.user_id(&d.butler).await);
     assert_eq!(first["suggested_priority"], Value::Null);
     let second = report(
         &app,
@@ -655,13 +639,7 @@ async fn work_orders_belong_to_their_engineers_and_refuse_bad_materials() {
     )
     .await;
     assert_eq!(res.invalid_fields(), ["lead_id"]);
-    let resident_id = app
-        .get("/api/v1/me")
-        .token(&d.resident)
-        .send()
-        .await
-        .expect(200)["user"]["id"]
-        .clone();
+    let resident_id = json!(app.user_id(&d.resident).await);
     let res = act(
         &app,
         &d.butler,
@@ -1327,14 +1305,9 @@ async fn lists_filter_and_sync_by_update_time() {
 #[actix_web::test]
 async fn concurrent_intakes_on_a_multi_connection_pool_all_succeed() {
     let app = TestApp::with_pool(Some(4)).await;
-    let butler = app
-        .get("/api/v1/me")
-        .token(&app.token("butler").await)
-        .send()
-        .await
-        .expect(200);
+    let butler_id = app.user_id(&app.token("butler").await).await;
     let actor = propdesk::auth::Actor {
-        user_id: butler["user"]["id"].as_i64().unwrap(),
+        user_id: butler_id,
         role: propdesk::users::model::Role::Butler,
         sites: vec![app.site_id],
     };

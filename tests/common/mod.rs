@@ -296,6 +296,29 @@ impl TestApp {
             .unwrap()
     }
 
+    /// The caller's user id, as `GET /me` reports it.
+    pub async fn user_id(&self, token: &str) -> i64 {
+        self.get("/api/v1/me").token(token).send().await.expect(200)["user"]["id"]
+            .as_i64()
+            .unwrap()
+    }
+
+    /// `POST /api/v1/{collection}/{id}/{action}` with a JSON body: one lifecycle action.
+    pub async fn action(
+        &self,
+        token: &str,
+        collection: &str,
+        id: i64,
+        action: &str,
+        body: Value,
+    ) -> Response {
+        self.post(&format!("/api/v1/{collection}/{id}/{action}"))
+            .token(token)
+            .json(body)
+            .send()
+            .await
+    }
+
     /// The test clock's current time.
     pub fn clock_now(&self) -> chrono::DateTime<Utc> {
         propdesk::clock::Clock::now(&*self.clock)
