@@ -177,8 +177,8 @@ where
     .await?
 }
 
-/// `BEGIN IMMEDIATE` ... `COMMIT`, rolled back on error or panic so the pooled connection
-/// never goes back with a transaction open.
+/// `BEGIN IMMEDIATE` ... `COMMIT`, rolled back on error, panic or a failed COMMIT, so the
+/// pooled connection never goes back with a transaction open.
 fn immediate<T>(
     conn: &mut AnyConnection,
     use_case: impl FnOnce(&mut AnyConnection) -> Result<T, AppError>,
@@ -186,10 +186,15 @@ fn immediate<T>(
     use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
     conn.batch_execute("BEGIN IMMEDIATE")?;
     match catch_unwind(AssertUnwindSafe(|| use_case(&mut *conn))) {
-        Ok(Ok(value)) => {
-            conn.batch_execute("COMMIT")?;
-            Ok(value)
-        }
+        Ok(Ok(value)) => match conn.batch_execute("COMMIT") {
+            Ok(()) => Ok(value),
+            Err(err) => {
+                // A failed COMMIT (a deferred constraint, a full disk) leaves the
+                // transaction open; close it before the connection returns to the pool.
+                let _ = conn.batch_execute("ROLLBACK");
+                Err(err.into())
+            }
+        },
         Ok(Err(err)) => {
             conn.batch_execute("ROLLBACK")?;
             Err(err)
@@ -204,4 +209,37 @@ fn immediate<T>(
 /// Current UTC time as stored in `Timestamp` columns.
 pub fn utc(at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDateTime {
     at.naive_utc()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_commit_is_rolled_back_and_leaves_no_transaction_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = dir.path().join("commit.db").display().to_string();
+        let mut conn = establish(&url).unwrap();
+        // A deferred foreign key is checked only at COMMIT, so COMMIT itself fails.
+        conn.batch_execute(
+            "CREATE TABLE parent (id INTEGER PRIMARY KEY);
+             CREATE TABLE child (id INTEGER PRIMARY KEY,
+                 parent_id INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED);",
+        )
+        .unwrap();
+        let result = immediate(&mut conn, |conn| {
+            conn.batch_execute("INSERT INTO child (id, parent_id) VALUES (1, 99)")?;
+            Ok(())
+        });
+        assert!(result.is_err(), "the COMMIT must fail");
+        // Inside a still-open transaction, BEGIN would fail.
+        conn.batch_execute("BEGIN; ROLLBACK;")
+            .expect("no transaction is left open");
+        let children: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+            "(SELECT count(*) FROM child)",
+        ))
+        .get_result(&mut conn)
+        .unwrap();
+        assert_eq!(children, 0, "the failed work is not kept");
+    }
 }
