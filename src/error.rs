@@ -37,9 +37,66 @@ pub struct Problem {
     pub title: String,
     pub status: u16,
     pub detail: String,
+    /// On `precondition-failed` problems: which condition does not hold, for clients that
+    /// branch on it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<Precondition>,
     /// Per-field messages, present on validation problems.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+}
+
+/// Why an action cannot be done now, on a `/problems/precondition-failed` (409): each
+/// names a condition the caller can check or change before trying again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Precondition {
+    /// The site is deactivated.
+    SiteInactive,
+    /// The unit is deactivated.
+    UnitInactive,
+    /// Staff do not deactivate their own account.
+    OwnAccount,
+    /// The resident already belongs to the unit.
+    AlreadyMember,
+    /// The membership has already ended.
+    MembershipEnded,
+    /// `seed-demo` fills only an empty database.
+    DatabaseNotEmpty,
+    /// The record refers to, or is referred to by, another.
+    Referenced,
+    /// The change would break a data rule of the database.
+    DataRule,
+    /// Complaints: hand it to a department first.
+    NoDepartment,
+    /// Complaints: the company is responsible; reply and fix.
+    CompanyResponsible,
+    /// Complaints: responsibility is not established yet (R-CMP-8).
+    ResponsibilityUnknown,
+    /// Complaints: the company is not responsible, so promises no compensation.
+    NotResponsible,
+    /// Complaints: only class 2 goes to the developer (R-CMP-10).
+    NotDeveloperClass,
+    /// Complaints: exempt from the follow-up visit (R-CMP-13).
+    VisitExempt,
+    /// Complaints: others are merged into this one.
+    HasMerged,
+    /// Tickets: the developer has already acknowledged.
+    DeveloperAcknowledged,
+    /// Tickets: the developer's deadline has not passed (R-TKT-6).
+    DeveloperDeadlineRunning,
+    /// Tickets: only a completed take-over is settled.
+    NotTakenOver,
+    /// Tickets: the settlement is already signed.
+    SettlementSigned,
+    /// Tickets: a repeat within the workmanship warranty is free (R-TKT-12).
+    WarrantyRepeat,
+    /// Tickets: the developer's repairs are not charged by us.
+    DeveloperRepair,
+    /// Tickets: the charge is not in the state the action needs.
+    ChargeState,
+    /// Tickets: an engineer has already been on site.
+    EngineerArrived,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -57,9 +114,18 @@ pub enum AppError {
     NotFound(&'static str),
     #[error("{0}")]
     MethodNotAllowed(String),
-    /// The resource is not in a state that allows the action, or a unique value is taken.
+    /// The record changed since the caller read it: reload it and try again.
+    #[error("the {0} changed meanwhile; reload it and try again")]
+    StaleVersion(&'static str),
+    /// The record's state does not allow the action; reloading will not help.
     #[error("{0}")]
-    Conflict(String),
+    InvalidTransition(String),
+    /// A value that must be unique is taken.
+    #[error("{0}")]
+    Duplicate(String),
+    /// A condition the action needs does not hold; `code` names it.
+    #[error("{detail}")]
+    PreconditionFailed { code: Precondition, detail: String },
     #[error("request body larger than {0} bytes")]
     PayloadTooLarge(usize),
     #[error("{0}")]
@@ -68,8 +134,13 @@ pub enum AppError {
     TooManyRequests { retry_after_secs: u64 },
     #[error("service temporarily unavailable")]
     Unavailable(String),
-    #[error("internal error")]
-    Internal(String),
+    /// A bug or a broken dependency: logged with its cause chain, never shown.
+    #[error("internal error: {context}")]
+    Internal {
+        context: String,
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
 }
 
 fn summarize(errors: &[FieldError]) -> String {
@@ -88,7 +159,40 @@ impl AppError {
     }
 
     pub fn internal(context: impl std::fmt::Display) -> Self {
-        AppError::Internal(context.to_string())
+        AppError::Internal {
+            context: context.to_string(),
+            source: None,
+        }
+    }
+
+    /// An internal error that keeps its cause for the log.
+    pub fn internal_from(
+        context: impl std::fmt::Display,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        AppError::Internal {
+            context: context.to_string(),
+            source: Some(Box::new(source)),
+        }
+    }
+
+    pub fn precondition(code: Precondition, detail: impl Into<String>) -> Self {
+        AppError::PreconditionFailed {
+            code,
+            detail: detail.into(),
+        }
+    }
+
+    /// The error and its causes, for the log.
+    pub fn chain(&self) -> String {
+        let mut text = self.to_string();
+        let mut cause = std::error::Error::source(self);
+        while let Some(err) = cause {
+            text.push_str(": ");
+            text.push_str(&err.to_string());
+            cause = err.source();
+        }
+        text
     }
 
     fn slug_and_title(&self) -> (&'static str, &'static str) {
@@ -99,14 +203,17 @@ impl AppError {
             AppError::Forbidden(_) => ("forbidden", "Not allowed"),
             AppError::NotFound(_) => ("not-found", "Not found"),
             AppError::MethodNotAllowed(_) => ("method-not-allowed", "Method not allowed"),
-            AppError::Conflict(_) => ("conflict", "Conflict"),
+            AppError::StaleVersion(_) => ("stale-version", "Changed meanwhile"),
+            AppError::InvalidTransition(_) => ("invalid-transition", "Not allowed in this state"),
+            AppError::Duplicate(_) => ("duplicate", "Already exists"),
+            AppError::PreconditionFailed { .. } => ("precondition-failed", "Precondition failed"),
             AppError::PayloadTooLarge(_) => ("payload-too-large", "Payload too large"),
             AppError::UnsupportedMediaType(_) => {
                 ("unsupported-media-type", "Unsupported media type")
             }
             AppError::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
             AppError::Unavailable(_) => ("unavailable", "Service unavailable"),
-            AppError::Internal(_) => ("internal", "Internal server error"),
+            AppError::Internal { .. } => ("internal", "Internal server error"),
         }
     }
 
@@ -114,7 +221,7 @@ impl AppError {
         let (slug, title) = self.slug_and_title();
         let detail = match self {
             // The cause is in the log, next to the request id; the client gets no internals.
-            AppError::Internal(_) => {
+            AppError::Internal { .. } => {
                 "an unexpected error occurred; quote the X-Request-Id header when reporting it"
                     .to_owned()
             }
@@ -125,6 +232,10 @@ impl AppError {
             title: title.to_owned(),
             status: self.status_code().as_u16(),
             detail,
+            code: match self {
+                AppError::PreconditionFailed { code, .. } => Some(*code),
+                _ => None,
+            },
             errors: match self {
                 AppError::Validation(errors) => errors.clone(),
                 _ => Vec::new(),
@@ -142,12 +253,15 @@ impl ResponseError for AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::StaleVersion(_)
+            | AppError::InvalidTransition(_)
+            | AppError::Duplicate(_)
+            | AppError::PreconditionFailed { .. } => StatusCode::CONFLICT,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -167,6 +281,45 @@ impl ResponseError for AppError {
     }
 }
 
+/// Unique values by table and leading column, with what the client is told when one is
+/// taken. PostgreSQL names the constraint `<table>_<columns>_key`; SQLite says
+/// `UNIQUE constraint failed: <table>.<column>, ...`; both lead with table and column.
+const UNIQUE_VALUES: &[(&str, &str, &str)] = &[
+    ("sites", "name", "a site with this name already exists"),
+    (
+        "units",
+        "site_id",
+        "this site already has a unit with that building, entrance and room",
+    ),
+    ("users", "username", "the username is already in use"),
+    ("users", "phone", "the phone is already in use"),
+    (
+        "fee_items",
+        "site_id",
+        "the site's schedule already has an item of that name",
+    ),
+    (
+        "standard_replies",
+        "site_id",
+        "the site already has a standard reply with this title",
+    ),
+];
+
+/// What the client is told about a unique violation, found from the constraint it broke.
+fn duplicate_message(info: &dyn diesel::result::DatabaseErrorInformation) -> &'static str {
+    let names = info.constraint_name().unwrap_or("");
+    let message = info.message();
+    UNIQUE_VALUES
+        .iter()
+        .find(|(table, column, _)| {
+            names.starts_with(&format!("{table}_{column}"))
+                || message.contains(&format!("{table}.{column}"))
+        })
+        .map_or("a record with the same unique value already exists", |m| {
+            m.2
+        })
+}
+
 impl From<diesel::result::Error> for AppError {
     fn from(err: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error};
@@ -174,19 +327,22 @@ impl From<diesel::result::Error> for AppError {
             Error::NotFound => AppError::NotFound("record"),
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
                 log::info!("unique violation: {}", info.message());
-                AppError::Conflict("a record with the same unique value already exists".into())
+                AppError::Duplicate(duplicate_message(info.as_ref()).to_owned())
             }
             Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info) => {
                 log::info!("foreign key violation: {}", info.message());
-                AppError::Conflict("the record refers to, or is referred to by, another".into())
+                AppError::precondition(
+                    Precondition::Referenced,
+                    "the record refers to, or is referred to by, another",
+                )
             }
             Error::DatabaseError(DatabaseErrorKind::CheckViolation, info) => {
                 // Services validate first; a CHECK that still fires is a missed rule, but
                 // the client's data is what broke it, so it is told so, not given a 500.
                 log::warn!("check violation: {}", info.message());
-                AppError::Conflict("the change would break a data rule".into())
+                AppError::precondition(Precondition::DataRule, "the change would break a data rule")
             }
-            other => AppError::Internal(format!("database: {other}")),
+            other => AppError::internal_from("database", other),
         }
     }
 }
@@ -199,7 +355,33 @@ impl From<diesel::r2d2::PoolError> for AppError {
 
 impl From<actix_web::error::BlockingError> for AppError {
     fn from(err: actix_web::error::BlockingError) -> Self {
-        AppError::Internal(format!("blocking task: {err}"))
+        AppError::internal_from("blocking task", err)
+    }
+}
+
+/// What a visibility lookup's caller may turn its "not found" into. Only "not found": a
+/// database failure on the way stays an internal error, never a misleading 404 or 422.
+pub trait Lookup<T> {
+    /// "Not found" becomes `other` (a field error, or the 404 of the record asked for).
+    fn missing_as(self, other: impl FnOnce() -> AppError) -> Result<T, AppError>;
+    /// "Not found" becomes `None`.
+    fn found(self) -> Result<Option<T>, AppError>;
+}
+
+impl<T> Lookup<T> for Result<T, AppError> {
+    fn missing_as(self, other: impl FnOnce() -> AppError) -> Result<T, AppError> {
+        self.map_err(|err| match err {
+            AppError::NotFound(_) => other(),
+            err => err,
+        })
+    }
+
+    fn found(self) -> Result<Option<T>, AppError> {
+        match self {
+            Ok(value) => Ok(Some(value)),
+            Err(AppError::NotFound(_)) => Ok(None),
+            Err(err) => Err(err),
+        }
     }
 }
 
@@ -286,6 +468,21 @@ mod tests {
     fn text_counts_characters_not_bytes() {
         // "三号楼" is 9 bytes but 3 characters.
         assert!(Validator::new().text("b", "三号楼", 1, 3).finish().is_ok());
+    }
+
+    #[test]
+    fn only_not_found_becomes_a_field_error() {
+        let missing: Result<(), AppError> = Err(AppError::NotFound("site"));
+        let field = missing.missing_as(|| AppError::field("site_id", "no such site"));
+        assert!(matches!(field, Err(AppError::Validation(_))));
+        // A database failure during the lookup stays a 500, whatever the caller wanted.
+        let broken: Result<(), AppError> = Err(AppError::internal("database: disk I/O error"));
+        let kept = broken.missing_as(|| AppError::field("site_id", "no such site"));
+        assert!(matches!(kept, Err(AppError::Internal { .. })));
+        let broken: Result<(), AppError> = Err(AppError::internal("database: disk I/O error"));
+        assert!(matches!(broken.found(), Err(AppError::Internal { .. })));
+        let missing: Result<(), AppError> = Err(AppError::NotFound("unit"));
+        assert!(matches!(missing.found(), Ok(None)));
     }
 
     #[test]

@@ -2,18 +2,21 @@
 //!
 //! [`build_app`] assembles the one actix `App` that the server and every test run.
 
+pub mod access;
 pub mod api;
 pub mod auth;
 pub mod calendar;
 pub mod clock;
 pub mod complaints;
 pub mod config;
+pub mod contact;
 pub mod db;
 pub mod deadlines;
 pub mod error;
 pub mod fees;
 pub mod json;
 pub mod lifecycle;
+pub mod money;
 pub mod numbering;
 pub mod pagination;
 pub mod periods;
@@ -120,14 +123,14 @@ async fn request_id(
                     .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         })
         .map(str::to_owned)
-        .unwrap_or_else(|| auth::tokens::random_token(12));
+        .unwrap_or_else(|| access::tokens::random_token(12));
     let mut res = next.call(req).await?;
     if res.status().is_server_error() {
         let cause = res
             .response()
             .error()
             .map(|e| match e.as_error::<AppError>() {
-                Some(app) => format!("{app:?}"),
+                Some(app) => app.chain(),
                 None => e.to_string(),
             })
             .unwrap_or_default();

@@ -6,7 +6,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::QueryResult;
 
-use crate::auth::Actor;
+use crate::access::Actor;
 use crate::db::{self, utc, AnyConnection};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -80,7 +80,7 @@ pub fn run<L: Lifecycle>(
     let row = L::visible(conn, actor, id, now)?;
     let status = L::status(&row)?;
     let next = L::after(status, action).ok_or_else(|| {
-        AppError::Conflict(format!(
+        AppError::InvalidTransition(format!(
             "cannot {} a {} that is {}",
             action.as_str().replace('_', " "),
             L::NOUN,
@@ -95,9 +95,8 @@ pub fn run<L: Lifecycle>(
             now,
         },
     )?;
-    let updated = L::apply(conn, &row, next, change, utc(now))?.ok_or_else(|| {
-        AppError::Conflict(format!("the {} changed meanwhile; reload it", L::NOUN))
-    })?;
+    let updated =
+        L::apply(conn, &row, next, change, utc(now))?.ok_or(AppError::StaleVersion(L::NOUN))?;
     let to = L::status(&updated)?;
     timeline::repo::record(
         conn,

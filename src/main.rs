@@ -3,10 +3,11 @@ use std::sync::Arc;
 use actix_web::HttpServer;
 use clap::{Args, Parser, Subcommand};
 
+use propdesk::access::Role;
 use propdesk::clock::SystemClock;
 use propdesk::config::Config;
 use propdesk::users::model::NewUser;
-use propdesk::users::model::{Relation, Role};
+use propdesk::users::model::Relation;
 use propdesk::{build_app, db, seed, AppState};
 
 #[derive(Parser)]

@@ -4,14 +4,15 @@
 
 use chrono::NaiveDate;
 
-use crate::auth::tokens::random_token;
-use crate::auth::Actor;
+use crate::access::tokens::random_token;
+use crate::access::Actor;
+use crate::access::Role;
 use crate::db;
-use crate::error::AppError;
+use crate::error::{AppError, Precondition};
 use crate::sites::model::NewSite;
 use crate::state::AppState;
 use crate::units::model::NewUnit;
-use crate::users::model::{NewUser, Relation, Role, User};
+use crate::users::model::{NewUser, Relation, User};
 use crate::{sites, units, users};
 
 /// The command line acts as a company-wide manager.
@@ -48,9 +49,12 @@ pub async fn seed_demo(
 ) -> Result<Vec<DemoAccount>, AppError> {
     let existing = db::transaction(&state.pool, |conn| Ok(users::repo::count(conn)?)).await?;
     if existing > 0 {
-        return Err(AppError::Conflict(format!(
-            "the database already holds {existing} users; seed-demo only fills an empty one"
-        )));
+        return Err(AppError::precondition(
+            Precondition::DatabaseNotEmpty,
+            format!(
+                "the database already holds {existing} users; seed-demo only fills an empty one"
+            ),
+        ));
     }
     let operator = operator();
     let site = sites::service::create(

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::auth::tokens::TokenKeys;
+use crate::access::tokens::TokenKeys;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::Pool;

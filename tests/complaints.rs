@@ -1,4 +1,4 @@
-//! Complaints over HTTP, one test per rule of DOMAIN.md (R-CMP-1 ... R-CMP-19), against a
+//! Complaints over HTTP, one test per rule of docs/RULES.md (R-CMP-1 ... R-CMP-19), against a
 //! fixed clock: 2026-11-23 10:00 UTC, Monday 18:00 in the demo site's Asia/Shanghai (after
 //! the default working day, which ends at 17:30).
 

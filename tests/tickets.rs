@@ -1,4 +1,4 @@
-//! Repair tickets over HTTP, one test per rule of DOMAIN.md (R-TKT-1 ... R-TKT-14), against
+//! Repair tickets over HTTP, one test per rule of docs/RULES.md (R-TKT-1 ... R-TKT-14), against
 //! a fixed clock: 2026-11-23 10:00 UTC, 18:00 in the demo site's Asia/Shanghai.
 
 mod common;
@@ -1306,9 +1306,9 @@ async fn lists_filter_and_sync_by_update_time() {
 async fn concurrent_intakes_on_a_multi_connection_pool_all_succeed() {
     let app = TestApp::with_pool(Some(4)).await;
     let butler_id = app.user_id(&app.token("butler").await).await;
-    let actor = propdesk::auth::Actor {
+    let actor = propdesk::access::Actor {
         user_id: butler_id,
-        role: propdesk::users::model::Role::Butler,
+        role: propdesk::access::Role::Butler,
         sites: vec![app.site_id],
     };
     let unit = app.unit_id("1-1-101").await;

@@ -8,10 +8,9 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::Actor;
+use super::{Actor, Role};
 use crate::config::Config;
 use crate::error::AppError;
-use crate::users::model::Role;
 
 const ACCESS: &str = "access";
 /// Clock skew tolerated between servers, in seconds.

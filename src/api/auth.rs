@@ -2,12 +2,12 @@
 
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 
-use crate::auth::service::{self, LoginRequest, RefreshRequest, TokenPair};
+use crate::auth::service::{self, LoginRequest, PasswordChange, RefreshRequest, TokenPair};
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::json::Json;
 use crate::state::AppState;
-use crate::users::model::{Me, PasswordChange};
+use crate::users::model::Me;
 use crate::users::service as users;
 
 /// Sign in with a username (or phone) and password.

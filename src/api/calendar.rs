@@ -3,7 +3,8 @@
 use actix_web::{delete, get, put, web, HttpResponse};
 use chrono::NaiveDate;
 
-use crate::auth::{Auth, ManagerOnly, Staff};
+use crate::access::{ManagerOnly, Staff};
+use crate::auth::Auth;
 use crate::calendar::dto::{
     CalendarDay, CalendarFilter, SetCalendarDay, SetWeeklyHours, SiteCalendar, WeeklyHours,
 };

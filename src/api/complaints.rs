@@ -6,7 +6,8 @@ use actix_web::{get, post, web, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::auth::{AnyRole, Auth, Desk, ManagerOnly, ResidentOrDesk, Staff};
+use crate::access::{AnyRole, Desk, ManagerOnly, ResidentOrDesk, Staff};
+use crate::auth::Auth;
 use crate::complaints::actions;
 use crate::complaints::dto::*;
 use crate::complaints::model::ComplaintAction;

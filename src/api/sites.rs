@@ -3,7 +3,8 @@
 
 use actix_web::{get, patch, post, web, HttpResponse};
 
-use crate::auth::{Auth, ManagerOnly, Staff};
+use crate::access::{ManagerOnly, Staff};
+use crate::auth::Auth;
 use crate::error::AppError;
 use crate::json::Json;
 use crate::pagination::{Page, PageParams};

@@ -3,9 +3,10 @@
 
 use actix_web::{get, post, web, HttpResponse};
 
-use crate::auth::{
-    AnyRole, Auth, Desk, EngineerOnly, ManagerOnly, ResidentOnly, ResidentOrDesk, Staff,
+use crate::access::{
+    AnyRole, Desk, EngineerOnly, ManagerOnly, ResidentOnly, ResidentOrDesk, Staff,
 };
+use crate::auth::Auth;
 use crate::error::AppError;
 use crate::fees::{self, FeeFilter, FeeItem, NewFeeItem};
 use crate::json::Json;

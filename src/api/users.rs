@@ -2,7 +2,8 @@
 
 use actix_web::{get, patch, post, web, HttpResponse};
 
-use crate::auth::{Auth, Desk};
+use crate::access::Desk;
+use crate::auth::Auth;
 use crate::error::AppError;
 use crate::json::Json;
 use crate::pagination::{Page, PageParams};

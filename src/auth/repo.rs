@@ -1,8 +1,55 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{login_throttles, refresh_tokens};
+use crate::db::schema::{login_throttles, refresh_tokens, users};
 use crate::db::AnyConnection;
+
+/// What signing in needs of an account.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct Account {
+    pub id: i64,
+    pub role: String,
+    pub password_hash: String,
+    pub active: bool,
+}
+
+/// The account a login name designates: a username, or else a phone number.
+pub fn find_account_by_login(
+    conn: &mut AnyConnection,
+    username: &str,
+    phone: &str,
+) -> QueryResult<Option<Account>> {
+    users::table
+        .filter(users::username.eq(username).or(users::phone.eq(phone)))
+        .order(users::username.eq(username).desc())
+        .select(Account::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_account(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Account>> {
+    users::table
+        .find(id)
+        .select(Account::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn set_password_hash(
+    conn: &mut AnyConnection,
+    id: i64,
+    password_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::password_hash.eq(password_hash),
+            users::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
 
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = refresh_tokens)]

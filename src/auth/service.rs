@@ -4,17 +4,16 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::credentials::{check_password, normalize_username};
+use super::password;
 use super::repo::{self, NewRefreshToken};
 use super::throttle::{self, Policy};
-use super::tokens::{hash_refresh_token, random_token};
-use super::{password, Actor};
+use crate::access::tokens::{hash_refresh_token, random_token};
+use crate::access::{self, Actor, Role};
+use crate::contact::normalize_phone;
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, Validator};
 use crate::state::AppState;
-use crate::users::model::{
-    check_password, normalize_phone, normalize_username, PasswordChange, Role,
-};
-use crate::users::repo as users_repo;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -23,6 +22,15 @@ pub struct LoginRequest {
     /// Username, or the phone number of the account.
     pub username: String,
     pub password: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"current_password": "old-pass-123", "new_password": "new-pass-456"}))]
+pub struct PasswordChange {
+    pub current_password: String,
+    /// 8-128 characters, different from the current one.
+    pub new_password: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -50,10 +58,11 @@ pub struct TokenPair {
 
 const BAD_LOGIN: &str = "wrong username or password";
 
-fn actor_of(conn: &mut AnyConnection, user_id: i64, role: &str) -> Result<Actor, AppError> {
+/// The actor an account signs in as: its role, and the sites a staff member works for.
+pub fn actor_of(conn: &mut AnyConnection, user_id: i64, role: &str) -> Result<Actor, AppError> {
     let role = Role::from_db(role)?;
     let sites = if role.is_staff() {
-        users_repo::staff_site_ids(conn, user_id)?
+        access::repo::staff_site_ids(conn, user_id)?
     } else {
         Vec::new()
     };
@@ -125,7 +134,7 @@ pub async fn login(
                 });
             }
         }
-        Ok(users_repo::find_by_login(conn, &username, &phone)?.filter(|u| u.active))
+        Ok(repo::find_account_by_login(conn, &username, &phone)?.filter(|u| u.active))
     })
     .await?;
 
@@ -189,7 +198,7 @@ pub async fn refresh(state: &AppState, input: RefreshRequest) -> Result<TokenPai
             repo::revoke_family(conn, &token.family, utc(now))?;
             return Ok(Rotation::Refused);
         }
-        let user = users_repo::find(conn, token.user_id)?.filter(|u| u.active);
+        let user = repo::find_account(conn, token.user_id)?.filter(|u| u.active);
         let Some(user) = user else {
             repo::revoke_family(conn, &token.family, utc(now))?;
             return Ok(Rotation::Refused);
@@ -236,7 +245,7 @@ pub async fn change_password(
     v.finish()?;
     let user_id = actor.user_id;
     let current = db::transaction(&state.pool, move |conn| {
-        users_repo::find(conn, user_id)?.ok_or(AppError::NotFound("user"))
+        repo::find_account(conn, user_id)?.ok_or(AppError::NotFound("user"))
     })
     .await?;
     let PasswordChange {
@@ -255,15 +264,7 @@ pub async fn change_password(
     .await??;
     let now = utc(state.now());
     db::transaction(&state.pool, move |conn| {
-        users_repo::update(
-            conn,
-            user_id,
-            &users_repo::UserUpdate {
-                password_hash: Some(new_hash),
-                updated_at: Some(now),
-                ..Default::default()
-            },
-        )?;
+        repo::set_password_hash(conn, user_id, &new_hash, now)?;
         repo::revoke_user_sessions(conn, user_id, now)?;
         Ok(())
     })

@@ -6,13 +6,13 @@ use chrono::{NaiveDate, Weekday};
 use super::dto::*;
 use super::repo::{self, DayRow, HoursRow};
 use super::{iso_weekday, standard_week, DayKind, Span, WorkingCalendar};
-use crate::auth::Actor;
+use crate::access::Actor;
+use crate::access::Role;
 use crate::db::{self, AnyConnection};
 use crate::error::AppError;
 use crate::sites;
 use crate::sites::repo::SiteRow;
 use crate::state::AppState;
-use crate::users::model::Role;
 
 impl TryFrom<DayRow> for CalendarDay {
     type Error = AppError;

@@ -8,10 +8,10 @@ use super::model::*;
 use super::replies;
 use super::repo::{self, ComplaintChange, ComplaintRow};
 use super::service::{Ctx, Effect};
+use crate::access::{self, Role};
 use crate::db::{utc, AnyConnection};
-use crate::error::AppError;
+use crate::error::{AppError, Precondition};
 use crate::timeline::{self, Step, Subject};
-use crate::users::model::Role;
 use crate::users::repo as users_repo;
 use crate::visits::{self, NewVisit, Satisfaction};
 
@@ -62,18 +62,9 @@ fn staff_of_site(
     role: Role,
     field: &str,
 ) -> Result<String, AppError> {
-    let user = users_repo::find(conn, user_id)?.filter(|u| u.active && u.role == role.as_str());
-    if let Some(user) = user {
-        let sites = users_repo::staff_site_ids(conn, user.id)?;
-        // A manager linked to no site is company-wide.
-        if sites.contains(&ctx.row.site_id) || (role == Role::Manager && sites.is_empty()) {
-            return Ok(user.display_name);
-        }
-    }
-    Err(AppError::field(
-        field,
-        format!("no active {role} of this site with this id"),
-    ))
+    access::staff_of_site(conn, user_id, role, ctx.row.site_id)?.ok_or_else(|| {
+        AppError::field(field, format!("no active {role} of this site with this id"))
+    })
 }
 
 /// R-CMP-6: a butler owns the complaint and follows it to the end.
@@ -229,8 +220,9 @@ pub fn set_fix_deadline(input: FixDeadline) -> Action {
         check_texts(&[], &[("note", input.note.as_deref())])?;
         in_future(input.fix_by, ctx, "fix_by")?;
         if ctx.row.department.is_none() {
-            return Err(AppError::Conflict(
-                "hand the complaint to a department first".into(),
+            return Err(AppError::precondition(
+                Precondition::NoDepartment,
+                "hand the complaint to a department first",
             ));
         }
         let mut row = ctx.row.clone();
@@ -257,8 +249,9 @@ pub fn promise_reply(input: PromiseReply) -> Action {
         check_texts(&[("explanation", &input.explanation)], &[])?;
         in_future(input.reply_by, ctx, "reply_by")?;
         if ctx.row.responsibility.as_deref() == Some(Responsibility::Company.as_str()) {
-            return Err(AppError::Conflict(
-                "the company is responsible: reply and fix, do not defer".into(),
+            return Err(AppError::precondition(
+                Precondition::CompanyResponsible,
+                "the company is responsible: reply and fix, do not defer",
             ));
         }
         let mut change = ComplaintChange::default();
@@ -296,14 +289,16 @@ pub fn promise_compensation(input: PromiseCompensation) -> Action {
         check_texts(&[("compensation", &input.compensation)], &[])?;
         match ctx.row.responsibility.as_deref() {
             None => {
-                return Err(AppError::Conflict(
-                    "responsibility is not established yet: no compensation may be promised".into(),
+                return Err(AppError::precondition(
+                    Precondition::ResponsibilityUnknown,
+                    "responsibility is not established yet: no compensation may be promised",
                 ))
             }
             Some(r) if r != Responsibility::Company.as_str() => {
-                return Err(AppError::Conflict(format!(
-                    "responsibility is {r}: the company promises no compensation"
-                )))
+                return Err(AppError::precondition(
+                    Precondition::NotResponsible,
+                    format!("responsibility is {r}: the company promises no compensation"),
+                ))
             }
             Some(_) => {}
         }
@@ -357,10 +352,13 @@ pub fn transfer_to_developer(input: DeveloperTransfer) -> Action {
     Box::new(move |_, ctx| {
         check_texts(&[("note", &input.note)], &[])?;
         if ctx.row.class != ComplaintClass::Developer.as_str() {
-            return Err(AppError::Conflict(format!(
-                "only class 2 (developer) complaints go to the developer; this one is {}",
-                ctx.row.class
-            )));
+            return Err(AppError::precondition(
+                Precondition::NotDeveloperClass,
+                format!(
+                    "only class 2 (developer) complaints go to the developer; this one is {}",
+                    ctx.row.class
+                ),
+            ));
         }
         let due = developer_due(ctx.now);
         let mut row = ctx.row.clone();
@@ -495,9 +493,10 @@ pub fn review(input: Review) -> Action {
 
 fn require_visit_due(row: &ComplaintRow) -> Result<(), AppError> {
     match &row.visit_exemption {
-        Some(reason) => Err(AppError::Conflict(format!(
-            "no follow-up visit for this complaint: {reason}"
-        ))),
+        Some(reason) => Err(AppError::precondition(
+            Precondition::VisitExempt,
+            format!("no follow-up visit for this complaint: {reason}"),
+        )),
         None => Ok(()),
     }
 }
@@ -594,9 +593,9 @@ pub fn merge(input: Merge) -> Action {
             ));
         }
         if row.occurrences > 1 {
-            return Err(AppError::Conflict(
-                "other complaints are merged into this one; merge the others into it instead"
-                    .into(),
+            return Err(AppError::precondition(
+                Precondition::HasMerged,
+                "other complaints are merged into this one; merge the others into it instead",
             ));
         }
         let target = repo::find(conn, input.into_id)?
@@ -626,9 +625,8 @@ pub fn merge(input: Merge) -> Action {
             version: Some(target.version + 1),
             ..Default::default()
         };
-        repo::apply(conn, target.id, target.version, &change)?.ok_or_else(|| {
-            AppError::Conflict("the other complaint changed meanwhile; try again".into())
-        })?;
+        repo::apply(conn, target.id, target.version, &change)?
+            .ok_or_else(|| AppError::StaleVersion("complaint"))?;
         timeline::repo::record(
             conn,
             Subject::Complaint,

@@ -5,10 +5,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::*;
+use crate::contact::{check_phone, normalize_phone};
 use crate::deadlines::Deadline;
 use crate::error::{AppError, Validator};
 use crate::timeline::TimelineEntry;
-use crate::users::model::{check_phone, normalize_phone};
 use crate::visits::{Satisfaction, Visit};
 
 pub const DESCRIPTION_MAX: usize = 2000;

@@ -7,9 +7,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::model::ComplaintSubject;
 use super::repo::{self, StandardReplyRow};
-use crate::auth::Actor;
+use crate::access::Actor;
 use crate::db::{self, utc, AnyConnection};
-use crate::error::{AppError, Validator};
+use crate::error::{AppError, Lookup, Validator};
 use crate::sites;
 use crate::state::AppState;
 
@@ -88,9 +88,9 @@ pub async fn create(
     let (actor, now) = (actor.clone(), state.now());
     db::transaction(&state.pool, move |conn| {
         sites::service::visible_site(conn, &actor, input.site_id)
-            .map_err(|_| AppError::field("site_id", "no site with this id among yours"))?;
+            .missing_as(|| AppError::field("site_id", "no site with this id among yours"))?;
         if repo::standard_reply_title_taken(conn, input.site_id, &input.title)? {
-            return Err(AppError::Conflict(
+            return Err(AppError::Duplicate(
                 "the site already has a standard reply with this title".into(),
             ));
         }
@@ -116,7 +116,7 @@ pub async fn list(
     db::read(&state.pool, move |conn| {
         let rows = repo::standard_replies_of(
             conn,
-            actor.site_filter().map(<[i64]>::to_vec),
+            &actor.site_scope(),
             filter.site_id,
             filter.subject.map(|s| s.as_str()),
         )?;

@@ -2,6 +2,8 @@ use chrono::NaiveDateTime;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 
+use crate::access::SiteScope;
+
 use crate::db::schema::{complaint_messages, complaints, standard_replies};
 use crate::db::{AnyConnection, MultiBackend};
 use crate::pagination::PageRequest;
@@ -254,7 +256,7 @@ pub fn quiet_candidates(
 
 /// Whose complaints a list covers: staff see sites, residents their own.
 pub enum ComplaintScope {
-    Sites(Option<Vec<i64>>),
+    Sites(SiteScope),
     Complainant(i64),
 }
 
@@ -288,10 +290,10 @@ pub fn list(
 ) -> QueryResult<Vec<ComplaintRow>> {
     let mut query = complaints::table.into_boxed();
     match scope {
-        ComplaintScope::Sites(Some(sites)) => {
+        ComplaintScope::Sites(SiteScope::Only(sites)) => {
             query = query.filter(complaints::site_id.eq_any(sites))
         }
-        ComplaintScope::Sites(None) => {}
+        ComplaintScope::Sites(SiteScope::All) => {}
         ComplaintScope::Complainant(user) => {
             query = query.filter(complaints::complainant_id.eq(user))
         }
@@ -566,17 +568,17 @@ pub fn deactivate_standard_reply(
         .get_result(conn)
 }
 
-/// Active replies of the sites (all sites for `None`), by subject and title.
+/// Active replies of the sites in scope, by subject and title.
 pub fn standard_replies_of(
     conn: &mut AnyConnection,
-    sites: Option<Vec<i64>>,
+    sites: &SiteScope,
     site_id: Option<i64>,
     subject: Option<&str>,
 ) -> QueryResult<Vec<StandardReplyRow>> {
     let mut query = standard_replies::table
         .filter(standard_replies::active.eq(true))
         .into_boxed();
-    if let Some(sites) = sites {
+    if let SiteScope::Only(sites) = sites {
         query = query.filter(standard_replies::site_id.eq_any(sites));
     }
     if let Some(site_id) = site_id {

@@ -11,14 +11,13 @@ use super::dto::{Complaint, ComplaintFilter};
 use super::model::*;
 use super::repo::{self, ComplaintQuery, ComplaintScope, Dimension, EventFilter};
 use super::service::to_complaints;
-use crate::auth::Actor;
+use crate::access::{self, Actor, SiteScope};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::AppError;
 use crate::pagination::{Page, PageRequest};
 use crate::periods::{self, Period};
 use crate::sites;
 use crate::state::AppState;
-use crate::users::repo as users_repo;
 
 pub async fn list(
     state: &AppState,
@@ -29,7 +28,7 @@ pub async fn list(
     let (actor, now) = (actor.clone(), state.now());
     db::read(&state.pool, move |conn| {
         let scope = if actor.role.is_staff() {
-            ComplaintScope::Sites(actor.site_filter().map(<[i64]>::to_vec))
+            ComplaintScope::Sites(actor.site_scope())
         } else {
             ComplaintScope::Complainant(actor.user_id)
         };
@@ -105,7 +104,7 @@ pub async fn daily_board(
                 site_id: Some(query.site_id),
                 ..q
             };
-            let rows = repo::list(conn, ComplaintScope::Sites(None), q, all)?;
+            let rows = repo::list(conn, ComplaintScope::Sites(SiteScope::All), q, all)?;
             to_complaints(conn, rows, now)
         };
         let new = section(ComplaintQuery {
@@ -406,13 +405,8 @@ pub async fn public_summary(
     let (actor, now) = (actor.clone(), state.now());
     db::read(&state.pool, move |conn| {
         // Residents read the summary of a site they live on; staff of their sites.
-        if actor.role.is_staff() {
-            sites::service::visible_site(conn, &actor, query.site_id)?;
-        } else {
-            let units = users_repo::current_unit_ids(conn, actor.user_id, now.date_naive())?;
-            if !crate::units::repo::any_on_site(conn, &units, query.site_id)? {
-                return Err(AppError::NotFound("site"));
-            }
+        if !access::may_see_site(conn, &actor, query.site_id, now.date_naive())? {
+            return Err(AppError::NotFound("site"));
         }
         let month = periods::site_month(conn, query.site_id, first, now)?;
         let tz = sites::service::time_zone(conn, query.site_id)?;

@@ -7,18 +7,17 @@ use diesel::QueryResult;
 use super::dto::*;
 use super::model::*;
 use super::repo::{self, ComplaintChange, ComplaintRow, NewComplaintRow};
-use crate::auth::Actor;
+use crate::access::{self, Actor, Role};
 use crate::calendar;
 use crate::db::{self, utc, AnyConnection};
 use crate::deadlines;
-use crate::error::AppError;
+use crate::error::{AppError, Lookup};
 use crate::lifecycle::{self, Lifecycle};
 use crate::numbering;
 use crate::sites;
 use crate::state::AppState;
 use crate::timeline::{self, Step, Subject};
 use crate::units;
-use crate::users::model::Role;
 use crate::users::repo as users_repo;
 use crate::visits::{self, Satisfaction};
 
@@ -216,10 +215,7 @@ fn complainant_of(
             let resident =
                 users_repo::find(conn, user_id)?.filter(|u| u.role == Role::Resident.as_str());
             let lives_here = match &resident {
-                Some(_) => {
-                    let units = users_repo::current_unit_ids(conn, user_id, today)?;
-                    units::repo::any_on_site(conn, &units, site_id)?
-                }
+                Some(_) => access::repo::lives_on_site(conn, user_id, site_id, today)?,
                 None => false,
             };
             if !lives_here {
@@ -230,7 +226,7 @@ fn complainant_of(
             }
             let phone = input
                 .phone
-                .map(|p| crate::users::model::normalize_phone(&p))
+                .map(|p| crate::contact::normalize_phone(&p))
                 .or(resident.and_then(|u| u.phone));
             Ok((ComplainantKind::Resident, Some(user_id), None, phone))
         }
@@ -238,9 +234,7 @@ fn complainant_of(
             ComplainantKind::Named,
             None,
             input.name,
-            input
-                .phone
-                .map(|p| crate::users::model::normalize_phone(&p)),
+            input.phone.map(|p| crate::contact::normalize_phone(&p)),
         )),
         ComplainantKind::Anonymous => Ok((ComplainantKind::Anonymous, None, None, None)),
     }
@@ -278,7 +272,7 @@ pub async fn receive(
         let (site_id, unit_id) = match input.unit_id {
             Some(unit_id) => {
                 let unit = units::service::visible_unit(conn, &actor, unit_id, today)
-                    .ok()
+                    .found()?
                     .filter(|u| u.active && input.site_id.is_none_or(|s| s == u.site_id))
                     .ok_or_else(|| {
                         AppError::field("unit_id", "no active unit with this id among yours")
@@ -287,13 +281,7 @@ pub async fn receive(
             }
             None => {
                 let site_id = input.site_id.expect("validated");
-                let allowed = if resident {
-                    let units = users_repo::current_unit_ids(conn, actor.user_id, today)?;
-                    units::repo::any_on_site(conn, &units, site_id)?
-                } else {
-                    sites::service::visible_site(conn, &actor, site_id).is_ok()
-                };
-                if !allowed {
+                if !access::may_see_site(conn, &actor, site_id, today)? {
                     return Err(AppError::field(
                         "site_id",
                         "no site with this id among yours",

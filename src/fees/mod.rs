@@ -7,9 +7,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::Actor;
+use crate::access::Actor;
 use crate::db::{self, utc};
-use crate::error::{AppError, Validator};
+use crate::error::{AppError, Lookup, Validator};
+use crate::money::Fen;
 use crate::sites;
 use crate::state::AppState;
 
@@ -19,8 +20,7 @@ pub struct FeeItem {
     pub site_id: i64,
     #[schema(example = "Replace a tap cartridge")]
     pub name: String,
-    #[schema(example = 3000)]
-    pub price_fen: i64,
+    pub price_fen: Fen,
     pub active: bool,
     pub created_at: DateTime<Utc>,
 }
@@ -33,7 +33,7 @@ pub struct NewFeeItem {
     /// 1-100 characters, unique per site.
     pub name: String,
     /// Integer fen, 0 or more.
-    pub price_fen: i64,
+    pub price_fen: Fen,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -49,21 +49,24 @@ pub async fn create(
 ) -> Result<FeeItem, AppError> {
     Validator::new()
         .text("name", &input.name, 1, 100)
-        .check(input.price_fen >= 0, "price_fen", "must not be negative")
+        .check(
+            !input.price_fen.is_negative(),
+            "price_fen",
+            "must not be negative",
+        )
         .finish()?;
     let actor = actor.clone();
     let now = utc(state.now());
     db::transaction(&state.pool, move |conn| {
         sites::service::visible_site(conn, &actor, input.site_id)
-            .map_err(|_| AppError::field("site_id", "no site with this id among yours"))?;
-        repo::insert(conn, input.site_id, &input.name, input.price_fen, now).map_err(|e| {
-            match AppError::from(e) {
-                AppError::Conflict(_) => AppError::Conflict(
-                    "the site's schedule already has an item of that name".into(),
-                ),
-                other => other,
-            }
-        })
+            .missing_as(|| AppError::field("site_id", "no site with this id among yours"))?;
+        Ok(repo::insert(
+            conn,
+            input.site_id,
+            &input.name,
+            input.price_fen,
+            now,
+        )?)
     })
     .await
 }
@@ -73,9 +76,9 @@ pub async fn list(
     actor: &Actor,
     filter: FeeFilter,
 ) -> Result<Vec<FeeItem>, AppError> {
-    let scope = actor.site_filter().map(<[i64]>::to_vec);
+    let scope = actor.site_scope();
     db::read(&state.pool, move |conn| {
-        Ok(repo::list(conn, scope.as_deref(), filter.site_id)?)
+        Ok(repo::list(conn, &scope, filter.site_id)?)
     })
     .await
 }

@@ -1,9 +1,12 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::access::SiteScope;
+
 use super::FeeItem;
 use crate::db::schema::fee_items;
 use crate::db::AnyConnection;
+use crate::money::Fen;
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = fee_items)]
@@ -22,7 +25,7 @@ impl From<FeeItemRow> for FeeItem {
             id: r.id,
             site_id: r.site_id,
             name: r.name,
-            price_fen: r.price_fen,
+            price_fen: Fen::new(r.price_fen),
             active: r.active,
             created_at: r.created_at.and_utc(),
         }
@@ -33,14 +36,14 @@ pub fn insert(
     conn: &mut AnyConnection,
     site_id: i64,
     name: &str,
-    price_fen: i64,
+    price_fen: Fen,
     now: NaiveDateTime,
 ) -> QueryResult<FeeItem> {
     diesel::insert_into(fee_items::table)
         .values((
             fee_items::site_id.eq(site_id),
             fee_items::name.eq(name),
-            fee_items::price_fen.eq(price_fen),
+            fee_items::price_fen.eq(price_fen.get()),
             fee_items::active.eq(true),
             fee_items::created_at.eq(now),
         ))
@@ -65,12 +68,12 @@ pub fn set_active(conn: &mut AnyConnection, id: i64, active: bool) -> QueryResul
 
 pub fn list(
     conn: &mut AnyConnection,
-    scope: Option<&[i64]>,
+    scope: &SiteScope,
     site_id: Option<i64>,
 ) -> QueryResult<Vec<FeeItem>> {
     let mut query = fee_items::table.into_boxed();
-    if let Some(scope) = scope {
-        query = query.filter(fee_items::site_id.eq_any(scope.to_vec()));
+    if let SiteScope::Only(sites) = scope {
+        query = query.filter(fee_items::site_id.eq_any(sites));
     }
     if let Some(site_id) = site_id {
         query = query.filter(fee_items::site_id.eq(site_id));

@@ -1,6 +1,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::access::SiteScope;
+
 use crate::db::schema::sites;
 use crate::db::AnyConnection;
 use crate::pagination::PageRequest;
@@ -54,16 +56,16 @@ pub fn update(conn: &mut AnyConnection, id: i64, changes: &SiteUpdate) -> QueryR
         .get_result(conn)
 }
 
-/// Sites in `scope` (all when `None`), ordered by id.
+/// Sites in `scope`, ordered by id.
 pub fn list(
     conn: &mut AnyConnection,
-    scope: Option<&[i64]>,
+    scope: &SiteScope,
     active: Option<bool>,
     page: PageRequest,
 ) -> QueryResult<Vec<SiteRow>> {
     let mut query = sites::table.into_boxed();
-    if let Some(scope) = scope {
-        query = query.filter(sites::id.eq_any(scope.to_vec()));
+    if let SiteScope::Only(ids) = scope {
+        query = query.filter(sites::id.eq_any(ids));
     }
     if let Some(active) = active {
         query = query.filter(sites::active.eq(active));

@@ -5,12 +5,12 @@ use chrono::{DateTime, Utc};
 
 use super::model::{NewSite, Site, SiteChanges, SiteFilter, DEFAULT_TIME_ZONE};
 use super::repo::{self, NewSiteRow, SiteRow, SiteUpdate};
-use crate::auth::Actor;
+use crate::access::Actor;
+use crate::access::Role;
 use crate::db::{self, utc, AnyConnection};
 use crate::error::AppError;
 use crate::pagination::{Page, PageRequest};
 use crate::state::AppState;
-use crate::users::model::Role;
 
 impl From<SiteRow> for Site {
     fn from(row: SiteRow) -> Self {
@@ -67,18 +67,10 @@ pub async fn create(state: &AppState, actor: &Actor, input: NewSite) -> Result<S
                 created_at: now,
                 updated_at: now,
             },
-        )
-        .map_err(|e| name_taken(e.into()))?;
+        )?;
         Ok(row.into())
     })
     .await
-}
-
-fn name_taken(err: AppError) -> AppError {
-    match err {
-        AppError::Conflict(_) => AppError::Conflict("a site with this name already exists".into()),
-        other => other,
-    }
 }
 
 pub async fn get(state: &AppState, actor: &Actor, id: i64) -> Result<Site, AppError> {
@@ -95,9 +87,9 @@ pub async fn list(
     filter: SiteFilter,
     page: PageRequest,
 ) -> Result<Page<Site>, AppError> {
-    let scope = actor.site_filter().map(<[i64]>::to_vec);
+    let scope = actor.site_scope();
     db::read(&state.pool, move |conn| {
-        let rows = repo::list(conn, scope.as_deref(), filter.active, page)?;
+        let rows = repo::list(conn, &scope, filter.active, page)?;
         Ok(Page::from_rows(rows, page, |r| r.id, Site::from))
     })
     .await
@@ -127,8 +119,7 @@ pub async fn update(
                 active: None,
                 updated_at: now,
             },
-        )
-        .map_err(|e| name_taken(e.into()))?;
+        )?;
         Ok(row.into())
     })
     .await

@@ -5,12 +5,12 @@ use super::dto::*;
 use super::model::*;
 use super::repo::{self, TicketChange};
 use super::service::{require_assigned, Ctx, Effect};
+use crate::access::{self, Role};
 use crate::db::{utc, AnyConnection};
-use crate::error::{AppError, Validator};
+use crate::error::{AppError, Precondition, Validator};
 use crate::fees;
+use crate::money::Fen;
 use crate::timeline::Subject;
-use crate::users::model::Role;
-use crate::users::repo as users_repo;
 use crate::visits::{self, NewVisit};
 
 type Action = Box<dyn FnOnce(&mut AnyConnection, &Ctx) -> Result<Effect, AppError> + Send>;
@@ -91,18 +91,14 @@ pub fn dispatch(input: Dispatch) -> Action {
             .finish()?;
         let mut names = Vec::new();
         for (i, id) in input.engineer_ids.iter().enumerate() {
-            let engineer = users_repo::find(conn, *id)?
-                .filter(|u| u.active && u.role == Role::Engineer.as_str());
-            let user = match engineer {
-                Some(u) if users_repo::staff_site_ids(conn, u.id)?.contains(&ctx.row.site_id) => u,
-                _ => {
-                    return Err(AppError::field(
+            let name = access::staff_of_site(conn, *id, Role::Engineer, ctx.row.site_id)?
+                .ok_or_else(|| {
+                    AppError::field(
                         format!("engineer_ids[{i}]"),
                         "no active engineer of this site",
-                    ))
-                }
-            };
-            names.push(user.display_name);
+                    )
+                })?;
+            names.push(name);
         }
         let assignment: Vec<(i64, bool)> =
             ids.iter().map(|id| (*id, *id == input.lead_id)).collect();
@@ -141,10 +137,28 @@ pub fn complete(input: Complete) -> Action {
         input.validate()?;
         require_assigned(conn, ctx)?;
         let assigned = repo::engineers_of(conn, &[ctx.row.id])?.len() as i32;
+        // A second completion adds its lines to the first's: the whole order must still
+        // have a total.
+        let mut priced: Vec<(i64, Fen)> = repo::materials_of(conn, &[ctx.row.id])?
+            .iter()
+            .map(|m| (m.quantity, Fen::new(m.unit_price_fen)))
+            .collect();
+        priced.extend(
+            input
+                .materials
+                .iter()
+                .map(|m| (m.quantity, m.unit_price_fen)),
+        );
+        if materials_total(&priced).is_none() {
+            return Err(AppError::field(
+                "materials",
+                "the work order's materials would total more than can be recorded",
+            ));
+        }
         let lines: Vec<(String, i64, i64)> = input
             .materials
             .into_iter()
-            .map(|m| (m.name, m.quantity, m.unit_price_fen))
+            .map(|m| (m.name, m.quantity, m.unit_price_fen.get()))
             .collect();
         repo::add_materials(conn, ctx.row.id, &lines)?;
         Ok(Effect {
@@ -190,8 +204,9 @@ pub fn developer_acknowledge(input: ActionNote) -> Action {
     Box::new(move |_, ctx| {
         check_note(&input)?;
         if ctx.row.developer_acknowledged_at.is_some() {
-            return Err(AppError::Conflict(
-                "the developer has already acknowledged".into(),
+            return Err(AppError::precondition(
+                Precondition::DeveloperAcknowledged,
+                "the developer has already acknowledged",
             ));
         }
         Ok(Effect {
@@ -222,8 +237,9 @@ pub fn take_over(input: ActionNote) -> Action {
         check_note(&input)?;
         let due_at = ctx.row.developer_due_at.map(|d| d.and_utc());
         if due_at.is_none_or(|due| ctx.now <= due) {
-            return Err(AppError::Conflict(
-                "the developer's deadline has not passed yet".into(),
+            return Err(AppError::precondition(
+                Precondition::DeveloperDeadlineRunning,
+                "the developer's deadline has not passed yet",
             ));
         }
         let due = deadlines(
@@ -249,13 +265,15 @@ pub fn settlement_signed(input: ActionNote) -> Action {
     Box::new(move |_, ctx| {
         check_note(&input)?;
         if ctx.row.taken_over_at.is_none() || ctx.row.completed_at.is_none() {
-            return Err(AppError::Conflict(
-                "only a completed take-over is settled with the developer".into(),
+            return Err(AppError::precondition(
+                Precondition::NotTakenOver,
+                "only a completed take-over is settled with the developer",
             ));
         }
         if ctx.row.settlement_signed_at.is_some() {
-            return Err(AppError::Conflict(
-                "the settlement is already signed".into(),
+            return Err(AppError::precondition(
+                Precondition::SettlementSigned,
+                "the settlement is already signed",
             ));
         }
         Ok(Effect {
@@ -274,18 +292,23 @@ pub fn charge(input: ChargeProposal) -> Action {
     Box::new(move |conn, ctx| {
         require_assigned(conn, ctx)?;
         if ctx.row.free_of_charge {
-            return Err(AppError::Conflict(
-                "free of charge: a repeat within the workmanship warranty".into(),
+            return Err(AppError::precondition(
+                Precondition::WarrantyRepeat,
+                "free of charge: a repeat within the workmanship warranty",
             ));
         }
         if ctx.row.route != Route::Engineering.as_str() {
-            return Err(AppError::Conflict(
-                "the developer's repairs are not charged by us".into(),
+            return Err(AppError::precondition(
+                Precondition::DeveloperRepair,
+                "the developer's repairs are not charged by us",
             ));
         }
         let current = ChargeStatus::from_db(&ctx.row.charge_status)?;
         if !matches!(current, ChargeStatus::None | ChargeStatus::Declined) {
-            return Err(AppError::Conflict(format!("a charge is already {current}")));
+            return Err(AppError::precondition(
+                Precondition::ChargeState,
+                format!("a charge is already {current}"),
+            ));
         }
         let (amount, item, status) = match (input.fee_item_id, input.amount_fen) {
             (Some(fee_item_id), None) => {
@@ -299,7 +322,7 @@ pub fn charge(input: ChargeProposal) -> Action {
             (None, Some(amount)) => {
                 let description = input.description.clone().unwrap_or_default();
                 Validator::new()
-                    .check(amount > 0, "amount_fen", "must be greater than 0")
+                    .check(amount > Fen::ZERO, "amount_fen", "must be greater than 0")
                     .text("description", &description, 1, 200)
                     .finish()?;
                 (amount, description, ChargeStatus::PendingApproval)
@@ -313,7 +336,7 @@ pub fn charge(input: ChargeProposal) -> Action {
         };
         Ok(Effect {
             change: TicketChange {
-                charge_fen: Some(Some(amount)),
+                charge_fen: Some(Some(amount.get())),
                 charge_item: Some(Some(item.clone())),
                 charge_status: Some(status.as_str().into()),
                 ..Default::default()
@@ -330,9 +353,10 @@ fn charge_step(input: ActionNote, from: ChargeStatus, to: ChargeStatus) -> Actio
         check_note(&input)?;
         let current = ChargeStatus::from_db(&ctx.row.charge_status)?;
         if current != from {
-            return Err(AppError::Conflict(format!(
-                "the charge is {current}, not {from}"
-            )));
+            return Err(AppError::precondition(
+                Precondition::ChargeState,
+                format!("the charge is {current}, not {from}"),
+            ));
         }
         Ok(Effect {
             change: TicketChange {
@@ -370,9 +394,12 @@ pub fn decline_charge(input: ActionNote) -> Action {
 
 fn charge_settled(ctx: &Ctx) -> Result<(), AppError> {
     match ChargeStatus::from_db(&ctx.row.charge_status)? {
-        ChargeStatus::PendingApproval | ChargeStatus::AwaitingResident => Err(AppError::Conflict(
-            "the charge must be approved and accepted or declined first".into(),
-        )),
+        ChargeStatus::PendingApproval | ChargeStatus::AwaitingResident => {
+            Err(AppError::precondition(
+                Precondition::ChargeState,
+                "the charge must be approved and accepted or declined first",
+            ))
+        }
         _ => Ok(()),
     }
 }
@@ -479,8 +506,9 @@ pub fn cancel(input: Reason) -> Action {
         check_required_note(&mut v, "reason", &input.reason);
         v.finish()?;
         if ctx.actor.role == Role::Resident && ctx.row.arrived_at.is_some() {
-            return Err(AppError::Conflict(
-                "an engineer has already been on site".into(),
+            return Err(AppError::precondition(
+                Precondition::EngineerArrived,
+                "an engineer has already been on site",
             ));
         }
         Ok(Effect {

@@ -5,10 +5,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::*;
+use crate::contact::{check_phone, normalize_phone};
 use crate::deadlines::Deadline;
 use crate::error::{AppError, Validator};
+use crate::money::Fen;
 use crate::timeline::TimelineEntry;
-use crate::users::model::{check_phone, normalize_phone};
 use crate::visits::Visit;
 
 pub const DESCRIPTION_MAX: usize = 2000;
@@ -88,7 +89,7 @@ pub struct Material {
     /// Whole units, at least 1.
     pub quantity: i64,
     /// Integer fen, 0 or more.
-    pub unit_price_fen: i64,
+    pub unit_price_fen: Fen,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -130,12 +131,12 @@ impl Complete {
                     "must be at least 1",
                 )
                 .check(
-                    m.unit_price_fen >= 0,
+                    !m.unit_price_fen.is_negative(),
                     &format!("materials[{i}].unit_price_fen"),
                     "must not be negative",
                 );
         }
-        let lines: Vec<(i64, i64)> = self
+        let lines: Vec<(i64, Fen)> = self
             .materials
             .iter()
             .map(|m| (m.quantity, m.unit_price_fen))
@@ -182,7 +183,7 @@ pub struct ChargeProposal {
     /// A fee-schedule item: billed at its price once the resident accepts.
     pub fee_item_id: Option<i64>,
     /// Outside the schedule: an amount in integer fen, which a manager must approve ...
-    pub amount_fen: Option<i64>,
+    pub amount_fen: Option<Fen>,
     /// ... and what it is for.
     pub description: Option<String>,
 }
@@ -241,8 +242,8 @@ pub struct AssignedEngineer {
 pub struct MaterialLine {
     pub name: String,
     pub quantity: i64,
-    pub unit_price_fen: i64,
-    pub total_fen: i64,
+    pub unit_price_fen: Fen,
+    pub total_fen: Fen,
 }
 
 /// R-TKT-7: the engineering work order.
@@ -252,7 +253,7 @@ pub struct WorkOrder {
     pub labour_minutes: Option<i64>,
     pub result_note: Option<String>,
     pub materials: Vec<MaterialLine>,
-    pub materials_fen: i64,
+    pub materials_fen: Fen,
 }
 
 /// R-TKT-5/6: the transfer to the developer.
@@ -263,14 +264,14 @@ pub struct DeveloperTransfer {
     /// Set when engineering took over after the developer missed its deadline.
     pub taken_over_at: Option<DateTime<Utc>>,
     /// Engineering's cost to settle with the developer (materials), once taken over.
-    pub settlement_fen: Option<i64>,
+    pub settlement_fen: Option<Fen>,
     pub settlement_signed_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Charge {
     pub status: ChargeStatus,
-    pub amount_fen: Option<i64>,
+    pub amount_fen: Option<Fen>,
     pub item: Option<String>,
 }
 

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, TimeZone, Utc};
 
+use crate::money::Fen;
 use crate::text_enum;
 
 text_enum! {
@@ -337,11 +338,12 @@ pub fn under_workmanship_warranty(completed_at: DateTime<Utc>, now: DateTime<Utc
         .is_some_and(|until| now <= until)
 }
 
-/// The cost of materials given as (quantity, unit price in fen); `None` on overflow.
-pub fn materials_total(materials: &[(i64, i64)]) -> Option<i64> {
-    materials.iter().try_fold(0i64, |sum, (qty, price)| {
-        qty.checked_mul(*price).and_then(|v| sum.checked_add(v))
-    })
+/// The cost of materials given as (quantity, unit price); `None` when it does not fit.
+pub fn materials_total(materials: &[(i64, Fen)]) -> Option<Fen> {
+    materials
+        .iter()
+        .map(|(quantity, price)| price.checked_mul(*quantity))
+        .try_fold(Fen::ZERO, |sum, line| sum.checked_add(line?))
 }
 
 #[cfg(test)]
@@ -448,7 +450,12 @@ mod tests {
 
     #[test]
     fn material_totals_refuse_overflow() {
-        assert_eq!(materials_total(&[(2, 1500), (1, 800)]), Some(3800));
-        assert_eq!(materials_total(&[(i64::MAX, 2)]), None);
+        assert_eq!(
+            materials_total(&[(2, Fen::new(1500)), (1, Fen::new(800))]),
+            Some(Fen::new(3800))
+        );
+        assert_eq!(materials_total(&[(i64::MAX, Fen::new(2))]), None);
+        let huge = Fen::new(5_000_000_000_000_000_000);
+        assert_eq!(materials_total(&[(1, huge), (1, huge)]), None);
     }
 }

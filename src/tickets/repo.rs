@@ -1,6 +1,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::access::{Reach, SiteScope};
+
 use crate::db::schema::{ticket_engineers, ticket_materials, tickets, users};
 use crate::db::AnyConnection;
 use crate::pagination::PageRequest;
@@ -240,12 +242,6 @@ pub fn latest_company_repair(
         .optional()
 }
 
-/// Whose tickets a list covers: staff see sites, residents the units they live in.
-pub enum TicketScope {
-    Sites(Option<Vec<i64>>),
-    Units(Vec<i64>),
-}
-
 /// The list filter in database terms.
 #[derive(Default)]
 pub struct TicketQuery {
@@ -279,15 +275,17 @@ const OPEN: [&str; 7] = [
 /// Newest first, `limit` rows after the cursor.
 pub fn list(
     conn: &mut AnyConnection,
-    scope: TicketScope,
+    reach: Reach,
     q: TicketQuery,
     page: PageRequest,
 ) -> QueryResult<Vec<TicketRow>> {
     let mut query = tickets::table.into_boxed();
-    match scope {
-        TicketScope::Sites(Some(sites)) => query = query.filter(tickets::site_id.eq_any(sites)),
-        TicketScope::Sites(None) => {}
-        TicketScope::Units(units) => query = query.filter(tickets::unit_id.eq_any(units)),
+    match reach {
+        Reach::Sites(SiteScope::Only(sites)) => {
+            query = query.filter(tickets::site_id.eq_any(sites))
+        }
+        Reach::Sites(SiteScope::All) => {}
+        Reach::Units(units) => query = query.filter(tickets::unit_id.eq_any(units)),
     }
     if let Some(v) = q.site_id {
         query = query.filter(tickets::site_id.eq(v));

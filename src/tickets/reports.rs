@@ -9,16 +9,16 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::dto::{Ticket, TicketFilter};
 use super::model::{Category, Route, Scope, TicketStatus};
-use super::repo::{self, TicketQuery, TicketScope};
-use super::service::to_tickets;
-use crate::auth::Actor;
+use super::repo::{self, TicketQuery};
+use super::service::{out_of_range, to_tickets};
+use crate::access::{self, Actor, Reach, SiteScope};
 use crate::db::{self, utc};
 use crate::error::AppError;
+use crate::money::Fen;
 use crate::pagination::{Page, PageRequest, MAX_LIMIT};
 use crate::periods;
 use crate::sites;
 use crate::state::AppState;
-use crate::users::repo as users_repo;
 
 pub async fn list(
     state: &AppState,
@@ -28,15 +28,7 @@ pub async fn list(
 ) -> Result<Page<Ticket>, AppError> {
     let (actor, now) = (actor.clone(), state.now());
     db::read(&state.pool, move |conn| {
-        let scope = if actor.role.is_staff() {
-            TicketScope::Sites(actor.site_filter().map(<[i64]>::to_vec))
-        } else {
-            TicketScope::Units(users_repo::current_unit_ids(
-                conn,
-                actor.user_id,
-                now.date_naive(),
-            )?)
-        };
+        let reach = access::reach(conn, &actor, now.date_naive())?;
         let (created_from, created_before) = periods::utc_dates(filter.from, filter.to);
         let query = TicketQuery {
             site_id: filter.site_id,
@@ -52,7 +44,7 @@ pub async fn list(
             updated_since: filter.updated_since.map(utc),
             ..TicketQuery::default()
         };
-        let rows = repo::list(conn, scope, query, page)?;
+        let rows = repo::list(conn, reach, query, page)?;
         let page = Page::from_rows(rows, page, |r| r.id, |r| r);
         let items = to_tickets(conn, page.items, now)?;
         Ok(Page {
@@ -120,7 +112,7 @@ pub async fn daily_board(
                 site_id: Some(query.site_id),
                 ..q
             };
-            let rows = repo::list(conn, TicketScope::Sites(None), base, all)?;
+            let rows = repo::list(conn, Reach::Sites(SiteScope::All), base, all)?;
             to_tickets(conn, rows, now)
         };
         let new = section(TicketQuery {
@@ -171,7 +163,7 @@ pub struct CategoryCost {
     pub category: Category,
     pub tickets: i64,
     pub labour_minutes: i64,
-    pub materials_fen: i64,
+    pub materials_fen: Fen,
 }
 
 /// R-TKT-14: what public-facility repairs completed in a month cost, by category.
@@ -182,7 +174,7 @@ pub struct PublicCosts {
     pub month: String,
     pub by_category: Vec<CategoryCost>,
     pub total_labour_minutes: i64,
-    pub total_materials_fen: i64,
+    pub total_materials_fen: Fen,
 }
 
 /// More public-area repairs than this in one site-month would be a data error, not work.
@@ -208,7 +200,7 @@ pub async fn public_costs(
         };
         let rows = repo::list(
             conn,
-            TicketScope::Sites(None),
+            Reach::Sites(SiteScope::All),
             q,
             PageRequest {
                 limit: MONTH_CAP,
@@ -222,18 +214,22 @@ pub async fn public_costs(
                 category: t.category,
                 tickets: 0,
                 labour_minutes: 0,
-                materials_fen: 0,
+                materials_fen: Fen::ZERO,
             });
             entry.tickets += 1;
             entry.labour_minutes += t.work_order.labour_minutes.unwrap_or(0);
-            entry.materials_fen += t.work_order.materials_fen;
+            entry.materials_fen = entry
+                .materials_fen
+                .checked_add(t.work_order.materials_fen)
+                .ok_or_else(out_of_range)?;
         }
         let by_category: Vec<CategoryCost> = by.into_values().collect();
         Ok(PublicCosts {
             site_id: query.site_id,
             month: query.month,
             total_labour_minutes: by_category.iter().map(|c| c.labour_minutes).sum(),
-            total_materials_fen: by_category.iter().map(|c| c.materials_fen).sum(),
+            total_materials_fen: Fen::checked_sum(by_category.iter().map(|c| c.materials_fen))
+                .ok_or_else(out_of_range)?,
             by_category,
         })
     })

@@ -9,17 +9,17 @@ use diesel::QueryResult;
 use super::dto::*;
 use super::model::*;
 use super::repo::{self, NewTicketRow, TicketChange, TicketRow};
-use crate::auth::Actor;
+use crate::access::{self, Actor, Role};
 use crate::db::{self, utc, AnyConnection};
 use crate::deadlines;
-use crate::error::AppError;
+use crate::error::{AppError, Lookup};
 use crate::lifecycle::{self, Lifecycle};
+use crate::money::Fen;
 use crate::numbering;
 use crate::sites;
 use crate::state::AppState;
 use crate::timeline::{self, Step, Subject};
 use crate::units;
-use crate::users::model::Role;
 use crate::users::repo as users_repo;
 use crate::visits;
 
@@ -33,19 +33,20 @@ fn visible(
     now: DateTime<Utc>,
 ) -> Result<TicketRow, AppError> {
     let ticket = repo::find(conn, id)?.ok_or(AppError::NotFound("ticket"))?;
-    let visible = if actor.role.is_staff() {
-        actor.covers_site(ticket.site_id)
-    } else {
-        match ticket.unit_id {
-            Some(unit) => {
-                users_repo::current_unit_ids(conn, actor.user_id, now.date_naive())?.contains(&unit)
-            }
-            None => false,
-        }
-    };
-    visible
-        .then_some(ticket)
-        .ok_or(AppError::NotFound("ticket"))
+    access::may_see_record(
+        conn,
+        actor,
+        ticket.site_id,
+        ticket.unit_id,
+        now.date_naive(),
+    )?
+    .then_some(ticket)
+    .ok_or(AppError::NotFound("ticket"))
+}
+
+/// Stored amounts are checked on the way in, so one that does not add up is a bug.
+pub fn out_of_range() -> AppError {
+    AppError::internal("a stored money amount is out of range")
 }
 
 fn opt_utc(at: Option<chrono::NaiveDateTime>) -> Option<DateTime<Utc>> {
@@ -73,14 +74,17 @@ pub fn to_tickets(
     }
     let mut materials: HashMap<i64, Vec<MaterialLine>> = HashMap::new();
     for m in repo::materials_of(conn, &ids)? {
+        let unit_price = Fen::new(m.unit_price_fen);
         materials
             .entry(m.ticket_id)
             .or_default()
             .push(MaterialLine {
-                total_fen: m.quantity * m.unit_price_fen,
+                total_fen: unit_price
+                    .checked_mul(m.quantity)
+                    .ok_or_else(out_of_range)?,
                 name: m.name,
                 quantity: m.quantity,
-                unit_price_fen: m.unit_price_fen,
+                unit_price_fen: unit_price,
             });
     }
     let codes = units::repo::codes(conn, &unit_ids)?;
@@ -111,7 +115,8 @@ fn to_ticket(
         developer_due_at: opt_utc(row.developer_due_at),
         visit_by: opt_utc(row.visit_by),
     };
-    let materials_fen = materials.iter().map(|m| m.total_fen).sum();
+    let materials_fen =
+        Fen::checked_sum(materials.iter().map(|m| m.total_fen)).ok_or_else(out_of_range)?;
     Ok(Ticket {
         overdue: is_overdue(status, &timing, now),
         deadlines: TicketDeadlines {
@@ -141,7 +146,7 @@ fn to_ticket(
         },
         charge: Charge {
             status: ChargeStatus::from_db(&row.charge_status)?,
-            amount_fen: row.charge_fen,
+            amount_fen: row.charge_fen.map(Fen::new),
             item: row.charge_item,
         },
         scope: if row.unit_id.is_some() {
@@ -246,7 +251,7 @@ pub async fn report(
         let (site_id, unit) = match (input.unit_id, input.site_id) {
             (Some(unit_id), _) => {
                 let unit = units::service::visible_unit(conn, &actor, unit_id, now.date_naive())
-                    .ok()
+                    .found()?
                     .filter(|u| u.active)
                     .ok_or_else(|| {
                         AppError::field("unit_id", "no active unit with this id among yours")
@@ -254,8 +259,9 @@ pub async fn report(
                 (unit.site_id, Some(unit))
             }
             (None, Some(site_id)) => {
-                sites::service::visible_site(conn, &actor, site_id)
-                    .map_err(|_| AppError::field("site_id", "no site with this id among yours"))?;
+                sites::service::visible_site(conn, &actor, site_id).missing_as(|| {
+                    AppError::field("site_id", "no site with this id among yours")
+                })?;
                 (site_id, None)
             }
             (None, None) => {
@@ -269,7 +275,7 @@ pub async fn report(
         let reporter = users_repo::find(conn, actor.user_id)?.ok_or(AppError::NotFound("user"))?;
         let contact_phone = input
             .contact_phone
-            .map(|p| crate::users::model::normalize_phone(&p))
+            .map(|p| crate::contact::normalize_phone(&p))
             .or(reporter.phone)
             .ok_or_else(|| {
                 AppError::field("contact_phone", "required: the account has no phone")

@@ -3,6 +3,8 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use crate::access::{Reach, SiteScope};
+
 use crate::db::schema::units;
 use crate::db::AnyConnection;
 use crate::pagination::PageRequest;
@@ -64,12 +66,6 @@ pub fn update(conn: &mut AnyConnection, id: i64, changes: &UnitUpdate) -> QueryR
         .get_result(conn)
 }
 
-/// Whom a list is for: staff see sites, residents see the units they live in.
-pub enum UnitScope {
-    Sites(Option<Vec<i64>>),
-    Units(Vec<i64>),
-}
-
 pub struct UnitQuery {
     pub site_id: Option<i64>,
     pub building: Option<String>,
@@ -78,15 +74,15 @@ pub struct UnitQuery {
 
 pub fn list(
     conn: &mut AnyConnection,
-    scope: UnitScope,
+    reach: Reach,
     filter: UnitQuery,
     page: PageRequest,
 ) -> QueryResult<Vec<UnitRow>> {
     let mut query = units::table.into_boxed();
-    match scope {
-        UnitScope::Sites(Some(sites)) => query = query.filter(units::site_id.eq_any(sites)),
-        UnitScope::Sites(None) => {}
-        UnitScope::Units(ids) => query = query.filter(units::id.eq_any(ids)),
+    match reach {
+        Reach::Sites(SiteScope::Only(sites)) => query = query.filter(units::site_id.eq_any(sites)),
+        Reach::Sites(SiteScope::All) => {}
+        Reach::Units(ids) => query = query.filter(units::id.eq_any(ids)),
     }
     if let Some(site_id) = filter.site_id {
         query = query.filter(units::site_id.eq(site_id));
@@ -113,14 +109,4 @@ pub fn codes(conn: &mut AnyConnection, unit_ids: &[i64]) -> QueryResult<HashMap<
         .into_iter()
         .map(|(id, b, e, r)| (id, super::model::code(&b, &e, &r)))
         .collect())
-}
-
-/// Whether any of the units is on the site.
-pub fn any_on_site(conn: &mut AnyConnection, unit_ids: &[i64], site_id: i64) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        units::table
-            .filter(units::id.eq_any(unit_ids.to_vec()))
-            .filter(units::site_id.eq(site_id)),
-    ))
-    .get_result(conn)
 }

@@ -4,14 +4,13 @@
 use chrono::NaiveDate;
 
 use super::model::{centi_to_area, code, NewUnit, Unit, UnitChanges, UnitFilter};
-use super::repo::{self, NewUnitRow, UnitQuery, UnitRow, UnitScope, UnitUpdate};
-use crate::auth::Actor;
+use super::repo::{self, NewUnitRow, UnitQuery, UnitRow, UnitUpdate};
+use crate::access::{self, Actor};
 use crate::db::{self, utc, AnyConnection};
-use crate::error::AppError;
+use crate::error::{AppError, Lookup, Precondition};
 use crate::pagination::{Page, PageRequest};
 use crate::sites;
 use crate::state::AppState;
-use crate::users::repo as users_repo;
 
 impl From<UnitRow> for Unit {
     fn from(row: UnitRow) -> Self {
@@ -40,21 +39,9 @@ pub fn visible_unit(
     today: NaiveDate,
 ) -> Result<UnitRow, AppError> {
     let unit = repo::find(conn, id)?.ok_or(AppError::NotFound("unit"))?;
-    let visible = if actor.role.is_staff() {
-        actor.covers_site(unit.site_id)
-    } else {
-        users_repo::current_unit_ids(conn, actor.user_id, today)?.contains(&unit.id)
-    };
-    visible.then_some(unit).ok_or(AppError::NotFound("unit"))
-}
-
-fn duplicate(err: diesel::result::Error) -> AppError {
-    match AppError::from(err) {
-        AppError::Conflict(_) => AppError::Conflict(
-            "this site already has a unit with that building, entrance and room".into(),
-        ),
-        other => other,
-    }
+    access::may_see_record(conn, actor, unit.site_id, Some(unit.id), today)?
+        .then_some(unit)
+        .ok_or(AppError::NotFound("unit"))
 }
 
 pub async fn create(state: &AppState, actor: &Actor, input: NewUnit) -> Result<Unit, AppError> {
@@ -63,9 +50,12 @@ pub async fn create(state: &AppState, actor: &Actor, input: NewUnit) -> Result<U
     let now = utc(state.now());
     db::transaction(&state.pool, move |conn| {
         let site = sites::service::visible_site(conn, &actor, input.site_id)
-            .map_err(|_| AppError::field("site_id", "no site with this id among yours"))?;
+            .missing_as(|| AppError::field("site_id", "no site with this id among yours"))?;
         if !site.active {
-            return Err(AppError::Conflict("the site is deactivated".into()));
+            return Err(AppError::precondition(
+                Precondition::SiteInactive,
+                "the site is deactivated",
+            ));
         }
         let row = repo::insert(
             conn,
@@ -80,8 +70,7 @@ pub async fn create(state: &AppState, actor: &Actor, input: NewUnit) -> Result<U
                 created_at: now,
                 updated_at: now,
             },
-        )
-        .map_err(duplicate)?;
+        )?;
         Ok(row.into())
     })
     .await
@@ -105,17 +94,13 @@ pub async fn list(
     let actor = actor.clone();
     let today = state.now().date_naive();
     db::read(&state.pool, move |conn| {
-        let scope = if actor.role.is_staff() {
-            UnitScope::Sites(actor.site_filter().map(<[i64]>::to_vec))
-        } else {
-            UnitScope::Units(users_repo::current_unit_ids(conn, actor.user_id, today)?)
-        };
+        let reach = access::reach(conn, &actor, today)?;
         let query = UnitQuery {
             site_id: filter.site_id,
             building: filter.building,
             active: filter.active,
         };
-        let rows = repo::list(conn, scope, query, page)?;
+        let rows = repo::list(conn, reach, query, page)?;
         Ok(Page::from_rows(rows, page, |r| r.id, Unit::from))
     })
     .await
@@ -165,7 +150,7 @@ async fn apply(
     let now = state.now();
     db::transaction(&state.pool, move |conn| {
         visible_unit(conn, &actor, id, now.date_naive())?;
-        let row = repo::update(conn, id, &changes(utc(now))).map_err(duplicate)?;
+        let row = repo::update(conn, id, &changes(utc(now)))?;
         Ok(row.into())
     })
     .await

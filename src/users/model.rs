@@ -4,19 +4,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::error::Validator;
+use crate::access::Role;
 use crate::text_enum;
 use crate::units::model::Unit;
-
-text_enum! {
-    /// What a user may do; see the permission matrix in the README.
-    pub enum Role {
-        Resident = "resident",
-        Butler = "butler",
-        Engineer = "engineer",
-        Manager = "manager",
-    }
-}
 
 text_enum! {
     /// How a resident belongs to a unit (业主 / 家属 / 租户).
@@ -25,56 +15,6 @@ text_enum! {
         Family = "family",
         Tenant = "tenant",
     }
-}
-
-impl Role {
-    pub fn is_staff(self) -> bool {
-        self != Role::Resident
-    }
-}
-
-pub const PASSWORD_MIN: usize = 8;
-pub const PASSWORD_MAX: usize = 128;
-
-/// Usernames are stored lower-case so `Butler` and `butler` cannot both exist.
-pub fn normalize_username(username: &str) -> String {
-    username.trim().to_lowercase()
-}
-
-/// Phones are stored without the spaces and dashes people type (`138 0013-8000`).
-pub fn normalize_phone(phone: &str) -> String {
-    phone
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .collect()
-}
-
-pub fn check_username(v: &mut Validator, field: &str, username: &str) {
-    let ok = (3..=32).contains(&username.len())
-        && username
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
-        && username.starts_with(|c: char| c.is_ascii_lowercase());
-    v.check(
-        ok,
-        field,
-        "3-32 characters: lower-case letters, digits, '.', '_' or '-', starting with a letter",
-    );
-}
-
-pub fn check_phone(v: &mut Validator, field: &str, phone: &str) {
-    let digits = phone.strip_prefix('+').unwrap_or(phone);
-    let ok = (5..=20).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit());
-    v.check(ok, field, "5-20 digits, optionally starting with '+'");
-}
-
-pub fn check_password(v: &mut Validator, field: &str, password: &str) {
-    let chars = password.chars().count();
-    v.check(
-        (PASSWORD_MIN..=PASSWORD_MAX).contains(&chars),
-        field,
-        format!("must be between {PASSWORD_MIN} and {PASSWORD_MAX} characters"),
-    );
 }
 
 /// A membership is current from its start date up to, not including, its end date, so
@@ -150,15 +90,6 @@ pub struct UserChanges {
 pub struct UserFilter {
     pub role: Option<Role>,
     pub active: Option<bool>,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"current_password": "old-pass-123", "new_password": "new-pass-456"}))]
-pub struct PasswordChange {
-    pub current_password: String,
-    /// 8-128 characters, different from the current one.
-    pub new_password: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -257,25 +188,5 @@ mod tests {
             Some(date("2026-11-23")),
             date("2026-11-23")
         ));
-    }
-
-    #[test]
-    fn usernames_and_phones_are_normalised_and_checked() {
-        assert_eq!(normalize_username(" Butler.Li "), "butler.li");
-        assert_eq!(normalize_phone("138 0013-8000"), "13800138000");
-        let mut v = Validator::new();
-        check_username(&mut v, "username", "li");
-        check_username(&mut v, "username", "1abc");
-        check_phone(&mut v, "phone", "+86x");
-        check_password(&mut v, "password", "short");
-        check_username(&mut v, "ok", "butler.li");
-        check_phone(&mut v, "ok", "+8613800138000");
-        match v.finish() {
-            Err(crate::error::AppError::Validation(errors)) => {
-                let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
-                assert_eq!(fields, ["username", "username", "phone", "password"]);
-            }
-            other => panic!("unexpected {other:?}"),
-        }
     }
 }

@@ -1,6 +1,8 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use crate::access::SiteScope;
+
 use crate::db::schema::{staff_sites, unit_memberships, units, users};
 use crate::db::AnyConnection;
 use crate::pagination::PageRequest;
@@ -78,19 +80,6 @@ pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<UserRow>> {
     users::table.find(id).first(conn).optional()
 }
 
-/// The account a login name designates: a username, or else a phone number.
-pub fn find_by_login(
-    conn: &mut AnyConnection,
-    username: &str,
-    phone: &str,
-) -> QueryResult<Option<UserRow>> {
-    users::table
-        .filter(users::username.eq(username).or(users::phone.eq(phone)))
-        .order(users::username.eq(username).desc())
-        .first(conn)
-        .optional()
-}
-
 pub fn update(conn: &mut AnyConnection, id: i64, changes: &UserUpdate) -> QueryResult<UserRow> {
     diesel::update(users::table.find(id))
         .set(changes)
@@ -107,14 +96,6 @@ pub fn refuse_visits(conn: &mut AnyConnection, id: i64) -> QueryResult<()> {
 
 pub fn count(conn: &mut AnyConnection) -> QueryResult<i64> {
     users::table.count().get_result(conn)
-}
-
-pub fn staff_site_ids(conn: &mut AnyConnection, user_id: i64) -> QueryResult<Vec<i64>> {
-    staff_sites::table
-        .filter(staff_sites::user_id.eq(user_id))
-        .select(staff_sites::site_id)
-        .order(staff_sites::site_id.asc())
-        .load(conn)
 }
 
 pub fn set_staff_sites(conn: &mut AnyConnection, user_id: i64, sites: &[i64]) -> QueryResult<()> {
@@ -135,13 +116,13 @@ pub fn set_staff_sites(conn: &mut AnyConnection, user_id: i64, sites: &[i64]) ->
 /// residents who live or lived in their units).
 pub fn list(
     conn: &mut AnyConnection,
-    sites: Option<&[i64]>,
+    sites: &SiteScope,
     role: Option<&str>,
     active: Option<bool>,
     page: PageRequest,
 ) -> QueryResult<Vec<UserRow>> {
     let mut query = users::table.into_boxed();
-    if let Some(sites) = sites {
+    if let SiteScope::Only(sites) = sites {
         query = query.filter(
             users::id
                 .eq_any(
@@ -167,16 +148,6 @@ pub fn list(
         query = query.filter(users::id.gt(after));
     }
     query.order(users::id.asc()).limit(page.fetch()).load(conn)
-}
-
-/// Sites whose units the resident lives or lived in.
-pub fn resident_site_ids(conn: &mut AnyConnection, user_id: i64) -> QueryResult<Vec<i64>> {
-    unit_memberships::table
-        .inner_join(units::table)
-        .filter(unit_memberships::user_id.eq(user_id))
-        .select(units::site_id)
-        .distinct()
-        .load(conn)
 }
 
 pub fn insert_membership(
@@ -242,22 +213,4 @@ pub fn open_memberships(
         )
         .count()
         .get_result(conn)
-}
-
-/// Units the resident lives in today (see `model::membership_is_current`).
-pub fn current_unit_ids(
-    conn: &mut AnyConnection,
-    user_id: i64,
-    today: NaiveDate,
-) -> QueryResult<Vec<i64>> {
-    unit_memberships::table
-        .filter(unit_memberships::user_id.eq(user_id))
-        .filter(unit_memberships::start_date.le(today))
-        .filter(
-            unit_memberships::end_date
-                .is_null()
-                .or(unit_memberships::end_date.gt(today)),
-        )
-        .select(unit_memberships::unit_id)
-        .load(conn)
 }

@@ -6,9 +6,12 @@ use chrono::NaiveDate;
 
 use super::model::*;
 use super::repo::{self, MembershipRow, NewMembershipRow, NewUserRow, UserRow, UserUpdate};
-use crate::auth::{self, password, Actor};
+use crate::access::{self, Actor, Role};
+use crate::auth::credentials::{check_password, check_username, normalize_username};
+use crate::auth::{self, password};
+use crate::contact::{check_phone, normalize_phone};
 use crate::db::{self, utc, AnyConnection};
-use crate::error::{AppError, Validator};
+use crate::error::{AppError, Lookup, Precondition, Validator};
 use crate::pagination::{Page, PageRequest};
 use crate::sites;
 use crate::state::AppState;
@@ -29,7 +32,7 @@ pub fn to_user(row: UserRow, site_ids: Vec<i64>) -> Result<User, AppError> {
 }
 
 fn load_user(conn: &mut AnyConnection, row: UserRow) -> Result<User, AppError> {
-    let sites = repo::staff_site_ids(conn, row.id)?;
+    let sites = access::repo::staff_site_ids(conn, row.id)?;
     to_user(row, sites)
 }
 
@@ -53,15 +56,8 @@ fn to_membership(
 /// The user, if the actor may see them: themselves, or someone of the actor's sites.
 fn visible_user(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Result<UserRow, AppError> {
     let user = repo::find(conn, id)?.ok_or(AppError::NotFound("user"))?;
-    if user.id == actor.user_id || actor.is_company_wide() {
-        return Ok(user);
-    }
-    let their_sites = if Role::from_db(&user.role)?.is_staff() {
-        repo::staff_site_ids(conn, user.id)?
-    } else {
-        repo::resident_site_ids(conn, user.id)?
-    };
-    if actor.role.is_staff() && their_sites.iter().any(|s| actor.sites.contains(s)) {
+    let role = Role::from_db(&user.role)?;
+    if access::may_see_person(conn, actor, user.id, role)? {
         Ok(user)
     } else {
         Err(AppError::NotFound("user"))
@@ -102,20 +98,11 @@ fn check_site_links(
         ));
     }
     for (i, site_id) in site_ids.iter().enumerate() {
-        sites::service::visible_site(conn, actor, *site_id).map_err(|_| {
+        sites::service::visible_site(conn, actor, *site_id).missing_as(|| {
             AppError::field(format!("site_ids[{i}]"), "no site with this id among yours")
         })?;
     }
     Ok(())
-}
-
-fn taken(err: diesel::result::Error) -> AppError {
-    match AppError::from(err) {
-        AppError::Conflict(_) => {
-            AppError::Conflict("the username or phone is already in use".into())
-        }
-        other => other,
-    }
 }
 
 fn normalized_login(
@@ -176,7 +163,7 @@ pub async fn create(state: &AppState, actor: &Actor, input: NewUser) -> Result<U
         let unit = match input.unit_id {
             Some(unit_id) => Some(
                 units::service::visible_unit(conn, &actor, unit_id, now.date_naive())
-                    .ok()
+                    .found()?
                     .filter(|u| u.active)
                     .ok_or_else(|| {
                         AppError::field("unit_id", "no active unit with this id among yours")
@@ -196,8 +183,7 @@ pub async fn create(state: &AppState, actor: &Actor, input: NewUser) -> Result<U
                 created_at: utc(now),
                 updated_at: utc(now),
             },
-        )
-        .map_err(taken)?;
+        )?;
         repo::set_staff_sites(conn, row.id, &input.site_ids)?;
         if let (Some(unit), Some(relation)) = (unit, input.relation) {
             repo::insert_membership(
@@ -232,11 +218,11 @@ pub async fn list(
     filter: UserFilter,
     page: PageRequest,
 ) -> Result<Page<User>, AppError> {
-    let scope = actor.site_filter().map(<[i64]>::to_vec);
+    let scope = actor.site_scope();
     db::read(&state.pool, move |conn| {
         let rows = repo::list(
             conn,
-            scope.as_deref(),
+            &scope,
             filter.role.map(Role::as_str),
             filter.active,
             page,
@@ -281,7 +267,7 @@ pub async fn update(
                 "a username or a phone must remain",
             ));
         }
-        let row = repo::update(conn, id, &update).map_err(taken)?;
+        let row = repo::update(conn, id, &update)?;
         if let Some(site_ids) = changes.site_ids {
             if !role.is_staff() {
                 return Err(AppError::field(
@@ -305,8 +291,9 @@ pub async fn set_active(
     active: bool,
 ) -> Result<User, AppError> {
     if !active && id == actor.user_id {
-        return Err(AppError::Conflict(
-            "you cannot deactivate your own account".into(),
+        return Err(AppError::precondition(
+            Precondition::OwnAccount,
+            "you cannot deactivate your own account",
         ));
     }
     let update = move |now| UserUpdate {
@@ -424,10 +411,13 @@ pub async fn add_membership(
     db::transaction(&state.pool, move |conn| {
         let unit = units::service::visible_unit(conn, &actor, unit_id, today)?;
         if !unit.active {
-            return Err(AppError::Conflict("the unit is deactivated".into()));
+            return Err(AppError::precondition(
+                Precondition::UnitInactive,
+                "the unit is deactivated",
+            ));
         }
         let user = visible_user(conn, &actor, input.user_id)
-            .ok()
+            .found()?
             .filter(|u| u.role == Role::Resident.as_str() && u.active)
             .ok_or_else(|| {
                 AppError::field("user_id", "no active resident with this id among yours")
@@ -437,8 +427,9 @@ pub async fn add_membership(
             return Err(AppError::field("end_date", "must be after start_date"));
         }
         if repo::open_memberships(conn, unit.id, user.id, today)? > 0 {
-            return Err(AppError::Conflict(
-                "this resident already belongs to the unit; end that membership first".into(),
+            return Err(AppError::precondition(
+                Precondition::AlreadyMember,
+                "this resident already belongs to the unit; end that membership first",
             ));
         }
         let row = repo::insert_membership(
@@ -469,10 +460,11 @@ pub async fn end_membership(
         let membership =
             repo::find_membership(conn, id)?.ok_or(AppError::NotFound("membership"))?;
         units::service::visible_unit(conn, &actor, membership.unit_id, today)
-            .map_err(|_| AppError::NotFound("membership"))?;
+            .missing_as(|| AppError::NotFound("membership"))?;
         if membership.end_date.is_some_and(|end| end <= today) {
-            return Err(AppError::Conflict(
-                "the membership has already ended".into(),
+            return Err(AppError::precondition(
+                Precondition::MembershipEnded,
+                "the membership has already ended",
             ));
         }
         let end_date = input.end_date.unwrap_or(today);

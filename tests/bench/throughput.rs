@@ -289,7 +289,7 @@ async fn run(pool_size: u32, concurrency: usize, requests: usize) {
             username: Some("engineer.other".into()),
             phone: None,
             display_name: "Other".into(),
-            role: propdesk::users::model::Role::Engineer,
+            role: propdesk::access::Role::Engineer,
             password: PASSWORD.into(),
             site_ids: vec![1],
             unit_id: None,

@@ -34,9 +34,12 @@ impl TestDb {
             .filter(|u| !u.is_empty())
         {
             Some(admin_url) => {
-                let name = format!("propdesk_test_{}", propdesk::auth::tokens::random_token(9))
-                    .to_lowercase()
-                    .replace('-', "_");
+                let name = format!(
+                    "propdesk_test_{}",
+                    propdesk::access::tokens::random_token(9)
+                )
+                .to_lowercase()
+                .replace('-', "_");
                 let mut admin =
                     PgConnection::establish(&admin_url).expect("TEST_DATABASE_URL reachable");
                 diesel::sql_query(format!("CREATE DATABASE {name}"))
@@ -277,16 +280,10 @@ impl TestApp {
         let name = username.to_owned();
         let actor = actix_web::web::block(move || {
             let mut conn = pool.get().unwrap();
-            let user = propdesk::users::repo::find_by_login(&mut conn, &name, &name)
+            let account = propdesk::auth::repo::find_account_by_login(&mut conn, &name, &name)
                 .unwrap()
                 .unwrap_or_else(|| panic!("no account {name}"));
-            let role = propdesk::users::model::Role::from_db(&user.role).unwrap();
-            let sites = propdesk::users::repo::staff_site_ids(&mut conn, user.id).unwrap();
-            propdesk::auth::Actor {
-                user_id: user.id,
-                role,
-                sites,
-            }
+            propdesk::auth::service::actor_of(&mut conn, account.id, &account.role).unwrap()
         })
         .await
         .unwrap();

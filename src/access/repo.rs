@@ -1,0 +1,84 @@
+//! The facts access is decided on: who works for which site, who lives in which unit.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use crate::db::schema::{staff_sites, unit_memberships, units, users};
+use crate::db::AnyConnection;
+
+/// What access needs to know of a person.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct Person {
+    pub id: i64,
+    pub display_name: String,
+    pub role: String,
+    pub active: bool,
+}
+
+pub fn find_person(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Person>> {
+    users::table
+        .find(id)
+        .select(Person::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn staff_site_ids(conn: &mut AnyConnection, user_id: i64) -> QueryResult<Vec<i64>> {
+    staff_sites::table
+        .filter(staff_sites::user_id.eq(user_id))
+        .select(staff_sites::site_id)
+        .order(staff_sites::site_id.asc())
+        .load(conn)
+}
+
+/// Sites whose units the resident lives or lived in.
+pub fn resident_site_ids(conn: &mut AnyConnection, user_id: i64) -> QueryResult<Vec<i64>> {
+    unit_memberships::table
+        .inner_join(units::table)
+        .filter(unit_memberships::user_id.eq(user_id))
+        .select(units::site_id)
+        .distinct()
+        .load(conn)
+}
+
+/// Whether the resident lives in a unit of the site today.
+pub fn lives_on_site(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    site_id: i64,
+    today: NaiveDate,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        unit_memberships::table
+            .inner_join(units::table)
+            .filter(unit_memberships::user_id.eq(user_id))
+            .filter(units::site_id.eq(site_id))
+            .filter(unit_memberships::start_date.le(today))
+            .filter(
+                unit_memberships::end_date
+                    .is_null()
+                    .or(unit_memberships::end_date.gt(today)),
+            ),
+    ))
+    .get_result(conn)
+}
+
+/// Units the resident lives in today: a membership runs from its start date up to, not
+/// including, its end date.
+pub fn current_unit_ids(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    today: NaiveDate,
+) -> QueryResult<Vec<i64>> {
+    unit_memberships::table
+        .filter(unit_memberships::user_id.eq(user_id))
+        .filter(unit_memberships::start_date.le(today))
+        .filter(
+            unit_memberships::end_date
+                .is_null()
+                .or(unit_memberships::end_date.gt(today)),
+        )
+        .select(unit_memberships::unit_id)
+        .load(conn)
+}
