@@ -177,6 +177,33 @@ fn committed_openapi_spec_is_current() {
     );
 }
 
+/// Every lifecycle action has its `POST .../{id}/<action>` route in the published spec, so
+/// a new action cannot be added to a state machine without a way to take it. A visit that
+/// finds the complainant dissatisfied shares the `visit` route.
+#[test]
+fn every_lifecycle_action_has_its_route() {
+    use propdesk::complaints::model::ComplaintAction;
+    use propdesk::tickets::model::TicketAction;
+    let spec = serde_json::to_value(propdesk::openapi()).unwrap();
+    let missing = |records: &str, actions: &[&str]| -> Vec<String> {
+        actions
+            .iter()
+            .map(|a| format!("/api/v1/{records}/{{id}}/{}", a.replace('_', "-")))
+            .filter(|path| spec["paths"][path]["post"].is_null())
+            .collect()
+    };
+    let tickets: Vec<&str> = TicketAction::ALL.iter().map(|a| a.as_str()).collect();
+    let complaints: Vec<&str> = ComplaintAction::ALL
+        .iter()
+        .filter(|a| **a != ComplaintAction::VisitDissatisfied)
+        .map(|a| a.as_str())
+        .collect();
+    assert_eq!(tickets.len(), 19);
+    assert_eq!(missing("tickets", &tickets), Vec::<String>::new());
+    assert_eq!(missing("complaints", &complaints), Vec::<String>::new());
+    assert!(!missing("complaints", &["no_such_action"]).is_empty());
+}
+
 #[test]
 fn every_secured_route_declares_bearer_auth_and_problem_responses() {
     let spec = serde_json::to_value(propdesk::openapi()).unwrap();

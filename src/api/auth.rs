@@ -1,6 +1,7 @@
 //! Sign-in and the caller's own account.
 
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::service::{self, LoginRequest, PasswordChange, RefreshRequest, TokenPair};
 use crate::auth::Auth;
@@ -96,4 +97,13 @@ pub async fn change_password(
 #[get("/me")]
 pub async fn me(state: web::Data<AppState>, actor: Auth) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(users::me(&state, &actor).await?))
+}
+
+/// This capability's routes, in match order.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(login)
+        .service(refresh)
+        .service(logout)
+        .service(change_password)
+        .service(me);
 }

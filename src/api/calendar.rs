@@ -2,6 +2,7 @@
 
 use actix_web::{delete, get, put, web, HttpResponse};
 use chrono::NaiveDate;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::access::{ManagerOnly, Staff};
 use crate::auth::Auth;
@@ -89,4 +90,12 @@ pub async fn delete_calendar_day(
     let (id, date) = path.into_inner();
     service::delete_day(&state, &actor, id, date).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// This capability's routes, in match order.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(get_calendar)
+        .service(set_weekly_hours)
+        .service(set_calendar_day)
+        .service(delete_calendar_day);
 }

@@ -5,6 +5,7 @@
 use actix_web::{get, post, web, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::access::{AnyRole, Desk, ManagerOnly, ResidentOrDesk, Staff};
 use crate::auth::Auth;
@@ -165,35 +166,8 @@ pub async fn get_complaint(
     Ok(HttpResponse::Ok().json(service::get(&state, &actor, *id).await?))
 }
 
-/// One `POST /complaints/{id}/<action>` route: the roles, the body, the effect.
-macro_rules! complaint_action {
-    ($name:ident, $path:literal, $roles:ty, $body:ty, $action:ident, $doc:literal) => {
-        #[doc = $doc]
-        #[utoipa::path(
-            tag = "complaint actions",
-            params(("id" = i64, Path, description = "Complaint id")),
-            request_body = $body,
-            responses(
-                (status = 200, description = "The complaint after the action", body = ComplaintDetail),
-                (status = 409, response = crate::api::openapi::Conflict),
-            ),
-            security(("bearer" = [])),
-        )]
-        #[post($path)]
-        pub async fn $name(
-            state: web::Data<AppState>,
-            actor: Auth<$roles>,
-            id: web::Path<i64>,
-            body: Json<$body>,
-        ) -> Result<HttpResponse, AppError> {
-            let effect = actions::$name(body.0);
-            let detail = service::act(&state, &actor, *id, ComplaintAction::$action, effect).await?;
-            Ok(HttpResponse::Ok().json(detail))
-        }
-    };
-}
-
-complaint_action!(
+action_route!(
+    complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail:
     assign_owner,
     "/complaints/{id}/assign-owner",
     Desk,
@@ -201,7 +175,8 @@ complaint_action!(
     AssignOwner,
     "Hand the complaint to the butler who owns it to the end (R-CMP-6)."
 );
-complaint_action!(
+action_route!(
+    complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail:
     classify,
     "/complaints/{id}/classify",
     Desk,
@@ -209,7 +184,8 @@ complaint_action!(
     Classify,
     "Judge or re-judge class, nature and subject (R-CMP-2/3/4); the timeline keeps the change."
 );
-complaint_action!(
+action_route!(
+    complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail:
     mark_major,
     "/complaints/{id}/mark-major",
     Desk,
@@ -217,9 +193,11 @@ complaint_action!(
     MarkMajor,
     "Flag as major: a department head leads, it is chased daily and reported (R-CMP-15)."
 );
-complaint_action!(reply, "/complaints/{id}/reply", Desk, NewReply, Reply,
+action_route!(
+    complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail: reply, "/complaints/{id}/reply", Desk, NewReply, Reply,
     "Reply to the complainant, optionally from the standard-reply library (R-CMP-19). The first reply is the first response (R-CMP-5).");
-complaint_action!(
+action_route!(
+    complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail:
     note,
     "/complaints/{id}/note",
     Desk,
@@ -227,7 +205,8 @@ complaint_action!(
     Note,
     "Add an internal note; the complainant never sees it."
 );
-complaint_action!(
+action_route!(
+    complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail:
     hand_to_department,
     "/complaints/{id}/hand-to-department",
     Desk,
@@ -235,7 +214,8 @@ complaint_action!(
     HandToDepartment,
     "Hand to the responsible department; service-quality complaints within 20 minutes (R-CMP-6)."
 );
-complaint_action!(
+action_route!(
+    complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail:
     set_fix_deadline,
     "/complaints/{id}/set-fix-deadline",
     Desk,
@@ -243,9 +223,11 @@ complaint_action!(
     SetFixDeadline,
     "Record the department's fix deadline (R-CMP-9); chases aim at it."
 );
-complaint_action!(promise_reply, "/complaints/{id}/promise-reply", Desk, PromiseReply, PromiseReply,
+action_route!(
+    complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail: promise_reply, "/complaints/{id}/promise-reply", Desk, PromiseReply, PromiseReply,
     "Not our fault and not explained at once: tell the complainant and promise a reply date (R-CMP-8).");
-complaint_action!(
+action_route!(
+    complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail:
     establish_responsibility,
     "/complaints/{id}/establish-responsibility",
     Desk,
@@ -253,7 +235,8 @@ complaint_action!(
     EstablishResponsibility,
     "Record who is responsible (R-CMP-8)."
 );
-complaint_action!(
+action_route!(
+    complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail:
     promise_compensation,
     "/complaints/{id}/promise-compensation",
     ManagerOnly,
@@ -261,9 +244,11 @@ complaint_action!(
     PromiseCompensation,
     "Promise compensation, only once the company's responsibility is established (R-CMP-8)."
 );
-complaint_action!(escalate, "/complaints/{id}/escalate", Desk, Escalate, Escalate,
+action_route!(
+    complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail: escalate, "/complaints/{id}/escalate", Desk, Escalate, Escalate,
     "Escalate to the supervisor, manager or director, and record what the resident was told (R-CMP-9).");
-complaint_action!(
+action_route!(
+    complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail:
     transfer_to_developer,
     "/complaints/{id}/transfer-to-developer",
     Desk,
@@ -271,7 +256,8 @@ complaint_action!(
     TransferToDeveloper,
     "Class 2: transfer to the developer, who owes a solution within a week (R-CMP-10)."
 );
-complaint_action!(
+action_route!(
+    complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail:
     developer_reply,
     "/complaints/{id}/developer-reply",
     Desk,
@@ -279,11 +265,14 @@ complaint_action!(
     DeveloperReply,
     "Record the developer's solution (R-CMP-10)."
 );
-complaint_action!(chase, "/complaints/{id}/chase", Desk, ChaseResult, Chase,
+action_route!(
+    complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail: chase, "/complaints/{id}/chase", Desk, ChaseResult, Chase,
     "Record a chase and whether its result was passed to the resident; the next chase is scheduled (R-CMP-11).");
-complaint_action!(resolve, "/complaints/{id}/resolve", Desk, Resolve, Resolve,
+action_route!(
+    complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail: resolve, "/complaints/{id}/resolve", Desk, Resolve, Resolve,
     "Record the result and the root cause (R-CMP-12/17); the follow-up visit falls due in a week unless exempt (R-CMP-13).");
-complaint_action!(
+action_route!(
+    complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail:
     opinion,
     "/complaints/{id}/opinion",
     ResidentOrDesk,
@@ -291,7 +280,8 @@ complaint_action!(
     Opinion,
     "The complainant's opinion of the handling: in the app, or recorded by staff (R-CMP-12)."
 );
-complaint_action!(
+action_route!(
+    complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail:
     review,
     "/complaints/{id}/review",
     ManagerOnly,
@@ -299,7 +289,8 @@ complaint_action!(
     Review,
     "A manager reviews the handling (R-CMP-12)."
 );
-complaint_action!(
+action_route!(
+    complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail:
     refuse_visits,
     "/complaints/{id}/refuse-visits",
     Desk,
@@ -307,7 +298,8 @@ complaint_action!(
     RefuseVisits,
     "The resident refuses visits: flagged and never scheduled for one again (R-CMP-13)."
 );
-complaint_action!(
+action_route!(
+    complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail:
     mark_unreachable,
     "/complaints/{id}/mark-unreachable",
     Desk,
@@ -315,7 +307,8 @@ complaint_action!(
     MarkUnreachable,
     "The complainant cannot be reached: no visit (R-CMP-13)."
 );
-complaint_action!(
+action_route!(
+    complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail:
     merge,
     "/complaints/{id}/merge",
     Desk,
@@ -397,4 +390,41 @@ pub async fn deactivate_standard_reply(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(replies::deactivate(&state, &actor, *id).await?))
+}
+
+/// This capability's routes, in match order.
+pub fn routes(cfg: &mut ServiceConfig) {
+    // Fixed paths before `/complaints/{id}`.
+    cfg.service(complaint_board)
+        .service(weekly_summary)
+        .service(monthly_report)
+        .service(public_summary)
+        .service(close_quiet)
+        .service(receive_complaint)
+        .service(list_complaints)
+        .service(get_complaint)
+        .service(assign_owner)
+        .service(classify)
+        .service(mark_major)
+        .service(reply)
+        .service(note)
+        .service(hand_to_department)
+        .service(set_fix_deadline)
+        .service(promise_reply)
+        .service(establish_responsibility)
+        .service(promise_compensation)
+        .service(escalate)
+        .service(transfer_to_developer)
+        .service(developer_reply)
+        .service(chase)
+        .service(resolve)
+        .service(opinion)
+        .service(review)
+        .service(visit)
+        .service(refuse_visits)
+        .service(mark_unreachable)
+        .service(merge)
+        .service(create_standard_reply)
+        .service(list_standard_replies)
+        .service(deactivate_standard_reply);
 }

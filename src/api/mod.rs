@@ -1,5 +1,42 @@
 //! HTTP: thin handlers that authenticate, parse, call a service and map to JSON.
 
+/// One `POST .../{id}/<action>` route of a lifecycle action, for any capability: the roles
+/// the route admits, the body it takes, the effect that `crate::<capability>::actions::<name>`
+/// builds from it, run by the capability's `service::act` through the shared driver.
+// rustfmt re-indents the attribute below on every run; keep it as written.
+#[rustfmt::skip]
+macro_rules! action_route {
+    (
+        $capability:ident, $action:ident, $tag:tt, $id_doc:tt, $after:tt, $detail:ty:
+        $name:ident, $path:literal, $roles:ty, $body:ty, $variant:ident, $doc:literal
+    ) => {
+        #[doc = $doc]
+        #[utoipa::path(
+            tag = $tag,
+            params(("id" = i64, Path, description = $id_doc)),
+            request_body = $body,
+            responses(
+                (status = 200, description = $after, body = $detail),
+                (status = 409, response = crate::api::openapi::Conflict),
+            ),
+            security(("bearer" = [])),
+        )]
+        #[post($path)]
+        pub async fn $name(
+            state: actix_web::web::Data<crate::state::AppState>,
+            actor: crate::auth::Auth<$roles>,
+            id: actix_web::web::Path<i64>,
+            body: crate::json::Json<$body>,
+        ) -> Result<actix_web::HttpResponse, crate::error::AppError> {
+            let effect = crate::$capability::actions::$name(body.0);
+            let detail =
+                crate::$capability::service::act(&state, &actor, *id, $action::$variant, effect)
+                    .await?;
+            Ok(actix_web::HttpResponse::Ok().json(detail))
+        }
+    };
+}
+
 pub mod auth;
 pub mod calendar;
 pub mod complaints;
@@ -16,101 +53,15 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::error::AppError;
 
-/// Every documented route under `/api/v1`.
+/// Every documented route under `/api/v1`; each capability registers its own.
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(auth::login)
-        .service(auth::refresh)
-        .service(auth::logout)
-        .service(auth::change_password)
-        .service(auth::me)
-        .service(sites::create_site)
-        .service(sites::list_sites)
-        .service(sites::get_site)
-        .service(sites::update_site)
-        .service(sites::deactivate_site)
-        .service(sites::reactivate_site)
-        .service(calendar::get_calendar)
-        .service(calendar::set_weekly_hours)
-        .service(calendar::set_calendar_day)
-        .service(calendar::delete_calendar_day)
-        .service(units::create_unit)
-        .service(units::list_units)
-        .service(units::get_unit)
-        .service(units::update_unit)
-        .service(units::deactivate_unit)
-        .service(units::reactivate_unit)
-        .service(units::list_members)
-        .service(units::add_member)
-        .service(users::create_user)
-        .service(users::list_users)
-        .service(users::get_user)
-        .service(users::update_user)
-        .service(users::deactivate_user)
-        .service(users::reactivate_user)
-        .service(users::reset_password)
-        .service(users::end_membership)
-        // Fixed paths before `/tickets/{id}`, which would take them as ids.
-        .service(tickets::work_orders)
-        .service(tickets::daily_board)
-        .service(tickets::public_costs)
-        .service(tickets::report_ticket)
-        .service(tickets::list_tickets)
-        .service(tickets::get_ticket)
-        .service(tickets::arrive)
-        .service(tickets::reclassify)
-        .service(tickets::dispatch)
-        .service(tickets::complete)
-        .service(tickets::transfer)
-        .service(tickets::developer_acknowledge)
-        .service(tickets::developer_complete)
-        .service(tickets::take_over)
-        .service(tickets::settlement_signed)
-        .service(tickets::charge)
-        .service(tickets::approve_charge)
-        .service(tickets::accept_charge)
-        .service(tickets::decline_charge)
-        .service(tickets::confirm)
-        .service(tickets::reject)
-        .service(tickets::record_signature)
-        .service(tickets::visit)
-        .service(tickets::chase)
-        .service(tickets::cancel)
-        .service(tickets::create_fee_item)
-        .service(tickets::list_fee_items)
-        .service(tickets::deactivate_fee_item)
-        // Fixed paths before `/complaints/{id}`.
-        .service(complaints::complaint_board)
-        .service(complaints::weekly_summary)
-        .service(complaints::monthly_report)
-        .service(complaints::public_summary)
-        .service(complaints::close_quiet)
-        .service(complaints::receive_complaint)
-        .service(complaints::list_complaints)
-        .service(complaints::get_complaint)
-        .service(complaints::assign_owner)
-        .service(complaints::classify)
-        .service(complaints::mark_major)
-        .service(complaints::reply)
-        .service(complaints::note)
-        .service(complaints::hand_to_department)
-        .service(complaints::set_fix_deadline)
-        .service(complaints::promise_reply)
-        .service(complaints::establish_responsibility)
-        .service(complaints::promise_compensation)
-        .service(complaints::escalate)
-        .service(complaints::transfer_to_developer)
-        .service(complaints::developer_reply)
-        .service(complaints::chase)
-        .service(complaints::resolve)
-        .service(complaints::opinion)
-        .service(complaints::review)
-        .service(complaints::visit)
-        .service(complaints::refuse_visits)
-        .service(complaints::mark_unreachable)
-        .service(complaints::merge)
-        .service(complaints::create_standard_reply)
-        .service(complaints::list_standard_replies)
-        .service(complaints::deactivate_standard_reply);
+    auth::routes(cfg);
+    sites::routes(cfg);
+    calendar::routes(cfg);
+    units::routes(cfg);
+    users::routes(cfg);
+    tickets::routes(cfg);
+    complaints::routes(cfg);
 }
 
 /// The documented paths and their methods, to tell "no such route" (404) from "no such

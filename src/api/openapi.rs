@@ -8,7 +8,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi as Document, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::OpenApi;
 
-use crate::error::{FieldError, Problem, PROBLEM_JSON};
+use crate::error::{FieldError, Precondition, Problem, PROBLEM_JSON};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -22,7 +22,7 @@ Every error is `application/problem+json` (RFC 9457). Lists take `limit` (1-100,
 and an opaque `cursor`, and answer `{items, next_cursor}`. Timestamps are RFC 3339 UTC.",
         license(name = "Apache-2.0"),
     ),
-    components(schemas(Problem, FieldError)),
+    components(schemas(Problem, FieldError, Precondition)),
     tags(
         (name = "auth", description = "Sign-in, sessions, the caller's profile"),
         (name = "sites", description = "Managed estates (项目)"),
@@ -103,10 +103,14 @@ problem_response!(
 problem_response!(
     Conflict,
     409,
-    "conflict",
-    "Conflict",
-    "The resource's state does not allow this, or a unique value is taken",
-    "the username or phone is already in use"
+    "stale-version",
+    "Changed meanwhile",
+    "One of four kinds, told apart by `type`: `/problems/stale-version` (the record changed \
+since it was read: reload it and try again), `/problems/invalid-transition` (its status does \
+not allow the action: reloading will not help), `/problems/duplicate` (a value that must be \
+unique is taken), `/problems/precondition-failed` (a condition the action needs does not \
+hold; `code` names it)",
+    "the ticket changed meanwhile; reload it and try again"
 );
 problem_response!(
     PayloadTooLarge,

@@ -2,6 +2,7 @@
 //! the sites they work for.
 
 use actix_web::{get, patch, post, web, HttpResponse};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::access::{ManagerOnly, Staff};
 use crate::auth::Auth;
@@ -115,4 +116,14 @@ pub async fn reactivate_site(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(service::set_active(&state, &actor, *id, true).await?))
+}
+
+/// This capability's routes, in match order.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(create_site)
+        .service(list_sites)
+        .service(get_site)
+        .service(update_site)
+        .service(deactivate_site)
+        .service(reactivate_site);
 }

@@ -2,6 +2,7 @@
 //! (work orders, on site, done) and the butlers' desk (intake, dispatch, chase, visits).
 
 use actix_web::{get, post, web, HttpResponse};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::access::{
     AnyRole, Desk, EngineerOnly, ManagerOnly, ResidentOnly, ResidentOrDesk, Staff,
@@ -141,35 +142,8 @@ pub async fn arrive(
     Ok(HttpResponse::Ok().json(detail))
 }
 
-/// One `POST /tickets/{id}/<action>` route: the roles, the body, the effect.
-macro_rules! ticket_action {
-    ($name:ident, $path:literal, $roles:ty, $body:ty, $action:ident, $doc:literal) => {
-        #[doc = $doc]
-        #[utoipa::path(
-            tag = "ticket actions",
-            params(("id" = i64, Path, description = "Ticket id")),
-            request_body = $body,
-            responses(
-                (status = 200, description = "The ticket after the action", body = TicketDetail),
-                (status = 409, response = crate::api::openapi::Conflict),
-            ),
-            security(("bearer" = [])),
-        )]
-        #[post($path)]
-        pub async fn $name(
-            state: web::Data<AppState>,
-            actor: Auth<$roles>,
-            id: web::Path<i64>,
-            body: Json<$body>,
-        ) -> Result<HttpResponse, AppError> {
-            let effect = actions::$name(body.0);
-            let detail = service::act(&state, &actor, *id, TicketAction::$action, effect).await?;
-            Ok(HttpResponse::Ok().json(detail))
-        }
-    };
-}
-
-ticket_action!(
+action_route!(
+    tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail:
     reclassify,
     "/tickets/{id}/reclassify",
     Desk,
@@ -177,7 +151,8 @@ ticket_action!(
     Reclassify,
     "Change priority or category (R-TKT-3); the deadlines are recomputed from the report time."
 );
-ticket_action!(
+action_route!(
+    tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail:
     dispatch,
     "/tickets/{id}/dispatch",
     Desk,
@@ -185,7 +160,8 @@ ticket_action!(
     Dispatch,
     "Assign engineers of the site, one the lead (R-TKT-7); again to replace them."
 );
-ticket_action!(
+action_route!(
+    tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail:
     complete,
     "/tickets/{id}/complete",
     EngineerOnly,
@@ -193,9 +169,11 @@ ticket_action!(
     Complete,
     "Record the work order: labour, head count, materials, result (R-TKT-7)."
 );
-ticket_action!(transfer, "/tickets/{id}/transfer", Desk, Transfer, Transfer,
+action_route!(
+    tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail: transfer, "/tickets/{id}/transfer", Desk, Transfer, Transfer,
     "Transfer to the developer under construction warranty, with the contact slip and the agreed deadline (R-TKT-5).");
-ticket_action!(
+action_route!(
+    tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail:
     developer_acknowledge,
     "/tickets/{id}/developer-acknowledge",
     Desk,
@@ -203,7 +181,8 @@ ticket_action!(
     DeveloperAcknowledge,
     "Record that the developer acknowledged the slip and its deadline (R-TKT-5)."
 );
-ticket_action!(
+action_route!(
+    tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail:
     developer_complete,
     "/tickets/{id}/developer-complete",
     Desk,
@@ -211,9 +190,11 @@ ticket_action!(
     DeveloperComplete,
     "Record that the developer repaired it; the resident's acceptance follows."
 );
-ticket_action!(take_over, "/tickets/{id}/take-over", Desk, ActionNote, TakeOver,
+action_route!(
+    tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail: take_over, "/tickets/{id}/take-over", Desk, ActionNote, TakeOver,
     "The developer missed its deadline: engineering takes over, its cost kept for settlement (R-TKT-6).");
-ticket_action!(
+action_route!(
+    tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail:
     settlement_signed,
     "/tickets/{id}/settlement-signed",
     Desk,
@@ -221,9 +202,11 @@ ticket_action!(
     SettlementSigned,
     "The developer signed off engineering's cost of a taken-over repair (R-TKT-6)."
 );
-ticket_action!(charge, "/tickets/{id}/charge", Staff, ChargeProposal, Charge,
+action_route!(
+    tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail: charge, "/tickets/{id}/charge", Staff, ChargeProposal, Charge,
     "Propose a charge (R-TKT-8): a fee-schedule item goes to the resident; another amount needs a manager's approval.");
-ticket_action!(
+action_route!(
+    tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail:
     approve_charge,
     "/tickets/{id}/approve-charge",
     ManagerOnly,
@@ -231,7 +214,8 @@ ticket_action!(
     ApproveCharge,
     "Approve a charge outside the fee schedule (the engineering supervisor's fee review)."
 );
-ticket_action!(
+action_route!(
+    tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail:
     accept_charge,
     "/tickets/{id}/accept-charge",
     ResidentOnly,
@@ -239,7 +223,8 @@ ticket_action!(
     AcceptCharge,
     "The resident accepts the charge; only now may it be billed."
 );
-ticket_action!(
+action_route!(
+    tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail:
     decline_charge,
     "/tickets/{id}/decline-charge",
     ResidentOnly,
@@ -247,7 +232,8 @@ ticket_action!(
     DeclineCharge,
     "The resident declines the charge."
 );
-ticket_action!(
+action_route!(
+    tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail:
     confirm,
     "/tickets/{id}/confirm",
     ResidentOnly,
@@ -255,7 +241,8 @@ ticket_action!(
     Confirm,
     "The resident accepts the repair in the app with a 1-5 rating (R-TKT-9)."
 );
-ticket_action!(
+action_route!(
+    tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail:
     reject,
     "/tickets/{id}/reject",
     ResidentOnly,
@@ -263,7 +250,8 @@ ticket_action!(
     Reject,
     "The resident rejects the result: back to the engineers for rework (R-TKT-9)."
 );
-ticket_action!(
+action_route!(
+    tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail:
     record_signature,
     "/tickets/{id}/record-signature",
     Desk,
@@ -271,7 +259,8 @@ ticket_action!(
     RecordSignature,
     "Record the resident's signature on the paper work order (R-TKT-9)."
 );
-ticket_action!(
+action_route!(
+    tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail:
     visit,
     "/tickets/{id}/visit",
     Desk,
@@ -279,7 +268,8 @@ ticket_action!(
     Visit,
     "Record the follow-up visit, which closes the ticket (R-TKT-10)."
 );
-ticket_action!(
+action_route!(
+    tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail:
     chase,
     "/tickets/{id}/chase",
     Desk,
@@ -287,7 +277,8 @@ ticket_action!(
     Chase,
     "Record a chase: why the order is late and what the resident was told (R-TKT-11)."
 );
-ticket_action!(
+action_route!(
+    tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail:
     cancel,
     "/tickets/{id}/cancel",
     ResidentOrDesk,
@@ -345,4 +336,37 @@ pub async fn deactivate_fee_item(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(fees::deactivate(&state, &actor, *id).await?))
+}
+
+/// This capability's routes, in match order.
+pub fn routes(cfg: &mut ServiceConfig) {
+    // Fixed paths before `/tickets/{id}`, which would take them as ids.
+    cfg.service(work_orders)
+        .service(daily_board)
+        .service(public_costs)
+        .service(report_ticket)
+        .service(list_tickets)
+        .service(get_ticket)
+        .service(arrive)
+        .service(reclassify)
+        .service(dispatch)
+        .service(complete)
+        .service(transfer)
+        .service(developer_acknowledge)
+        .service(developer_complete)
+        .service(take_over)
+        .service(settlement_signed)
+        .service(charge)
+        .service(approve_charge)
+        .service(accept_charge)
+        .service(decline_charge)
+        .service(confirm)
+        .service(reject)
+        .service(record_signature)
+        .service(visit)
+        .service(chase)
+        .service(cancel)
+        .service(create_fee_item)
+        .service(list_fee_items)
+        .service(deactivate_fee_item);
 }

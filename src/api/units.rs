@@ -1,6 +1,7 @@
 //! Units: the desk keeps them, engineers read them, residents see their own.
 
 use actix_web::{get, patch, post, web, HttpResponse};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::access::Desk;
 use crate::auth::Auth;
@@ -150,4 +151,16 @@ pub async fn add_member(
     body: Json<NewMembership>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Created().json(users::add_membership(&state, &actor, *id, body.0).await?))
+}
+
+/// This capability's routes, in match order.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(create_unit)
+        .service(list_units)
+        .service(get_unit)
+        .service(update_unit)
+        .service(deactivate_unit)
+        .service(reactivate_unit)
+        .service(list_members)
+        .service(add_member);
 }

@@ -1,6 +1,7 @@
 //! Accounts: managers manage staff and residents of their scope, butlers manage residents.
 
 use actix_web::{get, patch, post, web, HttpResponse};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::access::Desk;
 use crate::auth::Auth;
@@ -158,4 +159,16 @@ pub async fn end_membership(
     body: Json<EndMembership>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(service::end_membership(&state, &actor, *id, body.0).await?))
+}
+
+/// This capability's routes, in match order.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(create_user)
+        .service(list_users)
+        .service(get_user)
+        .service(update_user)
+        .service(deactivate_user)
+        .service(reactivate_user)
+        .service(reset_password)
+        .service(end_membership);
 }
