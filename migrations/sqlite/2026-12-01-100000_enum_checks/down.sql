@@ -1,0 +1,10 @@
+DROP TRIGGER tickets_status_check_insert;
+DROP TRIGGER tickets_status_check_update;
+DROP TRIGGER tickets_category_check_insert;
+DROP TRIGGER tickets_category_check_update;
+DROP TRIGGER complaints_subject_check_insert;
+DROP TRIGGER complaints_subject_check_update;
+DROP TRIGGER complaints_root_cause_check_insert;
+DROP TRIGGER complaints_root_cause_check_update;
+DROP TRIGGER standard_replies_subject_check_insert;
+DROP TRIGGER standard_replies_subject_check_update;
