@@ -99,22 +99,6 @@ fn open() -> (Config, db::Pool) {
     (config, pool)
 }
 
-/// R-CMP-14: the closing sweep, every five minutes. Several instances may run it: each
-/// close is a conditional update, so none is closed twice.
-async fn close_quiet_complaints(state: AppState) {
-    let mut every = actix_web::rt::time::interval(std::time::Duration::from_secs(300));
-    loop {
-        every.tick().await;
-        match propdesk::complaints::service::close_quiet(&state).await {
-            Ok(closed) if !closed.is_empty() => {
-                log::info!("closed {} quiet complaints", closed.len())
-            }
-            Ok(_) => {}
-            Err(e) => log::warn!("closing quiet complaints failed: {e}"),
-        }
-    }
-}
-
 fn state(config: Config, pool: db::Pool) -> AppState {
     AppState::new(pool, config, Arc::new(SystemClock))
 }
@@ -133,7 +117,7 @@ async fn main() -> std::io::Result<()> {
                 db::Backend::of(&config.database_url)
             );
             let state = state(config, pool);
-            actix_web::rt::spawn(close_quiet_complaints(state.clone()));
+            propdesk::jobs::start(&state);
             let mut server = HttpServer::new(move || build_app(state.clone()));
             if let Some(workers) = workers {
                 server = server.workers(workers);

@@ -85,6 +85,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Background jobs: which instance runs each sweep, until when.
+    job_leases (name) {
+        name -> Text,
+        holder -> Text,
+        leased_until -> Timestamp,
+    }
+}
+
+diesel::table! {
     number_sequences (site_id, prefix, day) {
         site_id -> BigInt,
         prefix -> Text,
@@ -343,4 +352,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     complaint_messages,
     working_hours,
     calendar_days,
+    job_leases,
 );

@@ -1,0 +1,78 @@
+//! Background jobs: sweeps that run on a schedule in every server instance. Before each run
+//! an instance claims the job's lease with a conditional UPDATE, so with several instances
+//! against one database a sweep runs once per period, whichever instance gets there first.
+//! The work itself must still be safe to repeat (each sweep's changes are conditional
+//! updates of their own): a lease that runs out mid-run lets another instance start.
+
+pub mod lease;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use crate::access::tokens::random_token;
+use crate::error::AppError;
+use crate::state::AppState;
+
+type Run = fn(AppState) -> Pin<Box<dyn Future<Output = Result<usize, AppError>>>>;
+
+/// A sweep and how often it runs.
+pub struct Job {
+    /// Unique, stable: the lease is kept under it.
+    pub name: &'static str,
+    pub every: Duration,
+    /// Does one round of work; answers how many records it changed.
+    pub run: Run,
+}
+
+/// Every job `serve` starts.
+pub fn all() -> Vec<Job> {
+    vec![Job {
+        name: "close_quiet_complaints",
+        every: Duration::from_secs(300),
+        run: |state| {
+            Box::pin(
+                async move { Ok(crate::complaints::service::close_quiet(&state).await?.len()) },
+            )
+        },
+    }]
+}
+
+/// Runs the job once if this instance gets its lease; `None` when another holds it.
+pub async fn run_once(
+    state: &AppState,
+    job: &Job,
+    holder: &str,
+) -> Result<Option<usize>, AppError> {
+    let lease = chrono::Duration::from_std(job.every).map_err(AppError::internal)?;
+    let (name, holder, now) = (job.name, holder.to_owned(), state.now());
+    let claimed = crate::db::transaction(&state.pool, move |conn| {
+        Ok(lease::claim(conn, name, &holder, now, now + lease)?)
+    })
+    .await?;
+    if !claimed {
+        return Ok(None);
+    }
+    (job.run)(state.clone()).await.map(Some)
+}
+
+/// Starts every job on the current actix runtime, each on its own schedule.
+pub fn start(state: &AppState) {
+    let holder = random_token(9);
+    for job in all() {
+        let (state, holder) = (state.clone(), holder.clone());
+        actix_web::rt::spawn(async move {
+            let mut every = actix_web::rt::time::interval(job.every);
+            loop {
+                every.tick().await;
+                match run_once(&state, &job, &holder).await {
+                    Ok(Some(changed)) if changed > 0 => {
+                        log::info!("{}: {changed} changed", job.name)
+                    }
+                    Ok(_) => {}
+                    Err(e) => log::warn!("{} failed: {}", job.name, e.chain()),
+                }
+            }
+        });
+    }
+}
