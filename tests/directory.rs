@@ -36,7 +36,9 @@ async fn company_wide_manager_opens_edits_and_closes_sites() {
         .json(json!({"name": "Lakeside 湖畔"}))
         .send()
         .await;
-    res.expect(409);
+    let taken = res.expect(409);
+    assert_eq!(taken["type"], "/problems/duplicate");
+    assert_eq!(taken["detail"], "a site with this name already exists");
 
     let site = app
         .post(&format!("/api/v1/sites/{id}/deactivate"))
@@ -46,12 +48,15 @@ async fn company_wide_manager_opens_edits_and_closes_sites() {
         .expect(200);
     assert_eq!(site["active"], false);
     // A closed site takes no new units.
-    app.post("/api/v1/units")
+    let closed = app
+        .post("/api/v1/units")
         .token(&manager)
         .json(json!({"site_id": id, "building": "1", "entrance": "1", "room": "101"}))
         .send()
         .await
         .expect(409);
+    assert_eq!(closed["type"], "/problems/precondition-failed");
+    assert_eq!(closed["code"], "site_inactive");
     let active = app
         .get("/api/v1/sites?active=true")
         .token(&manager)
@@ -156,7 +161,12 @@ async fn butler_keeps_units_of_their_site_only() {
         .json(json!({"site_id": app.site_id, "building": "5", "entrance": "1", "room": "0501"}))
         .send()
         .await;
-    dup.expect(409);
+    let dup = dup.expect(409);
+    assert_eq!(dup["type"], "/problems/duplicate");
+    assert_eq!(
+        dup["detail"],
+        "this site already has a unit with that building, entrance and room"
+    );
 
     let unit = app
         .patch(&format!("/api/v1/units/{id}"))
@@ -398,7 +408,8 @@ async fn butler_creates_residents_with_their_unit_but_no_staff() {
     assert_eq!(members[0]["current"], true);
 
     // Same username, any case: taken.
-    app.post("/api/v1/users")
+    let taken = app
+        .post("/api/v1/users")
         .token(&butler)
         .json(
             json!({"username": "ZHAO.LEI", "display_name": "Copy", "role": "resident",
@@ -407,6 +418,8 @@ async fn butler_creates_residents_with_their_unit_but_no_staff() {
         .send()
         .await
         .expect(409);
+    assert_eq!(taken["type"], "/problems/duplicate");
+    assert_eq!(taken["detail"], "the username is already in use");
 
     app.post("/api/v1/users")
         .token(&butler)
@@ -584,11 +597,13 @@ async fn butlers_manage_residents_but_not_staff() {
         .await
         .expect(200);
     let manager_id = manager_me["user"]["id"].as_i64().unwrap();
-    app.post(&format!("/api/v1/users/{manager_id}/deactivate"))
+    let own = app
+        .post(&format!("/api/v1/users/{manager_id}/deactivate"))
         .token(&manager)
         .send()
         .await
         .expect(409);
+    assert_eq!(own["code"], "own_account");
 }
 
 #[actix_web::test]
@@ -615,12 +630,14 @@ async fn memberships_start_and_end_and_ending_takes_effect_at_once() {
     let membership_id = membership["id"].as_i64().unwrap();
 
     // Already a member: a second open membership is refused.
-    app.post(&format!("/api/v1/units/{unit}/members"))
+    let member = app
+        .post(&format!("/api/v1/units/{unit}/members"))
         .token(&butler)
         .json(json!({"user_id": resident2_id, "relation": "family"}))
         .send()
         .await
         .expect(409);
+    assert_eq!(member["code"], "already_member");
 
     let token = app.token("resident2").await;
     app.get(&format!("/api/v1/units/{unit}"))
@@ -642,12 +659,14 @@ async fn memberships_start_and_end_and_ending_takes_effect_at_once() {
         .send()
         .await
         .expect(404);
-    app.post(&format!("/api/v1/memberships/{membership_id}/end"))
+    let ended = app
+        .post(&format!("/api/v1/memberships/{membership_id}/end"))
         .token(&butler)
         .json(json!({}))
         .send()
         .await
         .expect(409);
+    assert_eq!(ended["code"], "membership_ended");
 
     // A lease that starts next month is not in force yet.
     let lease = app

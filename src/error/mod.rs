@@ -9,17 +9,14 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-pub const PROBLEM_JSON: &str = "application/problem+json";
+mod database;
+mod precondition;
+mod validation;
 
-/// One invalid field of a request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct FieldError {
-    /// JSON path of the field (`password`, `site_ids[2]`); empty for the body as a whole.
-    #[schema(example = "display_name")]
-    pub field: String,
-    #[schema(example = "must be between 1 and 100 characters")]
-    pub message: String,
-}
+pub use precondition::Precondition;
+pub use validation::{FieldError, Validator};
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// RFC 9457 problem details, the body of every 4xx and 5xx response.
 #[derive(Debug, Serialize, ToSchema)]
@@ -44,59 +41,6 @@ pub struct Problem {
     /// Per-field messages, present on validation problems.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
-}
-
-/// Why an action cannot be done now, on a `/problems/precondition-failed` (409): each
-/// names a condition the caller can check or change before trying again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Precondition {
-    /// The site is deactivated.
-    SiteInactive,
-    /// The unit is deactivated.
-    UnitInactive,
-    /// Staff do not deactivate their own account.
-    OwnAccount,
-    /// The resident already belongs to the unit.
-    AlreadyMember,
-    /// The membership has already ended.
-    MembershipEnded,
-    /// `seed-demo` fills only an empty database.
-    DatabaseNotEmpty,
-    /// The record refers to, or is referred to by, another.
-    Referenced,
-    /// The change would break a data rule of the database.
-    DataRule,
-    /// Complaints: hand it to a department first.
-    NoDepartment,
-    /// Complaints: the company is responsible; reply and fix.
-    CompanyResponsible,
-    /// Complaints: responsibility is not established yet (R-CMP-8).
-    ResponsibilityUnknown,
-    /// Complaints: the company is not responsible, so promises no compensation.
-    NotResponsible,
-    /// Complaints: only class 2 goes to the developer (R-CMP-10).
-    NotDeveloperClass,
-    /// Complaints: exempt from the follow-up visit (R-CMP-13).
-    VisitExempt,
-    /// Complaints: others are merged into this one.
-    HasMerged,
-    /// Tickets: the developer has already acknowledged.
-    DeveloperAcknowledged,
-    /// Tickets: the developer's deadline has not passed (R-TKT-6).
-    DeveloperDeadlineRunning,
-    /// Tickets: only a completed take-over is settled.
-    NotTakenOver,
-    /// Tickets: the settlement is already signed.
-    SettlementSigned,
-    /// Tickets: a repeat within the workmanship warranty is free (R-TKT-12).
-    WarrantyRepeat,
-    /// Tickets: the developer's repairs are not charged by us.
-    DeveloperRepair,
-    /// Tickets: the charge is not in the state the action needs.
-    ChargeState,
-    /// Tickets: an engineer has already been on site.
-    EngineerArrived,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -281,72 +225,6 @@ impl ResponseError for AppError {
     }
 }
 
-/// Unique values by table and leading column, with what the client is told when one is
-/// taken. PostgreSQL names the constraint `<table>_<columns>_key`; SQLite says
-/// `UNIQUE constraint failed: <table>.<column>, ...`; both lead with table and column.
-const UNIQUE_VALUES: &[(&str, &str, &str)] = &[
-    ("sites", "name", "a site with this name already exists"),
-    (
-        "units",
-        "site_id",
-        "this site already has a unit with that building, entrance and room",
-    ),
-    ("users", "username", "the username is already in use"),
-    ("users", "phone", "the phone is already in use"),
-    (
-        "fee_items",
-        "site_id",
-        "the site's schedule already has an item of that name",
-    ),
-    (
-        "standard_replies",
-        "site_id",
-        "the site already has a standard reply with this title",
-    ),
-];
-
-/// What the client is told about a unique violation, found from the constraint it broke.
-fn duplicate_message(info: &dyn diesel::result::DatabaseErrorInformation) -> &'static str {
-    let names = info.constraint_name().unwrap_or("");
-    let message = info.message();
-    UNIQUE_VALUES
-        .iter()
-        .find(|(table, column, _)| {
-            names.starts_with(&format!("{table}_{column}"))
-                || message.contains(&format!("{table}.{column}"))
-        })
-        .map_or("a record with the same unique value already exists", |m| {
-            m.2
-        })
-}
-
-impl From<diesel::result::Error> for AppError {
-    fn from(err: diesel::result::Error) -> Self {
-        use diesel::result::{DatabaseErrorKind, Error};
-        match err {
-            Error::NotFound => AppError::NotFound("record"),
-            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
-                log::info!("unique violation: {}", info.message());
-                AppError::Duplicate(duplicate_message(info.as_ref()).to_owned())
-            }
-            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info) => {
-                log::info!("foreign key violation: {}", info.message());
-                AppError::precondition(
-                    Precondition::Referenced,
-                    "the record refers to, or is referred to by, another",
-                )
-            }
-            Error::DatabaseError(DatabaseErrorKind::CheckViolation, info) => {
-                // Services validate first; a CHECK that still fires is a missed rule, but
-                // the client's data is what broke it, so it is told so, not given a 500.
-                log::warn!("check violation: {}", info.message());
-                AppError::precondition(Precondition::DataRule, "the change would break a data rule")
-            }
-            other => AppError::internal_from("database", other),
-        }
-    }
-}
-
 impl From<diesel::r2d2::PoolError> for AppError {
     fn from(err: diesel::r2d2::PoolError) -> Self {
         AppError::Unavailable(format!("database pool: {err}"))
@@ -385,90 +263,9 @@ impl<T> Lookup<T> for Result<T, AppError> {
     }
 }
 
-/// Collects every invalid field of a request, so one response lists them all.
-#[derive(Default)]
-pub struct Validator {
-    errors: Vec<FieldError>,
-}
-
-impl Validator {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    pub fn check(&mut self, ok: bool, field: &str, message: impl Into<String>) -> &mut Self {
-        if !ok {
-            self.errors.push(FieldError {
-                field: field.to_owned(),
-                message: message.into(),
-            });
-        }
-        self
-    }
-
-    /// A required text of `min..=max` characters (not bytes: names are often Chinese).
-    pub fn text(&mut self, field: &str, value: &str, min: usize, max: usize) -> &mut Self {
-        let chars = value.trim().chars().count();
-        self.check(
-            (min..=max).contains(&chars) && chars == value.chars().count(),
-            field,
-            if chars != value.chars().count() {
-                "must not start or end with white space".to_owned()
-            } else {
-                format!("must be between {min} and {max} characters")
-            },
-        )
-    }
-
-    pub fn optional_text(
-        &mut self,
-        field: &str,
-        value: Option<&str>,
-        min: usize,
-        max: usize,
-    ) -> &mut Self {
-        if let Some(value) = value {
-            self.text(field, value, min, max);
-        }
-        self
-    }
-
-    pub fn finish(&mut self) -> Result<(), AppError> {
-        if self.errors.is_empty() {
-            Ok(())
-        } else {
-            Err(AppError::Validation(std::mem::take(&mut self.errors)))
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn validator_lists_every_invalid_field() {
-        let err = Validator::new()
-            .text("name", "", 1, 10)
-            .text("code", " x", 1, 10)
-            .text("ok", "fine", 1, 10)
-            .finish()
-            .unwrap_err();
-        match err {
-            AppError::Validation(errors) => {
-                let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
-                assert_eq!(fields, ["name", "code"]);
-                assert!(errors[1].message.contains("white space"));
-            }
-            other => panic!("unexpected {other:?}"),
-        }
-    }
-
-    #[test]
-    fn text_counts_characters_not_bytes() {
-        // "三号楼" is 9 bytes but 3 characters.
-        assert!(Validator::new().text("b", "三号楼", 1, 3).finish().is_ok());
-    }
 
     #[test]
     fn only_not_found_becomes_a_field_error() {

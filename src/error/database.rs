@@ -1,0 +1,70 @@
+//! Database errors as the client should see them: a unique value taken, a reference or a
+//! data rule broken, or (anything else) an internal error that keeps its cause.
+
+use super::{AppError, Precondition};
+
+/// Unique values by table and leading column, with what the client is told when one is
+/// taken. PostgreSQL names the constraint `<table>_<columns>_key`; SQLite says
+/// `UNIQUE constraint failed: <table>.<column>, ...`; both lead with table and column.
+const UNIQUE_VALUES: &[(&str, &str, &str)] = &[
+    ("sites", "name", "a site with this name already exists"),
+    (
+        "units",
+        "site_id",
+        "this site already has a unit with that building, entrance and room",
+    ),
+    ("users", "username", "the username is already in use"),
+    ("users", "phone", "the phone is already in use"),
+    (
+        "fee_items",
+        "site_id",
+        "the site's schedule already has an item of that name",
+    ),
+    (
+        "standard_replies",
+        "site_id",
+        "the site already has a standard reply with this title",
+    ),
+];
+
+/// What the client is told about a unique violation, found from the constraint it broke.
+fn duplicate_message(info: &dyn diesel::result::DatabaseErrorInformation) -> &'static str {
+    let names = info.constraint_name().unwrap_or("");
+    let message = info.message();
+    UNIQUE_VALUES
+        .iter()
+        .find(|(table, column, _)| {
+            names.starts_with(&format!("{table}_{column}"))
+                || message.contains(&format!("{table}.{column}"))
+        })
+        .map_or("a record with the same unique value already exists", |m| {
+            m.2
+        })
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(err: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match err {
+            Error::NotFound => AppError::NotFound("record"),
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                log::info!("unique violation: {}", info.message());
+                AppError::Duplicate(duplicate_message(info.as_ref()).to_owned())
+            }
+            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info) => {
+                log::info!("foreign key violation: {}", info.message());
+                AppError::precondition(
+                    Precondition::Referenced,
+                    "the record refers to, or is referred to by, another",
+                )
+            }
+            Error::DatabaseError(DatabaseErrorKind::CheckViolation, info) => {
+                // Services validate first; a CHECK that still fires is a missed rule, but
+                // the client's data is what broke it, so it is told so, not given a 500.
+                log::warn!("check violation: {}", info.message());
+                AppError::precondition(Precondition::DataRule, "the change would break a data rule")
+            }
+            other => AppError::internal_from("database", other),
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! The reasons a request cannot be done now, for clients that branch on them.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Why an action cannot be done now, on a `/problems/precondition-failed` (409): each
+/// names a condition the caller can check or change before trying again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Precondition {
+    /// The site is deactivated.
+    SiteInactive,
+    /// The unit is deactivated.
+    UnitInactive,
+    /// Staff do not deactivate their own account.
+    OwnAccount,
+    /// The resident already belongs to the unit.
+    AlreadyMember,
+    /// The membership has already ended.
+    MembershipEnded,
+    /// `seed-demo` fills only an empty database.
+    DatabaseNotEmpty,
+    /// The record refers to, or is referred to by, another.
+    Referenced,
+    /// The change would break a data rule of the database.
+    DataRule,
+    /// Complaints: hand it to a department first.
+    NoDepartment,
+    /// Complaints: the company is responsible; reply and fix.
+    CompanyResponsible,
+    /// Complaints: responsibility is not established yet (R-CMP-8).
+    ResponsibilityUnknown,
+    /// Complaints: the company is not responsible, so promises no compensation.
+    NotResponsible,
+    /// Complaints: only class 2 goes to the developer (R-CMP-10).
+    NotDeveloperClass,
+    /// Complaints: exempt from the follow-up visit (R-CMP-13).
+    VisitExempt,
+    /// Complaints: others are merged into this one.
+    HasMerged,
+    /// Tickets: the developer has already acknowledged.
+    DeveloperAcknowledged,
+    /// Tickets: the developer's deadline has not passed (R-TKT-6).
+    DeveloperDeadlineRunning,
+    /// Tickets: only a completed take-over is settled.
+    NotTakenOver,
+    /// Tickets: the settlement is already signed.
+    SettlementSigned,
+    /// Tickets: a repeat within the workmanship warranty is free (R-TKT-12).
+    WarrantyRepeat,
+    /// Tickets: the developer's repairs are not charged by us.
+    DeveloperRepair,
+    /// Tickets: the charge is not in the state the action needs.
+    ChargeState,
+    /// Tickets: an engineer has already been on site.
+    EngineerArrived,
+}
