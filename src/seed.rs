@@ -2,6 +2,8 @@
 //! (`create-user`) and a demo estate to try the API with (`seed-demo`). Both go through the
 //! same services as the API, so the same rules hold.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 
 use crate::access::tokens::random_token;
@@ -40,6 +42,53 @@ pub struct DemoAccount {
     pub note: String,
 }
 
+/// A demo account: who they are and, for residents, their home (unit code, relation).
+struct DemoPerson {
+    username: &'static str,
+    name: &'static str,
+    role: Role,
+    home: Option<(&'static str, Relation)>,
+    note: &'static str,
+}
+
+const DEMO_PEOPLE: [DemoPerson; 5] = [
+    DemoPerson {
+        username: "manager",
+        name: "Wang Fang 王芳",
+        role: Role::Manager,
+        home: None,
+        note: "company-wide manager",
+    },
+    DemoPerson {
+        username: "butler",
+        name: "Li Na 李娜",
+        role: Role::Butler,
+        home: None,
+        note: "butler of Sunny Gardens",
+    },
+    DemoPerson {
+        username: "engineer",
+        name: "Chen Gang 陈刚",
+        role: Role::Engineer,
+        home: None,
+        note: "engineer of Sunny Gardens",
+    },
+    DemoPerson {
+        username: "resident",
+        name: "Zhang Wei 张伟",
+        role: Role::Resident,
+        home: Some(("1-1-101", Relation::Owner)),
+        note: "owner of 1-1-101",
+    },
+    DemoPerson {
+        username: "resident2",
+        name: "Liu Yang 刘洋",
+        role: Role::Resident,
+        home: Some(("2-1-201", Relation::Tenant)),
+        note: "tenant of 2-1-201",
+    },
+];
+
 /// Creates the demo estate: one site, 24 units in three buildings, and the accounts
 /// `manager`, `butler`, `engineer`, `resident` and `resident2` (two residents of different
 /// units, to try scoping). Refuses a database that already has users.
@@ -56,6 +105,49 @@ pub async fn seed_demo(
             ),
         ));
     }
+    let (site_id, unit_ids) = demo_estate(state).await?;
+    let mut accounts = Vec::new();
+    for DemoPerson {
+        username,
+        name,
+        role,
+        home,
+        note,
+    } in DEMO_PEOPLE
+    {
+        let password = password.clone().unwrap_or_else(generated_password);
+        create_user(
+            state,
+            NewUser {
+                username: Some(username.into()),
+                phone: None,
+                display_name: name.into(),
+                role,
+                password: password.clone(),
+                site_ids: if role.is_staff() && role != Role::Manager {
+                    vec![site_id]
+                } else {
+                    vec![]
+                },
+                unit_id: home.map(|(code, _)| unit_ids[code]),
+                relation: home.map(|(_, relation)| relation),
+                start_date: None,
+            },
+        )
+        .await?;
+        accounts.push(DemoAccount {
+            username: username.into(),
+            role,
+            password,
+            note: note.into(),
+        });
+    }
+    Ok(accounts)
+}
+
+/// The demo site and its 24 units (three buildings of different handover dates, to try
+/// the warranty routing); the site's id and the units' ids by code.
+async fn demo_estate(state: &AppState) -> Result<(i64, HashMap<String, i64>), AppError> {
     let operator = operator();
     let site = sites::service::create(
         state,
@@ -68,7 +160,7 @@ pub async fn seed_demo(
     )
     .await?;
 
-    let mut unit_ids = std::collections::HashMap::new();
+    let mut unit_ids = HashMap::new();
     for (building, handover) in [
         ("1", "2023-06-30"),
         ("2", "2024-12-31"),
@@ -93,72 +185,5 @@ pub async fn seed_demo(
             }
         }
     }
-
-    let people = [
-        (
-            "manager",
-            "Wang Fang 王芳",
-            Role::Manager,
-            None,
-            "company-wide manager",
-        ),
-        (
-            "butler",
-            "Li Na 李娜",
-            Role::Butler,
-            None,
-            "butler of Sunny Gardens",
-        ),
-        (
-            "engineer",
-            "Chen Gang 陈刚",
-            Role::Engineer,
-            None,
-            "engineer of Sunny Gardens",
-        ),
-        (
-            "resident",
-            "Zhang Wei 张伟",
-            Role::Resident,
-            Some(("1-1-101", Relation::Owner)),
-            "owner of 1-1-101",
-        ),
-        (
-            "resident2",
-            "Liu Yang 刘洋",
-            Role::Resident,
-            Some(("2-1-201", Relation::Tenant)),
-            "tenant of 2-1-201",
-        ),
-    ];
-    let mut accounts = Vec::new();
-    for (username, name, role, home, note) in people {
-        let password = password.clone().unwrap_or_else(generated_password);
-        create_user(
-            state,
-            NewUser {
-                username: Some(username.into()),
-                phone: None,
-                display_name: name.into(),
-                role,
-                password: password.clone(),
-                site_ids: if role.is_staff() && role != Role::Manager {
-                    vec![site.id]
-                } else {
-                    vec![]
-                },
-                unit_id: home.map(|(code, _)| unit_ids[code]),
-                relation: home.map(|(_, relation)| relation),
-                start_date: None,
-            },
-        )
-        .await?;
-        accounts.push(DemoAccount {
-            username: username.into(),
-            role,
-            password,
-            note: note.into(),
-        });
-    }
-    Ok(accounts)
+    Ok((site.id, unit_ids))
 }

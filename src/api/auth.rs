@@ -8,8 +8,8 @@ use crate::auth::Auth;
 use crate::error::AppError;
 use crate::json::Json;
 use crate::state::AppState;
+use crate::users::memberships;
 use crate::users::model::Me;
-use crate::users::service as users;
 
 /// Sign in with a username (or phone) and password.
 ///
@@ -96,7 +96,7 @@ pub async fn change_password(
 )]
 #[get("/me")]
 pub async fn me(state: web::Data<AppState>, actor: Auth) -> Result<HttpResponse, AppError> {
-    Ok(HttpResponse::Ok().json(users::me(&state, &actor).await?))
+    Ok(HttpResponse::Ok().json(memberships::me(&state, &actor).await?))
 }
 
 /// This capability's routes, in match order.

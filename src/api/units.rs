@@ -11,8 +11,8 @@ use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use crate::units::model::{NewUnit, Unit, UnitChanges, UnitFilter};
 use crate::units::service;
+use crate::users::memberships;
 use crate::users::model::{Membership, NewMembership};
-use crate::users::service as users;
 
 /// Add a unit to a site (butlers, managers of the site).
 #[utoipa::path(
@@ -129,7 +129,7 @@ pub async fn list_members(
     actor: Auth<Desk>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    Ok(HttpResponse::Ok().json(users::unit_members(&state, &actor, *id).await?))
+    Ok(HttpResponse::Ok().json(memberships::unit_members(&state, &actor, *id).await?))
 }
 
 /// Link a resident to the unit as owner, family or tenant (the desk).
@@ -150,7 +150,8 @@ pub async fn add_member(
     id: web::Path<i64>,
     body: Json<NewMembership>,
 ) -> Result<HttpResponse, AppError> {
-    Ok(HttpResponse::Created().json(users::add_membership(&state, &actor, *id, body.0).await?))
+    Ok(HttpResponse::Created()
+        .json(memberships::add_membership(&state, &actor, *id, body.0).await?))
 }
 
 /// This capability's routes, in match order.

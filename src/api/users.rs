@@ -12,7 +12,7 @@ use crate::state::AppState;
 use crate::users::model::{
     EndMembership, Membership, NewUser, PasswordReset, User, UserChanges, UserFilter,
 };
-use crate::users::service;
+use crate::users::{memberships, service};
 
 /// Create an account. Butlers create residents (with the unit they live in); managers
 /// create anyone for their sites.
@@ -158,7 +158,7 @@ pub async fn end_membership(
     id: web::Path<i64>,
     body: Json<EndMembership>,
 ) -> Result<HttpResponse, AppError> {
-    Ok(HttpResponse::Ok().json(service::end_membership(&state, &actor, *id, body.0).await?))
+    Ok(HttpResponse::Ok().json(memberships::end_membership(&state, &actor, *id, body.0).await?))
 }
 
 /// This capability's routes, in match order.
