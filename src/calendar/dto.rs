@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{format_clock, iso_weekday, parse_clock, DayKind, Span, MINUTES_PER_DAY};
-use crate::error::{AppError, Validator};
+use crate::error::{limits, AppError, Validator};
 
 /// At most this many spans in a week (ten a day).
 pub const MAX_SPANS: usize = 70;
@@ -150,7 +150,9 @@ pub struct SetCalendarDay {
 
 impl SetCalendarDay {
     pub fn validate(&self) -> Result<(), AppError> {
-        Validator::new().text("name", &self.name, 1, 100).finish()
+        Validator::new()
+            .text("name", &self.name, 1, limits::NAME)
+            .finish()
     }
 }
 

@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::access::Actor;
 use crate::db::{self, utc};
-use crate::error::{AppError, Lookup, Validator};
+use crate::error::{limits, AppError, Lookup, Validator};
 use crate::money::Fen;
 use crate::sites;
 use crate::state::AppState;
@@ -48,7 +48,7 @@ pub async fn create(
     input: NewFeeItem,
 ) -> Result<FeeItem, AppError> {
     Validator::new()
-        .text("name", &input.name, 1, 100)
+        .text("name", &input.name, 1, limits::NAME)
         .check(
             !input.price_fen.is_negative(),
             "price_fen",

@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::error::Validator;
+use crate::error::{limits, Validator};
 
 pub const DEFAULT_TIME_ZONE: &str = "Asia/Shanghai";
 
@@ -65,7 +65,7 @@ fn check_time_zone(v: &mut Validator, time_zone: &str) {
 impl NewSite {
     pub fn validate(&self) -> Result<(), crate::error::AppError> {
         let mut v = Validator::new();
-        v.text("name", &self.name, 1, 100).optional_text(
+        v.text("name", &self.name, 1, limits::NAME).optional_text(
             "address",
             self.address.as_deref(),
             1,
@@ -81,8 +81,13 @@ impl NewSite {
 impl SiteChanges {
     pub fn validate(&self) -> Result<(), crate::error::AppError> {
         let mut v = Validator::new();
-        v.optional_text("name", self.name.as_deref(), 1, 100)
-            .optional_text("address", self.address.clone().flatten().as_deref(), 1, 200);
+        v.optional_text("name", self.name.as_deref(), 1, limits::NAME)
+            .optional_text(
+                "address",
+                self.address.clone().flatten().as_deref(),
+                1,
+                limits::LINE,
+            );
         if let Some(tz) = &self.time_zone {
             check_time_zone(&mut v, tz);
         }

@@ -9,7 +9,7 @@ use crate::auth::credentials::{check_password, check_username, normalize_usernam
 use crate::auth::{self, password};
 use crate::contact::{check_phone, normalize_phone};
 use crate::db::{self, utc, AnyConnection};
-use crate::error::{AppError, Lookup, Precondition, Validator};
+use crate::error::{limits, AppError, Lookup, Precondition, Validator};
 use crate::pagination::{Page, PageRequest};
 use crate::sites;
 use crate::state::AppState;
@@ -119,7 +119,7 @@ pub async fn create(state: &AppState, actor: &Actor, input: NewUser) -> Result<U
         "username",
         "a username or a phone is required",
     )
-    .text("display_name", &input.display_name, 1, 100);
+    .text("display_name", &input.display_name, 1, limits::NAME);
     check_password(&mut v, "password", &input.password);
     let resident = input.role == Role::Resident;
     v.check(
@@ -229,7 +229,12 @@ pub async fn update(
         changes.username.clone().flatten().as_deref(),
         changes.phone.clone().flatten().as_deref(),
     );
-    v.optional_text("display_name", changes.display_name.as_deref(), 1, 100);
+    v.optional_text(
+        "display_name",
+        changes.display_name.as_deref(),
+        1,
+        limits::NAME,
+    );
     v.finish()?;
     let actor = actor.clone();
     let now = utc(state.now());

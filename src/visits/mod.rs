@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::error::{AppError, Validator};
+use crate::error::{limits, AppError, Validator};
 use crate::text_enum;
 
 text_enum! {
@@ -38,7 +38,7 @@ pub struct NewVisit {
 impl NewVisit {
     pub fn validate(&self) -> Result<(), AppError> {
         Validator::new()
-            .text("result", &self.result, 1, 2000)
+            .text("result", &self.result, 1, limits::DESCRIPTION)
             .finish()
     }
 }
