@@ -1,4 +1,9 @@
 //! Enums stored as snake_case `Text` (with a CHECK constraint) and sent as snake_case JSON.
+//!
+//! Row structs hold the enum itself: `#[diesel(deserialize_as = String)]` on a `Queryable`
+//! field and `#[diesel(serialize_as = String)]` on an `Insertable` or `AsChangeset` one go
+//! through the `TryFrom<String>` and `From<_> for String` this macro writes, so a text the
+//! enum does not know fails while loading instead of travelling on as a string.
 
 /// What the shared mechanisms (the action driver, reports) need of such an enum.
 pub trait TextEnum: Copy + PartialEq + 'static {
@@ -43,6 +48,26 @@ macro_rules! text_enum {
                         other
                     ))),
                 }
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = String;
+
+            fn try_from(text: String) -> Result<Self, String> {
+                match text.as_str() {
+                    $($text => Ok($name::$variant),)+
+                    other => Err(format!(
+                        concat!("unknown ", stringify!($name), " in the database: {}"),
+                        other
+                    )),
+                }
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.as_str().to_owned()
             }
         }
 

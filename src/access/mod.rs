@@ -160,7 +160,7 @@ pub fn staff_of_site(
     let Some(person) = repo::find_person(conn, user_id)? else {
         return Ok(None);
     };
-    if !person.active || person.role != role.as_str() {
+    if !person.active || person.role != role {
         return Ok(None);
     }
     let sites = repo::staff_site_ids(conn, user_id)?;

@@ -12,7 +12,8 @@ use crate::db::AnyConnection;
 pub struct Person {
     pub id: i64,
     pub display_name: String,
-    pub role: String,
+    #[diesel(deserialize_as = String)]
+    pub role: super::Role,
     pub active: bool,
 }
 

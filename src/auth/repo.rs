@@ -1,6 +1,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::access::Role;
 use crate::db::schema::{login_throttles, refresh_tokens, users};
 use crate::db::AnyConnection;
 
@@ -9,7 +10,8 @@ use crate::db::AnyConnection;
 #[diesel(table_name = users)]
 pub struct Account {
     pub id: i64,
-    pub role: String,
+    #[diesel(deserialize_as = String)]
+    pub role: Role,
     pub password_hash: String,
     pub active: bool,
 }

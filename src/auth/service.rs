@@ -59,8 +59,7 @@ pub struct TokenPair {
 const BAD_LOGIN: &str = "wrong username or password";
 
 /// The actor an account signs in as: its role, and the sites a staff member works for.
-pub fn actor_of(conn: &mut AnyConnection, user_id: i64, role: &str) -> Result<Actor, AppError> {
-    let role = Role::from_db(role)?;
+pub fn actor_of(conn: &mut AnyConnection, user_id: i64, role: Role) -> Result<Actor, AppError> {
     let sites = if role.is_staff() {
         access::repo::staff_site_ids(conn, user_id)?
     } else {
@@ -156,7 +155,7 @@ pub async fn login(
     let outcome = db::transaction(&state.pool, move |conn| match verified {
         Some(user) => {
             repo::clear_throttle(conn, &key)?;
-            let actor = actor_of(conn, user.id, &user.role)?;
+            let actor = actor_of(conn, user.id, user.role)?;
             issue(&state2, conn, &actor, &random_token(16), now).map(Some)
         }
         None => {
@@ -203,7 +202,7 @@ pub async fn refresh(state: &AppState, input: RefreshRequest) -> Result<TokenPai
             repo::revoke_family(conn, &token.family, utc(now))?;
             return Ok(Rotation::Refused);
         };
-        let actor = actor_of(conn, user.id, &user.role)?;
+        let actor = actor_of(conn, user.id, user.role)?;
         issue(&state2, conn, &actor, &token.family, now).map(Rotation::Rotated)
     })
     .await?;

@@ -1,7 +1,7 @@
 use chrono::{NaiveDate, Weekday};
 use diesel::prelude::*;
 
-use super::Span;
+use super::{DayKind, Span};
 use crate::db::schema::{calendar_days, working_hours};
 use crate::db::AnyConnection;
 
@@ -17,7 +17,8 @@ pub struct HoursRow {
 #[diesel(table_name = calendar_days)]
 pub struct DayRow {
     pub day: NaiveDate,
-    pub kind: String,
+    #[diesel(deserialize_as = String)]
+    pub kind: DayKind,
     pub name: String,
 }
 
@@ -77,7 +78,7 @@ pub fn put_day(
     conn: &mut AnyConnection,
     site_id: i64,
     day: NaiveDate,
-    kind: &str,
+    kind: DayKind,
     name: &str,
 ) -> QueryResult<DayRow> {
     delete_day(conn, site_id, day)?;
@@ -85,13 +86,13 @@ pub fn put_day(
         .values((
             calendar_days::site_id.eq(site_id),
             calendar_days::day.eq(day),
-            calendar_days::kind.eq(kind),
+            calendar_days::kind.eq(kind.as_str()),
             calendar_days::name.eq(name),
         ))
         .execute(conn)?;
     Ok(DayRow {
         day,
-        kind: kind.to_owned(),
+        kind,
         name: name.to_owned(),
     })
 }

@@ -5,7 +5,7 @@ use chrono::{NaiveDate, Weekday};
 
 use super::dto::*;
 use super::repo::{self, DayRow, HoursRow};
-use super::{iso_weekday, standard_week, DayKind, Span, WorkingCalendar};
+use super::{iso_weekday, standard_week, Span, WorkingCalendar};
 use crate::access::Actor;
 use crate::access::Role;
 use crate::db::{self, AnyConnection};
@@ -14,15 +14,13 @@ use crate::sites;
 use crate::sites::repo::SiteRow;
 use crate::state::AppState;
 
-impl TryFrom<DayRow> for CalendarDay {
-    type Error = AppError;
-
-    fn try_from(row: DayRow) -> Result<Self, AppError> {
-        Ok(CalendarDay {
+impl From<DayRow> for CalendarDay {
+    fn from(row: DayRow) -> Self {
+        CalendarDay {
             date: row.day,
-            kind: DayKind::from_db(&row.kind)?,
+            kind: row.kind,
             name: row.name,
-        })
+        }
     }
 }
 
@@ -53,8 +51,7 @@ pub fn load(conn: &mut AnyConnection, site_id: i64) -> Result<WorkingCalendar, A
     let (_, spans) = week(conn, site_id)?;
     let days = repo::days(conn, site_id, None)?
         .into_iter()
-        .map(|row| Ok((row.day, DayKind::from_db(&row.kind)?)))
-        .collect::<Result<Vec<_>, AppError>>()?;
+        .map(|row| (row.day, row.kind));
     Ok(WorkingCalendar::new(spans, days))
 }
 
@@ -100,8 +97,8 @@ pub async fn get(
             weekly_hours: weekly_hours(conn, site_id)?,
             days: repo::days(conn, site_id, range)?
                 .into_iter()
-                .map(CalendarDay::try_from)
-                .collect::<Result<_, _>>()?,
+                .map(CalendarDay::from)
+                .collect(),
         })
     })
     .await
@@ -134,7 +131,7 @@ pub async fn set_day(
     let actor = actor.clone();
     db::transaction(&state.pool, move |conn| {
         managed_site(conn, &actor, site_id)?;
-        repo::put_day(conn, site_id, date, input.kind.as_str(), &input.name)?.try_into()
+        Ok(repo::put_day(conn, site_id, date, input.kind, &input.name)?.into())
     })
     .await
 }

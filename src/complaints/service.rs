@@ -212,8 +212,7 @@ fn complainant_of(
     match input.kind {
         ComplainantKind::Resident => {
             let user_id = input.user_id.expect("validated");
-            let resident =
-                users_repo::find(conn, user_id)?.filter(|u| u.role == Role::Resident.as_str());
+            let resident = users_repo::find(conn, user_id)?.filter(|u| u.role == Role::Resident);
             let lives_here = match &resident {
                 Some(_) => access::repo::lives_on_site(conn, user_id, site_id, today)?,
                 None => false,

@@ -25,7 +25,7 @@ fn to_membership(
         unit_id: row.unit_id,
         user_id: row.user_id,
         display_name,
-        relation: Relation::from_db(&row.relation)?,
+        relation: row.relation,
         start_date: row.start_date,
         end_date: row.end_date,
     })
@@ -58,7 +58,7 @@ pub async fn me(state: &AppState, actor: &Actor) -> Result<Me, AppError> {
                 units::repo::find(conn, membership.unit_id)?.ok_or(AppError::NotFound("unit"))?;
             units.push(MyUnit {
                 membership_id: membership.id,
-                relation: Relation::from_db(&membership.relation)?,
+                relation: membership.relation,
                 start_date: membership.start_date,
                 end_date: membership.end_date,
                 unit: unit.into(),
@@ -105,7 +105,7 @@ pub async fn add_membership(
         }
         let user = visible_user(conn, &actor, input.user_id)
             .found()?
-            .filter(|u| u.role == Role::Resident.as_str() && u.active)
+            .filter(|u| u.role == Role::Resident && u.active)
             .ok_or_else(|| {
                 AppError::field("user_id", "no active resident with this id among yours")
             })?;
@@ -121,10 +121,10 @@ pub async fn add_membership(
         }
         let row = repo::insert_membership(
             conn,
-            &NewMembershipRow {
+            NewMembershipRow {
                 unit_id: unit.id,
                 user_id: user.id,
-                relation: input.relation.as_str().to_owned(),
+                relation: input.relation,
                 start_date,
                 end_date: input.end_date,
                 created_at: utc(now),

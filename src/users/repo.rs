@@ -1,7 +1,8 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::access::SiteScope;
+use super::model::Relation;
+use crate::access::{Role, SiteScope};
 
 use crate::db::schema::{staff_sites, unit_memberships, units, users};
 use crate::db::AnyConnection;
@@ -14,7 +15,8 @@ pub struct UserRow {
     pub username: Option<String>,
     pub phone: Option<String>,
     pub display_name: String,
-    pub role: String,
+    #[diesel(deserialize_as = String)]
+    pub role: Role,
     pub password_hash: String,
     pub active: bool,
     /// R-CMP-13: refused follow-up visits; none is scheduled again.
@@ -29,7 +31,8 @@ pub struct NewUserRow {
     pub username: Option<String>,
     pub phone: Option<String>,
     pub display_name: String,
-    pub role: String,
+    #[diesel(serialize_as = String)]
+    pub role: Role,
     pub password_hash: String,
     pub active: bool,
     pub created_at: NaiveDateTime,
@@ -53,7 +56,8 @@ pub struct MembershipRow {
     pub id: i64,
     pub unit_id: i64,
     pub user_id: i64,
-    pub relation: String,
+    #[diesel(deserialize_as = String)]
+    pub relation: Relation,
     pub start_date: NaiveDate,
     pub end_date: Option<NaiveDate>,
     pub created_at: NaiveDateTime,
@@ -64,13 +68,14 @@ pub struct MembershipRow {
 pub struct NewMembershipRow {
     pub unit_id: i64,
     pub user_id: i64,
-    pub relation: String,
+    #[diesel(serialize_as = String)]
+    pub relation: Relation,
     pub start_date: NaiveDate,
     pub end_date: Option<NaiveDate>,
     pub created_at: NaiveDateTime,
 }
 
-pub fn insert(conn: &mut AnyConnection, row: &NewUserRow) -> QueryResult<UserRow> {
+pub fn insert(conn: &mut AnyConnection, row: NewUserRow) -> QueryResult<UserRow> {
     diesel::insert_into(users::table)
         .values(row)
         .get_result(conn)
@@ -117,7 +122,7 @@ pub fn set_staff_sites(conn: &mut AnyConnection, user_id: i64, sites: &[i64]) ->
 pub fn list(
     conn: &mut AnyConnection,
     sites: &SiteScope,
-    role: Option<&str>,
+    role: Option<Role>,
     active: Option<bool>,
     page: PageRequest,
 ) -> QueryResult<Vec<UserRow>> {
@@ -139,7 +144,7 @@ pub fn list(
         );
     }
     if let Some(role) = role {
-        query = query.filter(users::role.eq(role.to_owned()));
+        query = query.filter(users::role.eq(role.as_str()));
     }
     if let Some(active) = active {
         query = query.filter(users::active.eq(active));
@@ -152,7 +157,7 @@ pub fn list(
 
 pub fn insert_membership(
     conn: &mut AnyConnection,
-    row: &NewMembershipRow,
+    row: NewMembershipRow,
 ) -> QueryResult<MembershipRow> {
     diesel::insert_into(unit_memberships::table)
         .values(row)

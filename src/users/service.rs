@@ -18,7 +18,7 @@ use crate::units;
 pub fn to_user(row: UserRow, site_ids: Vec<i64>) -> Result<User, AppError> {
     Ok(User {
         id: row.id,
-        role: Role::from_db(&row.role)?,
+        role: row.role,
         username: row.username,
         phone: row.phone,
         display_name: row.display_name,
@@ -41,8 +41,7 @@ pub(super) fn visible_user(
     id: i64,
 ) -> Result<UserRow, AppError> {
     let user = repo::find(conn, id)?.ok_or(AppError::NotFound("user"))?;
-    let role = Role::from_db(&user.role)?;
-    if access::may_see_person(conn, actor, user.id, role)? {
+    if access::may_see_person(conn, actor, user.id, user.role)? {
         Ok(user)
     } else {
         Err(AppError::NotFound("user"))
@@ -158,11 +157,11 @@ pub async fn create(state: &AppState, actor: &Actor, input: NewUser) -> Result<U
         };
         let row = repo::insert(
             conn,
-            &NewUserRow {
+            NewUserRow {
                 username,
                 phone,
                 display_name: input.display_name,
-                role: input.role.as_str().to_owned(),
+                role: input.role,
                 password_hash,
                 active: true,
                 created_at: utc(now),
@@ -173,10 +172,10 @@ pub async fn create(state: &AppState, actor: &Actor, input: NewUser) -> Result<U
         if let (Some(unit), Some(relation)) = (unit, input.relation) {
             repo::insert_membership(
                 conn,
-                &NewMembershipRow {
+                NewMembershipRow {
                     unit_id: unit.id,
                     user_id: row.id,
-                    relation: relation.as_str().to_owned(),
+                    relation,
                     start_date: input.start_date.unwrap_or(now.date_naive()),
                     end_date: None,
                     created_at: utc(now),
@@ -205,13 +204,7 @@ pub async fn list(
 ) -> Result<Page<User>, AppError> {
     let scope = actor.site_scope();
     db::read(&state.pool, move |conn| {
-        let rows = repo::list(
-            conn,
-            &scope,
-            filter.role.map(Role::as_str),
-            filter.active,
-            page,
-        )?;
+        let rows = repo::list(conn, &scope, filter.role, filter.active, page)?;
         Page::from_rows(rows, page, |r| r.id, |r| r).try_map(|row| load_user(conn, row))
     })
     .await
@@ -240,7 +233,7 @@ pub async fn update(
     let now = utc(state.now());
     db::transaction(&state.pool, move |conn| {
         let row = visible_user(conn, &actor, id)?;
-        let role = Role::from_db(&row.role)?;
+        let role = row.role;
         require_manages(&actor, role)?;
         let update = UserUpdate {
             username: changes.username.map(|_| username),
@@ -324,7 +317,7 @@ async fn change_account(
     let now = utc(state.now());
     db::transaction(&state.pool, move |conn| {
         let row = visible_user(conn, &actor, id)?;
-        require_manages(&actor, Role::from_db(&row.role)?)?;
+        require_manages(&actor, row.role)?;
         let row = repo::update(conn, id, &update(now))?;
         if end_sessions {
             auth::repo::revoke_user_sessions(conn, id, now)?;

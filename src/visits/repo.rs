@@ -4,7 +4,6 @@ use diesel::prelude::*;
 use super::{NewVisit, Satisfaction, Visit, VisitMethod};
 use crate::db::schema::follow_up_visits;
 use crate::db::AnyConnection;
-use crate::error::AppError;
 use crate::timeline::Subject;
 
 #[derive(Queryable, Selectable)]
@@ -12,8 +11,10 @@ use crate::timeline::Subject;
 struct VisitRow {
     id: i64,
     butler_id: i64,
-    method: String,
-    satisfaction: String,
+    #[diesel(deserialize_as = String)]
+    method: VisitMethod,
+    #[diesel(deserialize_as = String)]
+    satisfaction: Satisfaction,
     result: String,
     visited_at: NaiveDateTime,
 }
@@ -46,23 +47,22 @@ pub fn of_subject(
     conn: &mut AnyConnection,
     subject: Subject,
     subject_id: i64,
-) -> Result<Vec<Visit>, AppError> {
+) -> QueryResult<Vec<Visit>> {
     let rows: Vec<VisitRow> = follow_up_visits::table
         .filter(follow_up_visits::subject.eq(subject.as_str()))
         .filter(follow_up_visits::subject_id.eq(subject_id))
         .order(follow_up_visits::id.asc())
         .select(VisitRow::as_select())
         .load(conn)?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(Visit {
-                id: r.id,
-                butler_id: r.butler_id,
-                method: VisitMethod::from_db(&r.method)?,
-                satisfaction: Satisfaction::from_db(&r.satisfaction)?,
-                result: r.result,
-                visited_at: r.visited_at.and_utc(),
-            })
+    Ok(rows
+        .into_iter()
+        .map(|r| Visit {
+            id: r.id,
+            butler_id: r.butler_id,
+            method: r.method,
+            satisfaction: r.satisfaction,
+            result: r.result,
+            visited_at: r.visited_at.and_utc(),
         })
-        .collect()
+        .collect())
 }
