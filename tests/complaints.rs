@@ -6,6 +6,7 @@ mod common;
 
 use actix_web::http::Method;
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use common::complaints::{conflict, precondition};
 use common::TestApp;
 use serde_json::{json, Value};
 
@@ -187,7 +188,8 @@ async fn class_two_goes_to_the_developer_with_a_week_to_solve_it() {
         json!({"note": "slip sent"}),
     )
     .await;
-    assert_eq!(refused.status, 409);
+    // Only class 2 goes to the developer.
+    precondition(refused, "not_developer_class");
     let bad = act(
         &app,
         &d.butler,
@@ -463,7 +465,7 @@ async fn no_compensation_before_responsibility_and_a_promised_reply_is_kept_or_m
         json!({"compensation": "One month free"}),
     )
     .await;
-    assert_eq!(r.status, 409);
+    precondition(r, "responsibility_unknown");
     assert!(get(&app, &d.manager, id(&c)).await["compensation"].is_null());
     act(
         &app,
@@ -482,7 +484,8 @@ async fn no_compensation_before_responsibility_and_a_promised_reply_is_kept_or_m
         json!({"compensation": "One month free"}),
     )
     .await;
-    assert_eq!(r.status, 409, "not ours to compensate");
+    // Not ours to compensate.
+    precondition(r, "not_responsible");
     let reply_by = app.clock_now() + Duration::days(2);
     let promised = act(
         &app,
@@ -525,7 +528,8 @@ async fn no_compensation_before_responsibility_and_a_promised_reply_is_kept_or_m
         json!({"reply_by": reply_by, "explanation": "later"}),
     )
     .await;
-    assert_eq!(r.status, 409);
+    // Ours: reply and fix, do not defer.
+    precondition(r, "company_responsible");
     let r = act(
         &app,
         &d.butler,
@@ -735,7 +739,8 @@ async fn close_out_records_result_opinion_and_review_each_as_a_step() {
         json!({"opinion": "satisfied"}),
     )
     .await;
-    assert_eq!(r.status, 409, "nothing to give an opinion on yet");
+    // Nothing to give an opinion on yet.
+    conflict(r, "invalid-transition");
     act(
         &app,
         &d.butler,
@@ -831,11 +836,9 @@ async fn exempt_complaints_get_no_visit_and_a_resident_who_refuses_is_never_sche
     assert_eq!(done["visit_exemption"], "anonymous");
     assert!(done["deadlines"]["visit"].is_null());
     let visit = json!({"method": "phone", "satisfaction": "satisfied", "result": "fine"});
-    assert_eq!(
-        act(&app, &d.butler, id(&anonymous), "visit", visit.clone())
-            .await
-            .status,
-        409
+    precondition(
+        act(&app, &d.butler, id(&anonymous), "visit", visit.clone()).await,
+        "visit_exempt",
     );
 
     let on_spot = receive(&app, &d.butler, phone_complaint(unit, "other")).await;
@@ -880,11 +883,9 @@ async fn exempt_complaints_get_no_visit_and_a_resident_who_refuses_is_never_sche
     .await
     .expect(200);
     assert_eq!(refused["visit_exemption"], "refuses_visits");
-    assert_eq!(
-        act(&app, &d.butler, id(&first), "visit", visit)
-            .await
-            .status,
-        409
+    precondition(
+        act(&app, &d.butler, id(&first), "visit", visit).await,
+        "visit_exempt",
     );
     let again = receive(
         &app,
@@ -1138,10 +1139,8 @@ async fn duplicates_about_one_event_count_once_with_their_people_and_impact() {
         json!({"into_id": id(&second)}),
     )
     .await;
-    assert_eq!(
-        r.status, 409,
-        "merged ones cannot take merges, nor can an event be merged away"
-    );
+    // An event that others were merged into cannot be merged away itself.
+    precondition(r, "has_merged");
 
     let report = app
         .get(&format!(
@@ -1372,14 +1371,13 @@ async fn butlers_reply_from_the_managers_library_and_the_reply_records_which_tex
         .send()
         .await
         .expect(201);
-    assert_eq!(
+    conflict(
         app.post("/api/v1/standard-replies")
             .token(&d.manager)
             .json(text)
             .send()
-            .await
-            .status,
-        409
+            .await,
+        "duplicate",
     );
     let listed = app
         .get("/api/v1/standard-replies?subject=fees")
@@ -1566,7 +1564,8 @@ async fn bad_bodies_get_precise_problems_and_change_nothing() {
         json!({"method": "phone", "satisfaction": "satisfied", "result": "ok"}),
     )
     .await;
-    assert_eq!(r.status, 409, "not resolved yet");
+    // Not resolved yet.
+    conflict(r, "invalid-transition");
     let r = act(
         &app,
         &d.butler,
