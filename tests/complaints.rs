@@ -1156,6 +1156,67 @@ async fn duplicates_about_one_event_count_once_with_their_people_and_impact() {
     assert_eq!(report["complainants"], 3);
 }
 
+// R-CMP-16: people without an account are told apart by phone, else by name; anonymous
+// complainants cannot be told apart, so each counts as a new person.
+#[actix_web::test]
+async fn named_callers_count_once_by_phone_or_name_and_each_anonymous_one_counts() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let unit = app.unit_id("1-1-101").await;
+    let call = |complainant: Value| {
+        json!({"unit_id": unit, "channel": "phone", "subject": "equipment",
+               "complainant": complainant, "description": "Lift 2 stuck between floors"})
+    };
+    let event = receive(
+        &app,
+        &d.butler,
+        call(json!({"kind": "named", "name": "Ms Li", "phone": "13800138000"})),
+    )
+    .await;
+    let duplicates = [
+        // The same phone, typed with spaces and dashes: the same person.
+        json!({"kind": "named", "name": "Li Na", "phone": "138 0013-8000"}),
+        // Another Ms Li, on another phone: another person.
+        json!({"kind": "named", "name": "Ms Li", "phone": "13900139000"}),
+        // No phone: by name, whatever the case and the spacing.
+        json!({"kind": "named", "name": "MS  LI"}),
+        json!({"kind": "named", "name": "Mr Zhao"}),
+        json!({"kind": "named", "name": "mr zhao"}),
+        // Nobody knows who they are: each is a new person.
+        json!({"kind": "anonymous"}),
+        json!({"kind": "anonymous"}),
+    ];
+    for complainant in duplicates {
+        let dup = receive(&app, &d.butler, call(complainant)).await;
+        act(
+            &app,
+            &d.butler,
+            id(&dup),
+            "merge",
+            json!({"into_id": id(&event)}),
+        )
+        .await
+        .expect(200);
+    }
+    let event = get(&app, &d.butler, id(&event)).await;
+    assert_eq!(event["event"]["occurrences"], 8);
+    assert_eq!(
+        event["event"]["complainants"], 5,
+        "Ms Li, the other Ms Li, Mr Zhao and two anonymous callers"
+    );
+    let report = app
+        .get(&format!(
+            "/api/v1/complaints/monthly-report?site_id={}&month=2026-11",
+            app.site_id
+        ))
+        .token(&d.manager)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(report["events"], 1);
+    assert_eq!(report["complainants"], 5);
+}
+
 // R-CMP-17
 #[actix_web::test]
 async fn reports_count_by_the_final_root_cause() {

@@ -3,10 +3,48 @@
 use super::{Action, Effect};
 use crate::complaints::dto::*;
 use crate::complaints::model::*;
-use crate::complaints::repo::{self, ComplaintChange};
-use crate::db::utc;
+use crate::complaints::repo::{self, ComplaintChange, ComplaintRow};
+use crate::db::{utc, AnyConnection};
 use crate::error::{AppError, Precondition};
 use crate::timeline::{self, Step, Subject};
+
+/// Who complained, from a complaint's complainant columns.
+fn person<'a>(
+    kind: &str,
+    user_id: Option<i64>,
+    name: &'a Option<String>,
+    phone: &'a Option<String>,
+) -> Result<Person<'a>, AppError> {
+    let kind = ComplainantKind::from_db(kind)?;
+    Ok(Person::of(kind, user_id, name.as_deref(), phone.as_deref()))
+}
+
+/// R-CMP-16: whether the complainant of `row` has not complained about the event yet (see
+/// [`Person::same_as`]).
+fn new_person(
+    conn: &mut AnyConnection,
+    row: &ComplaintRow,
+    event_id: i64,
+) -> Result<bool, AppError> {
+    let me = person(
+        &row.complainant_kind,
+        row.complainant_id,
+        &row.complainant_name,
+        &row.complainant_phone,
+    )?;
+    for known in repo::event_complainants(conn, event_id)? {
+        let known = person(
+            &known.complainant_kind,
+            known.complainant_id,
+            &known.complainant_name,
+            &known.complainant_phone,
+        )?;
+        if me.same_as(&known) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
 
 /// R-CMP-16: a duplicate is counted with the complaint about the same event: that one gains
 /// an occurrence, a complainant if this one is a new person, and the impact.
@@ -41,10 +79,7 @@ pub fn merge(input: Merge) -> Action {
                 "that complaint is itself merged; merge into the one it was merged into",
             ));
         }
-        let new_person = match row.complainant_id {
-            Some(person) => !repo::event_has_complainant(conn, target.id, person)?,
-            None => true,
-        };
+        let new_person = new_person(conn, row, target.id)?;
         let change = ComplaintChange {
             occurrences: Some(target.occurrences + 1),
             complainant_count: Some(target.complainant_count + i32::from(new_person)),

@@ -1,11 +1,14 @@
 //! Complaints (投诉): what a complaint is (R-CMP-1..4, 17), its states and actions
 //! (`states.rs`), and the deadline maths of first response (R-CMP-5), department handoff
 //! (R-CMP-6), developer transfer (R-CMP-10), chasing (R-CMP-11) and the follow-up visit
-//! (R-CMP-13) (`deadlines.rs`). Pure code.
+//! (R-CMP-13) (`deadlines.rs`), and who counts as the same person (R-CMP-16, `counting.rs`).
+//! Pure code.
 
+mod counting;
 mod deadlines;
 mod states;
 
+pub use counting::*;
 pub use deadlines::*;
 pub use states::*;
 

@@ -262,20 +262,27 @@ pub fn quiet_candidates(
         .load(conn)
 }
 
-/// R-CMP-16: whether the person already complained about the event (directly or merged).
-pub fn event_has_complainant(
+/// Who complained: the complainant columns of a complaint.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = complaints)]
+pub struct ComplainantRow {
+    pub complainant_kind: String,
+    pub complainant_id: Option<i64>,
+    pub complainant_name: Option<String>,
+    pub complainant_phone: Option<String>,
+}
+
+/// R-CMP-16: who complained about the event, directly or in a complaint merged into it.
+pub fn event_complainants(
     conn: &mut AnyConnection,
     event_id: i64,
-    person: i64,
-) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        complaints::table
-            .filter(
-                complaints::id
-                    .eq(event_id)
-                    .or(complaints::merged_into.eq(event_id)),
-            )
-            .filter(complaints::complainant_id.eq(person)),
-    ))
-    .get_result(conn)
+) -> QueryResult<Vec<ComplainantRow>> {
+    complaints::table
+        .filter(
+            complaints::id
+                .eq(event_id)
+                .or(complaints::merged_into.eq(event_id)),
+        )
+        .select(ComplainantRow::as_select())
+        .load(conn)
 }
