@@ -6,7 +6,7 @@ mod common;
 
 use actix_web::http::Method;
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use common::complaints::{conflict, precondition};
+use common::complaints::{conflict, precondition, told};
 use common::TestApp;
 use serde_json::{json, Value};
 
@@ -669,7 +669,7 @@ async fn chases_are_daily_for_major_twice_a_week_for_general_and_reach_the_resid
         &d.butler,
         id(&general),
         "chase",
-        json!({"result": "Part ordered, fitting on Friday", "passed_to_resident": true}),
+        json!({"result": "Part ordered, fitting on Friday"}),
     )
     .await
     .expect(200);
@@ -677,23 +677,47 @@ async fn chases_are_daily_for_major_twice_a_week_for_general_and_reach_the_resid
         at(&chased["next_chase_at"]),
         app.clock_now() + Duration::days(3)
     );
-    act(
+    // Each chase result is passed to the resident: there is no keeping one back.
+    let r = act(
         &app,
         &d.butler,
         id(&general),
         "chase",
         json!({"result": "Supplier called", "passed_to_resident": false}),
     )
+    .await;
+    assert_eq!(r.invalid_fields(), vec!["passed_to_resident"]);
+    act(
+        &app,
+        &d.butler,
+        id(&general),
+        "chase",
+        json!({"result": "Supplier called: the part ships on Thursday"}),
+    )
     .await
     .expect(200);
     let seen = get(&app, &d.resident, id(&general)).await;
-    let told: Vec<&str> = seen["messages"]
+    assert_eq!(
+        told(&seen),
+        vec![
+            "Part ordered, fitting on Friday",
+            "Supplier called: the part ships on Thursday"
+        ]
+    );
+    assert!(seen["messages"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|m| m["body"].as_str().unwrap())
-        .collect();
-    assert_eq!(told, vec!["Part ordered, fitting on Friday"]);
+        .all(|m| m["author_id"] == d.butler_id));
+    assert_eq!(
+        actions(&seen).iter().filter(|a| *a == "chase").count(),
+        2,
+        "the refused body left no step"
+    );
+    assert!(
+        seen["deadlines"]["first_response"]["done_at"].is_string(),
+        "a chase result passed on is a response"
+    );
 
     // A long deadline: the chase comes the day before it.
     act(
@@ -716,6 +740,34 @@ async fn chases_are_daily_for_major_twice_a_week_for_general_and_reach_the_resid
     .await
     .expect(200);
     assert_eq!(at(&set["next_chase_at"]), fix_by - Duration::days(1));
+}
+
+// R-CMP-11: our decision (README): every chase result is a reply, even when nobody can
+// read it; the record shows what the desk would tell an anonymous caller who calls back.
+#[actix_web::test]
+async fn a_chase_result_is_a_reply_even_when_the_complainant_is_anonymous() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let anonymous = receive(
+        &app,
+        &d.butler,
+        json!({"site_id": app.site_id, "channel": "suggestion_box", "subject": "equipment",
+               "complainant": {"kind": "anonymous"}, "description": "Lobby door does not lock"}),
+    )
+    .await;
+    let chased = act(
+        &app,
+        &d.butler,
+        id(&anonymous),
+        "chase",
+        json!({"result": "Locksmith booked for Wednesday"}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(told(&chased), vec!["Locksmith booked for Wednesday"]);
+    assert_eq!(chased["messages"][0]["kind"], "reply");
+    assert!(chased["deadlines"]["first_response"]["done_at"].is_string());
+    assert_eq!(chased["status"], "received", "a chase moves no state");
 }
 
 // R-CMP-7, R-CMP-12
@@ -1791,8 +1843,7 @@ async fn the_story_of_two_complaints_and_their_monthly_report() {
         &d.butler,
         id(&online),
         "chase",
-        json!({"result": "Bins cleared, drain being flushed",
-        "passed_to_resident": true}),
+        json!({"result": "Bins cleared, drain being flushed"}),
     )
     .await
     .expect(200);

@@ -280,7 +280,7 @@ complaint_action!(
     "Record the developer's solution (R-CMP-10)."
 );
 complaint_action!(chase, "/complaints/{id}/chase", Desk, ChaseResult, Chase,
-    "Record a chase and whether its result was passed to the resident; the next chase is scheduled (R-CMP-11).");
+    "Record a chase; its result is passed to the complainant as a reply, and the next chase is scheduled (R-CMP-11).");
 complaint_action!(resolve, "/complaints/{id}/resolve", Desk, Resolve, Resolve,
     "Record the result and the root cause (R-CMP-12/17); the follow-up visit falls due in a week unless exempt (R-CMP-13).");
 complaint_action!(

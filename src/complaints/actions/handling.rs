@@ -172,7 +172,8 @@ pub fn promise_compensation(input: PromiseCompensation) -> Action {
     })
 }
 
-/// R-CMP-11: a chase; the next one is scheduled, and a result passed on is a reply.
+/// R-CMP-11: a chase; the next one is scheduled, and its result is passed to the
+/// complainant as a reply (recorded as one even when the complainant is anonymous).
 pub fn chase(input: ChaseResult) -> Action {
     Box::new(move |conn, ctx| {
         check_texts(&[("result", &input.result)], &[])?;
@@ -184,20 +185,10 @@ pub fn chase(input: ChaseResult) -> Action {
             )))),
             ..Default::default()
         };
-        if input.passed_to_resident {
-            said_to_complainant(conn, ctx, &input.result, None, &mut change)?;
-        }
+        said_to_complainant(conn, ctx, &input.result, None, &mut change)?;
         Ok(Effect {
             change,
-            note: Some(format!(
-                "{} ({})",
-                input.result,
-                if input.passed_to_resident {
-                    "passed to the resident"
-                } else {
-                    "not passed to the resident"
-                }
-            )),
+            note: Some(input.result),
         })
     })
 }
