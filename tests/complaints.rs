@@ -1252,6 +1252,17 @@ async fn named_callers_count_once_by_phone_or_name_and_each_anonymous_one_counts
     }
     let event = get(&app, &d.butler, id(&event)).await;
     assert_eq!(event["event"]["occurrences"], 8);
+    // Each duplicate counted is a step on the event, by whoever merged it.
+    let counted: Vec<&Value> = event["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "merge_in")
+        .collect();
+    assert_eq!(counted.len(), 7);
+    assert!(counted.iter().all(|e| e["actor_id"] == d.butler_id
+        && e["from_status"] == "received"
+        && e["to_status"] == "received"));
     assert_eq!(
         event["event"]["complainants"], 5,
         "Ms Li, the other Ms Li, Mr Zhao and two anonymous callers"

@@ -4,9 +4,10 @@ use super::{Action, Effect};
 use crate::complaints::dto::*;
 use crate::complaints::model::*;
 use crate::complaints::repo::{self, ComplaintChange, ComplaintRow};
+use crate::complaints::service::ComplaintLifecycle;
 use crate::db::{utc, AnyConnection};
 use crate::error::{AppError, Precondition};
-use crate::timeline::{self, Step, Subject};
+use crate::lifecycle::{self, By};
 
 /// Who complained, from a complaint's complainant columns.
 fn person<'a>(
@@ -80,28 +81,23 @@ pub fn merge(input: Merge) -> Action {
             ));
         }
         let new_person = new_person(conn, row, target.id)?;
-        let change = ComplaintChange {
-            occurrences: Some(target.occurrences + 1),
-            complainant_count: Some(target.complainant_count + i32::from(new_person)),
-            impact: input.impact.clone().map(Some),
-            updated_at: Some(utc(ctx.now)),
-            version: Some(target.version + 1),
-            ..Default::default()
-        };
-        repo::apply(conn, target.id, target.version, &change)?
-            .ok_or_else(|| AppError::StaleVersion("complaint"))?;
-        timeline::repo::record(
-            conn,
-            Subject::Complaint,
-            target.id,
-            Step {
-                actor_id: Some(ctx.actor.user_id),
-                action: "merge_in",
-                from_status: None,
-                to_status: None,
-                note: Some(format!("{} counted with this event", row.number)),
+        let counted = Effect {
+            change: ComplaintChange {
+                occurrences: Some(target.occurrences + 1),
+                complainant_count: Some(target.complainant_count + i32::from(new_person)),
+                impact: input.impact.clone().map(Some),
+                ..Default::default()
             },
-            utc(ctx.now),
+            note: Some(format!("{} counted with this event", row.number)),
+        };
+        lifecycle::step::<ComplaintLifecycle>(
+            conn,
+            By::Actor(ctx.actor),
+            target.id,
+            &target,
+            ComplaintAction::MergeIn,
+            counted,
+            ctx.now,
         )?;
         Ok(Effect {
             change: ComplaintChange {

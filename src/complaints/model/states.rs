@@ -19,7 +19,9 @@ text_enum! {
 }
 
 text_enum! {
-    /// Every action on a complaint, one `POST /complaints/{id}/<action>` each.
+    /// Every action on a complaint, one `POST /complaints/{id}/<action>` each, and the steps
+    /// without a route of their own: a dissatisfied visit, a duplicate counted on the
+    /// complaint it is merged into, and the quiet-week close of the sweep.
     pub enum ComplaintAction {
         AssignOwner = "assign_owner",
         Classify = "classify",
@@ -44,6 +46,10 @@ text_enum! {
         RefuseVisits = "refuse_visits",
         MarkUnreachable = "mark_unreachable",
         Merge = "merge",
+        /// R-CMP-16: a duplicate counted on this complaint (the other side of `merge`).
+        MergeIn = "merge_in",
+        /// R-CMP-14: the sweep closes an exempt complaint after a quiet week.
+        CloseQuiet = "close_quiet",
     }
 }
 
@@ -95,6 +101,18 @@ impl ComplaintStatus {
             A::VisitDissatisfied => (&[S::Resolved], Some(S::InProgress)),
             A::RefuseVisits | A::MarkUnreachable => (&[S::Resolved], None),
             A::Merge => (&[S::Received, S::InProgress], Some(S::Merged)),
+            // Any event may be counted on, even one handled already; a duplicate may not.
+            A::MergeIn => (
+                &[
+                    S::Received,
+                    S::InProgress,
+                    S::WithDeveloper,
+                    S::Resolved,
+                    S::Closed,
+                ],
+                None,
+            ),
+            A::CloseQuiet => (&[S::Resolved], Some(S::Closed)),
         };
         from.contains(&self).then_some(to.unwrap_or(self))
     }
@@ -104,7 +122,7 @@ impl ComplaintStatus {
 mod tests {
     use super::*;
 
-    // R-CMP-2, R-CMP-12, R-CMP-14
+    // R-CMP-2, R-CMP-12, R-CMP-14, R-CMP-16
     #[test]
     fn the_state_machine_allows_each_action_only_where_it_makes_sense() {
         assert_eq!(S::Received.after(A::Reply), Some(S::InProgress));
@@ -116,5 +134,9 @@ mod tests {
         assert_eq!(S::Closed.after(A::Resolve), None);
         assert_eq!(S::Merged.after(A::Note), None);
         assert_eq!(S::Resolved.after(A::Merge), None);
+        assert_eq!(S::Closed.after(A::MergeIn), Some(S::Closed));
+        assert_eq!(S::Merged.after(A::MergeIn), None);
+        assert_eq!(S::Resolved.after(A::CloseQuiet), Some(S::Closed));
+        assert_eq!(S::InProgress.after(A::CloseQuiet), None);
     }
 }
