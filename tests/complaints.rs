@@ -1050,6 +1050,122 @@ async fn satisfied_visits_close_dissatisfied_ones_reopen_and_quiet_weeks_close_t
     );
 }
 
+/// Exempt complaints on unit 1-1-101, one per subject, resolved now; their ids.
+async fn exempt_and_resolved(app: &TestApp, d: &Desk, subjects: &[&str]) -> Vec<i64> {
+    let unit = app.unit_id("1-1-101").await;
+    let mut ids = Vec::new();
+    for subject in subjects {
+        let c = receive(
+            app,
+            &d.butler,
+            json!({"unit_id": unit, "channel": "letter", "subject": subject,
+                   "complainant": {"kind": "anonymous"}, "description": "Unsigned letter"}),
+        )
+        .await;
+        resolve(app, &d.butler, id(&c)).await;
+        ids.push(id(&c));
+    }
+    ids
+}
+
+// R-CMP-14: the sweep pages through every candidate, one transaction per batch, past a
+// batch in which nothing closes; what it closes is a system step.
+#[actix_web::test]
+async fn a_sweep_over_more_candidates_than_one_batch_closes_them_all() {
+    use propdesk::complaints::service::close_quiet_in_batches;
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let unit = app.unit_id("1-1-101").await;
+    // The first batch of two holds only complaints that repeated, so it closes nothing.
+    let repeated = exempt_and_resolved(&app, &d, &["neighbour_noise", "neighbour_pets"]).await;
+    let quiet = exempt_and_resolved(
+        &app,
+        &d,
+        &[
+            "equipment",
+            "fees",
+            "other",
+            "emergency",
+            "community_activity",
+        ],
+    )
+    .await;
+    let d = later(&app, Duration::days(2)).await;
+    for subject in ["neighbour_noise", "neighbour_pets"] {
+        receive(
+            &app,
+            &d.butler,
+            json!({"unit_id": unit, "channel": "phone", "subject": subject,
+                   "complainant": {"kind": "anonymous"}, "description": "Again"}),
+        )
+        .await;
+    }
+    let d = later(&app, Duration::days(5) + Duration::minutes(1)).await;
+    let closed = close_quiet_in_batches(&app.state, 2).await.unwrap();
+    assert_eq!(closed, quiet, "all five, over four batches");
+    for c in &quiet {
+        let view = get(&app, &d.manager, *c).await;
+        assert_eq!(view["status"], "closed");
+        assert_eq!(view["closure_reason"], "quiet_week");
+        let last = view["timeline"].as_array().unwrap().last().unwrap().clone();
+        assert_eq!(last["action"], "close_quiet");
+        assert!(last["actor_id"].is_null(), "the system closed it: {last}");
+        assert_eq!(last["from_status"], "resolved");
+        assert_eq!(last["to_status"], "closed");
+        assert_eq!(at(&last["at"]), app.clock_now());
+    }
+    for c in &repeated {
+        assert_eq!(get(&app, &d.manager, *c).await["status"], "resolved");
+    }
+    assert!(close_quiet_in_batches(&app.state, 2)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+// R-CMP-14: sweeps running at once (several instances) close each complaint once.
+#[actix_web::test]
+async fn sweeps_running_at_once_close_each_complaint_once() {
+    use propdesk::complaints::service::close_quiet_in_batches;
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let quiet = exempt_and_resolved(
+        &app,
+        &d,
+        &[
+            "equipment",
+            "fees",
+            "other",
+            "emergency",
+            "community_activity",
+        ],
+    )
+    .await;
+    let d = later(&app, Duration::days(7) + Duration::minutes(1)).await;
+    let sweeps: Vec<_> = (0..3)
+        .map(|_| {
+            let state = app.state.clone();
+            actix_web::rt::spawn(async move { close_quiet_in_batches(&state, 1).await.unwrap() })
+        })
+        .collect();
+    let mut closed = Vec::new();
+    for sweep in sweeps {
+        closed.extend(sweep.await.unwrap());
+    }
+    closed.sort();
+    assert_eq!(closed, quiet, "each closed by exactly one sweep");
+    for c in &quiet {
+        let view = get(&app, &d.manager, *c).await;
+        assert_eq!(
+            actions(&view)
+                .iter()
+                .filter(|a| *a == "close_quiet")
+                .count(),
+            1
+        );
+    }
+}
+
 // R-CMP-15
 #[actix_web::test]
 async fn a_major_complaint_is_led_by_a_department_head_and_listed_for_the_meeting() {

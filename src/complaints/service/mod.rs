@@ -7,7 +7,7 @@ mod sweep;
 mod view;
 
 pub use intake::{receive, NUMBER_PREFIX};
-pub use sweep::close_quiet;
+pub use sweep::{close_quiet, close_quiet_in_batches, SWEEP_BATCH};
 pub use view::{to_complaint, to_complaints};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
