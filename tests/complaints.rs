@@ -951,6 +951,106 @@ async fn exempt_complaints_get_no_visit_and_a_resident_who_refuses_is_never_sche
     );
 }
 
+// R-CMP-13: a complainant who cannot be reached gets no follow-up visit, and the complaint
+// closes after a quiet week instead (R-CMP-14); unlike a refusal, it flags nobody.
+#[actix_web::test]
+async fn an_unreachable_complainant_gets_no_visit_and_the_complaint_closes_quietly() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let unit = app.unit_id("1-1-101").await;
+    let c = receive(
+        &app,
+        &d.resident,
+        json!({"unit_id": unit, "subject": "equipment", "description": "Stair light out"}),
+    )
+    .await;
+    let note = json!({"note": "Three calls over two days, no answer"});
+    // Only once handled: before that there is no visit to skip.
+    conflict(
+        act(&app, &d.butler, id(&c), "mark-unreachable", note.clone()).await,
+        "invalid-transition",
+    );
+    let done = resolve(&app, &d.butler, id(&c)).await;
+    assert!(done["visit_exemption"].is_null());
+    assert_eq!(
+        at(&done["deadlines"]["visit"]["due_at"]),
+        app.clock_now() + Duration::days(7)
+    );
+    // The desk's call: not the complainant, not engineers, not another site's staff.
+    for token in [&d.resident, &d.engineer] {
+        let r = act(&app, token, id(&c), "mark-unreachable", note.clone()).await;
+        assert_eq!(r.status, 403);
+    }
+    app.other_site().await;
+    let river = app.token("butler.river").await;
+    let r = act(&app, &river, id(&c), "mark-unreachable", note.clone()).await;
+    assert_eq!(r.status, 404);
+    let r = act(
+        &app,
+        &d.butler,
+        id(&c),
+        "mark-unreachable",
+        json!({"note": ""}),
+    )
+    .await;
+    assert_eq!(r.invalid_fields(), vec!["note"]);
+    assert!(get(&app, &d.butler, id(&c)).await["visit_exemption"].is_null());
+
+    let d = later(&app, Duration::hours(1)).await;
+    let marked = act(&app, &d.butler, id(&c), "mark-unreachable", note.clone())
+        .await
+        .expect(200);
+    assert_eq!(marked["status"], "resolved");
+    assert_eq!(marked["visit_exemption"], "unreachable");
+    assert!(marked["deadlines"]["visit"].is_null(), "no visit is due");
+    let step = marked["timeline"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(step["action"], "mark_unreachable");
+    assert_eq!(step["actor_id"], d.butler_id);
+    assert_eq!(at(&step["at"]), app.clock_now());
+    assert!(step["note"].as_str().unwrap().contains("no answer"));
+    precondition(
+        act(&app, &d.butler, id(&c), "mark-unreachable", note.clone()).await,
+        "visit_exempt",
+    );
+    let visit =
+        json!({"method": "phone", "satisfaction": "satisfied", "result": "Reached at last"});
+    precondition(
+        act(&app, &d.butler, id(&c), "visit", visit).await,
+        "visit_exempt",
+    );
+    // The manager may mark too; the resident is not flagged as refusing visits, so their
+    // next complaint gets a visit again.
+    let next = receive(
+        &app,
+        &d.resident,
+        json!({"unit_id": unit, "subject": "fees", "description": "Bill twice"}),
+    )
+    .await;
+    let next = resolve(&app, &d.butler, id(&next)).await;
+    assert!(next["visit_exemption"].is_null());
+    assert!(next["deadlines"]["visit"]["due_at"].is_string());
+    act(&app, &d.manager, id(&next), "mark-unreachable", note)
+        .await
+        .expect(200);
+
+    let d = later(&app, Duration::days(7)).await;
+    let sweep = app
+        .post("/api/v1/complaints/close-quiet")
+        .token(&d.manager)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(sweep["closed"], json!([id(&c), id(&next)]));
+    let closed = get(&app, &d.resident, id(&c)).await;
+    assert_eq!(closed["status"], "closed");
+    assert_eq!(closed["closure_reason"], "quiet_week");
+}
+
 // R-CMP-14
 #[actix_web::test]
 async fn satisfied_visits_close_dissatisfied_ones_reopen_and_quiet_weeks_close_the_exempt() {
