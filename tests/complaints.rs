@@ -237,6 +237,128 @@ async fn class_two_goes_to_the_developer_with_a_week_to_solve_it() {
     assert!(back["deadlines"]["developer"]["done_at"].is_string());
 }
 
+// R-CMP-2: class 3, outside the service area: not the developer's and not ours to
+// compensate; the desk coordinates with whoever is responsible, and every piece of progress
+// reaches the resident.
+#[actix_web::test]
+async fn class_three_is_coordinated_by_the_desk_and_its_progress_reported_to_the_resident() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let unit = app.unit_id("1-1-101").await;
+    let c = receive(
+        &app,
+        &d.resident,
+        json!({"unit_id": unit, "subject": "other",
+               "description": "Road works outside the north gate run all night"}),
+    )
+    .await;
+    let judged = act(
+        &app,
+        &d.butler,
+        id(&c),
+        "classify",
+        json!({"class": "external", "note": "City road works outside the estate"}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(judged["class"], "external");
+    precondition(
+        act(
+            &app,
+            &d.butler,
+            id(&c),
+            "transfer-to-developer",
+            json!({"note": "not theirs"}),
+        )
+        .await,
+        "not_developer_class",
+    );
+    act(
+        &app,
+        &d.butler,
+        id(&c),
+        "establish-responsibility",
+        json!({"responsibility": "third_party", "note": "District roads office"}),
+    )
+    .await
+    .expect(200);
+    precondition(
+        act(
+            &app,
+            &d.manager,
+            id(&c),
+            "promise-compensation",
+            json!({"compensation": "Fee waived"}),
+        )
+        .await,
+        "not_responsible",
+    );
+    // Coordinated by customer service, with a promised reply and chases reported on.
+    act(
+        &app,
+        &d.butler,
+        id(&c),
+        "hand-to-department",
+        json!({"department": "customer_service", "note": "Desk liaises with the district"}),
+    )
+    .await
+    .expect(200);
+    let reply_by = app.clock_now() + Duration::days(2);
+    act(
+        &app,
+        &d.butler,
+        id(&c),
+        "promise-reply",
+        json!({"reply_by": reply_by, "explanation": "We have asked the district office about the hours"}),
+    )
+    .await
+    .expect(200);
+    let d = later(&app, Duration::days(1)).await;
+    act(
+        &app,
+        &d.butler,
+        id(&c),
+        "chase",
+        json!({"result": "District office: no works after 22:00 from Monday"}),
+    )
+    .await
+    .expect(200);
+    let d = later(&app, Duration::days(3)).await;
+    act(
+        &app,
+        &d.butler,
+        id(&c),
+        "chase",
+        json!({"result": "Works finish on 4 December"}),
+    )
+    .await
+    .expect(200);
+    let seen = get(&app, &d.resident, id(&c)).await;
+    assert_eq!(seen["class"], "external");
+    assert_eq!(
+        told(&seen),
+        vec![
+            "We have asked the district office about the hours",
+            "District office: no works after 22:00 from Monday",
+            "Works finish on 4 December"
+        ]
+    );
+    assert_eq!(seen["deadlines"]["promised_reply"]["state"], "met");
+    let external = app
+        .get("/api/v1/complaints?class=external")
+        .token(&d.butler)
+        .send()
+        .await
+        .expect(200);
+    let ids: Vec<i64> = external["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(id)
+        .collect();
+    assert_eq!(ids, vec![id(&c)]);
+}
+
 // R-CMP-3
 #[actix_web::test]
 async fn a_mishandled_communication_complaint_becomes_a_valid_one_on_the_record() {
@@ -770,7 +892,122 @@ async fn a_chase_result_is_a_reply_even_when_the_complainant_is_anonymous() {
     assert_eq!(chased["status"], "received", "a chase moves no state");
 }
 
-// R-CMP-7, R-CMP-12
+// R-CMP-7: record -> judge nature -> investigate cause -> assign a handler -> propose a
+// solution -> reply to the resident -> follow-up visit -> summary, each a timeline entry
+// saying who took the step and when.
+#[actix_web::test]
+async fn the_procedure_is_a_timeline_of_steps_each_with_who_and_when() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let unit = app.unit_id("1-1-101").await;
+    let mut expected: Vec<(&str, i64, DateTime<Utc>)> = Vec::new();
+    // Record.
+    let c = receive(
+        &app,
+        &d.resident,
+        json!({"unit_id": unit, "subject": "equipment",
+               "description": "Corridor lights on floor 1 flicker all night"}),
+    )
+    .await;
+    let c = id(&c);
+    expected.push(("receive", d.resident_id, app.clock_now()));
+    let steps: [(&str, &str, Value, bool); 8] = [
+        // Judge nature.
+        (
+            "classify",
+            "classify",
+            json!({"nature": "valid", "note": "A maintenance failure"}),
+            false,
+        ),
+        // Investigate cause.
+        (
+            "establish-responsibility",
+            "establish_responsibility",
+            json!({"responsibility": "company", "note": "Worn relay in the lighting panel"}),
+            false,
+        ),
+        // Assign a handler.
+        (
+            "hand-to-department",
+            "hand_to_department",
+            json!({"department": "engineering"}),
+            false,
+        ),
+        // Propose a solution.
+        (
+            "set-fix-deadline",
+            "set_fix_deadline",
+            json!({"fix_by": app.clock_now() + Duration::days(3),
+                   "note": "Replace the relay and the two sensors"}),
+            false,
+        ),
+        // Reply to the resident.
+        (
+            "reply",
+            "reply",
+            json!({"text": "Engineering replaces the relay tomorrow morning."}),
+            false,
+        ),
+        (
+            "resolve",
+            "resolve",
+            json!({"resolution": "Relay and sensors replaced", "root_cause": "material_durability"}),
+            false,
+        ),
+        // Follow-up visit.
+        (
+            "visit",
+            "visit",
+            json!({"method": "phone", "satisfaction": "satisfied", "result": "Lights steady"}),
+            false,
+        ),
+        // Summary: the manager's review of the handling form.
+        (
+            "review",
+            "review",
+            json!({"note": "Add lighting relays to the quarterly check"}),
+            true,
+        ),
+    ];
+    for (route, action, body, by_manager) in steps {
+        let d = later(&app, Duration::hours(2)).await;
+        let (token, who) = if by_manager {
+            (&d.manager, d.manager_id)
+        } else {
+            (&d.butler, d.butler_id)
+        };
+        act(&app, token, c, route, body).await.expect(200);
+        expected.push((action, who, app.clock_now()));
+    }
+    let d = desk(&app).await;
+    for view in [
+        get(&app, &d.butler, c).await,
+        get(&app, &d.resident, c).await,
+    ] {
+        let got: Vec<(String, i64, DateTime<Utc>)> = view["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["action"].as_str().unwrap().to_owned(),
+                    e["actor_id"]
+                        .as_i64()
+                        .expect("every step names who took it"),
+                    at(&e["at"]),
+                )
+            })
+            .collect();
+        let expected: Vec<(String, i64, DateTime<Utc>)> = expected
+            .iter()
+            .map(|(a, who, when)| ((*a).to_owned(), *who, *when))
+            .collect();
+        assert_eq!(got, expected);
+    }
+    assert_eq!(get(&app, &d.butler, c).await["status"], "closed");
+}
+
+// R-CMP-12
 #[actix_web::test]
 async fn close_out_records_result_opinion_and_review_each_as_a_step() {
     let app = TestApp::new().await;
@@ -1496,7 +1733,7 @@ async fn named_callers_count_once_by_phone_or_name_and_each_anonymous_one_counts
     assert_eq!(report["complainants"], 5);
 }
 
-// R-CMP-17
+// R-CMP-16, R-CMP-17
 #[actix_web::test]
 async fn reports_count_by_the_final_root_cause() {
     let app = TestApp::new().await;
@@ -1512,6 +1749,7 @@ async fn reports_count_by_the_final_root_cause() {
     )
     .await;
     assert_eq!(r.status, 422);
+    assert_eq!(r.invalid_fields(), vec!["root_cause"]);
     act(
         &app,
         &d.butler,
@@ -1539,6 +1777,19 @@ async fn reports_count_by_the_final_root_cause() {
     )
     .await
     .expect(200);
+    // The complaint records the final root cause; its history keeps the first one.
+    let final_view = get(&app, &d.butler, id(&c)).await;
+    assert_eq!(final_view["root_cause"], "people_skills");
+    let judged: Vec<&str> = final_view["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "resolve")
+        .map(|e| e["note"].as_str().unwrap())
+        .collect();
+    assert_eq!(judged.len(), 2);
+    assert!(judged[0].contains("root cause people_attitude"));
+    assert!(judged[1].contains("root cause people_skills"));
     let report = app
         .get(&format!(
             "/api/v1/complaints/monthly-report?site_id={}&month=2026-11",
@@ -1552,6 +1803,81 @@ async fn reports_count_by_the_final_root_cause() {
         report["by_root_cause"],
         json!([{"key": "people_skills", "events": 1}])
     );
+}
+
+// R-CMP-17: every root cause of 人机料法环 is recorded on the complaint, and the week's and
+// the month's figures count events by it (not yet resolved: not_set).
+#[actix_web::test]
+async fn each_root_cause_is_recorded_and_counted_in_the_reports() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let unit = app.unit_id("1-1-101").await;
+    let causes = [
+        "people_attitude",
+        "people_conduct",
+        "people_skills",
+        "facility_appearance",
+        "facility_quality",
+        "facility_function",
+        "material_durability",
+        "material_economy",
+        "material_accuracy",
+        "method_process",
+        "method_standards",
+        "environment",
+    ];
+    for cause in causes {
+        let c = receive(&app, &d.butler, phone_complaint(unit, "other")).await;
+        let done = act(
+            &app,
+            &d.butler,
+            id(&c),
+            "resolve",
+            json!({"resolution": "Handled", "root_cause": cause}),
+        )
+        .await
+        .expect(200);
+        assert_eq!(done["root_cause"], cause);
+    }
+    // A second people_skills event, and one still being handled.
+    let c = receive(&app, &d.butler, phone_complaint(unit, "service_attitude")).await;
+    act(
+        &app,
+        &d.butler,
+        id(&c),
+        "resolve",
+        json!({"resolution": "Guard retrained", "root_cause": "people_skills"}),
+    )
+    .await
+    .expect(200);
+    let open = receive(&app, &d.butler, phone_complaint(unit, "fees")).await;
+    assert!(open["root_cause"].is_null());
+    let mut expected: Vec<Value> = causes
+        .iter()
+        .map(|cause| json!({"key": cause, "events": if *cause == "people_skills" { 2 } else { 1 }}))
+        .collect();
+    expected.push(json!({"key": "not_set", "events": 1}));
+    expected.sort_by_key(|b| b["key"].as_str().unwrap().to_owned());
+    let month = app
+        .get(&format!(
+            "/api/v1/complaints/monthly-report?site_id={}&month=2026-11",
+            app.site_id
+        ))
+        .token(&d.manager)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(month["by_root_cause"], json!(expected));
+    let week = app
+        .get(&format!(
+            "/api/v1/complaints/weekly-summary?site_id={}",
+            app.site_id
+        ))
+        .token(&d.butler)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(week["by_root_cause"], json!(expected));
 }
 
 // R-CMP-18
