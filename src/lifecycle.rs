@@ -1,7 +1,9 @@
 //! The action driver shared by tickets and complaints. An action runs in one transaction:
 //! load the record the caller may see, check the state machine, let the action say what
 //! changes, apply that only if nobody changed the record meanwhile (a version check), and
-//! write the timeline entry.
+//! write the timeline entry. [`run`] does that for someone signed in; [`step`] does the
+//! same on a record already read, for the system (a sweep) or for a second record that
+//! one action changes.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::QueryResult;
@@ -68,6 +70,86 @@ impl<Change: Default> Effect<Change> {
     }
 }
 
+/// Who takes a step: someone signed in, or the system (a sweep), which the timeline records
+/// with no actor.
+#[derive(Debug, Clone, Copy)]
+pub enum By<'a> {
+    Actor(&'a Actor),
+    System,
+}
+
+impl By<'_> {
+    /// The user the timeline names; `None` for the system.
+    pub fn actor_id(self) -> Option<i64> {
+        match self {
+            By::Actor(actor) => Some(actor.user_id),
+            By::System => None,
+        }
+    }
+}
+
+/// A step the state machine allows on a record as read, not written yet.
+struct Allowed<'a, L: Lifecycle> {
+    id: i64,
+    row: &'a L::Row,
+    action: L::Action,
+    from: L::Status,
+    next: L::Status,
+}
+
+/// The step, if the action is allowed from the record's status (otherwise 409).
+fn allow<L: Lifecycle>(
+    id: i64,
+    row: &L::Row,
+    action: L::Action,
+) -> Result<Allowed<'_, L>, AppError> {
+    let from = L::status(row)?;
+    let next = L::after(from, action).ok_or_else(|| {
+        AppError::InvalidTransition(format!(
+            "cannot {} a {} that is {}",
+            action.as_str().replace('_', " "),
+            L::NOUN,
+            from.as_str().replace('_', " ")
+        ))
+    })?;
+    Ok(Allowed {
+        id,
+        row,
+        action,
+        from,
+        next,
+    })
+}
+
+/// Writes the effect only if the record is still at the version read (409 "changed
+/// meanwhile" otherwise), and records the timeline entry; returns the changed row.
+fn commit<L: Lifecycle>(
+    conn: &mut AnyConnection,
+    by: By,
+    allowed: Allowed<L>,
+    effect: Effect<L::Change>,
+    now: DateTime<Utc>,
+) -> Result<L::Row, AppError> {
+    let Effect { change, note } = effect;
+    let updated = L::apply(conn, allowed.row, allowed.next, change, utc(now))?
+        .ok_or(AppError::StaleVersion(L::NOUN))?;
+    let to = L::status(&updated)?;
+    timeline::repo::record(
+        conn,
+        L::SUBJECT,
+        allowed.id,
+        Step {
+            actor_id: by.actor_id(),
+            action: allowed.action.as_str(),
+            from_status: Some(allowed.from.as_str()),
+            to_status: Some(to.as_str()),
+            note,
+        },
+        utc(now),
+    )?;
+    Ok(updated)
+}
+
 /// Runs one action inside the caller's transaction; returns the changed row.
 pub fn run<L: Lifecycle>(
     conn: &mut AnyConnection,
@@ -78,16 +160,8 @@ pub fn run<L: Lifecycle>(
     effect: impl FnOnce(&mut AnyConnection, &Ctx<L::Row>) -> Result<Effect<L::Change>, AppError>,
 ) -> Result<L::Row, AppError> {
     let row = L::visible(conn, actor, id, now)?;
-    let status = L::status(&row)?;
-    let next = L::after(status, action).ok_or_else(|| {
-        AppError::InvalidTransition(format!(
-            "cannot {} a {} that is {}",
-            action.as_str().replace('_', " "),
-            L::NOUN,
-            status.as_str().replace('_', " ")
-        ))
-    })?;
-    let Effect { change, note } = effect(
+    let allowed = allow::<L>(id, &row, action)?;
+    let effect = effect(
         conn,
         &Ctx {
             actor,
@@ -95,23 +169,25 @@ pub fn run<L: Lifecycle>(
             now,
         },
     )?;
-    let updated =
-        L::apply(conn, &row, next, change, utc(now))?.ok_or(AppError::StaleVersion(L::NOUN))?;
-    let to = L::status(&updated)?;
-    timeline::repo::record(
-        conn,
-        L::SUBJECT,
-        id,
-        Step {
-            actor_id: Some(actor.user_id),
-            action: action.as_str(),
-            from_status: Some(status.as_str()),
-            to_status: Some(to.as_str()),
-            note,
-        },
-        utc(now),
-    )?;
-    Ok(updated)
+    commit::<L>(conn, By::Actor(actor), allowed, effect, now)
+}
+
+/// Takes one step on record `id`, which the caller has read as `row` and may change: a
+/// step by the system (a sweep), or one that another action takes on a second record (a
+/// merge counting on the complaint merged into). The same state check, versioned update
+/// and timeline entry as [`run`], with an effect worked out beforehand; a step that keeps
+/// the status is a plain versioned update with its timeline entry.
+pub fn step<L: Lifecycle>(
+    conn: &mut AnyConnection,
+    by: By,
+    id: i64,
+    row: &L::Row,
+    action: L::Action,
+    effect: Effect<L::Change>,
+    now: DateTime<Utc>,
+) -> Result<L::Row, AppError> {
+    let allowed = allow::<L>(id, row, action)?;
+    commit::<L>(conn, by, allowed, effect, now)
 }
 
 /// Runs one action as its own use case (one transaction) and answers with `view` of the

@@ -267,7 +267,7 @@ action_route!(
 );
 action_route!(
     complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail: chase, "/complaints/{id}/chase", Desk, ChaseResult, Chase,
-    "Record a chase and whether its result was passed to the resident; the next chase is scheduled (R-CMP-11).");
+    "Record a chase; its result is passed to the complainant as a reply, and the next chase is scheduled (R-CMP-11).");
 action_route!(
     complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail: resolve, "/complaints/{id}/resolve", Desk, Resolve, Resolve,
     "Record the result and the root cause (R-CMP-12/17); the follow-up visit falls due in a week unless exempt (R-CMP-13).");

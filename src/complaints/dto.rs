@@ -223,14 +223,14 @@ pub struct DeveloperSolution {
     pub solution: String,
 }
 
-/// R-CMP-11: a chase and what the resident was told.
+/// R-CMP-11: a chase and its result. The result is passed to the complainant: it is
+/// recorded as a reply they see. What is not for them goes in an internal note.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"result": "Cleaning redid floor 12 this morning", "passed_to_resident": true}))]
+#[schema(example = json!({"result": "Cleaning redid floor 12 this morning"}))]
 pub struct ChaseResult {
+    /// 1-1000 characters, as told to the complainant.
     pub result: String,
-    /// Whether the result was passed on to the complainant.
-    pub passed_to_resident: bool,
 }
 
 /// R-CMP-12/17: the result of the handling and its root cause.

@@ -1,0 +1,112 @@
+//! Merging a duplicate into the complaint about the same event (R-CMP-16).
+
+use super::{Action, Effect};
+use crate::complaints::dto::*;
+use crate::complaints::model::*;
+use crate::complaints::repo::{self, ComplaintChange, ComplaintRow};
+use crate::complaints::service::ComplaintLifecycle;
+use crate::db::{utc, AnyConnection};
+use crate::error::{AppError, Precondition};
+use crate::lifecycle::{self, By};
+
+/// Who complained, from a complaint's complainant columns.
+fn person<'a>(
+    kind: &str,
+    user_id: Option<i64>,
+    name: &'a Option<String>,
+    phone: &'a Option<String>,
+) -> Result<Person<'a>, AppError> {
+    let kind = ComplainantKind::from_db(kind)?;
+    Ok(Person::of(kind, user_id, name.as_deref(), phone.as_deref()))
+}
+
+/// R-CMP-16: whether the complainant of `row` has not complained about the event yet (see
+/// [`Person::same_as`]).
+fn new_person(
+    conn: &mut AnyConnection,
+    row: &ComplaintRow,
+    event_id: i64,
+) -> Result<bool, AppError> {
+    let me = person(
+        &row.complainant_kind,
+        row.complainant_id,
+        &row.complainant_name,
+        &row.complainant_phone,
+    )?;
+    for known in repo::event_complainants(conn, event_id)? {
+        let known = person(
+            &known.complainant_kind,
+            known.complainant_id,
+            &known.complainant_name,
+            &known.complainant_phone,
+        )?;
+        if me.same_as(&known) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// R-CMP-16: a duplicate is counted with the complaint about the same event: that one gains
+/// an occurrence, a complainant if this one is a new person, and the impact.
+pub fn merge(input: Merge) -> Action {
+    Box::new(move |conn, ctx| {
+        check_texts(&[], &[("impact", input.impact.as_deref())])?;
+        let row = ctx.row;
+        if input.into_id == row.id {
+            return Err(AppError::field(
+                "into_id",
+                "cannot merge a complaint into itself",
+            ));
+        }
+        if row.occurrences > 1 {
+            return Err(AppError::precondition(
+                Precondition::HasMerged,
+                "other complaints are merged into this one; merge the others into it instead",
+            ));
+        }
+        let target = repo::find(conn, input.into_id)?
+            .filter(|t| ctx.actor.covers_site(t.site_id))
+            .ok_or_else(|| AppError::field("into_id", "no complaint with this id among yours"))?;
+        if target.site_id != row.site_id {
+            return Err(AppError::field(
+                "into_id",
+                "complaints of different sites are different events",
+            ));
+        }
+        if target.status == ComplaintStatus::Merged.as_str() {
+            return Err(AppError::field(
+                "into_id",
+                "that complaint is itself merged; merge into the one it was merged into",
+            ));
+        }
+        let new_person = new_person(conn, row, target.id)?;
+        let counted = Effect {
+            change: ComplaintChange {
+                occurrences: Some(target.occurrences + 1),
+                complainant_count: Some(target.complainant_count + i32::from(new_person)),
+                impact: input.impact.clone().map(Some),
+                ..Default::default()
+            },
+            note: Some(format!("{} counted with this event", row.number)),
+        };
+        lifecycle::step::<ComplaintLifecycle>(
+            conn,
+            By::Actor(ctx.actor),
+            target.id,
+            &target,
+            ComplaintAction::MergeIn,
+            counted,
+            ctx.now,
+        )?;
+        Ok(Effect {
+            change: ComplaintChange {
+                merged_into: Some(Some(target.id)),
+                closure_reason: Some(Some(ClosureReason::Merged.as_str().into())),
+                closed_at: Some(Some(utc(ctx.now))),
+                ..Default::default()
+            },
+            note: Some(format!("merged into {}", target.number)),
+        })
+    })
+}

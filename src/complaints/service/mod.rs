@@ -1,0 +1,106 @@
+//! Complaint use cases: intake (R-CMP-1..6, 15) in `intake.rs`, reading one complaint
+//! (`view.rs`), the actions of the lifecycle, which run through the shared driver in
+//! [`crate::lifecycle`], and the closing sweep (R-CMP-14) in `sweep.rs`.
+
+mod intake;
+mod sweep;
+mod view;
+
+pub use intake::{receive, NUMBER_PREFIX};
+pub use sweep::{close_quiet, close_quiet_in_batches, SWEEP_BATCH};
+pub use view::{to_complaint, to_complaints};
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::QueryResult;
+
+use super::dto::ComplaintDetail;
+use super::model::*;
+use super::repo::{self, ComplaintChange, ComplaintRow};
+use crate::access::Actor;
+use crate::db::{self, AnyConnection};
+use crate::error::AppError;
+use crate::lifecycle::{self, Lifecycle};
+use crate::state::AppState;
+use crate::timeline::Subject;
+use view::detail;
+
+/// The complaint, if the caller may see it: staff of its site, or its complainant.
+fn visible(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Result<ComplaintRow, AppError> {
+    let row = repo::find(conn, id)?.ok_or(AppError::NotFound("complaint"))?;
+    let visible = if actor.role.is_staff() {
+        actor.covers_site(row.site_id)
+    } else {
+        row.complainant_id == Some(actor.user_id)
+    };
+    visible
+        .then_some(row)
+        .ok_or(AppError::NotFound("complaint"))
+}
+
+pub async fn get(state: &AppState, actor: &Actor, id: i64) -> Result<ComplaintDetail, AppError> {
+    let (actor, now) = (actor.clone(), state.now());
+    db::read(&state.pool, move |conn| {
+        let row = visible(conn, &actor, id)?;
+        detail(conn, &actor, row, now)
+    })
+    .await
+}
+
+pub type Ctx<'a> = lifecycle::Ctx<'a, ComplaintRow>;
+pub type Effect = lifecycle::Effect<ComplaintChange>;
+
+/// The complaint's state machine for the shared action driver.
+pub struct ComplaintLifecycle;
+
+impl Lifecycle for ComplaintLifecycle {
+    type Row = ComplaintRow;
+    type Status = ComplaintStatus;
+    type Action = ComplaintAction;
+    type Change = ComplaintChange;
+    const SUBJECT: Subject = Subject::Complaint;
+    const NOUN: &'static str = "complaint";
+
+    fn visible(
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        id: i64,
+        _now: DateTime<Utc>,
+    ) -> Result<ComplaintRow, AppError> {
+        visible(conn, actor, id)
+    }
+
+    fn status(row: &ComplaintRow) -> Result<ComplaintStatus, AppError> {
+        ComplaintStatus::from_db(&row.status)
+    }
+
+    fn after(status: ComplaintStatus, action: ComplaintAction) -> Option<ComplaintStatus> {
+        status.after(action)
+    }
+
+    fn apply(
+        conn: &mut AnyConnection,
+        row: &ComplaintRow,
+        next: ComplaintStatus,
+        mut change: ComplaintChange,
+        now: NaiveDateTime,
+    ) -> QueryResult<Option<ComplaintRow>> {
+        change.status = Some(next.as_str().into());
+        change.updated_at = Some(now);
+        change.version = Some(row.version + 1);
+        repo::apply(conn, row.id, row.version, &change)
+    }
+}
+
+/// Runs one complaint action in one transaction (see [`lifecycle::run`]).
+pub async fn act<F>(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    action: ComplaintAction,
+    effect: F,
+) -> Result<ComplaintDetail, AppError>
+where
+    F: FnOnce(&mut AnyConnection, &Ctx) -> Result<Effect, AppError> + Send + 'static,
+{
+    lifecycle::act::<ComplaintLifecycle, _, _, _>(state, actor, id, action, effect, detail).await
+}
