@@ -216,7 +216,7 @@ async fn full_story_of_an_urgent_leak() {
     assert_eq!(ticket["charge"]["amount_fen"], 5000);
     act(&app, &d.resident, t, "confirm", json!({"rating": 5}))
         .await
-        .expect(409);
+        .expect_precondition("charge_state");
     let ticket = act(&app, &d.resident, t, "accept-charge", json!({}))
         .await
         .expect(200);
@@ -495,7 +495,7 @@ async fn defects_under_construction_warranty_go_to_the_developer() {
     assert!(ticket["developer"]["acknowledged_at"].is_string());
     act(&app, &d.butler, t, "developer-acknowledge", json!({}))
         .await
-        .expect(409);
+        .expect_precondition("developer_acknowledged");
     // The developer's repairs are not ours to charge.
     let d = later(&app, Duration::days(3)).await;
     let ticket = act(
@@ -509,6 +509,10 @@ async fn defects_under_construction_warranty_go_to_the_developer() {
     .expect(200);
     assert_eq!(ticket["status"], "completed");
     assert_eq!(ticket["deadlines"]["developer"]["state"], "met");
+    // R-TKT-6: only engineering's take-over is settled with the developer.
+    act(&app, &d.butler, t, "settlement-signed", json!({}))
+        .await
+        .expect_precondition("not_taken_over");
     act(
         &app,
         &d.butler,
@@ -517,7 +521,7 @@ async fn defects_under_construction_warranty_go_to_the_developer() {
         json!({"amount_fen": 100, "description": "x"}),
     )
     .await
-    .expect(409);
+    .expect_precondition("developer_repair");
 }
 
 // R-TKT-6
@@ -545,7 +549,7 @@ async fn engineering_takes_over_when_the_developer_misses_its_deadline() {
     .expect(200);
     act(&app, &d.butler, t, "take-over", json!({}))
         .await
-        .expect(409);
+        .expect_precondition("developer_deadline_running");
 
     let d = later(&app, Duration::days(8)).await;
     let overdue = app
@@ -582,7 +586,7 @@ async fn engineering_takes_over_when_the_developer_misses_its_deadline() {
     arrive(&app, &d.engineer, t).await.expect(200);
     act(&app, &d.butler, t, "settlement-signed", json!({}))
         .await
-        .expect(409);
+        .expect_conflict("invalid-transition");
     let ticket = act(
         &app,
         &d.engineer,
@@ -604,6 +608,9 @@ async fn engineering_takes_over_when_the_developer_misses_its_deadline() {
     .await
     .expect(200);
     assert!(ticket["developer"]["settlement_signed_at"].is_string());
+    act(&app, &d.butler, t, "settlement-signed", json!({}))
+        .await
+        .expect_precondition("settlement_signed");
 }
 
 // R-TKT-7
@@ -651,7 +658,9 @@ async fn work_orders_belong_to_their_engineers_and_refuse_bad_materials() {
     assert_eq!(res.invalid_fields(), ["engineer_ids[0]"]);
 
     arrive(&app, &d.engineer, t).await.expect(200);
-    arrive(&app, &d.engineer, t).await.expect(409);
+    arrive(&app, &d.engineer, t)
+        .await
+        .expect_conflict("invalid-transition");
     let res = act(
         &app,
         &d.engineer,
@@ -733,7 +742,7 @@ async fn charges_outside_the_schedule_need_a_manager_and_the_resident_may_declin
     assert_eq!(ticket["charge"]["status"], "pending_approval");
     act(&app, &d.resident, t, "accept-charge", json!({}))
         .await
-        .expect(409);
+        .expect_precondition("charge_state");
     act(&app, &d.butler, t, "approve-charge", json!({}))
         .await
         .expect(403);
@@ -972,7 +981,7 @@ async fn a_repeat_within_three_months_is_linked_and_free() {
         json!({"amount_fen": 500, "description": "Cleaning"}),
     )
     .await
-    .expect(409);
+    .expect_precondition("warranty_repeat");
 
     let d = later(&app, Duration::days(40)).await;
     let later = report(
@@ -1204,9 +1213,11 @@ async fn residents_cancel_before_anyone_is_on_site() {
     assert_eq!(ticket["status"], "cancelled");
     act(&app, &d.resident, t, "cancel", json!({"reason": "again"}))
         .await
-        .expect(409);
+        .expect_conflict("invalid-transition");
     let t = dispatched(&app, &d, "other", "general").await;
     arrive(&app, &d.engineer, t).await.expect(200);
+    // Once on site no one may cancel: the state machine refuses it before the resident's
+    // own `engineer_arrived` check is reached.
     act(
         &app,
         &d.resident,
@@ -1215,7 +1226,7 @@ async fn residents_cancel_before_anyone_is_on_site() {
         json!({"reason": "too late"}),
     )
     .await
-    .expect(409);
+    .expect_conflict("invalid-transition");
     assert_eq!(
         app.get(&format!("/api/v1/tickets/{t}"))
             .token(&d.butler)
@@ -1251,7 +1262,7 @@ async fn bad_ticket_input_is_refused_and_changes_nothing() {
     let t = dispatched(&app, &d, "other", "general").await;
     act(&app, &d.resident, t, "confirm", json!({"rating": 5}))
         .await
-        .expect(409);
+        .expect_conflict("invalid-transition");
     app.get("/api/v1/tickets?status=lost")
         .token(&d.butler)
         .send()

@@ -16,6 +16,8 @@ use propdesk::clock::ManualClock;
 use propdesk::config::Config;
 use propdesk::{build_app, db, seed, AppState};
 
+pub mod tickets;
+
 pub const PASSWORD: &str = "demo-pass-123";
 
 /// A database that exists for one test.
