@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::collections::BTreeSet;
+
 use chrono::Duration;
 use common::{TestApp, PASSWORD};
 use serde_json::{json, Value};
@@ -926,6 +928,246 @@ async fn overdue_orders_are_listed_and_chased() {
         .unwrap()
         .contains("technician by 15:00"));
     assert_eq!(ticket["status"], "dispatched");
+}
+
+/// The ids of a page of tickets.
+fn item_ids(page: &Value) -> Vec<i64> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_i64().unwrap())
+        .collect()
+}
+
+/// A report by `resident2` for 2-1-201 (under the developer's warranty), transferred to the
+/// developer with a deadline this far from now.
+async fn transferred(app: &TestApp, d: &Desk, due_in: Duration) -> i64 {
+    let unit = app.unit_id("2-1-201").await;
+    let t = id(&report(
+        app,
+        &d.resident2,
+        json!({"unit_id": unit, "category": "roof_wall_seepage", "priority": "general",
+               "contact_phone": "13900139000", "description": "Damp wall"}),
+    )
+    .await);
+    let due = (app.clock_now() + due_in).to_rfc3339();
+    act(
+        app,
+        &d.butler,
+        t,
+        "transfer",
+        json!({"slip": "GZLXD-120", "developer_due_at": due}),
+    )
+    .await
+    .expect(200);
+    t
+}
+
+// R-TKT-4 R-TKT-11: the `?overdue=true` filter (SQL) and each ticket's `overdue` flag (Rust)
+// agree, in each of the four ways a ticket is late and in the states that only nearly are.
+#[actix_web::test]
+async fn the_overdue_filter_lists_exactly_the_tickets_flagged_overdue() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let unit = app.unit_id("1-1-101").await;
+
+    // 2026-11-23 10:00 UTC.
+    // Repair late: urgent, on site in time, still not repaired 25 hours later (24 h).
+    let repair_late = dispatched(&app, &d, "water_supply", "urgent").await;
+    arrive(&app, &d.engineer, repair_late).await.expect(200);
+    // Near miss: urgent and repaired in time; the 24 hours pass while it waits for the
+    // resident's acceptance.
+    let repaired_in_time = dispatched(&app, &d, "electrical", "urgent").await;
+    arrive(&app, &d.engineer, repaired_in_time)
+        .await
+        .expect(200);
+    act(
+        &app,
+        &d.engineer,
+        repaired_in_time,
+        "complete",
+        json!({"labour_minutes": 30, "result_note": "Fixed"}),
+    )
+    .await
+    .expect(200);
+    // Visit late: a hot-water repair accepted today, its visit due by the end of the local
+    // day (15:59:59 UTC), not visited by tomorrow.
+    let visit_late = completed(&app, &d, "hot_water").await;
+    act(
+        &app,
+        &d.resident,
+        visit_late,
+        "confirm",
+        json!({"rating": 5}),
+    )
+    .await
+    .expect(200);
+    // Near miss: accepted, its visit due in 3 days.
+    let visit_in_time = completed(&app, &d, "doors_windows").await;
+    act(
+        &app,
+        &d.resident,
+        visit_in_time,
+        "confirm",
+        json!({"rating": 5}),
+    )
+    .await
+    .expect(200);
+    // Near miss: a hot-water repair visited late, but visited: closed.
+    let visited_late = completed(&app, &d, "hot_water").await;
+    act(
+        &app,
+        &d.resident,
+        visited_late,
+        "confirm",
+        json!({"rating": 4}),
+    )
+    .await
+    .expect(200);
+    // Developer late: its agreed deadline passes while the ticket is still with it.
+    let developer_late = transferred(&app, &d, Duration::hours(12)).await;
+    // Near misses: the developer's deadline still ahead; the developer done in time.
+    let developer_in_time = transferred(&app, &d, Duration::days(3)).await;
+    let developer_done = transferred(&app, &d, Duration::hours(12)).await;
+    act(
+        &app,
+        &d.butler,
+        developer_done,
+        "developer-complete",
+        json!({}),
+    )
+    .await
+    .expect(200);
+
+    // 2026-11-24 08:00 UTC.
+    let d = later(&app, Duration::hours(22)).await;
+    // Arrival late: urgent and dispatched, nobody on site 3 hours later (2 h).
+    let arrival_late = dispatched(&app, &d, "lift", "urgent").await;
+    // Near miss: urgent, on site within the hour, the repair still running.
+    let arrived_in_time = dispatched(&app, &d, "railings_stairs", "urgent").await;
+    // Near miss: a general report has no arrival deadline and 72 hours for the repair.
+    let general_waiting = id(&report(
+        &app,
+        &d.resident,
+        json!({"unit_id": unit, "category": "other", "priority": "general",
+               "contact_phone": "13800138000", "description": "Loose tile"}),
+    )
+    .await);
+    // Near miss: urgent but cancelled before anyone went.
+    let cancelled = dispatched(&app, &d, "drainage", "urgent").await;
+    act(
+        &app,
+        &d.resident,
+        cancelled,
+        "cancel",
+        json!({"reason": "Cleared it myself"}),
+    )
+    .await
+    .expect(200);
+
+    let d = later(&app, Duration::hours(1)).await;
+    arrive(&app, &d.engineer, arrived_in_time).await.expect(200);
+
+    // 2026-11-24 10:30 UTC: arrival late, hot water, reported and not dispatched (15 min).
+    let d = later(&app, Duration::minutes(90)).await;
+    let hot_water_late = id(&report(
+        &app,
+        &d.resident,
+        json!({"unit_id": unit, "category": "hot_water", "priority": "general",
+               "contact_phone": "13800138000", "description": "No hot water"}),
+    )
+    .await);
+
+    // 2026-11-24 11:00 UTC: everything is looked at.
+    let d = later(&app, Duration::minutes(30)).await;
+    act(
+        &app,
+        &d.butler,
+        visited_late,
+        "visit",
+        json!({"method": "phone", "satisfaction": "satisfied", "result": "Warm again"}),
+    )
+    .await
+    .expect(200);
+
+    let all = app
+        .get("/api/v1/tickets?limit=100")
+        .token(&d.butler)
+        .send()
+        .await
+        .expect(200);
+    let items = all["items"].as_array().unwrap();
+    assert_eq!(items.len(), 13, "every ticket of the test is on the page");
+    let flagged: BTreeSet<i64> = items
+        .iter()
+        .filter(|t| t["overdue"] == true)
+        .map(|t| t["id"].as_i64().unwrap())
+        .collect();
+    let filtered: BTreeSet<i64> = item_ids(
+        &app.get("/api/v1/tickets?overdue=true&limit=100")
+            .token(&d.butler)
+            .send()
+            .await
+            .expect(200),
+    )
+    .into_iter()
+    .collect();
+    assert_eq!(filtered, flagged, "the filter and the flag disagree");
+    assert_eq!(
+        filtered,
+        BTreeSet::from([
+            arrival_late,
+            hot_water_late,
+            repair_late,
+            developer_late,
+            visit_late
+        ])
+    );
+
+    // Each is late for its own reason only, so each is the one proof of its situation.
+    let ticket = |t: i64| items.iter().find(|i| i["id"] == t).unwrap().clone();
+    let state = |t: i64, deadline: &str| ticket(t)["deadlines"][deadline]["state"].clone();
+    for late in [arrival_late, hot_water_late] {
+        assert_eq!(state(late, "arrive"), "missed");
+        assert_eq!(state(late, "fix"), "running");
+    }
+    assert_eq!(ticket(hot_water_late)["status"], "reported");
+    assert_eq!(ticket(arrival_late)["status"], "dispatched");
+    assert_eq!(state(repair_late, "arrive"), "met");
+    assert_eq!(state(repair_late, "fix"), "missed");
+    assert_eq!(ticket(repair_late)["status"], "on_site");
+    assert_eq!(state(developer_late, "developer"), "missed");
+    assert_eq!(state(developer_late, "fix"), "running");
+    assert_eq!(ticket(developer_late)["status"], "transferred");
+    assert_eq!(state(visit_late, "visit"), "missed");
+    assert_eq!(state(visit_late, "fix"), "met");
+    assert_eq!(ticket(visit_late)["status"], "accepted");
+
+    // The near misses: a deadline passed with its duty done, or none has passed yet.
+    assert_eq!(state(repaired_in_time, "fix"), "met");
+    assert_eq!(ticket(repaired_in_time)["status"], "completed");
+    assert_eq!(state(arrived_in_time, "arrive"), "met");
+    assert_eq!(state(arrived_in_time, "fix"), "running");
+    assert_eq!(state(visited_late, "visit"), "missed");
+    assert_eq!(ticket(visited_late)["status"], "closed");
+    assert_eq!(state(visit_in_time, "visit"), "running");
+    assert_eq!(state(developer_in_time, "developer"), "running");
+    assert_eq!(state(developer_done, "developer"), "met");
+    assert_eq!(ticket(cancelled)["status"], "cancelled");
+    assert_eq!(ticket(general_waiting)["deadlines"]["arrive"], Value::Null);
+    for near_miss in [
+        repaired_in_time,
+        arrived_in_time,
+        visited_late,
+        visit_in_time,
+        developer_in_time,
+        developer_done,
+        cancelled,
+        general_waiting,
+    ] {
+        assert_eq!(ticket(near_miss)["overdue"], false, "ticket {near_miss}");
+    }
 }
 
 // R-TKT-12
