@@ -179,8 +179,61 @@ impl TicketStatus {
     }
 }
 
-/// R-TKT-4/11: a deadline passed and its duty is still undone. Mirrored in SQL by
-/// `repo::list` so the overdue filter and this flag agree.
+/// The stored deadline an overdue rule watches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DueAt {
+    Arrive,
+    Fix,
+    Developer,
+    Visit,
+}
+
+/// The stored instant that, once set, says a rule's duty was done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DoneAt {
+    Arrived,
+    Completed,
+}
+
+/// One way of being late: in one of `statuses`, `due` has passed and `undone` (if any) is
+/// still unset.
+pub struct OverdueRule {
+    pub due: DueAt,
+    pub undone: Option<DoneAt>,
+    pub statuses: &'static [TicketStatus],
+}
+
+/// R-TKT-4/11: the ways a ticket is overdue. The one definition: the `overdue` flag
+/// ([`is_overdue`]) and the `?overdue=true` filter (`repo::overdue_at`, in SQL) are both
+/// built from it.
+pub const OVERDUE_RULES: [OverdueRule; 4] = [
+    // Nobody on site in time (urgent, hot water).
+    OverdueRule {
+        due: DueAt::Arrive,
+        undone: Some(DoneAt::Arrived),
+        statuses: &[S::Reported, S::Dispatched],
+    },
+    // Not repaired in time, by engineering.
+    OverdueRule {
+        due: DueAt::Fix,
+        undone: Some(DoneAt::Completed),
+        statuses: &[S::Reported, S::Dispatched, S::OnSite, S::Rework],
+    },
+    // Still with the developer past its agreed deadline.
+    OverdueRule {
+        due: DueAt::Developer,
+        undone: None,
+        statuses: &[S::Transferred],
+    },
+    // Accepted, and the follow-up visit not made in time.
+    OverdueRule {
+        due: DueAt::Visit,
+        undone: None,
+        statuses: &[S::Accepted],
+    },
+];
+
+/// A ticket's stored deadlines and done instants, as [`OVERDUE_RULES`] reads them.
 pub struct Timing {
     pub arrive_by: Option<DateTime<Utc>>,
     pub arrived_at: Option<DateTime<Utc>>,
@@ -190,14 +243,31 @@ pub struct Timing {
     pub visit_by: Option<DateTime<Utc>>,
 }
 
+impl Timing {
+    fn due(&self, due: DueAt) -> Option<DateTime<Utc>> {
+        match due {
+            DueAt::Arrive => self.arrive_by,
+            DueAt::Fix => Some(self.fix_by),
+            DueAt::Developer => self.developer_due_at,
+            DueAt::Visit => self.visit_by,
+        }
+    }
+
+    fn done(&self, done: DoneAt) -> Option<DateTime<Utc>> {
+        match done {
+            DoneAt::Arrived => self.arrived_at,
+            DoneAt::Completed => self.completed_at,
+        }
+    }
+}
+
+/// R-TKT-4/11: some deadline passed and its duty is still undone.
 pub fn is_overdue(status: TicketStatus, t: &Timing, now: DateTime<Utc>) -> bool {
-    let late = |due: Option<DateTime<Utc>>| due.is_some_and(|due| due < now);
-    (late(t.arrive_by) && t.arrived_at.is_none() && matches!(status, S::Reported | S::Dispatched))
-        || (late(Some(t.fix_by))
-            && t.completed_at.is_none()
-            && matches!(status, S::Reported | S::Dispatched | S::OnSite | S::Rework))
-        || (late(t.developer_due_at) && status == S::Transferred)
-        || (late(t.visit_by) && status == S::Accepted)
+    OVERDUE_RULES.iter().any(|rule| {
+        rule.statuses.contains(&status)
+            && t.due(rule.due).is_some_and(|due| due < now)
+            && rule.undone.is_none_or(|done| t.done(done).is_none())
+    })
 }
 
 /// R-TKT-4: when the engineer must be on site and the repair done, from the report time.
@@ -446,6 +516,54 @@ mod tests {
         assert_eq!(S::Closed.after(A::Chase), None);
         assert_eq!(S::Transferred.after(A::TakeOver), Some(S::Reported));
         assert_eq!(S::Accepted.after(A::Visit), Some(S::Closed));
+    }
+
+    // R-TKT-4 R-TKT-11
+    #[test]
+    fn overdue_when_a_deadline_passed_and_its_duty_is_undone() {
+        let at = utc("2026-11-23T10:00:00Z");
+        let none = Timing {
+            arrive_by: None,
+            arrived_at: None,
+            fix_by: at + Duration::hours(72),
+            completed_at: None,
+            developer_due_at: None,
+            visit_by: None,
+        };
+        let later = at + Duration::hours(3);
+        let arrive = Timing {
+            arrive_by: Some(at + Duration::hours(2)),
+            ..none
+        };
+        assert!(is_overdue(S::Dispatched, &arrive, later));
+        assert!(!is_overdue(S::Dispatched, &arrive, at));
+        let arrived = Timing {
+            arrived_at: Some(at),
+            ..arrive
+        };
+        assert!(!is_overdue(S::Dispatched, &arrived, later));
+        let fix = Timing {
+            fix_by: at + Duration::hours(1),
+            ..none
+        };
+        assert!(is_overdue(S::OnSite, &fix, later));
+        assert!(!is_overdue(S::Completed, &fix, later));
+        let developer = Timing {
+            developer_due_at: Some(at),
+            ..none
+        };
+        assert!(is_overdue(S::Transferred, &developer, later));
+        assert!(!is_overdue(S::Completed, &developer, later));
+        let visit = Timing {
+            visit_by: Some(at),
+            ..none
+        };
+        assert!(is_overdue(S::Accepted, &visit, later));
+        assert!(!is_overdue(S::Closed, &visit, later));
+        // Only open tickets are ever overdue.
+        assert!(OVERDUE_RULES
+            .iter()
+            .all(|rule| rule.statuses.iter().all(|s| s.is_open())));
     }
 
     #[test]
