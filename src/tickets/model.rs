@@ -127,7 +127,8 @@ text_enum! {
 use TicketAction as A;
 use TicketStatus as S;
 
-const OPEN: &[TicketStatus] = &[
+/// The statuses of a ticket still being worked on; read by `repo::list` too.
+pub const OPEN: &[TicketStatus] = &[
     S::Reported,
     S::Dispatched,
     S::OnSite,

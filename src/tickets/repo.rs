@@ -2,7 +2,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Nullable};
 
-use super::model::{DoneAt, DueAt, OVERDUE_RULES};
+use super::model::{DoneAt, DueAt, OPEN, OVERDUE_RULES};
 use crate::access::{Reach, SiteScope};
 use crate::db::schema::{ticket_engineers, ticket_materials, tickets, users};
 use crate::db::AnyConnection;
@@ -263,16 +263,6 @@ pub struct TicketQuery {
     pub open_only: bool,
 }
 
-const OPEN: [&str; 7] = [
-    "reported",
-    "dispatched",
-    "on_site",
-    "completed",
-    "rework",
-    "accepted",
-    "transferred",
-];
-
 type Condition = Box<
     dyn BoxableExpression<
         tickets::table,
@@ -350,7 +340,8 @@ pub fn list(
         None => {}
     }
     if q.open_only {
-        query = query.filter(tickets::status.eq_any(OPEN));
+        let open: Vec<&str> = OPEN.iter().map(|s| s.as_str()).collect();
+        query = query.filter(tickets::status.eq_any(open));
     }
     if let Some(now) = q.overdue_at {
         query = query.filter(overdue_at(now));
