@@ -1294,6 +1294,98 @@ async fn the_daily_board_shows_new_open_unassigned_overdue_and_completed() {
     .expect(403);
 }
 
+// R-TKT-13 R-TKT-5 R-TKT-6: unassigned means open, for engineering and not dispatched. A
+// ticket with the developer, or proposed for it, waits for the developer or the desk's
+// transfer, not for an engineer; one engineering takes back is unassigned again until
+// dispatched.
+#[actix_web::test]
+async fn the_daily_board_counts_only_undispatched_engineering_tickets_as_unassigned() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let unit = app.unit_id("1-2-101").await;
+    let nobody_dispatched = id(&report(
+        &app,
+        &d.butler,
+        json!({"unit_id": unit, "category": "lift", "priority": "urgent",
+               "contact_phone": "13700137000", "description": "Lift stuck"}),
+    )
+    .await);
+    let dispatched = dispatched(&app, &d, "other", "general").await;
+    let warranty_unit = app.unit_id("2-1-201").await;
+    let proposed = report(
+        &app,
+        &d.resident2,
+        json!({"unit_id": warranty_unit, "category": "drainage", "priority": "general",
+               "contact_phone": "13900139000", "description": "Floor drain backs up"}),
+    )
+    .await;
+    assert_eq!(proposed["route"], "developer");
+    assert_eq!(proposed["status"], "reported");
+    let proposed = id(&proposed);
+    let with_developer = transferred(&app, &d, Duration::days(3)).await;
+    let taken_back = transferred(&app, &d, Duration::hours(1)).await;
+
+    let d = later(&app, Duration::hours(2)).await;
+    let ticket = act(
+        &app,
+        &d.butler,
+        taken_back,
+        "take-over",
+        json!({"note": "Developer did not come"}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(ticket["status"], "reported");
+    assert_eq!(ticket["route"], "engineering");
+
+    let board = |d: Desk| {
+        let app = &app;
+        async move {
+            app.get(&format!(
+                "/api/v1/tickets/daily-board?site_id={}&date=2026-11-23",
+                app.site_id
+            ))
+            .token(&d.engineer)
+            .send()
+            .await
+            .expect(200)
+        }
+    };
+    let ids = |board: &Value, key: &str| -> Vec<i64> {
+        board[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["id"].as_i64().unwrap())
+            .collect()
+    };
+    let today = board(desk(&app).await).await;
+    assert_eq!(
+        ids(&today, "open"),
+        [
+            taken_back,
+            with_developer,
+            proposed,
+            dispatched,
+            nobody_dispatched
+        ]
+    );
+    assert_eq!(ids(&today, "unassigned"), [taken_back, nobody_dispatched]);
+
+    act(
+        &app,
+        &d.butler,
+        taken_back,
+        "dispatch",
+        json!({"engineer_ids": [d.engineer_id], "lead_id": d.engineer_id}),
+    )
+    .await
+    .expect(200);
+    let today = board(desk(&app).await).await;
+    assert_eq!(ids(&today, "unassigned"), [nobody_dispatched]);
+    assert_eq!(ids(&today, "open").len(), 5);
+}
+
 // R-TKT-14
 #[actix_web::test]
 async fn public_facility_log_monthly_costs_and_unit_history() {
