@@ -717,6 +717,79 @@ async fn work_orders_belong_to_their_engineers_and_refuse_bad_materials() {
     assert_eq!(ticket["work_order"]["materials_fen"], 1000);
 }
 
+// R-TKT-7: a work order's materials total is exact or refused, never wrapped. A second
+// completion (after rework) adds its lines to the first's; one that would make the total
+// overflow is refused with 422 and changes nothing.
+#[actix_web::test]
+async fn a_second_completion_that_would_overflow_the_total_is_refused() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let huge: i64 = 5_000_000_000_000_000_000;
+    let t = dispatched(&app, &d, "other", "general").await;
+    arrive(&app, &d.engineer, t).await.expect(200);
+    let ticket = act(
+        &app,
+        &d.engineer,
+        t,
+        "complete",
+        json!({"labour_minutes": 30, "result_note": "Gold-plated pump",
+               "materials": [{"name": "Pump", "quantity": 1, "unit_price_fen": huge}]}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(ticket["work_order"]["materials_fen"], huge);
+    assert_eq!(ticket["work_order"]["materials"][0]["total_fen"], huge);
+
+    // The resident rejects it: the engineer goes back and completes a second time.
+    act(
+        &app,
+        &d.resident,
+        t,
+        "reject",
+        json!({"reason": "Still broken"}),
+    )
+    .await
+    .expect(200);
+    arrive(&app, &d.engineer, t).await.expect(200);
+    let res = act(
+        &app,
+        &d.engineer,
+        t,
+        "complete",
+        json!({"labour_minutes": 45, "result_note": "Second pump",
+               "materials": [{"name": "Pump", "quantity": 1, "unit_price_fen": huge}]}),
+    )
+    .await;
+    let problem = res.expect(422);
+    assert_eq!(problem["type"], "/problems/validation");
+    let errors = problem["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{problem}");
+    assert_eq!(errors[0]["field"], "materials");
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("work order"),
+        "{problem}"
+    );
+
+    let ticket = app
+        .get(&format!("/api/v1/tickets/{t}"))
+        .token(&d.butler)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(ticket["status"], "on_site");
+    assert_eq!(ticket["completed_at"], Value::Null);
+    assert_eq!(ticket["work_order"]["materials_fen"], huge);
+    assert_eq!(
+        ticket["work_order"]["materials"],
+        json!([{"name": "Pump", "quantity": 1, "unit_price_fen": huge, "total_fen": huge}])
+    );
+    assert_eq!(ticket["work_order"]["labour_minutes"], 30);
+    assert_eq!(ticket["work_order"]["result_note"], "Gold-plated pump");
+}
+
 // R-TKT-8
 #[actix_web::test]
 async fn charges_outside_the_schedule_need_a_manager_and_the_resident_may_decline() {
