@@ -129,11 +129,11 @@ async fn full_story_of_an_urgent_leak() {
     let (engineer2_id, _) = second_engineer(&app, &d).await;
     let unit = app.unit_id("1-1-101").await;
 
-    // The resident reports an urgent leak in the app at 18:00 local time.
+    // The resident reports a leak in the app at 18:00 local time, and thinks it general.
     let ticket = report(
         &app,
         &d.resident,
-        json!({"unit_id": unit, "category": "water_supply", "priority": "urgent",
+        json!({"unit_id": unit, "category": "water_supply", "priority": "general",
                "description": "Water pouring from the kitchen ceiling", "contact_phone": "138 0013 8000"}),
     )
     .await;
@@ -144,14 +144,35 @@ async fn full_story_of_an_urgent_leak() {
     assert_eq!(ticket["contact_phone"], "13800138000");
     assert_eq!(ticket["unit_code"], "1-1-101");
     assert_eq!(ticket["status"], "reported");
+    // R-TKT-3: the resident's choice is kept as a suggestion and sets the first deadlines:
+    // general, so no arrival deadline and 72 hours for the repair.
+    assert_eq!(ticket["suggested_priority"], "general");
+    assert_eq!(ticket["priority"], "general");
+    assert_eq!(ticket["deadlines"]["arrive"], Value::Null);
+    assert_eq!(ticket["deadlines"]["fix"]["due_at"], "2026-11-26T10:00:00Z");
+    // Handed over 2023-06-30: the 2-year pipe warranty has ended, so engineering repairs.
+    assert_eq!(ticket["proposed_route"], "engineering");
+
+    // R-TKT-3: a severe leak is urgent; the butler re-classifies it. The resident's choice
+    // stays on record as the suggestion; the urgent deadlines run from the report time.
+    let ticket = act(
+        &app,
+        &d.butler,
+        t,
+        "reclassify",
+        json!({"priority": "urgent", "note": "Severe leak through the ceiling: urgent"}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(ticket["priority"], "urgent");
+    assert_eq!(ticket["suggested_priority"], "general");
+    assert_eq!(ticket["category"], "water_supply");
     assert_eq!(
         ticket["deadlines"]["arrive"]["due_at"],
         "2026-11-23T12:00:00Z"
     );
     assert_eq!(ticket["deadlines"]["fix"]["due_at"], "2026-11-24T10:00:00Z");
     assert_eq!(ticket["deadlines"]["fix"]["state"], "running");
-    // Handed over 2023-06-30: the 2-year pipe warranty has ended, so engineering repairs.
-    assert_eq!(ticket["proposed_route"], "engineering");
 
     // The butler dispatches two engineers, one the lead.
     let ticket = act(
@@ -260,6 +281,7 @@ async fn full_story_of_an_urgent_leak() {
         actions(&ticket),
         [
             "report",
+            "reclassify",
             "dispatch",
             "arrive",
             "complete",
@@ -414,6 +436,47 @@ async fn staff_reclassify_and_deadlines_are_recomputed_from_the_report_time() {
         note.contains("general -> urgent") && note.contains("doors_windows -> railings_stairs"),
         "{note}"
     );
+
+    // The other way: a resident's "urgent" for a sticking door is only a suggestion too.
+    // Staff make it general, which drops the arrival deadline and gives the repair 72 hours
+    // from the report, not from the re-classification.
+    let ticket = report(
+        &app,
+        &d.resident,
+        json!({"unit_id": unit, "category": "doors_windows", "priority": "urgent",
+        "contact_phone": "13800138000", "description": "Front door sticks"}),
+    )
+    .await;
+    assert_eq!(ticket["priority"], "urgent");
+    assert_eq!(ticket["suggested_priority"], "urgent");
+    assert_eq!(
+        ticket["deadlines"]["arrive"]["due_at"],
+        "2026-11-23T12:30:00Z"
+    );
+    let t = id(&ticket);
+    let d = later(&app, Duration::minutes(20)).await;
+    let ticket = act(
+        &app,
+        &d.butler,
+        t,
+        "reclassify",
+        json!({"priority": "general", "note": "Door closes; no danger"}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(ticket["priority"], "general");
+    assert_eq!(ticket["suggested_priority"], "urgent");
+    assert_eq!(ticket["deadlines"]["arrive"], Value::Null);
+    assert_eq!(ticket["deadlines"]["fix"]["due_at"], "2026-11-26T10:30:00Z");
+    // Three hours after the report, past the urgent 2 hours: the downgraded ticket is not late.
+    let d = later(&app, Duration::hours(3)).await;
+    let ticket = app
+        .get(&format!("/api/v1/tickets/{t}"))
+        .token(&d.butler)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(ticket["overdue"], false);
 }
 
 // R-TKT-4 R-HW-1
