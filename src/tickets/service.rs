@@ -19,7 +19,7 @@ use crate::numbering;
 use crate::sites;
 use crate::state::AppState;
 use crate::timeline::{self, Step, Subject};
-use crate::units;
+use crate::units::{self, repo::UnitRow};
 use crate::users::repo as users_repo;
 use crate::visits;
 
@@ -98,6 +98,44 @@ pub fn to_tickets(
         .collect()
 }
 
+/// The stored deadlines and done instants the overdue rules read.
+fn timing_of(row: &TicketRow) -> Timing {
+    Timing {
+        arrive_by: opt_utc(row.arrive_by),
+        arrived_at: opt_utc(row.arrived_at),
+        fix_by: row.fix_by.and_utc(),
+        completed_at: opt_utc(row.completed_at),
+        developer_due_at: opt_utc(row.developer_due_at),
+        visit_by: opt_utc(row.visit_by),
+    }
+}
+
+/// Each deadline with the instant its duty was done and where it stands at `now`.
+fn deadlines_of(row: &TicketRow, now: NaiveDateTime) -> TicketDeadlines {
+    TicketDeadlines {
+        arrive: deadlines::view(row.arrive_by, row.arrived_at, now),
+        fix: deadlines::view(Some(row.fix_by), row.completed_at, now).expect("fix_by is set"),
+        developer: deadlines::view(
+            row.developer_due_at,
+            // Taken over: the developer never did it; the take-over ends its duty.
+            row.taken_over_at.or(row.completed_at),
+            now,
+        ),
+        visit: deadlines::view(row.visit_by, row.closed_at, now),
+    }
+}
+
+/// The transfer to the developer, if there was one; a take-over settles the materials.
+fn developer_of(row: &TicketRow, materials_fen: Fen) -> Option<DeveloperTransfer> {
+    row.developer_slip.clone().map(|slip| DeveloperTransfer {
+        slip,
+        acknowledged_at: opt_utc(row.developer_acknowledged_at),
+        taken_over_at: opt_utc(row.taken_over_at),
+        settlement_fen: row.taken_over_at.map(|_| materials_fen),
+        settlement_signed_at: opt_utc(row.settlement_signed_at),
+    })
+}
+
 fn to_ticket(
     row: TicketRow,
     engineers: Vec<AssignedEngineer>,
@@ -106,37 +144,13 @@ fn to_ticket(
     now: DateTime<Utc>,
 ) -> Result<Ticket, AppError> {
     let status = TicketStatus::from_db(&row.status)?;
-    let n = utc(now);
-    let timing = Timing {
-        arrive_by: opt_utc(row.arrive_by),
-        arrived_at: opt_utc(row.arrived_at),
-        fix_by: row.fix_by.and_utc(),
-        completed_at: opt_utc(row.completed_at),
-        developer_due_at: opt_utc(row.developer_due_at),
-        visit_by: opt_utc(row.visit_by),
-    };
+    let timing = timing_of(&row);
     let materials_fen =
         Fen::checked_sum(materials.iter().map(|m| m.total_fen)).ok_or_else(out_of_range)?;
     Ok(Ticket {
         overdue: is_overdue(status, &timing, now),
-        deadlines: TicketDeadlines {
-            arrive: deadlines::view(row.arrive_by, row.arrived_at, n),
-            fix: deadlines::view(Some(row.fix_by), row.completed_at, n).expect("fix_by is set"),
-            developer: deadlines::view(
-                row.developer_due_at,
-                // Taken over: the developer never did it; the take-over ends its duty.
-                row.taken_over_at.or(row.completed_at),
-                n,
-            ),
-            visit: deadlines::view(row.visit_by, row.closed_at, n),
-        },
-        developer: row.developer_slip.clone().map(|slip| DeveloperTransfer {
-            slip,
-            acknowledged_at: opt_utc(row.developer_acknowledged_at),
-            taken_over_at: opt_utc(row.taken_over_at),
-            settlement_fen: row.taken_over_at.map(|_| materials_fen),
-            settlement_signed_at: opt_utc(row.settlement_signed_at),
-        }),
+        deadlines: deadlines_of(&row, utc(now)),
+        developer: developer_of(&row, materials_fen),
         work_order: WorkOrder {
             head_count: row.head_count,
             labour_minutes: row.labour_minutes,
@@ -220,6 +234,119 @@ pub async fn get(state: &AppState, actor: &Actor, id: i64) -> Result<TicketDetai
     .await
 }
 
+/// R-TKT-1: residents report in the app; staff say how the report came in (not `app`).
+fn intake_channel(actor: &Actor, input: &NewTicket) -> Result<Channel, AppError> {
+    if actor.role != Role::Resident {
+        return match input.channel.unwrap_or(Channel::Phone) {
+            Channel::App => Err(AppError::field(
+                "channel",
+                "app is for residents' own reports",
+            )),
+            other => Ok(other),
+        };
+    }
+    // R-TKT-2: public areas are reported by staff only.
+    if input.location.is_some() {
+        return Err(AppError::Forbidden(
+            "public-area repairs are reported by staff".into(),
+        ));
+    }
+    Ok(Channel::App)
+}
+
+/// R-TKT-2: the site and, in a home, the unit the caller may report for.
+fn intake_place(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    input: &NewTicket,
+    now: DateTime<Utc>,
+) -> Result<(i64, Option<UnitRow>), AppError> {
+    match (input.unit_id, input.site_id) {
+        (Some(unit_id), _) => {
+            let unit = units::service::visible_unit(conn, actor, unit_id, now.date_naive())
+                .found()?
+                .filter(|u| u.active)
+                .ok_or_else(|| {
+                    AppError::field("unit_id", "no active unit with this id among yours")
+                })?;
+            Ok((unit.site_id, Some(unit)))
+        }
+        (None, Some(site_id)) => {
+            sites::service::visible_site(conn, actor, site_id)
+                .missing_as(|| AppError::field("site_id", "no site with this id among yours"))?;
+            Ok((site_id, None))
+        }
+        (None, None) => Err(AppError::field(
+            "site_id",
+            "required for a public-area repair",
+        )),
+    }
+}
+
+/// The phone given, or else the reporter's own.
+fn contact_phone(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    given: Option<String>,
+) -> Result<String, AppError> {
+    let reporter = users_repo::find(conn, actor.user_id)?.ok_or(AppError::NotFound("user"))?;
+    given
+        .map(|p| crate::contact::normalize_phone(&p))
+        .or(reporter.phone)
+        .ok_or_else(|| AppError::field("contact_phone", "required: the account has no phone"))
+}
+
+/// R-TKT-12: the company repair of this kind on the unit that a new report repeats within
+/// its three-month workmanship warranty, if any.
+fn repeated_repair(
+    conn: &mut AnyConnection,
+    unit: Option<&UnitRow>,
+    category: Category,
+    now: DateTime<Utc>,
+) -> Result<Option<TicketRow>, AppError> {
+    let Some(unit) = unit else {
+        return Ok(None);
+    };
+    Ok(
+        repo::latest_company_repair(conn, unit.id, category.as_str())?.filter(|t| {
+            t.completed_at
+                .is_some_and(|done| under_workmanship_warranty(done.and_utc(), now))
+        }),
+    )
+}
+
+/// The report's timeline entry: the proposed route and any warranty link.
+fn record_report(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    row: &TicketRow,
+    proposal: &RouteProposal,
+    original: Option<&TicketRow>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut note = format!("proposed route {}: {}", proposal.route, proposal.reason);
+    if let Some(original) = original {
+        note.push_str(&format!(
+            "; repeats {} within its 3-month workmanship warranty: free",
+            original.number
+        ));
+    }
+    timeline::repo::record(
+        conn,
+        Subject::Ticket,
+        row.id,
+        Step {
+            actor_id: Some(actor.user_id),
+            action: "report",
+            from_status: None,
+            to_status: Some(TicketStatus::Reported.as_str()),
+            note: Some(note),
+        },
+        utc(now),
+    )?;
+    Ok(())
+}
+
 /// R-TKT-1..5, 12: takes a report.
 pub async fn report(
     state: &AppState,
@@ -227,60 +354,13 @@ pub async fn report(
     input: NewTicket,
 ) -> Result<TicketDetail, AppError> {
     input.validate()?;
+    let channel = intake_channel(actor, &input)?;
     let resident = actor.role == Role::Resident;
-    if resident && input.location.is_some() {
-        return Err(AppError::Forbidden(
-            "public-area repairs are reported by staff".into(),
-        ));
-    }
-    let channel = if resident {
-        Channel::App
-    } else {
-        match input.channel.unwrap_or(Channel::Phone) {
-            Channel::App => {
-                return Err(AppError::field(
-                    "channel",
-                    "app is for residents' own reports",
-                ))
-            }
-            other => other,
-        }
-    };
     let (actor, now) = (actor.clone(), state.now());
     db::transaction(&state.pool, move |conn| {
-        let (site_id, unit) = match (input.unit_id, input.site_id) {
-            (Some(unit_id), _) => {
-                let unit = units::service::visible_unit(conn, &actor, unit_id, now.date_naive())
-                    .found()?
-                    .filter(|u| u.active)
-                    .ok_or_else(|| {
-                        AppError::field("unit_id", "no active unit with this id among yours")
-                    })?;
-                (unit.site_id, Some(unit))
-            }
-            (None, Some(site_id)) => {
-                sites::service::visible_site(conn, &actor, site_id).missing_as(|| {
-                    AppError::field("site_id", "no site with this id among yours")
-                })?;
-                (site_id, None)
-            }
-            (None, None) => {
-                return Err(AppError::field(
-                    "site_id",
-                    "required for a public-area repair",
-                ))
-            }
-        };
+        let (site_id, unit) = intake_place(conn, &actor, &input, now)?;
         let tz = sites::service::time_zone(conn, site_id)?;
-        let reporter = users_repo::find(conn, actor.user_id)?.ok_or(AppError::NotFound("user"))?;
-        let contact_phone = input
-            .contact_phone
-            .map(|p| crate::contact::normalize_phone(&p))
-            .or(reporter.phone)
-            .ok_or_else(|| {
-                AppError::field("contact_phone", "required: the account has no phone")
-            })?;
-
+        let contact_phone = contact_phone(conn, &actor, input.contact_phone)?;
         let due = deadlines(input.priority, input.category, now);
         let local_today = now.with_timezone(&tz).date_naive();
         let proposal = propose_route(
@@ -288,15 +368,7 @@ pub async fn report(
             unit.as_ref().and_then(|u| u.handover_date),
             local_today,
         );
-        // R-TKT-12: a repeat of a company repair within three months is linked and free.
-        let original = match &unit {
-            Some(unit) => repo::latest_company_repair(conn, unit.id, input.category.as_str())?
-                .filter(|t| {
-                    t.completed_at
-                        .is_some_and(|done| under_workmanship_warranty(done.and_utc(), now))
-                }),
-            None => None,
-        };
+        let original = repeated_repair(conn, unit.as_ref(), input.category, now)?;
         let number = numbering::next(conn, site_id, NUMBER_PREFIX, local_today)?;
         let row = repo::insert(
             conn,
@@ -307,6 +379,7 @@ pub async fn report(
                 location: input.location,
                 category: input.category.as_str().into(),
                 priority: input.priority.as_str().into(),
+                // R-TKT-3: the resident's choice is kept as a suggestion.
                 suggested_priority: resident.then(|| input.priority.as_str().into()),
                 channel: channel.as_str().into(),
                 contact_phone,
@@ -327,26 +400,7 @@ pub async fn report(
                 updated_at: utc(now),
             },
         )?;
-        let mut note = format!("proposed route {}: {}", proposal.route, proposal.reason);
-        if let Some(original) = &original {
-            note.push_str(&format!(
-                "; repeats {} within its 3-month workmanship warranty: free",
-                original.number
-            ));
-        }
-        timeline::repo::record(
-            conn,
-            Subject::Ticket,
-            row.id,
-            Step {
-                actor_id: Some(actor.user_id),
-                action: "report",
-                from_status: None,
-                to_status: Some(TicketStatus::Reported.as_str()),
-                note: Some(note),
-            },
-            utc(now),
-        )?;
+        record_report(conn, &actor, &row, &proposal, original.as_ref(), now)?;
         detail(conn, row, now)
     })
     .await
