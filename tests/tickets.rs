@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::collections::BTreeSet;
+
 use chrono::Duration;
 use common::{TestApp, PASSWORD};
 use serde_json::{json, Value};
@@ -127,11 +129,11 @@ async fn full_story_of_an_urgent_leak() {
     let (engineer2_id, _) = second_engineer(&app, &d).await;
     let unit = app.unit_id("1-1-101").await;
 
-    // The resident reports an urgent leak in the app at 18:00 local time.
+    // The resident reports a leak in the app at 18:00 local time, and thinks it general.
     let ticket = report(
         &app,
         &d.resident,
-        json!({"unit_id": unit, "category": "water_supply", "priority": "urgent",
+        json!({"unit_id": unit, "category": "water_supply", "priority": "general",
                "description": "Water pouring from the kitchen ceiling", "contact_phone": "138 0013 8000"}),
     )
     .await;
@@ -142,14 +144,35 @@ async fn full_story_of_an_urgent_leak() {
     assert_eq!(ticket["contact_phone"], "13800138000");
     assert_eq!(ticket["unit_code"], "1-1-101");
     assert_eq!(ticket["status"], "reported");
+    // R-TKT-3: the resident's choice is kept as a suggestion and sets the first deadlines:
+    // general, so no arrival deadline and 72 hours for the repair.
+    assert_eq!(ticket["suggested_priority"], "general");
+    assert_eq!(ticket["priority"], "general");
+    assert_eq!(ticket["deadlines"]["arrive"], Value::Null);
+    assert_eq!(ticket["deadlines"]["fix"]["due_at"], "2026-11-26T10:00:00Z");
+    // Handed over 2023-06-30: the 2-year pipe warranty has ended, so engineering repairs.
+    assert_eq!(ticket["proposed_route"], "engineering");
+
+    // R-TKT-3: a severe leak is urgent; the butler re-classifies it. The resident's choice
+    // stays on record as the suggestion; the urgent deadlines run from the report time.
+    let ticket = act(
+        &app,
+        &d.butler,
+        t,
+        "reclassify",
+        json!({"priority": "urgent", "note": "Severe leak through the ceiling: urgent"}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(ticket["priority"], "urgent");
+    assert_eq!(ticket["suggested_priority"], "general");
+    assert_eq!(ticket["category"], "water_supply");
     assert_eq!(
         ticket["deadlines"]["arrive"]["due_at"],
         "2026-11-23T12:00:00Z"
     );
     assert_eq!(ticket["deadlines"]["fix"]["due_at"], "2026-11-24T10:00:00Z");
     assert_eq!(ticket["deadlines"]["fix"]["state"], "running");
-    // Handed over 2023-06-30: the 2-year pipe warranty has ended, so engineering repairs.
-    assert_eq!(ticket["proposed_route"], "engineering");
 
     // The butler dispatches two engineers, one the lead.
     let ticket = act(
@@ -216,7 +239,7 @@ async fn full_story_of_an_urgent_leak() {
     assert_eq!(ticket["charge"]["amount_fen"], 5000);
     act(&app, &d.resident, t, "confirm", json!({"rating": 5}))
         .await
-        .expect(409);
+        .expect_precondition("charge_state");
     let ticket = act(&app, &d.resident, t, "accept-charge", json!({}))
         .await
         .expect(200);
@@ -258,6 +281,7 @@ async fn full_story_of_an_urgent_leak() {
         actions(&ticket),
         [
             "report",
+            "reclassify",
             "dispatch",
             "arrive",
             "complete",
@@ -412,6 +436,47 @@ async fn staff_reclassify_and_deadlines_are_recomputed_from_the_report_time() {
         note.contains("general -> urgent") && note.contains("doors_windows -> railings_stairs"),
         "{note}"
     );
+
+    // The other way: a resident's "urgent" for a sticking door is only a suggestion too.
+    // Staff make it general, which drops the arrival deadline and gives the repair 72 hours
+    // from the report, not from the re-classification.
+    let ticket = report(
+        &app,
+        &d.resident,
+        json!({"unit_id": unit, "category": "doors_windows", "priority": "urgent",
+        "contact_phone": "13800138000", "description": "Front door sticks"}),
+    )
+    .await;
+    assert_eq!(ticket["priority"], "urgent");
+    assert_eq!(ticket["suggested_priority"], "urgent");
+    assert_eq!(
+        ticket["deadlines"]["arrive"]["due_at"],
+        "2026-11-23T12:30:00Z"
+    );
+    let t = id(&ticket);
+    let d = later(&app, Duration::minutes(20)).await;
+    let ticket = act(
+        &app,
+        &d.butler,
+        t,
+        "reclassify",
+        json!({"priority": "general", "note": "Door closes; no danger"}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(ticket["priority"], "general");
+    assert_eq!(ticket["suggested_priority"], "urgent");
+    assert_eq!(ticket["deadlines"]["arrive"], Value::Null);
+    assert_eq!(ticket["deadlines"]["fix"]["due_at"], "2026-11-26T10:30:00Z");
+    // Three hours after the report, past the urgent 2 hours: the downgraded ticket is not late.
+    let d = later(&app, Duration::hours(3)).await;
+    let ticket = app
+        .get(&format!("/api/v1/tickets/{t}"))
+        .token(&d.butler)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(ticket["overdue"], false);
 }
 
 // R-TKT-4 R-HW-1
@@ -495,7 +560,7 @@ async fn defects_under_construction_warranty_go_to_the_developer() {
     assert!(ticket["developer"]["acknowledged_at"].is_string());
     act(&app, &d.butler, t, "developer-acknowledge", json!({}))
         .await
-        .expect(409);
+        .expect_precondition("developer_acknowledged");
     // The developer's repairs are not ours to charge.
     let d = later(&app, Duration::days(3)).await;
     let ticket = act(
@@ -509,6 +574,10 @@ async fn defects_under_construction_warranty_go_to_the_developer() {
     .expect(200);
     assert_eq!(ticket["status"], "completed");
     assert_eq!(ticket["deadlines"]["developer"]["state"], "met");
+    // R-TKT-6: only engineering's take-over is settled with the developer.
+    act(&app, &d.butler, t, "settlement-signed", json!({}))
+        .await
+        .expect_precondition("not_taken_over");
     act(
         &app,
         &d.butler,
@@ -517,7 +586,7 @@ async fn defects_under_construction_warranty_go_to_the_developer() {
         json!({"amount_fen": 100, "description": "x"}),
     )
     .await
-    .expect(409);
+    .expect_precondition("developer_repair");
 }
 
 // R-TKT-6
@@ -545,7 +614,7 @@ async fn engineering_takes_over_when_the_developer_misses_its_deadline() {
     .expect(200);
     act(&app, &d.butler, t, "take-over", json!({}))
         .await
-        .expect(409);
+        .expect_precondition("developer_deadline_running");
 
     let d = later(&app, Duration::days(8)).await;
     let overdue = app
@@ -582,7 +651,7 @@ async fn engineering_takes_over_when_the_developer_misses_its_deadline() {
     arrive(&app, &d.engineer, t).await.expect(200);
     act(&app, &d.butler, t, "settlement-signed", json!({}))
         .await
-        .expect(409);
+        .expect_conflict("invalid-transition");
     let ticket = act(
         &app,
         &d.engineer,
@@ -604,6 +673,9 @@ async fn engineering_takes_over_when_the_developer_misses_its_deadline() {
     .await
     .expect(200);
     assert!(ticket["developer"]["settlement_signed_at"].is_string());
+    act(&app, &d.butler, t, "settlement-signed", json!({}))
+        .await
+        .expect_precondition("settlement_signed");
 }
 
 // R-TKT-7
@@ -651,7 +723,9 @@ async fn work_orders_belong_to_their_engineers_and_refuse_bad_materials() {
     assert_eq!(res.invalid_fields(), ["engineer_ids[0]"]);
 
     arrive(&app, &d.engineer, t).await.expect(200);
-    arrive(&app, &d.engineer, t).await.expect(409);
+    arrive(&app, &d.engineer, t)
+        .await
+        .expect_conflict("invalid-transition");
     let res = act(
         &app,
         &d.engineer,
@@ -706,6 +780,79 @@ async fn work_orders_belong_to_their_engineers_and_refuse_bad_materials() {
     assert_eq!(ticket["work_order"]["materials_fen"], 1000);
 }
 
+// R-TKT-7: a work order's materials total is exact or refused, never wrapped. A second
+// completion (after rework) adds its lines to the first's; one that would make the total
+// overflow is refused with 422 and changes nothing.
+#[actix_web::test]
+async fn a_second_completion_that_would_overflow_the_total_is_refused() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let huge: i64 = 5_000_000_000_000_000_000;
+    let t = dispatched(&app, &d, "other", "general").await;
+    arrive(&app, &d.engineer, t).await.expect(200);
+    let ticket = act(
+        &app,
+        &d.engineer,
+        t,
+        "complete",
+        json!({"labour_minutes": 30, "result_note": "Gold-plated pump",
+               "materials": [{"name": "Pump", "quantity": 1, "unit_price_fen": huge}]}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(ticket["work_order"]["materials_fen"], huge);
+    assert_eq!(ticket["work_order"]["materials"][0]["total_fen"], huge);
+
+    // The resident rejects it: the engineer goes back and completes a second time.
+    act(
+        &app,
+        &d.resident,
+        t,
+        "reject",
+        json!({"reason": "Still broken"}),
+    )
+    .await
+    .expect(200);
+    arrive(&app, &d.engineer, t).await.expect(200);
+    let res = act(
+        &app,
+        &d.engineer,
+        t,
+        "complete",
+        json!({"labour_minutes": 45, "result_note": "Second pump",
+               "materials": [{"name": "Pump", "quantity": 1, "unit_price_fen": huge}]}),
+    )
+    .await;
+    let problem = res.expect(422);
+    assert_eq!(problem["type"], "/problems/validation");
+    let errors = problem["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{problem}");
+    assert_eq!(errors[0]["field"], "materials");
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("work order"),
+        "{problem}"
+    );
+
+    let ticket = app
+        .get(&format!("/api/v1/tickets/{t}"))
+        .token(&d.butler)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(ticket["status"], "on_site");
+    assert_eq!(ticket["completed_at"], Value::Null);
+    assert_eq!(ticket["work_order"]["materials_fen"], huge);
+    assert_eq!(
+        ticket["work_order"]["materials"],
+        json!([{"name": "Pump", "quantity": 1, "unit_price_fen": huge, "total_fen": huge}])
+    );
+    assert_eq!(ticket["work_order"]["labour_minutes"], 30);
+    assert_eq!(ticket["work_order"]["result_note"], "Gold-plated pump");
+}
+
 // R-TKT-8
 #[actix_web::test]
 async fn charges_outside_the_schedule_need_a_manager_and_the_resident_may_decline() {
@@ -733,7 +880,7 @@ async fn charges_outside_the_schedule_need_a_manager_and_the_resident_may_declin
     assert_eq!(ticket["charge"]["status"], "pending_approval");
     act(&app, &d.resident, t, "accept-charge", json!({}))
         .await
-        .expect(409);
+        .expect_precondition("charge_state");
     act(&app, &d.butler, t, "approve-charge", json!({}))
         .await
         .expect(403);
@@ -919,6 +1066,246 @@ async fn overdue_orders_are_listed_and_chased() {
     assert_eq!(ticket["status"], "dispatched");
 }
 
+/// The ids of a page of tickets.
+fn item_ids(page: &Value) -> Vec<i64> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_i64().unwrap())
+        .collect()
+}
+
+/// A report by `resident2` for 2-1-201 (under the developer's warranty), transferred to the
+/// developer with a deadline this far from now.
+async fn transferred(app: &TestApp, d: &Desk, due_in: Duration) -> i64 {
+    let unit = app.unit_id("2-1-201").await;
+    let t = id(&report(
+        app,
+        &d.resident2,
+        json!({"unit_id": unit, "category": "roof_wall_seepage", "priority": "general",
+               "contact_phone": "13900139000", "description": "Damp wall"}),
+    )
+    .await);
+    let due = (app.clock_now() + due_in).to_rfc3339();
+    act(
+        app,
+        &d.butler,
+        t,
+        "transfer",
+        json!({"slip": "GZLXD-120", "developer_due_at": due}),
+    )
+    .await
+    .expect(200);
+    t
+}
+
+// R-TKT-4 R-TKT-11: the `?overdue=true` filter (SQL) and each ticket's `overdue` flag (Rust)
+// agree, in each of the four ways a ticket is late and in the states that only nearly are.
+#[actix_web::test]
+async fn the_overdue_filter_lists_exactly_the_tickets_flagged_overdue() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let unit = app.unit_id("1-1-101").await;
+
+    // 2026-11-23 10:00 UTC.
+    // Repair late: urgent, on site in time, still not repaired 25 hours later (24 h).
+    let repair_late = dispatched(&app, &d, "water_supply", "urgent").await;
+    arrive(&app, &d.engineer, repair_late).await.expect(200);
+    // Near miss: urgent and repaired in time; the 24 hours pass while it waits for the
+    // resident's acceptance.
+    let repaired_in_time = dispatched(&app, &d, "electrical", "urgent").await;
+    arrive(&app, &d.engineer, repaired_in_time)
+        .await
+        .expect(200);
+    act(
+        &app,
+        &d.engineer,
+        repaired_in_time,
+        "complete",
+        json!({"labour_minutes": 30, "result_note": "Fixed"}),
+    )
+    .await
+    .expect(200);
+    // Visit late: a hot-water repair accepted today, its visit due by the end of the local
+    // day (15:59:59 UTC), not visited by tomorrow.
+    let visit_late = completed(&app, &d, "hot_water").await;
+    act(
+        &app,
+        &d.resident,
+        visit_late,
+        "confirm",
+        json!({"rating": 5}),
+    )
+    .await
+    .expect(200);
+    // Near miss: accepted, its visit due in 3 days.
+    let visit_in_time = completed(&app, &d, "doors_windows").await;
+    act(
+        &app,
+        &d.resident,
+        visit_in_time,
+        "confirm",
+        json!({"rating": 5}),
+    )
+    .await
+    .expect(200);
+    // Near miss: a hot-water repair visited late, but visited: closed.
+    let visited_late = completed(&app, &d, "hot_water").await;
+    act(
+        &app,
+        &d.resident,
+        visited_late,
+        "confirm",
+        json!({"rating": 4}),
+    )
+    .await
+    .expect(200);
+    // Developer late: its agreed deadline passes while the ticket is still with it.
+    let developer_late = transferred(&app, &d, Duration::hours(12)).await;
+    // Near misses: the developer's deadline still ahead; the developer done in time.
+    let developer_in_time = transferred(&app, &d, Duration::days(3)).await;
+    let developer_done = transferred(&app, &d, Duration::hours(12)).await;
+    act(
+        &app,
+        &d.butler,
+        developer_done,
+        "developer-complete",
+        json!({}),
+    )
+    .await
+    .expect(200);
+
+    // 2026-11-24 08:00 UTC.
+    let d = later(&app, Duration::hours(22)).await;
+    // Arrival late: urgent and dispatched, nobody on site 3 hours later (2 h).
+    let arrival_late = dispatched(&app, &d, "lift", "urgent").await;
+    // Near miss: urgent, on site within the hour, the repair still running.
+    let arrived_in_time = dispatched(&app, &d, "railings_stairs", "urgent").await;
+    // Near miss: a general report has no arrival deadline and 72 hours for the repair.
+    let general_waiting = id(&report(
+        &app,
+        &d.resident,
+        json!({"unit_id": unit, "category": "other", "priority": "general",
+               "contact_phone": "13800138000", "description": "Loose tile"}),
+    )
+    .await);
+    // Near miss: urgent but cancelled before anyone went.
+    let cancelled = dispatched(&app, &d, "drainage", "urgent").await;
+    act(
+        &app,
+        &d.resident,
+        cancelled,
+        "cancel",
+        json!({"reason": "Cleared it myself"}),
+    )
+    .await
+    .expect(200);
+
+    let d = later(&app, Duration::hours(1)).await;
+    arrive(&app, &d.engineer, arrived_in_time).await.expect(200);
+
+    // 2026-11-24 10:30 UTC: arrival late, hot water, reported and not dispatched (15 min).
+    let d = later(&app, Duration::minutes(90)).await;
+    let hot_water_late = id(&report(
+        &app,
+        &d.resident,
+        json!({"unit_id": unit, "category": "hot_water", "priority": "general",
+               "contact_phone": "13800138000", "description": "No hot water"}),
+    )
+    .await);
+
+    // 2026-11-24 11:00 UTC: everything is looked at.
+    let d = later(&app, Duration::minutes(30)).await;
+    act(
+        &app,
+        &d.butler,
+        visited_late,
+        "visit",
+        json!({"method": "phone", "satisfaction": "satisfied", "result": "Warm again"}),
+    )
+    .await
+    .expect(200);
+
+    let all = app
+        .get("/api/v1/tickets?limit=100")
+        .token(&d.butler)
+        .send()
+        .await
+        .expect(200);
+    let items = all["items"].as_array().unwrap();
+    assert_eq!(items.len(), 13, "every ticket of the test is on the page");
+    let flagged: BTreeSet<i64> = items
+        .iter()
+        .filter(|t| t["overdue"] == true)
+        .map(|t| t["id"].as_i64().unwrap())
+        .collect();
+    let filtered: BTreeSet<i64> = item_ids(
+        &app.get("/api/v1/tickets?overdue=true&limit=100")
+            .token(&d.butler)
+            .send()
+            .await
+            .expect(200),
+    )
+    .into_iter()
+    .collect();
+    assert_eq!(filtered, flagged, "the filter and the flag disagree");
+    assert_eq!(
+        filtered,
+        BTreeSet::from([
+            arrival_late,
+            hot_water_late,
+            repair_late,
+            developer_late,
+            visit_late
+        ])
+    );
+
+    // Each is late for its own reason only, so each is the one proof of its situation.
+    let ticket = |t: i64| items.iter().find(|i| i["id"] == t).unwrap().clone();
+    let state = |t: i64, deadline: &str| ticket(t)["deadlines"][deadline]["state"].clone();
+    for late in [arrival_late, hot_water_late] {
+        assert_eq!(state(late, "arrive"), "missed");
+        assert_eq!(state(late, "fix"), "running");
+    }
+    assert_eq!(ticket(hot_water_late)["status"], "reported");
+    assert_eq!(ticket(arrival_late)["status"], "dispatched");
+    assert_eq!(state(repair_late, "arrive"), "met");
+    assert_eq!(state(repair_late, "fix"), "missed");
+    assert_eq!(ticket(repair_late)["status"], "on_site");
+    assert_eq!(state(developer_late, "developer"), "missed");
+    assert_eq!(state(developer_late, "fix"), "running");
+    assert_eq!(ticket(developer_late)["status"], "transferred");
+    assert_eq!(state(visit_late, "visit"), "missed");
+    assert_eq!(state(visit_late, "fix"), "met");
+    assert_eq!(ticket(visit_late)["status"], "accepted");
+
+    // The near misses: a deadline passed with its duty done, or none has passed yet.
+    assert_eq!(state(repaired_in_time, "fix"), "met");
+    assert_eq!(ticket(repaired_in_time)["status"], "completed");
+    assert_eq!(state(arrived_in_time, "arrive"), "met");
+    assert_eq!(state(arrived_in_time, "fix"), "running");
+    assert_eq!(state(visited_late, "visit"), "missed");
+    assert_eq!(ticket(visited_late)["status"], "closed");
+    assert_eq!(state(visit_in_time, "visit"), "running");
+    assert_eq!(state(developer_in_time, "developer"), "running");
+    assert_eq!(state(developer_done, "developer"), "met");
+    assert_eq!(ticket(cancelled)["status"], "cancelled");
+    assert_eq!(ticket(general_waiting)["deadlines"]["arrive"], Value::Null);
+    for near_miss in [
+        repaired_in_time,
+        arrived_in_time,
+        visited_late,
+        visit_in_time,
+        developer_in_time,
+        developer_done,
+        cancelled,
+        general_waiting,
+    ] {
+        assert_eq!(ticket(near_miss)["overdue"], false, "ticket {near_miss}");
+    }
+}
+
 // R-TKT-12
 #[actix_web::test]
 async fn a_repeat_within_three_months_is_linked_and_free() {
@@ -972,7 +1359,7 @@ async fn a_repeat_within_three_months_is_linked_and_free() {
         json!({"amount_fen": 500, "description": "Cleaning"}),
     )
     .await
-    .expect(409);
+    .expect_precondition("warranty_repeat");
 
     let d = later(&app, Duration::days(40)).await;
     let later = report(
@@ -1041,6 +1428,98 @@ async fn the_daily_board_shows_new_open_unassigned_overdue_and_completed() {
     .send()
     .await
     .expect(403);
+}
+
+// R-TKT-13 R-TKT-5 R-TKT-6: unassigned means open, for engineering and not dispatched. A
+// ticket with the developer, or proposed for it, waits for the developer or the desk's
+// transfer, not for an engineer; one engineering takes back is unassigned again until
+// dispatched.
+#[actix_web::test]
+async fn the_daily_board_counts_only_undispatched_engineering_tickets_as_unassigned() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let unit = app.unit_id("1-2-101").await;
+    let nobody_dispatched = id(&report(
+        &app,
+        &d.butler,
+        json!({"unit_id": unit, "category": "lift", "priority": "urgent",
+               "contact_phone": "13700137000", "description": "Lift stuck"}),
+    )
+    .await);
+    let dispatched = dispatched(&app, &d, "other", "general").await;
+    let warranty_unit = app.unit_id("2-1-201").await;
+    let proposed = report(
+        &app,
+        &d.resident2,
+        json!({"unit_id": warranty_unit, "category": "drainage", "priority": "general",
+               "contact_phone": "13900139000", "description": "Floor drain backs up"}),
+    )
+    .await;
+    assert_eq!(proposed["route"], "developer");
+    assert_eq!(proposed["status"], "reported");
+    let proposed = id(&proposed);
+    let with_developer = transferred(&app, &d, Duration::days(3)).await;
+    let taken_back = transferred(&app, &d, Duration::hours(1)).await;
+
+    let d = later(&app, Duration::hours(2)).await;
+    let ticket = act(
+        &app,
+        &d.butler,
+        taken_back,
+        "take-over",
+        json!({"note": "Developer did not come"}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(ticket["status"], "reported");
+    assert_eq!(ticket["route"], "engineering");
+
+    let board = |d: Desk| {
+        let app = &app;
+        async move {
+            app.get(&format!(
+                "/api/v1/tickets/daily-board?site_id={}&date=2026-11-23",
+                app.site_id
+            ))
+            .token(&d.engineer)
+            .send()
+            .await
+            .expect(200)
+        }
+    };
+    let ids = |board: &Value, key: &str| -> Vec<i64> {
+        board[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["id"].as_i64().unwrap())
+            .collect()
+    };
+    let today = board(desk(&app).await).await;
+    assert_eq!(
+        ids(&today, "open"),
+        [
+            taken_back,
+            with_developer,
+            proposed,
+            dispatched,
+            nobody_dispatched
+        ]
+    );
+    assert_eq!(ids(&today, "unassigned"), [taken_back, nobody_dispatched]);
+
+    act(
+        &app,
+        &d.butler,
+        taken_back,
+        "dispatch",
+        json!({"engineer_ids": [d.engineer_id], "lead_id": d.engineer_id}),
+    )
+    .await
+    .expect(200);
+    let today = board(desk(&app).await).await;
+    assert_eq!(ids(&today, "unassigned"), [nobody_dispatched]);
+    assert_eq!(ids(&today, "open").len(), 5);
 }
 
 // R-TKT-14
@@ -1204,9 +1683,11 @@ async fn residents_cancel_before_anyone_is_on_site() {
     assert_eq!(ticket["status"], "cancelled");
     act(&app, &d.resident, t, "cancel", json!({"reason": "again"}))
         .await
-        .expect(409);
+        .expect_conflict("invalid-transition");
     let t = dispatched(&app, &d, "other", "general").await;
     arrive(&app, &d.engineer, t).await.expect(200);
+    // Once on site no one may cancel: the state machine refuses it before the resident's
+    // own `engineer_arrived` check is reached.
     act(
         &app,
         &d.resident,
@@ -1215,7 +1696,7 @@ async fn residents_cancel_before_anyone_is_on_site() {
         json!({"reason": "too late"}),
     )
     .await
-    .expect(409);
+    .expect_conflict("invalid-transition");
     assert_eq!(
         app.get(&format!("/api/v1/tickets/{t}"))
             .token(&d.butler)
@@ -1251,7 +1732,7 @@ async fn bad_ticket_input_is_refused_and_changes_nothing() {
     let t = dispatched(&app, &d, "other", "general").await;
     act(&app, &d.resident, t, "confirm", json!({"rating": 5}))
         .await
-        .expect(409);
+        .expect_conflict("invalid-transition");
     app.get("/api/v1/tickets?status=lost")
         .token(&d.butler)
         .send()

@@ -1,8 +1,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::sql_types::{Bool, Nullable};
 
+use super::model::{DoneAt, DueAt, OPEN, OVERDUE_RULES};
 use crate::access::{Reach, SiteScope};
-
 use crate::db::schema::{ticket_engineers, ticket_materials, tickets, users};
 use crate::db::AnyConnection;
 use crate::pagination::PageRequest;
@@ -262,15 +263,37 @@ pub struct TicketQuery {
     pub open_only: bool,
 }
 
-const OPEN: [&str; 7] = [
-    "reported",
-    "dispatched",
-    "on_site",
-    "completed",
-    "rework",
-    "accepted",
-    "transferred",
-];
+type Condition = Box<
+    dyn BoxableExpression<
+        tickets::table,
+        <AnyConnection as Connection>::Backend,
+        SqlType = Nullable<Bool>,
+    >,
+>;
+
+/// R-TKT-4/11: overdue at `now`, in SQL: [`OVERDUE_RULES`], the table `model::is_overdue`
+/// reads too, each rule a condition and the conditions or-ed.
+fn overdue_at(now: NaiveDateTime) -> Condition {
+    OVERDUE_RULES
+        .iter()
+        .map(|rule| {
+            let past_due: Condition = match rule.due {
+                DueAt::Arrive => Box::new(tickets::arrive_by.lt(now)),
+                DueAt::Fix => Box::new(tickets::fix_by.lt(now).nullable()),
+                DueAt::Developer => Box::new(tickets::developer_due_at.lt(now)),
+                DueAt::Visit => Box::new(tickets::visit_by.lt(now)),
+            };
+            let statuses: Vec<&str> = rule.statuses.iter().map(|s| s.as_str()).collect();
+            let late: Condition = Box::new(past_due.and(tickets::status.eq_any(statuses)));
+            match rule.undone {
+                None => late,
+                Some(DoneAt::Arrived) => Box::new(late.and(tickets::arrived_at.is_null())),
+                Some(DoneAt::Completed) => Box::new(late.and(tickets::completed_at.is_null())),
+            }
+        })
+        .reduce(|either, or| Box::new(either.or(or)))
+        .expect("at least one overdue rule")
+}
 
 /// Newest first, `limit` rows after the cursor.
 pub fn list(
@@ -317,26 +340,11 @@ pub fn list(
         None => {}
     }
     if q.open_only {
-        query = query.filter(tickets::status.eq_any(OPEN));
+        let open: Vec<&str> = OPEN.iter().map(|s| s.as_str()).collect();
+        query = query.filter(tickets::status.eq_any(open));
     }
     if let Some(now) = q.overdue_at {
-        // Mirrors `model::is_overdue`.
-        query = query.filter(
-            tickets::arrive_by
-                .lt(now)
-                .and(tickets::arrived_at.is_null())
-                .and(tickets::status.eq_any(["reported", "dispatched"]))
-                .or(tickets::fix_by
-                    .lt(now)
-                    .and(tickets::completed_at.is_null())
-                    .and(tickets::status.eq_any(["reported", "dispatched", "on_site", "rework"])))
-                .or(tickets::developer_due_at
-                    .lt(now)
-                    .and(tickets::status.eq("transferred")))
-                .or(tickets::visit_by
-                    .lt(now)
-                    .and(tickets::status.eq("accepted"))),
-        );
+        query = query.filter(overdue_at(now));
     }
     if let Some(v) = q.created_from {
         query = query.filter(tickets::created_at.ge(v));

@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::dto::{Ticket, TicketFilter};
 use super::model::{Category, Route, Scope, TicketStatus};
 use super::repo::{self, TicketQuery};
-use super::service::{out_of_range, to_tickets};
+use super::view::{out_of_range, to_tickets};
 use crate::access::{self, Actor, Reach, SiteScope};
 use crate::db::{self, utc};
 use crate::error::AppError;

@@ -1,25 +1,22 @@
 //! Ticket use cases: intake (R-TKT-1..5, 12) and the actions of the lifecycle, which run
 //! through the shared driver in [`crate::lifecycle`].
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::QueryResult;
 
 use super::dto::*;
 use super::model::*;
 use super::repo::{self, NewTicketRow, TicketChange, TicketRow};
+use super::view::to_tickets;
 use crate::access::{self, Actor, Role};
 use crate::db::{self, utc, AnyConnection};
-use crate::deadlines;
 use crate::error::{AppError, Lookup};
 use crate::lifecycle::{self, Lifecycle};
-use crate::money::Fen;
 use crate::numbering;
 use crate::sites;
 use crate::state::AppState;
 use crate::timeline::{self, Step, Subject};
-use crate::units;
+use crate::units::{self, repo::UnitRow};
 use crate::users::repo as users_repo;
 use crate::visits;
 
@@ -42,159 +39,6 @@ fn visible(
     )?
     .then_some(ticket)
     .ok_or(AppError::NotFound("ticket"))
-}
-
-/// Stored amounts are checked on the way in, so one that does not add up is a bug.
-pub fn out_of_range() -> AppError {
-    AppError::internal("a stored money amount is out of range")
-}
-
-fn opt_utc(at: Option<chrono::NaiveDateTime>) -> Option<DateTime<Utc>> {
-    at.map(|a| a.and_utc())
-}
-
-/// Rows to API tickets, loading engineers, materials and unit codes in three queries.
-pub fn to_tickets(
-    conn: &mut AnyConnection,
-    rows: Vec<TicketRow>,
-    now: DateTime<Utc>,
-) -> Result<Vec<Ticket>, AppError> {
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let unit_ids: Vec<i64> = rows.iter().filter_map(|r| r.unit_id).collect();
-    let mut engineers: HashMap<i64, Vec<AssignedEngineer>> = HashMap::new();
-    for (ticket_id, engineer_id, display_name, lead) in repo::engineers_of(conn, &ids)? {
-        engineers
-            .entry(ticket_id)
-            .or_default()
-            .push(AssignedEngineer {
-                engineer_id,
-                display_name,
-                lead,
-            });
-    }
-    let mut materials: HashMap<i64, Vec<MaterialLine>> = HashMap::new();
-    for m in repo::materials_of(conn, &ids)? {
-        let unit_price = Fen::new(m.unit_price_fen);
-        materials
-            .entry(m.ticket_id)
-            .or_default()
-            .push(MaterialLine {
-                total_fen: unit_price
-                    .checked_mul(m.quantity)
-                    .ok_or_else(out_of_range)?,
-                name: m.name,
-                quantity: m.quantity,
-                unit_price_fen: unit_price,
-            });
-    }
-    let codes = units::repo::codes(conn, &unit_ids)?;
-    rows.into_iter()
-        .map(|row| {
-            let lines = materials.remove(&row.id).unwrap_or_default();
-            let engineers = engineers.remove(&row.id).unwrap_or_default();
-            let code = row.unit_id.and_then(|u| codes.get(&u).cloned());
-            to_ticket(row, engineers, lines, code, now)
-        })
-        .collect()
-}
-
-fn to_ticket(
-    row: TicketRow,
-    engineers: Vec<AssignedEngineer>,
-    materials: Vec<MaterialLine>,
-    unit_code: Option<String>,
-    now: DateTime<Utc>,
-) -> Result<Ticket, AppError> {
-    let status = TicketStatus::from_db(&row.status)?;
-    let n = utc(now);
-    let timing = Timing {
-        arrive_by: opt_utc(row.arrive_by),
-        arrived_at: opt_utc(row.arrived_at),
-        fix_by: row.fix_by.and_utc(),
-        completed_at: opt_utc(row.completed_at),
-        developer_due_at: opt_utc(row.developer_due_at),
-        visit_by: opt_utc(row.visit_by),
-    };
-    let materials_fen =
-        Fen::checked_sum(materials.iter().map(|m| m.total_fen)).ok_or_else(out_of_range)?;
-    Ok(Ticket {
-        overdue: is_overdue(status, &timing, now),
-        deadlines: TicketDeadlines {
-            arrive: deadlines::view(row.arrive_by, row.arrived_at, n),
-            fix: deadlines::view(Some(row.fix_by), row.completed_at, n).expect("fix_by is set"),
-            developer: deadlines::view(
-                row.developer_due_at,
-                // Taken over: the developer never did it; the take-over ends its duty.
-                row.taken_over_at.or(row.completed_at),
-                n,
-            ),
-            visit: deadlines::view(row.visit_by, row.closed_at, n),
-        },
-        developer: row.developer_slip.clone().map(|slip| DeveloperTransfer {
-            slip,
-            acknowledged_at: opt_utc(row.developer_acknowledged_at),
-            taken_over_at: opt_utc(row.taken_over_at),
-            settlement_fen: row.taken_over_at.map(|_| materials_fen),
-            settlement_signed_at: opt_utc(row.settlement_signed_at),
-        }),
-        work_order: WorkOrder {
-            head_count: row.head_count,
-            labour_minutes: row.labour_minutes,
-            result_note: row.result_note,
-            materials,
-            materials_fen,
-        },
-        charge: Charge {
-            status: ChargeStatus::from_db(&row.charge_status)?,
-            amount_fen: row.charge_fen.map(Fen::new),
-            item: row.charge_item,
-        },
-        scope: if row.unit_id.is_some() {
-            Scope::InHome
-        } else {
-            Scope::PublicArea
-        },
-        id: row.id,
-        number: row.number,
-        site_id: row.site_id,
-        unit_id: row.unit_id,
-        unit_code,
-        location: row.location,
-        category: Category::from_db(&row.category)?,
-        priority: Priority::from_db(&row.priority)?,
-        suggested_priority: row
-            .suggested_priority
-            .as_deref()
-            .map(Priority::from_db)
-            .transpose()?,
-        channel: Channel::from_db(&row.channel)?,
-        contact_phone: row.contact_phone,
-        description: row.description,
-        reporter_id: row.reporter_id,
-        received_by: row.received_by,
-        status,
-        route: Route::from_db(&row.route)?,
-        proposed_route: Route::from_db(&row.proposed_route)?,
-        route_reason: row.route_reason,
-        engineers,
-        acceptance: row
-            .acceptance
-            .as_deref()
-            .map(Acceptance::from_db)
-            .transpose()?,
-        rating: row.rating,
-        rating_comment: row.rating_comment,
-        rework_count: row.rework_count,
-        warranty_of: row.warranty_of,
-        free_of_charge: row.free_of_charge,
-        arrived_at: timing.arrived_at,
-        completed_at: timing.completed_at,
-        accepted_at: opt_utc(row.accepted_at),
-        closed_at: opt_utc(row.closed_at),
-        cancelled_at: opt_utc(row.cancelled_at),
-        created_at: row.created_at.and_utc(),
-        updated_at: row.updated_at.and_utc(),
-    })
 }
 
 fn detail(
@@ -220,6 +64,119 @@ pub async fn get(state: &AppState, actor: &Actor, id: i64) -> Result<TicketDetai
     .await
 }
 
+/// R-TKT-1: residents report in the app; staff say how the report came in (not `app`).
+fn intake_channel(actor: &Actor, input: &NewTicket) -> Result<Channel, AppError> {
+    if actor.role != Role::Resident {
+        return match input.channel.unwrap_or(Channel::Phone) {
+            Channel::App => Err(AppError::field(
+                "channel",
+                "app is for residents' own reports",
+            )),
+            other => Ok(other),
+        };
+    }
+    // R-TKT-2: public areas are reported by staff only.
+    if input.location.is_some() {
+        return Err(AppError::Forbidden(
+            "public-area repairs are reported by staff".into(),
+        ));
+    }
+    Ok(Channel::App)
+}
+
+/// R-TKT-2: the site and, in a home, the unit the caller may report for.
+fn intake_place(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    input: &NewTicket,
+    now: DateTime<Utc>,
+) -> Result<(i64, Option<UnitRow>), AppError> {
+    match (input.unit_id, input.site_id) {
+        (Some(unit_id), _) => {
+            let unit = units::service::visible_unit(conn, actor, unit_id, now.date_naive())
+                .found()?
+                .filter(|u| u.active)
+                .ok_or_else(|| {
+                    AppError::field("unit_id", "no active unit with this id among yours")
+                })?;
+            Ok((unit.site_id, Some(unit)))
+        }
+        (None, Some(site_id)) => {
+            sites::service::visible_site(conn, actor, site_id)
+                .missing_as(|| AppError::field("site_id", "no site with this id among yours"))?;
+            Ok((site_id, None))
+        }
+        (None, None) => Err(AppError::field(
+            "site_id",
+            "required for a public-area repair",
+        )),
+    }
+}
+
+/// The phone given, or else the reporter's own.
+fn contact_phone(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    given: Option<String>,
+) -> Result<String, AppError> {
+    let reporter = users_repo::find(conn, actor.user_id)?.ok_or(AppError::NotFound("user"))?;
+    given
+        .map(|p| crate::contact::normalize_phone(&p))
+        .or(reporter.phone)
+        .ok_or_else(|| AppError::field("contact_phone", "required: the account has no phone"))
+}
+
+/// R-TKT-12: the company repair of this kind on the unit that a new report repeats within
+/// its three-month workmanship warranty, if any.
+fn repeated_repair(
+    conn: &mut AnyConnection,
+    unit: Option<&UnitRow>,
+    category: Category,
+    now: DateTime<Utc>,
+) -> Result<Option<TicketRow>, AppError> {
+    let Some(unit) = unit else {
+        return Ok(None);
+    };
+    Ok(
+        repo::latest_company_repair(conn, unit.id, category.as_str())?.filter(|t| {
+            t.completed_at
+                .is_some_and(|done| under_workmanship_warranty(done.and_utc(), now))
+        }),
+    )
+}
+
+/// The report's timeline entry: the proposed route and any warranty link.
+fn record_report(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    row: &TicketRow,
+    proposal: &RouteProposal,
+    original: Option<&TicketRow>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut note = format!("proposed route {}: {}", proposal.route, proposal.reason);
+    if let Some(original) = original {
+        note.push_str(&format!(
+            "; repeats {} within its 3-month workmanship warranty: free",
+            original.number
+        ));
+    }
+    timeline::repo::record(
+        conn,
+        Subject::Ticket,
+        row.id,
+        Step {
+            actor_id: Some(actor.user_id),
+            action: "report",
+            from_status: None,
+            to_status: Some(TicketStatus::Reported.as_str()),
+            note: Some(note),
+        },
+        utc(now),
+    )?;
+    Ok(())
+}
+
 /// R-TKT-1..5, 12: takes a report.
 pub async fn report(
     state: &AppState,
@@ -227,60 +184,13 @@ pub async fn report(
     input: NewTicket,
 ) -> Result<TicketDetail, AppError> {
     input.validate()?;
+    let channel = intake_channel(actor, &input)?;
     let resident = actor.role == Role::Resident;
-    if resident && input.location.is_some() {
-        return Err(AppError::Forbidden(
-            "public-area repairs are reported by staff".into(),
-        ));
-    }
-    let channel = if resident {
-        Channel::App
-    } else {
-        match input.channel.unwrap_or(Channel::Phone) {
-            Channel::App => {
-                return Err(AppError::field(
-                    "channel",
-                    "app is for residents' own reports",
-                ))
-            }
-            other => other,
-        }
-    };
     let (actor, now) = (actor.clone(), state.now());
     db::transaction(&state.pool, move |conn| {
-        let (site_id, unit) = match (input.unit_id, input.site_id) {
-            (Some(unit_id), _) => {
-                let unit = units::service::visible_unit(conn, &actor, unit_id, now.date_naive())
-                    .found()?
-                    .filter(|u| u.active)
-                    .ok_or_else(|| {
-                        AppError::field("unit_id", "no active unit with this id among yours")
-                    })?;
-                (unit.site_id, Some(unit))
-            }
-            (None, Some(site_id)) => {
-                sites::service::visible_site(conn, &actor, site_id).missing_as(|| {
-                    AppError::field("site_id", "no site with this id among yours")
-                })?;
-                (site_id, None)
-            }
-            (None, None) => {
-                return Err(AppError::field(
-                    "site_id",
-                    "required for a public-area repair",
-                ))
-            }
-        };
+        let (site_id, unit) = intake_place(conn, &actor, &input, now)?;
         let tz = sites::service::time_zone(conn, site_id)?;
-        let reporter = users_repo::find(conn, actor.user_id)?.ok_or(AppError::NotFound("user"))?;
-        let contact_phone = input
-            .contact_phone
-            .map(|p| crate::contact::normalize_phone(&p))
-            .or(reporter.phone)
-            .ok_or_else(|| {
-                AppError::field("contact_phone", "required: the account has no phone")
-            })?;
-
+        let contact_phone = contact_phone(conn, &actor, input.contact_phone)?;
         let due = deadlines(input.priority, input.category, now);
         let local_today = now.with_timezone(&tz).date_naive();
         let proposal = propose_route(
@@ -288,15 +198,7 @@ pub async fn report(
             unit.as_ref().and_then(|u| u.handover_date),
             local_today,
         );
-        // R-TKT-12: a repeat of a company repair within three months is linked and free.
-        let original = match &unit {
-            Some(unit) => repo::latest_company_repair(conn, unit.id, input.category.as_str())?
-                .filter(|t| {
-                    t.completed_at
-                        .is_some_and(|done| under_workmanship_warranty(done.and_utc(), now))
-                }),
-            None => None,
-        };
+        let original = repeated_repair(conn, unit.as_ref(), input.category, now)?;
         let number = numbering::next(conn, site_id, NUMBER_PREFIX, local_today)?;
         let row = repo::insert(
             conn,
@@ -307,6 +209,7 @@ pub async fn report(
                 location: input.location,
                 category: input.category.as_str().into(),
                 priority: input.priority.as_str().into(),
+                // R-TKT-3: the resident's choice is kept as a suggestion.
                 suggested_priority: resident.then(|| input.priority.as_str().into()),
                 channel: channel.as_str().into(),
                 contact_phone,
@@ -327,26 +230,7 @@ pub async fn report(
                 updated_at: utc(now),
             },
         )?;
-        let mut note = format!("proposed route {}: {}", proposal.route, proposal.reason);
-        if let Some(original) = &original {
-            note.push_str(&format!(
-                "; repeats {} within its 3-month workmanship warranty: free",
-                original.number
-            ));
-        }
-        timeline::repo::record(
-            conn,
-            Subject::Ticket,
-            row.id,
-            Step {
-                actor_id: Some(actor.user_id),
-                action: "report",
-                from_status: None,
-                to_status: Some(TicketStatus::Reported.as_str()),
-                note: Some(note),
-            },
-            utc(now),
-        )?;
+        record_report(conn, &actor, &row, &proposal, original.as_ref(), now)?;
         detail(conn, row, now)
     })
     .await

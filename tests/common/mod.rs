@@ -17,6 +17,7 @@ use propdesk::config::Config;
 use propdesk::{build_app, db, seed, AppState};
 
 pub mod complaints;
+pub mod tickets;
 
 pub const PASSWORD: &str = "demo-pass-123";
 

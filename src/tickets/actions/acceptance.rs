@@ -1,0 +1,213 @@
+//! After the repair: charges (R-TKT-8), the resident's acceptance or rejection (R-TKT-9)
+//! and the follow-up visit (R-TKT-10).
+
+use super::{check_note, Action};
+use crate::db::utc;
+use crate::error::{AppError, Precondition, Validator};
+use crate::fees;
+use crate::money::Fen;
+use crate::tickets::dto::*;
+use crate::tickets::model::*;
+use crate::tickets::repo::TicketChange;
+use crate::tickets::service::{require_assigned, Ctx, Effect};
+use crate::timeline::Subject;
+use crate::visits::{self, NewVisit};
+
+/// R-TKT-8: proposes a charge: from the fee schedule it goes to the resident; otherwise a
+/// manager reviews it first.
+pub fn charge(input: ChargeProposal) -> Action {
+    Box::new(move |conn, ctx| {
+        require_assigned(conn, ctx)?;
+        if ctx.row.free_of_charge {
+            return Err(AppError::precondition(
+                Precondition::WarrantyRepeat,
+                "free of charge: a repeat within the workmanship warranty",
+            ));
+        }
+        if ctx.row.route != Route::Engineering.as_str() {
+            return Err(AppError::precondition(
+                Precondition::DeveloperRepair,
+                "the developer's repairs are not charged by us",
+            ));
+        }
+        let current = ChargeStatus::from_db(&ctx.row.charge_status)?;
+        if !matches!(current, ChargeStatus::None | ChargeStatus::Declined) {
+            return Err(AppError::precondition(
+                Precondition::ChargeState,
+                format!("a charge is already {current}"),
+            ));
+        }
+        let (amount, item, status) = match (input.fee_item_id, input.amount_fen) {
+            (Some(fee_item_id), None) => {
+                let item = fees::repo::find(conn, fee_item_id)?
+                    .filter(|i| i.active && i.site_id == ctx.row.site_id)
+                    .ok_or_else(|| {
+                        AppError::field("fee_item_id", "no active fee item of this site")
+                    })?;
+                (item.price_fen, item.name, ChargeStatus::AwaitingResident)
+            }
+            (None, Some(amount)) => {
+                let description = input.description.clone().unwrap_or_default();
+                Validator::new()
+                    .check(amount > Fen::ZERO, "amount_fen", "must be greater than 0")
+                    .text("description", &description, 1, 200)
+                    .finish()?;
+                (amount, description, ChargeStatus::PendingApproval)
+            }
+            _ => {
+                return Err(AppError::field(
+                    "fee_item_id",
+                    "give either fee_item_id or amount_fen",
+                ))
+            }
+        };
+        Ok(Effect {
+            change: TicketChange {
+                charge_fen: Some(Some(amount.get())),
+                charge_item: Some(Some(item.clone())),
+                charge_status: Some(status.as_str().into()),
+                ..Default::default()
+            },
+            note: Some(format!("{item}: {amount} fen, {status}")),
+        })
+    })
+}
+
+/// Moves the charge from one status to the next, for the manager's review and the
+/// resident's decision.
+fn charge_step(input: ActionNote, from: ChargeStatus, to: ChargeStatus) -> Action {
+    Box::new(move |_, ctx| {
+        check_note(&input)?;
+        let current = ChargeStatus::from_db(&ctx.row.charge_status)?;
+        if current != from {
+            return Err(AppError::precondition(
+                Precondition::ChargeState,
+                format!("the charge is {current}, not {from}"),
+            ));
+        }
+        Ok(Effect {
+            change: TicketChange {
+                charge_status: Some(to.as_str().into()),
+                ..Default::default()
+            },
+            note: input.note,
+        })
+    })
+}
+
+pub fn approve_charge(input: ActionNote) -> Action {
+    charge_step(
+        input,
+        ChargeStatus::PendingApproval,
+        ChargeStatus::AwaitingResident,
+    )
+}
+
+pub fn accept_charge(input: ActionNote) -> Action {
+    charge_step(
+        input,
+        ChargeStatus::AwaitingResident,
+        ChargeStatus::Accepted,
+    )
+}
+
+pub fn decline_charge(input: ActionNote) -> Action {
+    charge_step(
+        input,
+        ChargeStatus::AwaitingResident,
+        ChargeStatus::Declined,
+    )
+}
+
+fn charge_settled(ctx: &Ctx) -> Result<(), AppError> {
+    match ChargeStatus::from_db(&ctx.row.charge_status)? {
+        ChargeStatus::PendingApproval | ChargeStatus::AwaitingResident => {
+            Err(AppError::precondition(
+                Precondition::ChargeState,
+                "the charge must be approved and accepted or declined first",
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn accepted(
+    method: Acceptance,
+    rating: Option<i32>,
+    comment: Option<String>,
+    ctx: &Ctx,
+) -> Result<Effect, AppError> {
+    charge_settled(ctx)?;
+    let mut v = Validator::new();
+    if let Some(rating) = rating {
+        check_rating(&mut v, rating);
+    }
+    check_optional_note(&mut v, "comment", comment.as_deref());
+    v.finish()?;
+    Ok(Effect {
+        change: TicketChange {
+            accepted_at: Some(Some(utc(ctx.now))),
+            acceptance: Some(Some(method.as_str().into())),
+            rating: Some(rating),
+            rating_comment: Some(comment.clone()),
+            ..Default::default()
+        },
+        note: Some(match rating {
+            Some(r) => format!("accepted ({method}), rated {r}/5"),
+            None => format!("accepted ({method})"),
+        }),
+    })
+}
+
+/// R-TKT-9: the resident confirms in the app, with a rating.
+pub fn confirm(input: Confirmation) -> Action {
+    Box::new(move |_, ctx| accepted(Acceptance::App, Some(input.rating), input.comment, ctx))
+}
+
+/// R-TKT-9: staff record the signature on the paper work order.
+pub fn record_signature(input: PaperSignature) -> Action {
+    Box::new(move |_, ctx| accepted(Acceptance::Paper, input.rating, input.comment, ctx))
+}
+
+/// R-TKT-9: the resident rejects the result: back to the engineers, deadline running again.
+pub fn reject(input: Reason) -> Action {
+    Box::new(move |_, ctx| {
+        let mut v = Validator::new();
+        check_required_note(&mut v, "reason", &input.reason);
+        v.finish()?;
+        Ok(Effect {
+            change: TicketChange {
+                completed_at: Some(None),
+                visit_by: Some(None),
+                rework_count: Some(ctx.row.rework_count + 1),
+                ..Default::default()
+            },
+            note: Some(input.reason),
+        })
+    })
+}
+
+/// R-TKT-10: the butler's follow-up visit closes the ticket.
+pub fn visit(input: NewVisit) -> Action {
+    Box::new(move |conn, ctx| {
+        input.validate()?;
+        visits::repo::record(
+            conn,
+            Subject::Ticket,
+            ctx.row.id,
+            ctx.actor.user_id,
+            &input,
+            utc(ctx.now),
+        )?;
+        Ok(Effect {
+            change: TicketChange {
+                closed_at: Some(Some(utc(ctx.now))),
+                ..Default::default()
+            },
+            note: Some(format!(
+                "{} by {}: {}",
+                input.satisfaction, input.method, input.result
+            )),
+        })
+    })
+}
