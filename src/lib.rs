@@ -14,6 +14,7 @@ pub mod db;
 pub mod deadlines;
 pub mod error;
 pub mod fees;
+pub mod intake;
 pub mod jobs;
 pub mod json;
 pub mod lifecycle;

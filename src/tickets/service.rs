@@ -10,14 +10,12 @@ use super::repo::{self, NewTicketRow, TicketChange, TicketRow};
 use super::view::to_tickets;
 use crate::access::{self, Actor, Role};
 use crate::db::{self, utc, AnyConnection};
-use crate::error::{AppError, Lookup};
+use crate::error::AppError;
+use crate::intake::{self, FirstStep, Place, SiteWide};
 use crate::lifecycle::{self, Lifecycle};
-use crate::numbering;
-use crate::sites;
 use crate::state::AppState;
-use crate::timeline::{self, Step, Subject};
-use crate::units::{self, repo::UnitRow};
-use crate::users::repo as users_repo;
+use crate::timeline::{self, Subject};
+use crate::units::repo::UnitRow;
 use crate::visits;
 
 pub const NUMBER_PREFIX: &str = "BX";
@@ -64,66 +62,21 @@ pub async fn get(state: &AppState, actor: &Actor, id: i64) -> Result<TicketDetai
     .await
 }
 
-/// R-TKT-1: residents report in the app; staff say how the report came in (not `app`).
+/// R-TKT-1: residents report in the app, staff by phone unless they say otherwise; R-TKT-2:
+/// public areas are reported by staff only.
 fn intake_channel(actor: &Actor, input: &NewTicket) -> Result<Channel, AppError> {
-    if actor.role != Role::Resident {
-        return match input.channel.unwrap_or(Channel::Phone) {
-            Channel::App => Err(AppError::field(
-                "channel",
-                "app is for residents' own reports",
-            )),
-            other => Ok(other),
-        };
-    }
-    // R-TKT-2: public areas are reported by staff only.
-    if input.location.is_some() {
+    if actor.role == Role::Resident && input.location.is_some() {
         return Err(AppError::Forbidden(
             "public-area repairs are reported by staff".into(),
         ));
     }
-    Ok(Channel::App)
-}
-
-/// R-TKT-2: the site and, in a home, the unit the caller may report for.
-fn intake_place(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    input: &NewTicket,
-    now: DateTime<Utc>,
-) -> Result<(i64, Option<UnitRow>), AppError> {
-    match (input.unit_id, input.site_id) {
-        (Some(unit_id), _) => {
-            let unit = units::service::visible_unit(conn, actor, unit_id, now.date_naive())
-                .found()?
-                .filter(|u| u.active)
-                .ok_or_else(|| {
-                    AppError::field("unit_id", "no active unit with this id among yours")
-                })?;
-            Ok((unit.site_id, Some(unit)))
-        }
-        (None, Some(site_id)) => {
-            sites::service::visible_site(conn, actor, site_id)
-                .missing_as(|| AppError::field("site_id", "no site with this id among yours"))?;
-            Ok((site_id, None))
-        }
-        (None, None) => Err(AppError::field(
-            "site_id",
-            "required for a public-area repair",
-        )),
-    }
-}
-
-/// The phone given, or else the reporter's own.
-fn contact_phone(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    given: Option<String>,
-) -> Result<String, AppError> {
-    let reporter = users_repo::find(conn, actor.user_id)?.ok_or(AppError::NotFound("user"))?;
-    given
-        .map(|p| crate::contact::normalize_phone(&p))
-        .or(reporter.phone)
-        .ok_or_else(|| AppError::field("contact_phone", "required: the account has no phone"))
+    intake::channel(
+        actor,
+        input.channel,
+        Channel::App,
+        Some(Channel::Phone),
+        "report",
+    )
 }
 
 /// R-TKT-12: the company repair of this kind on the unit that a new report repeats within
@@ -145,15 +98,8 @@ fn repeated_repair(
     )
 }
 
-/// The report's timeline entry: the proposed route and any warranty link.
-fn record_report(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    row: &TicketRow,
-    proposal: &RouteProposal,
-    original: Option<&TicketRow>,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
+/// The report's first timeline entry: the proposed route and any warranty link.
+fn first_step(proposal: &RouteProposal, original: Option<&TicketRow>) -> FirstStep {
     let mut note = format!("proposed route {}: {}", proposal.route, proposal.reason);
     if let Some(original) = original {
         note.push_str(&format!(
@@ -161,20 +107,11 @@ fn record_report(
             original.number
         ));
     }
-    timeline::repo::record(
-        conn,
-        Subject::Ticket,
-        row.id,
-        Step {
-            actor_id: Some(actor.user_id),
-            action: "report",
-            from_status: None,
-            to_status: Some(TicketStatus::Reported.as_str()),
-            note: Some(note),
-        },
-        utc(now),
-    )?;
-    Ok(())
+    FirstStep {
+        action: "report",
+        status: TicketStatus::Reported.as_str(),
+        note,
+    }
 }
 
 /// R-TKT-1..5, 12: takes a report.
@@ -188,18 +125,26 @@ pub async fn report(
     let resident = actor.role == Role::Resident;
     let (actor, now) = (actor.clone(), state.now());
     db::transaction(&state.pool, move |conn| {
-        let (site_id, unit) = intake_place(conn, &actor, &input, now)?;
-        let tz = sites::service::time_zone(conn, site_id)?;
-        let contact_phone = contact_phone(conn, &actor, input.contact_phone)?;
+        let Place { site_id, unit } = intake::place(
+            conn,
+            &actor,
+            input.unit_id,
+            input.site_id,
+            SiteWide::Staff,
+            now.date_naive(),
+        )?;
+        let contact_phone = intake::phone_or_own(conn, actor.user_id, input.contact_phone)?
+            .ok_or_else(|| {
+                AppError::field("contact_phone", "required: the account has no phone")
+            })?;
         let due = deadlines(input.priority, input.category, now);
-        let local_today = now.with_timezone(&tz).date_naive();
+        let (number, _, local_today) = intake::number(conn, site_id, NUMBER_PREFIX, now)?;
         let proposal = propose_route(
             input.category,
             unit.as_ref().and_then(|u| u.handover_date),
             local_today,
         );
         let original = repeated_repair(conn, unit.as_ref(), input.category, now)?;
-        let number = numbering::next(conn, site_id, NUMBER_PREFIX, local_today)?;
         let row = repo::insert(
             conn,
             &NewTicketRow {
@@ -230,7 +175,8 @@ pub async fn report(
                 updated_at: utc(now),
             },
         )?;
-        record_report(conn, &actor, &row, &proposal, original.as_ref(), now)?;
+        let first = first_step(&proposal, original.as_ref());
+        intake::record_first_step(conn, Subject::Ticket, row.id, &actor, first, now)?;
         detail(conn, row, now)
     })
     .await
