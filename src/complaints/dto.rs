@@ -7,15 +7,12 @@ use utoipa::{IntoParams, ToSchema};
 use super::model::*;
 use crate::contact::{check_phone, normalize_phone};
 use crate::deadlines::Deadline;
-use crate::error::{AppError, Validator};
+use crate::error::{limits, AppError, Validator};
 use crate::timeline::TimelineEntry;
 use crate::visits::{Satisfaction, Visit};
 
-pub const DESCRIPTION_MAX: usize = 2000;
-pub const TEXT_MAX: usize = 1000;
-
 fn text(v: &mut Validator, field: &str, value: &str) {
-    v.text(field, value, 1, TEXT_MAX);
+    v.text(field, value, 1, limits::NOTE);
 }
 
 /// Who complained: a resident account, a named person, or nobody known.
@@ -67,7 +64,7 @@ pub struct NewComplaint {
 impl NewComplaint {
     pub fn validate(&self) -> Result<(), AppError> {
         let mut v = Validator::new();
-        v.text("description", &self.description, 1, DESCRIPTION_MAX)
+        v.text("description", &self.description, 1, limits::DESCRIPTION)
             .check(
                 self.site_id.is_some() || self.unit_id.is_some(),
                 "site_id",
@@ -75,7 +72,7 @@ impl NewComplaint {
             );
         check_nature(&mut v, self.nature, self.communication_kind);
         if let Some(c) = &self.complainant {
-            v.optional_text("complainant.name", c.name.as_deref(), 1, 100);
+            v.optional_text("complainant.name", c.name.as_deref(), 1, limits::NAME);
             if let Some(phone) = &c.phone {
                 check_phone(&mut v, "complainant.phone", &normalize_phone(phone));
             }
@@ -298,7 +295,7 @@ pub fn check_texts(
         text(&mut v, field, value);
     }
     for (field, value) in optional {
-        v.optional_text(field, *value, 1, TEXT_MAX);
+        v.optional_text(field, *value, 1, limits::NOTE);
     }
     v.finish()
 }

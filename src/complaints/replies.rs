@@ -9,7 +9,7 @@ use super::model::ComplaintSubject;
 use super::repo::{self, StandardReplyRow};
 use crate::access::Actor;
 use crate::db::{self, utc, AnyConnection};
-use crate::error::{AppError, Lookup, Validator};
+use crate::error::{limits, AppError, Lookup, Validator};
 use crate::sites;
 use crate::state::AppState;
 
@@ -82,8 +82,8 @@ pub async fn create(
     input: NewStandardReply,
 ) -> Result<StandardReply, AppError> {
     Validator::new()
-        .text("title", &input.title, 1, 100)
-        .text("body", &input.body, 1, 1000)
+        .text("title", &input.title, 1, limits::NAME)
+        .text("body", &input.body, 1, limits::NOTE)
         .finish()?;
     let (actor, now) = (actor.clone(), state.now());
     db::transaction(&state.pool, move |conn| {

@@ -7,13 +7,10 @@ use utoipa::{IntoParams, ToSchema};
 use super::model::*;
 use crate::contact::{check_phone, normalize_phone};
 use crate::deadlines::Deadline;
-use crate::error::{AppError, Validator};
+use crate::error::{limits, AppError, Validator};
 use crate::money::Fen;
 use crate::timeline::TimelineEntry;
 use crate::visits::Visit;
-
-pub const DESCRIPTION_MAX: usize = 2000;
-pub const NOTE_MAX: usize = 1000;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -42,8 +39,8 @@ pub struct NewTicket {
 impl NewTicket {
     pub fn validate(&self) -> Result<(), AppError> {
         let mut v = Validator::new();
-        v.text("description", &self.description, 1, DESCRIPTION_MAX)
-            .optional_text("location", self.location.as_deref(), 1, 200)
+        v.text("description", &self.description, 1, limits::DESCRIPTION)
+            .optional_text("location", self.location.as_deref(), 1, limits::LINE)
             .check(
                 self.unit_id.is_some() != self.location.is_some(),
                 "unit_id",
@@ -57,7 +54,7 @@ impl NewTicket {
 }
 
 fn check_note(v: &mut Validator, field: &str, note: &str) {
-    v.text(field, note, 1, NOTE_MAX);
+    v.text(field, note, 1, limits::NOTE);
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -124,7 +121,7 @@ impl Complete {
         .check(self.materials.len() <= 50, "materials", "at most 50 lines");
         check_note(&mut v, "result_note", &self.result_note);
         for (i, m) in self.materials.iter().enumerate() {
-            v.text(&format!("materials[{i}].name"), &m.name, 1, 100)
+            v.text(&format!("materials[{i}].name"), &m.name, 1, limits::NAME)
                 .check(
                     m.quantity > 0,
                     &format!("materials[{i}].quantity"),
@@ -224,7 +221,7 @@ pub fn check_rating(v: &mut Validator, rating: i32) {
 }
 
 pub fn check_optional_note(v: &mut Validator, field: &str, note: Option<&str>) {
-    v.optional_text(field, note, 1, NOTE_MAX);
+    v.optional_text(field, note, 1, limits::NOTE);
 }
 
 pub fn check_required_note(v: &mut Validator, field: &str, note: &str) {

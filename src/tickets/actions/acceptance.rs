@@ -3,7 +3,7 @@
 
 use super::{check_note, Action};
 use crate::db::utc;
-use crate::error::{AppError, Precondition, Validator};
+use crate::error::{limits, AppError, Precondition, Validator};
 use crate::fees;
 use crate::money::Fen;
 use crate::tickets::dto::*;
@@ -50,7 +50,7 @@ pub fn charge(input: ChargeProposal) -> Action {
                 let description = input.description.clone().unwrap_or_default();
                 Validator::new()
                     .check(amount > Fen::ZERO, "amount_fen", "must be greater than 0")
-                    .text("description", &description, 1, 200)
+                    .text("description", &description, 1, limits::LINE)
                     .finish()?;
                 (amount, description, ChargeStatus::PendingApproval)
             }
