@@ -5,6 +5,7 @@
 pub mod access;
 pub mod api;
 pub mod auth;
+pub mod boards;
 pub mod calendar;
 pub mod clock;
 pub mod complaints;

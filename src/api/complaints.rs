@@ -9,13 +9,13 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::access::{AnyRole, Desk, ManagerOnly, ResidentOrDesk, Staff};
 use crate::auth::Auth;
+use crate::boards::BoardQuery;
 use crate::complaints::actions;
 use crate::complaints::dto::*;
 use crate::complaints::model::ComplaintAction;
 use crate::complaints::replies::{self, NewStandardReply, StandardReply, StandardReplyFilter};
 use crate::complaints::reports::{
-    self, ComplaintBoard, ComplaintBoardQuery, MonthQuery, MonthlyReport, PublicSummary, WeekQuery,
-    WeeklySummary,
+    self, ComplaintBoard, MonthQuery, MonthlyReport, PublicSummary, WeekQuery, WeeklySummary,
 };
 use crate::complaints::service;
 use crate::error::AppError;
@@ -63,7 +63,7 @@ pub async fn list_complaints(
 /// R-CMP-18: the day's complaints: new, open, unowned, response overdue, chase due.
 #[utoipa::path(
     tag = "complaint reports",
-    params(ComplaintBoardQuery),
+    params(BoardQuery),
     responses((status = 200, description = "The daily board", body = ComplaintBoard)),
     security(("bearer" = [])),
 )]
@@ -71,7 +71,7 @@ pub async fn list_complaints(
 pub async fn complaint_board(
     state: web::Data<AppState>,
     actor: Auth<Staff>,
-    query: web::Query<ComplaintBoardQuery>,
+    query: web::Query<BoardQuery>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(reports::daily_board(&state, &actor, query.into_inner()).await?))
 }

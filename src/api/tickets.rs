@@ -8,6 +8,7 @@ use crate::access::{
     AnyRole, Desk, EngineerOnly, ManagerOnly, ResidentOnly, ResidentOrDesk, Staff,
 };
 use crate::auth::Auth;
+use crate::boards::BoardQuery;
 use crate::error::AppError;
 use crate::fees::{self, FeeFilter, FeeItem, NewFeeItem};
 use crate::json::Json;
@@ -16,7 +17,7 @@ use crate::state::AppState;
 use crate::tickets::actions;
 use crate::tickets::dto::*;
 use crate::tickets::model::TicketAction;
-use crate::tickets::reports::{self, BoardQuery, CostQuery, DailyBoard, PublicCosts};
+use crate::tickets::reports::{self, CostQuery, DailyBoard, PublicCosts};
 use crate::tickets::service;
 use crate::visits::NewVisit;
 

@@ -12,6 +12,7 @@ use super::model::*;
 use super::repo::{self, ComplaintQuery, ComplaintScope, Dimension, EventFilter};
 use super::service::to_complaints;
 use crate::access::{self, Actor, SiteScope};
+use crate::boards::{self, BoardQuery};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::AppError;
 use crate::pagination::{Page, PageRequest};
@@ -58,14 +59,6 @@ pub async fn list(
     .await
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ComplaintBoardQuery {
-    pub site_id: i64,
-    /// The site's local calendar day; default today.
-    pub date: Option<NaiveDate>,
-}
-
 /// R-CMP-18: the desk's daily check of complaints.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ComplaintBoard {
@@ -83,28 +76,25 @@ pub struct ComplaintBoard {
     pub chase_due: Vec<Complaint>,
 }
 
-/// More open complaints than this on one site's board would be a data error, not work.
-const BOARD_CAP: i64 = 1000;
-
 pub async fn daily_board(
     state: &AppState,
     actor: &Actor,
-    query: ComplaintBoardQuery,
+    query: BoardQuery,
 ) -> Result<ComplaintBoard, AppError> {
     let (actor, now) = (actor.clone(), state.now());
     db::read(&state.pool, move |conn| {
-        sites::service::visible_site(conn, &actor, query.site_id)?;
-        let day = periods::site_day(conn, query.site_id, query.date, now)?;
-        let all = PageRequest {
-            limit: BOARD_CAP,
-            after_id: None,
-        };
+        let day = boards::day(conn, &actor, &query, now)?;
         let mut section = |q: ComplaintQuery| -> Result<Vec<Complaint>, AppError> {
             let q = ComplaintQuery {
                 site_id: Some(query.site_id),
                 ..q
             };
-            let rows = repo::list(conn, ComplaintScope::Sites(SiteScope::All), q, all)?;
+            let rows = repo::list(
+                conn,
+                ComplaintScope::Sites(SiteScope::All),
+                q,
+                boards::SECTION,
+            )?;
             to_complaints(conn, rows, now)
         };
         let new = section(ComplaintQuery {

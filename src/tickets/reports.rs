@@ -12,6 +12,7 @@ use super::model::{Category, Route, Scope, TicketStatus};
 use super::repo::{self, TicketQuery};
 use super::view::{out_of_range, to_tickets};
 use crate::access::{self, Actor, Reach, SiteScope};
+use crate::boards::{self, BoardQuery};
 use crate::db::{self, utc};
 use crate::error::AppError;
 use crate::money::Fen;
@@ -65,14 +66,6 @@ pub async fn work_orders(state: &AppState, actor: &Actor) -> Result<Vec<Ticket>,
     .await
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct BoardQuery {
-    pub site_id: i64,
-    /// The site's local calendar day; default today.
-    pub date: Option<NaiveDate>,
-}
-
 /// R-TKT-13: the engineering lead's daily check, so no ticket is lost.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DailyBoard {
@@ -97,22 +90,17 @@ pub async fn daily_board(
 ) -> Result<DailyBoard, AppError> {
     let (actor, now) = (actor.clone(), state.now());
     db::read(&state.pool, move |conn| {
-        sites::service::visible_site(conn, &actor, query.site_id)?;
         let periods::Period {
             first: date,
             start,
             end,
-        } = periods::site_day(conn, query.site_id, query.date, now)?;
-        let all = PageRequest {
-            limit: 1000,
-            after_id: None,
-        };
+        } = boards::day(conn, &actor, &query, now)?;
         let mut section = |q: TicketQuery| -> Result<Vec<Ticket>, AppError> {
             let base = TicketQuery {
                 site_id: Some(query.site_id),
                 ..q
             };
-            let rows = repo::list(conn, Reach::Sites(SiteScope::All), base, all)?;
+            let rows = repo::list(conn, Reach::Sites(SiteScope::All), base, boards::SECTION)?;
             to_tickets(conn, rows, now)
         };
         let new = section(TicketQuery {
