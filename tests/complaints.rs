@@ -7,7 +7,7 @@ mod common;
 use actix_web::http::Method;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use common::complaints::{conflict, precondition, told};
-use common::TestApp;
+use common::{Field, TestApp};
 use serde_json::{json, Value};
 
 struct Desk {
@@ -390,7 +390,7 @@ async fn a_mishandled_communication_complaint_becomes_a_valid_one_on_the_record(
     .await
     .expect(200);
     assert_eq!(now_valid["nature"], "valid");
-    assert!(now_valid["communication_kind"].is_null());
+    assert!(now_valid.field("communication_kind").is_null());
     let step = now_valid["timeline"]
         .as_array()
         .unwrap()
@@ -512,7 +512,7 @@ async fn a_butler_owns_each_complaint_and_service_quality_goes_to_the_department
     let mut relayed = phone_complaint(unit, "equipment");
     relayed["channel"] = json!("staff_relay");
     let relayed = receive(&app, &d.engineer, relayed).await;
-    assert!(relayed["owner_id"].is_null());
+    assert!(relayed.field("owner_id").is_null());
     let engineer_id = app.user_id(&d.engineer).await;
     let r = act(
         &app,
@@ -548,7 +548,7 @@ async fn a_butler_owns_each_complaint_and_service_quality_goes_to_the_department
         at(&handoff["due_at"]),
         app.clock_now() + Duration::minutes(20)
     );
-    assert!(relayed["deadlines"]["department_handoff"].is_null());
+    assert!(relayed.field("deadlines.department_handoff").is_null());
     let d = later(&app, Duration::minutes(15)).await;
     let handed = act(
         &app,
@@ -588,7 +588,10 @@ async fn no_compensation_before_responsibility_and_a_promised_reply_is_kept_or_m
     )
     .await;
     precondition(r, "responsibility_unknown");
-    assert!(get(&app, &d.manager, id(&c)).await["compensation"].is_null());
+    assert!(get(&app, &d.manager, id(&c))
+        .await
+        .field("compensation")
+        .is_null());
     act(
         &app,
         &d.butler,
@@ -1123,7 +1126,7 @@ async fn exempt_complaints_get_no_visit_and_a_resident_who_refuses_is_never_sche
     .await;
     let done = resolve(&app, &d.butler, id(&anonymous)).await;
     assert_eq!(done["visit_exemption"], "anonymous");
-    assert!(done["deadlines"]["visit"].is_null());
+    assert!(done.field("deadlines.visit").is_null());
     let visit = json!({"method": "phone", "satisfaction": "satisfied", "result": "fine"});
     precondition(
         act(&app, &d.butler, id(&anonymous), "visit", visit.clone()).await,
@@ -1208,7 +1211,7 @@ async fn an_unreachable_complainant_gets_no_visit_and_the_complaint_closes_quiet
         "invalid-transition",
     );
     let done = resolve(&app, &d.butler, id(&c)).await;
-    assert!(done["visit_exemption"].is_null());
+    assert!(done.field("visit_exemption").is_null());
     assert_eq!(
         at(&done["deadlines"]["visit"]["due_at"]),
         app.clock_now() + Duration::days(7)
@@ -1231,7 +1234,10 @@ async fn an_unreachable_complainant_gets_no_visit_and_the_complaint_closes_quiet
     )
     .await;
     assert_eq!(r.invalid_fields(), vec!["note"]);
-    assert!(get(&app, &d.butler, id(&c)).await["visit_exemption"].is_null());
+    assert!(get(&app, &d.butler, id(&c))
+        .await
+        .field("visit_exemption")
+        .is_null());
 
     let d = later(&app, Duration::hours(1)).await;
     let marked = act(&app, &d.butler, id(&c), "mark-unreachable", note.clone())
@@ -1239,7 +1245,7 @@ async fn an_unreachable_complainant_gets_no_visit_and_the_complaint_closes_quiet
         .expect(200);
     assert_eq!(marked["status"], "resolved");
     assert_eq!(marked["visit_exemption"], "unreachable");
-    assert!(marked["deadlines"]["visit"].is_null(), "no visit is due");
+    assert!(marked.field("deadlines.visit").is_null(), "no visit is due");
     let step = marked["timeline"]
         .as_array()
         .unwrap()
@@ -1269,7 +1275,7 @@ async fn an_unreachable_complainant_gets_no_visit_and_the_complaint_closes_quiet
     )
     .await;
     let next = resolve(&app, &d.butler, id(&next)).await;
-    assert!(next["visit_exemption"].is_null());
+    assert!(next.field("visit_exemption").is_null());
     assert!(next["deadlines"]["visit"]["due_at"].is_string());
     act(&app, &d.manager, id(&next), "mark-unreachable", note)
         .await
@@ -1307,7 +1313,7 @@ async fn satisfied_visits_close_dissatisfied_ones_reopen_and_quiet_weeks_close_t
     .expect(200);
     assert_eq!(reopened["status"], "in_progress");
     assert_eq!(reopened["reopen_count"], 1);
-    assert!(reopened["resolved_at"].is_null());
+    assert!(reopened.field("resolved_at").is_null());
     resolve(&app, &d.butler, id(&c)).await;
     let closed = act(
         &app,
@@ -1446,7 +1452,10 @@ async fn a_sweep_over_more_candidates_than_one_batch_closes_them_all() {
         assert_eq!(view["closure_reason"], "quiet_week");
         let last = view["timeline"].as_array().unwrap().last().unwrap().clone();
         assert_eq!(last["action"], "close_quiet");
-        assert!(last["actor_id"].is_null(), "the system closed it: {last}");
+        assert!(
+            last.field("actor_id").is_null(),
+            "the system closed it: {last}"
+        );
         assert_eq!(last["from_status"], "resolved");
         assert_eq!(last["to_status"], "closed");
         assert_eq!(at(&last["at"]), app.clock_now());
@@ -1851,7 +1860,7 @@ async fn each_root_cause_is_recorded_and_counted_in_the_reports() {
     .await
     .expect(200);
     let open = receive(&app, &d.butler, phone_complaint(unit, "fees")).await;
-    assert!(open["root_cause"].is_null());
+    assert!(open.field("root_cause").is_null());
     let mut expected: Vec<Value> = causes
         .iter()
         .map(|cause| json!({"key": cause, "events": if *cause == "people_skills" { 2 } else { 1 }}))
@@ -2152,7 +2161,7 @@ async fn residents_see_only_their_own_complaints_and_never_internal_notes() {
         .as_array()
         .unwrap()
         .iter()
-        .all(|e| e["note"].is_null()));
+        .all(|e| e.field("note").is_null()));
     assert!(
         !actions(&seen).contains(&"note".to_owned()),
         "not even that a note exists"
@@ -2299,7 +2308,7 @@ async fn an_action_applies_only_to_the_version_it_read() {
     .await
     .unwrap();
     assert!(stale.is_none());
-    assert!(get(&app, &d.butler, c).await["escalation"].is_null());
+    assert!(get(&app, &d.butler, c).await.field("escalation").is_null());
 }
 
 /// The story of the issue: an online complaint at 22:00 on a Friday before a holiday, handed

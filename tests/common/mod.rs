@@ -416,3 +416,21 @@ pub struct OtherSite {
     pub butler_id: i64,
     pub resident_id: i64,
 }
+
+/// Reads a response field by a dotted path (`"deadlines.arrive"`) and fails the test when a
+/// key on the way is missing, so an assertion that a field is null cannot pass because the
+/// field was misspelled or dropped from the response.
+pub trait Field {
+    fn field(&self, path: &str) -> &Value;
+}
+
+impl Field for Value {
+    fn field(&self, path: &str) -> &Value {
+        path.split('.').fold(self, |value, key| {
+            value
+                .as_object()
+                .and_then(|object| object.get(key))
+                .unwrap_or_else(|| panic!("the response has no field `{key}`: {value}"))
+        })
+    }
+}
