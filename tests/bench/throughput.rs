@@ -20,6 +20,7 @@ use serde_json::json;
 use propdesk::clock::SystemClock;
 use propdesk::config::Config;
 use propdesk::db::schema::{ticket_engineers, timeline_entries};
+use propdesk::tickets::model::{Category, Channel, ChargeStatus, Priority, Route, TicketStatus};
 use propdesk::tickets::repo::{self as tickets_repo, NewTicketRow};
 use propdesk::{build_app, db, seed, AppState};
 
@@ -107,28 +108,32 @@ fn store_tickets(
                 number: format!("BX-BENCH-{i:06}"),
                 unit_id: Some(unit_id),
                 location: None,
-                category: "other".into(),
-                priority: "general".into(),
+                category: Category::Other,
+                priority: Priority::General,
                 suggested_priority: None,
-                channel: "phone".into(),
+                channel: Channel::Phone,
                 contact_phone: "13800138000".into(),
                 description: "stored for the benchmark".into(),
                 reporter_id: reporter,
                 received_by: Some(reporter),
-                status: if mine { "dispatched" } else { "closed" }.into(),
-                route: "engineering".into(),
-                proposed_route: "engineering".into(),
+                status: if mine {
+                    TicketStatus::Dispatched
+                } else {
+                    TicketStatus::Closed
+                },
+                route: Route::Engineering,
+                proposed_route: Route::Engineering,
                 route_reason: "bench".into(),
                 arrive_by: None,
                 fix_by: now + chrono::Duration::minutes(i),
-                charge_status: "none".into(),
+                charge_status: ChargeStatus::None,
                 rework_count: 0,
                 warranty_of: None,
                 free_of_charge: false,
                 created_at: now,
                 updated_at: now,
             };
-            let ticket = tickets_repo::insert(conn, &row).unwrap();
+            let ticket = tickets_repo::insert(conn, row).unwrap();
             diesel::insert_into(ticket_engineers::table)
                 .values((
                     ticket_engineers::ticket_id.eq(ticket.id),
