@@ -152,7 +152,8 @@ fn store_tickets(
 fn store_complaints(pool: &db::Pool, site_id: i64, unit_id: i64, butler: i64) {
     use chrono::Datelike;
     use propdesk::complaints::model::{
-        ComplaintChannel, ComplaintClass, ComplaintSubject, RootCause,
+        ComplainantKind, ComplaintChannel, ComplaintClass, ComplaintStatus, ComplaintSubject,
+        Nature, RootCause,
     };
     use propdesk::complaints::repo::{self as complaints_repo, ComplaintChange, NewComplaintRow};
     let mut conn = pool.get().unwrap();
@@ -166,42 +167,36 @@ fn store_complaints(pool: &db::Pool, site_id: i64, unit_id: i64, butler: i64) {
             let row = NewComplaintRow {
                 site_id,
                 number: format!("TS-BENCH-{i:06}"),
-                complainant_kind: "anonymous".into(),
+                complainant_kind: ComplainantKind::Anonymous,
                 complainant_id: None,
                 complainant_name: None,
                 complainant_phone: None,
                 unit_id: Some(unit_id),
-                channel: ComplaintChannel::ALL[pick(ComplaintChannel::ALL.len())]
-                    .as_str()
-                    .into(),
-                class: ComplaintClass::ALL[pick(3)].as_str().into(),
-                nature: "valid".into(),
+                channel: ComplaintChannel::ALL[pick(ComplaintChannel::ALL.len())],
+                class: ComplaintClass::ALL[pick(3)],
+                nature: Nature::Valid,
                 communication_kind: None,
-                subject: ComplaintSubject::ALL[pick(ComplaintSubject::ALL.len())]
-                    .as_str()
-                    .into(),
+                subject: ComplaintSubject::ALL[pick(ComplaintSubject::ALL.len())],
                 major: i % 500 == 0,
                 sensitive: false,
                 description: "stored for the benchmark".into(),
                 received_by: butler,
                 owner_id: Some(butler),
-                status: "resolved".into(),
+                status: ComplaintStatus::Resolved,
                 respond_by: at + chrono::Duration::hours(8),
                 handoff_by: None,
                 next_chase_at: None,
                 created_at: at,
                 updated_at: at,
             };
-            let complaint = complaints_repo::insert(conn, &row).unwrap();
+            let complaint = complaints_repo::insert(conn, row).unwrap();
             let change = ComplaintChange {
                 responded_at: Some(Some(at + chrono::Duration::hours(i % 12))),
-                root_cause: Some(Some(
-                    RootCause::ALL[pick(RootCause::ALL.len())].as_str().into(),
-                )),
+                root_cause: Some(Some(RootCause::ALL[pick(RootCause::ALL.len())])),
                 merged_into: Some((i % 10 == 9).then_some(previous)),
                 ..Default::default()
             };
-            complaints_repo::apply(conn, complaint.id, 0, &change)?;
+            complaints_repo::apply(conn, complaint.id, 0, change)?;
             previous = complaint.id;
         }
         Ok(())
