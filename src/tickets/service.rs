@@ -260,8 +260,8 @@ impl Lifecycle for TicketLifecycle {
         visible(conn, actor, id, now)
     }
 
-    fn status(row: &TicketRow) -> Result<TicketStatus, AppError> {
-        Ok(row.status)
+    fn status(row: &TicketRow) -> TicketStatus {
+        row.status
     }
 
     fn after(status: TicketStatus, action: TicketAction) -> Option<TicketStatus> {

@@ -69,8 +69,8 @@ impl Lifecycle for ComplaintLifecycle {
         visible(conn, actor, id)
     }
 
-    fn status(row: &ComplaintRow) -> Result<ComplaintStatus, AppError> {
-        Ok(row.status)
+    fn status(row: &ComplaintRow) -> ComplaintStatus {
+        row.status
     }
 
     fn after(status: ComplaintStatus, action: ComplaintAction) -> Option<ComplaintStatus> {
