@@ -142,3 +142,29 @@ macro_rules! text_enum {
         }
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use super::NullableText;
+
+    crate::text_enum! {
+        pub enum Priority {
+            Urgent = "urgent",
+            General = "general",
+        }
+    }
+
+    #[test]
+    fn nullable_text_carries_an_optional_enum_both_ways() {
+        let stored = NullableText::from(Some(Priority::Urgent));
+        assert_eq!(stored.0.as_deref(), Some("urgent"));
+        assert_eq!(
+            Option::<Priority>::try_from(stored),
+            Ok(Some(Priority::Urgent))
+        );
+        let empty = NullableText::from(None::<Priority>);
+        assert_eq!(Option::<Priority>::try_from(empty), Ok(None));
+        let unknown = NullableText(Some("soon".into()));
+        assert!(Option::<Priority>::try_from(unknown).is_err());
+    }
+}
