@@ -33,7 +33,8 @@ pub trait Lifecycle {
         id: i64,
         now: DateTime<Utc>,
     ) -> Result<Self::Row, AppError>;
-    fn status(row: &Self::Row) -> Result<Self::Status, AppError>;
+    /// The record's status, as its row holds it.
+    fn status(row: &Self::Row) -> Self::Status;
     /// The status the action leads to, or `None` where it is not allowed.
     fn after(status: Self::Status, action: Self::Action) -> Option<Self::Status>;
     /// Writes `change` and the status `next`, bumps the version, and returns the new row;
@@ -103,7 +104,7 @@ fn allow<L: Lifecycle>(
     row: &L::Row,
     action: L::Action,
 ) -> Result<Allowed<'_, L>, AppError> {
-    let from = L::status(row)?;
+    let from = L::status(row);
     let next = L::after(from, action).ok_or_else(|| {
         AppError::InvalidTransition(format!(
             "cannot {} a {} that is {}",
@@ -133,7 +134,7 @@ fn commit<L: Lifecycle>(
     let Effect { change, note } = effect;
     let updated = L::apply(conn, allowed.row, allowed.next, change, utc(now))?
         .ok_or(AppError::StaleVersion(L::NOUN))?;
-    let to = L::status(&updated)?;
+    let to = L::status(&updated);
     timeline::repo::record(
         conn,
         L::SUBJECT,

@@ -2283,6 +2283,7 @@ async fn bad_bodies_get_precise_problems_and_change_nothing() {
 /// Two actions racing on one complaint: the second to commit finds it changed.
 #[actix_web::test]
 async fn an_action_applies_only_to_the_version_it_read() {
+    use propdesk::complaints::model::Escalation;
     use propdesk::complaints::repo::{self, ComplaintChange};
     let app = TestApp::new().await;
     let d = desk(&app).await;
@@ -2299,11 +2300,11 @@ async fn an_action_applies_only_to_the_version_it_read() {
     let pool = app.state.pool.clone();
     let stale = actix_web::web::block(move || {
         let change = ComplaintChange {
-            escalation: Some(Some("director".into())),
+            escalation: Some(Some(Escalation::Director)),
             version: Some(read.version + 1),
             ..Default::default()
         };
-        repo::apply(&mut pool.get().unwrap(), c, read.version, &change).unwrap()
+        repo::apply(&mut pool.get().unwrap(), c, read.version, change).unwrap()
     })
     .await
     .unwrap();

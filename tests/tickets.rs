@@ -1822,6 +1822,7 @@ async fn concurrent_intakes_on_a_multi_connection_pool_all_succeed() {
 /// would still allow it (two charges on one ticket, say).
 #[actix_web::test]
 async fn an_action_applies_only_to_the_version_it_read() {
+    use propdesk::tickets::model::ChargeStatus;
     use propdesk::tickets::repo::{self, TicketChange};
     let app = TestApp::new().await;
     let d = desk(&app).await;
@@ -1844,11 +1845,11 @@ async fn an_action_applies_only_to_the_version_it_read() {
     let pool = app.state.pool.clone();
     let stale = actix_web::web::block(move || {
         let change = TicketChange {
-            charge_status: Some("accepted".into()),
+            charge_status: Some(ChargeStatus::Accepted),
             version: Some(read.version + 1),
             ..Default::default()
         };
-        repo::apply(&mut pool.get().unwrap(), t, read.version, &change).unwrap()
+        repo::apply(&mut pool.get().unwrap(), t, read.version, change).unwrap()
     })
     .await
     .unwrap();

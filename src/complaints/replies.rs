@@ -47,17 +47,17 @@ pub struct StandardReplyFilter {
     pub subject: Option<ComplaintSubject>,
 }
 
-fn to_reply(row: StandardReplyRow) -> Result<StandardReply, AppError> {
-    Ok(StandardReply {
+fn to_reply(row: StandardReplyRow) -> StandardReply {
+    StandardReply {
         id: row.id,
         site_id: row.site_id,
-        subject: ComplaintSubject::from_db(&row.subject)?,
+        subject: row.subject,
         title: row.title,
         body: row.body,
         active: row.active,
         created_at: row.created_at.and_utc(),
         updated_at: row.updated_at.and_utc(),
-    })
+    }
 }
 
 /// A reply a butler may use on a complaint of `site_id`.
@@ -97,12 +97,12 @@ pub async fn create(
         let row = repo::insert_standard_reply(
             conn,
             input.site_id,
-            input.subject.as_str(),
+            input.subject,
             &input.title,
             &input.body,
             utc(now),
         )?;
-        to_reply(row)
+        Ok(to_reply(row))
     })
     .await
 }
@@ -114,13 +114,9 @@ pub async fn list(
 ) -> Result<Vec<StandardReply>, AppError> {
     let actor = actor.clone();
     db::read(&state.pool, move |conn| {
-        let rows = repo::standard_replies_of(
-            conn,
-            &actor.site_scope(),
-            filter.site_id,
-            filter.subject.map(|s| s.as_str()),
-        )?;
-        rows.into_iter().map(to_reply).collect()
+        let rows =
+            repo::standard_replies_of(conn, &actor.site_scope(), filter.site_id, filter.subject)?;
+        Ok(rows.into_iter().map(to_reply).collect())
     })
     .await
 }
@@ -136,7 +132,11 @@ pub async fn deactivate(
         repo::find_standard_reply(conn, id)?
             .filter(|r| actor.covers_site(r.site_id))
             .ok_or(AppError::NotFound("standard reply"))?;
-        to_reply(repo::deactivate_standard_reply(conn, id, utc(now))?)
+        Ok(to_reply(repo::deactivate_standard_reply(
+            conn,
+            id,
+            utc(now),
+        )?))
     })
     .await
 }

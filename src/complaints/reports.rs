@@ -37,9 +37,9 @@ pub async fn list(
         let (created_from, created_before) = periods::utc_dates(filter.from, filter.to);
         let query = ComplaintQuery {
             site_id: filter.site_id,
-            status: filter.status.map(|s| s.as_str().into()),
-            class: filter.class.map(|c| c.as_str().into()),
-            subject: filter.subject.map(|s| s.as_str().into()),
+            status: filter.status,
+            class: filter.class,
+            subject: filter.subject,
             unit_id: filter.unit_id,
             owner_id: filter.owner_id,
             major: filter.major,
@@ -338,18 +338,16 @@ pub async fn monthly_report(
             MAJOR_CAP,
         )?
         .into_iter()
-        .map(|row| {
-            Ok(MajorCase {
-                id: row.id,
-                subject: ComplaintSubject::from_db(&row.subject)?,
-                status: ComplaintStatus::from_db(&row.status)?,
-                number: row.number,
-                complainants: row.complainant_count,
-                resolution: row.resolution,
-                received_at: row.created_at.and_utc(),
-            })
+        .map(|row| MajorCase {
+            id: row.id,
+            subject: row.subject,
+            status: row.status,
+            number: row.number,
+            complainants: row.complainant_count,
+            resolution: row.resolution,
+            received_at: row.created_at.and_utc(),
         })
-        .collect::<Result<_, AppError>>()?;
+        .collect();
         Ok(MonthlyReport {
             site_id: query.site_id,
             month: query.month,
@@ -409,17 +407,15 @@ pub async fn public_summary(
             PUBLIC_CAP,
         )?
         .into_iter()
-        .map(|row| {
-            Ok(PublicCase {
-                subject: ComplaintSubject::from_db(&row.subject)?,
-                class: ComplaintClass::from_db(&row.class)?,
-                received_on: row.created_at.and_utc().with_timezone(&tz).date_naive(),
-                complainants: row.complainant_count,
-                status: ComplaintStatus::from_db(&row.status)?,
-                handling: row.resolution,
-            })
+        .map(|row| PublicCase {
+            subject: row.subject,
+            class: row.class,
+            received_on: row.created_at.and_utc().with_timezone(&tz).date_naive(),
+            complainants: row.complainant_count,
+            status: row.status,
+            handling: row.resolution,
         })
-        .collect::<Result<_, AppError>>()?;
+        .collect();
         Ok(PublicSummary {
             site_id: query.site_id,
             month: query.month,

@@ -2,11 +2,15 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Nullable};
 
-use super::model::{DoneAt, DueAt, OPEN, OVERDUE_RULES};
+use super::model::{
+    Acceptance, Category, Channel, ChargeStatus, DoneAt, DueAt, Priority, Route, TicketStatus,
+    OPEN, OVERDUE_RULES,
+};
 use crate::access::{Reach, SiteScope};
 use crate::db::schema::{ticket_engineers, ticket_materials, tickets, users};
 use crate::db::AnyConnection;
 use crate::pagination::PageRequest;
+use crate::text_enum::{texts, NullableText};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = tickets)]
@@ -16,17 +20,24 @@ pub struct TicketRow {
     pub number: String,
     pub unit_id: Option<i64>,
     pub location: Option<String>,
-    pub category: String,
-    pub priority: String,
-    pub suggested_priority: Option<String>,
-    pub channel: String,
+    #[diesel(deserialize_as = String)]
+    pub category: Category,
+    #[diesel(deserialize_as = String)]
+    pub priority: Priority,
+    #[diesel(deserialize_as = NullableText)]
+    pub suggested_priority: Option<Priority>,
+    #[diesel(deserialize_as = String)]
+    pub channel: Channel,
     pub contact_phone: String,
     pub description: String,
     pub reporter_id: i64,
     pub received_by: Option<i64>,
-    pub status: String,
-    pub route: String,
-    pub proposed_route: String,
+    #[diesel(deserialize_as = String)]
+    pub status: TicketStatus,
+    #[diesel(deserialize_as = String)]
+    pub route: Route,
+    #[diesel(deserialize_as = String)]
+    pub proposed_route: Route,
     pub route_reason: String,
     pub arrive_by: Option<NaiveDateTime>,
     pub fix_by: NaiveDateTime,
@@ -46,8 +57,10 @@ pub struct TicketRow {
     pub result_note: Option<String>,
     pub charge_fen: Option<i64>,
     pub charge_item: Option<String>,
-    pub charge_status: String,
-    pub acceptance: Option<String>,
+    #[diesel(deserialize_as = String)]
+    pub charge_status: ChargeStatus,
+    #[diesel(deserialize_as = NullableText)]
+    pub acceptance: Option<Acceptance>,
     pub rating: Option<i32>,
     pub rating_comment: Option<String>,
     pub rework_count: i32,
@@ -65,21 +78,29 @@ pub struct NewTicketRow {
     pub number: String,
     pub unit_id: Option<i64>,
     pub location: Option<String>,
-    pub category: String,
-    pub priority: String,
-    pub suggested_priority: Option<String>,
-    pub channel: String,
+    #[diesel(serialize_as = String)]
+    pub category: Category,
+    #[diesel(serialize_as = String)]
+    pub priority: Priority,
+    #[diesel(serialize_as = NullableText)]
+    pub suggested_priority: Option<Priority>,
+    #[diesel(serialize_as = String)]
+    pub channel: Channel,
     pub contact_phone: String,
     pub description: String,
     pub reporter_id: i64,
     pub received_by: Option<i64>,
-    pub status: String,
-    pub route: String,
-    pub proposed_route: String,
+    #[diesel(serialize_as = String)]
+    pub status: TicketStatus,
+    #[diesel(serialize_as = String)]
+    pub route: Route,
+    #[diesel(serialize_as = String)]
+    pub proposed_route: Route,
     pub route_reason: String,
     pub arrive_by: Option<NaiveDateTime>,
     pub fix_by: NaiveDateTime,
-    pub charge_status: String,
+    #[diesel(serialize_as = String)]
+    pub charge_status: ChargeStatus,
     pub rework_count: i32,
     pub warranty_of: Option<i64>,
     pub free_of_charge: bool,
@@ -91,10 +112,14 @@ pub struct NewTicketRow {
 #[derive(AsChangeset, Default)]
 #[diesel(table_name = tickets)]
 pub struct TicketChange {
-    pub status: Option<String>,
-    pub category: Option<String>,
-    pub priority: Option<String>,
-    pub route: Option<String>,
+    #[diesel(serialize_as = String)]
+    pub status: Option<TicketStatus>,
+    #[diesel(serialize_as = String)]
+    pub category: Option<Category>,
+    #[diesel(serialize_as = String)]
+    pub priority: Option<Priority>,
+    #[diesel(serialize_as = String)]
+    pub route: Option<Route>,
     pub arrive_by: Option<Option<NaiveDateTime>>,
     pub fix_by: Option<NaiveDateTime>,
     pub visit_by: Option<Option<NaiveDateTime>>,
@@ -113,8 +138,10 @@ pub struct TicketChange {
     pub result_note: Option<Option<String>>,
     pub charge_fen: Option<Option<i64>>,
     pub charge_item: Option<Option<String>>,
-    pub charge_status: Option<String>,
-    pub acceptance: Option<Option<String>>,
+    #[diesel(serialize_as = String)]
+    pub charge_status: Option<ChargeStatus>,
+    #[diesel(serialize_as = NullableText)]
+    pub acceptance: Option<Option<Acceptance>>,
     pub rating: Option<Option<i32>>,
     pub rating_comment: Option<Option<String>>,
     pub rework_count: Option<i32>,
@@ -131,7 +158,7 @@ pub struct MaterialRow {
     pub unit_price_fen: i64,
 }
 
-pub fn insert(conn: &mut AnyConnection, row: &NewTicketRow) -> QueryResult<TicketRow> {
+pub fn insert(conn: &mut AnyConnection, row: NewTicketRow) -> QueryResult<TicketRow> {
     diesel::insert_into(tickets::table)
         .values(row)
         .get_result(conn)
@@ -147,7 +174,7 @@ pub fn apply(
     conn: &mut AnyConnection,
     id: i64,
     read_version: i64,
-    change: &TicketChange,
+    change: TicketChange,
 ) -> QueryResult<Option<TicketRow>> {
     diesel::update(
         tickets::table
@@ -230,13 +257,14 @@ pub fn materials_of(conn: &mut AnyConnection, ticket_ids: &[i64]) -> QueryResult
 pub fn latest_company_repair(
     conn: &mut AnyConnection,
     unit_id: i64,
-    category: &str,
+    category: Category,
 ) -> QueryResult<Option<TicketRow>> {
+    use TicketStatus as S;
     tickets::table
         .filter(tickets::unit_id.eq(unit_id))
-        .filter(tickets::category.eq(category.to_owned()))
-        .filter(tickets::route.eq("engineering"))
-        .filter(tickets::status.eq_any(["completed", "accepted", "closed"]))
+        .filter(tickets::category.eq(category.as_str()))
+        .filter(tickets::route.eq(Route::Engineering.as_str()))
+        .filter(tickets::status.eq_any(texts(&[S::Completed, S::Accepted, S::Closed])))
         .filter(tickets::completed_at.is_not_null())
         .order(tickets::completed_at.desc())
         .first(conn)
@@ -247,9 +275,9 @@ pub fn latest_company_repair(
 #[derive(Default)]
 pub struct TicketQuery {
     pub site_id: Option<i64>,
-    pub status: Option<String>,
-    pub priority: Option<String>,
-    pub category: Option<String>,
+    pub status: Option<TicketStatus>,
+    pub priority: Option<Priority>,
+    pub category: Option<Category>,
     pub unit_id: Option<i64>,
     pub engineer_id: Option<i64>,
     pub public_area: Option<bool>,
@@ -283,8 +311,8 @@ fn overdue_at(now: NaiveDateTime) -> Condition {
                 DueAt::Developer => Box::new(tickets::developer_due_at.lt(now)),
                 DueAt::Visit => Box::new(tickets::visit_by.lt(now)),
             };
-            let statuses: Vec<&str> = rule.statuses.iter().map(|s| s.as_str()).collect();
-            let late: Condition = Box::new(past_due.and(tickets::status.eq_any(statuses)));
+            let late: Condition =
+                Box::new(past_due.and(tickets::status.eq_any(texts(rule.statuses))));
             match rule.undone {
                 None => late,
                 Some(DoneAt::Arrived) => Box::new(late.and(tickets::arrived_at.is_null())),
@@ -314,13 +342,13 @@ pub fn list(
         query = query.filter(tickets::site_id.eq(v));
     }
     if let Some(v) = q.status {
-        query = query.filter(tickets::status.eq(v));
+        query = query.filter(tickets::status.eq(v.as_str()));
     }
     if let Some(v) = q.priority {
-        query = query.filter(tickets::priority.eq(v));
+        query = query.filter(tickets::priority.eq(v.as_str()));
     }
     if let Some(v) = q.category {
-        query = query.filter(tickets::category.eq(v));
+        query = query.filter(tickets::category.eq(v.as_str()));
     }
     if let Some(v) = q.unit_id {
         query = query.filter(tickets::unit_id.eq(v));
@@ -340,8 +368,7 @@ pub fn list(
         None => {}
     }
     if q.open_only {
-        let open: Vec<&str> = OPEN.iter().map(|s| s.as_str()).collect();
-        query = query.filter(tickets::status.eq_any(open));
+        query = query.filter(tickets::status.eq_any(texts(OPEN)));
     }
     if let Some(now) = q.overdue_at {
         query = query.filter(overdue_at(now));
@@ -384,7 +411,11 @@ pub fn work_orders_of(
                     .select(ticket_engineers::ticket_id),
             ),
         )
-        .filter(tickets::status.eq_any(["dispatched", "on_site", "rework"]))
+        .filter(tickets::status.eq_any(texts(&[
+            TicketStatus::Dispatched,
+            TicketStatus::OnSite,
+            TicketStatus::Rework,
+        ])))
         .order((tickets::fix_by.asc(), tickets::id.asc()))
         .limit(limit)
         .load(conn)

@@ -33,9 +33,9 @@ pub async fn list(
         let (created_from, created_before) = periods::utc_dates(filter.from, filter.to);
         let query = TicketQuery {
             site_id: filter.site_id,
-            status: filter.status.map(|s| s.as_str().into()),
-            priority: filter.priority.map(|p| p.as_str().into()),
-            category: filter.category.map(|c| c.as_str().into()),
+            status: filter.status,
+            priority: filter.priority,
+            category: filter.category,
             unit_id: filter.unit_id,
             engineer_id: filter.engineer_id,
             public_area: filter.scope.map(|s| s == Scope::PublicArea),

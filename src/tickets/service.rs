@@ -91,7 +91,7 @@ fn repeated_repair(
         return Ok(None);
     };
     Ok(
-        repo::latest_company_repair(conn, unit.id, category.as_str())?.filter(|t| {
+        repo::latest_company_repair(conn, unit.id, category)?.filter(|t| {
             t.completed_at
                 .is_some_and(|done| under_workmanship_warranty(done.and_utc(), now))
         }),
@@ -147,27 +147,27 @@ pub async fn report(
         let original = repeated_repair(conn, unit.as_ref(), input.category, now)?;
         let row = repo::insert(
             conn,
-            &NewTicketRow {
+            NewTicketRow {
                 site_id,
                 number,
                 unit_id: unit.as_ref().map(|u| u.id),
                 location: input.location,
-                category: input.category.as_str().into(),
-                priority: input.priority.as_str().into(),
+                category: input.category,
+                priority: input.priority,
                 // R-TKT-3: the resident's choice is kept as a suggestion.
-                suggested_priority: resident.then(|| input.priority.as_str().into()),
-                channel: channel.as_str().into(),
+                suggested_priority: resident.then_some(input.priority),
+                channel,
                 contact_phone,
                 description: input.description,
                 reporter_id: actor.user_id,
                 received_by: (!resident).then_some(actor.user_id),
-                status: TicketStatus::Reported.as_str().into(),
-                route: proposal.route.as_str().into(),
-                proposed_route: proposal.route.as_str().into(),
+                status: TicketStatus::Reported,
+                route: proposal.route,
+                proposed_route: proposal.route,
                 route_reason: proposal.reason.clone(),
                 arrive_by: due.arrive_by.map(utc),
                 fix_by: utc(due.fix_by),
-                charge_status: ChargeStatus::None.as_str().into(),
+                charge_status: ChargeStatus::None,
                 rework_count: 0,
                 warranty_of: original.as_ref().map(|t| t.id),
                 free_of_charge: original.is_some(),
@@ -206,8 +206,8 @@ impl Lifecycle for TicketLifecycle {
         visible(conn, actor, id, now)
     }
 
-    fn status(row: &TicketRow) -> Result<TicketStatus, AppError> {
-        TicketStatus::from_db(&row.status)
+    fn status(row: &TicketRow) -> TicketStatus {
+        row.status
     }
 
     fn after(status: TicketStatus, action: TicketAction) -> Option<TicketStatus> {
@@ -221,10 +221,10 @@ impl Lifecycle for TicketLifecycle {
         mut change: TicketChange,
         now: NaiveDateTime,
     ) -> QueryResult<Option<TicketRow>> {
-        change.status = Some(next.as_str().into());
+        change.status = Some(next);
         change.updated_at = Some(now);
         change.version = Some(row.version + 1);
-        repo::apply(conn, row.id, row.version, &change)
+        repo::apply(conn, row.id, row.version, change)
     }
 }
 

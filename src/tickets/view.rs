@@ -113,7 +113,7 @@ fn to_ticket(
     unit_code: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<Ticket, AppError> {
-    let status = TicketStatus::from_db(&row.status)?;
+    let status = row.status;
     let timing = timing_of(&row);
     let materials_fen =
         Fen::checked_sum(materials.iter().map(|m| m.total_fen)).ok_or_else(out_of_range)?;
@@ -129,7 +129,7 @@ fn to_ticket(
             materials_fen,
         },
         charge: Charge {
-            status: ChargeStatus::from_db(&row.charge_status)?,
+            status: row.charge_status,
             amount_fen: row.charge_fen.map(Fen::new),
             item: row.charge_item,
         },
@@ -144,28 +144,20 @@ fn to_ticket(
         unit_id: row.unit_id,
         unit_code,
         location: row.location,
-        category: Category::from_db(&row.category)?,
-        priority: Priority::from_db(&row.priority)?,
-        suggested_priority: row
-            .suggested_priority
-            .as_deref()
-            .map(Priority::from_db)
-            .transpose()?,
-        channel: Channel::from_db(&row.channel)?,
+        category: row.category,
+        priority: row.priority,
+        suggested_priority: row.suggested_priority,
+        channel: row.channel,
         contact_phone: row.contact_phone,
         description: row.description,
         reporter_id: row.reporter_id,
         received_by: row.received_by,
         status,
-        route: Route::from_db(&row.route)?,
-        proposed_route: Route::from_db(&row.proposed_route)?,
+        route: row.route,
+        proposed_route: row.proposed_route,
         route_reason: row.route_reason,
         engineers,
-        acceptance: row
-            .acceptance
-            .as_deref()
-            .map(Acceptance::from_db)
-            .transpose()?,
+        acceptance: row.acceptance,
         rating: row.rating,
         rating_comment: row.rating_comment,
         rework_count: row.rework_count,

@@ -20,6 +20,7 @@ use serde_json::json;
 use propdesk::clock::SystemClock;
 use propdesk::config::Config;
 use propdesk::db::schema::{ticket_engineers, timeline_entries};
+use propdesk::tickets::model::{Category, Channel, ChargeStatus, Priority, Route, TicketStatus};
 use propdesk::tickets::repo::{self as tickets_repo, NewTicketRow};
 use propdesk::{build_app, db, seed, AppState};
 
@@ -107,28 +108,32 @@ fn store_tickets(
                 number: format!("BX-BENCH-{i:06}"),
                 unit_id: Some(unit_id),
                 location: None,
-                category: "other".into(),
-                priority: "general".into(),
+                category: Category::Other,
+                priority: Priority::General,
                 suggested_priority: None,
-                channel: "phone".into(),
+                channel: Channel::Phone,
                 contact_phone: "13800138000".into(),
                 description: "stored for the benchmark".into(),
                 reporter_id: reporter,
                 received_by: Some(reporter),
-                status: if mine { "dispatched" } else { "closed" }.into(),
-                route: "engineering".into(),
-                proposed_route: "engineering".into(),
+                status: if mine {
+                    TicketStatus::Dispatched
+                } else {
+                    TicketStatus::Closed
+                },
+                route: Route::Engineering,
+                proposed_route: Route::Engineering,
                 route_reason: "bench".into(),
                 arrive_by: None,
                 fix_by: now + chrono::Duration::minutes(i),
-                charge_status: "none".into(),
+                charge_status: ChargeStatus::None,
                 rework_count: 0,
                 warranty_of: None,
                 free_of_charge: false,
                 created_at: now,
                 updated_at: now,
             };
-            let ticket = tickets_repo::insert(conn, &row).unwrap();
+            let ticket = tickets_repo::insert(conn, row).unwrap();
             diesel::insert_into(ticket_engineers::table)
                 .values((
                     ticket_engineers::ticket_id.eq(ticket.id),
@@ -147,7 +152,8 @@ fn store_tickets(
 fn store_complaints(pool: &db::Pool, site_id: i64, unit_id: i64, butler: i64) {
     use chrono::Datelike;
     use propdesk::complaints::model::{
-        ComplaintChannel, ComplaintClass, ComplaintSubject, RootCause,
+        ComplainantKind, ComplaintChannel, ComplaintClass, ComplaintStatus, ComplaintSubject,
+        Nature, RootCause,
     };
     use propdesk::complaints::repo::{self as complaints_repo, ComplaintChange, NewComplaintRow};
     let mut conn = pool.get().unwrap();
@@ -161,42 +167,36 @@ fn store_complaints(pool: &db::Pool, site_id: i64, unit_id: i64, butler: i64) {
             let row = NewComplaintRow {
                 site_id,
                 number: format!("TS-BENCH-{i:06}"),
-                complainant_kind: "anonymous".into(),
+                complainant_kind: ComplainantKind::Anonymous,
                 complainant_id: None,
                 complainant_name: None,
                 complainant_phone: None,
                 unit_id: Some(unit_id),
-                channel: ComplaintChannel::ALL[pick(ComplaintChannel::ALL.len())]
-                    .as_str()
-                    .into(),
-                class: ComplaintClass::ALL[pick(3)].as_str().into(),
-                nature: "valid".into(),
+                channel: ComplaintChannel::ALL[pick(ComplaintChannel::ALL.len())],
+                class: ComplaintClass::ALL[pick(3)],
+                nature: Nature::Valid,
                 communication_kind: None,
-                subject: ComplaintSubject::ALL[pick(ComplaintSubject::ALL.len())]
-                    .as_str()
-                    .into(),
+                subject: ComplaintSubject::ALL[pick(ComplaintSubject::ALL.len())],
                 major: i % 500 == 0,
                 sensitive: false,
                 description: "stored for the benchmark".into(),
                 received_by: butler,
                 owner_id: Some(butler),
-                status: "resolved".into(),
+                status: ComplaintStatus::Resolved,
                 respond_by: at + chrono::Duration::hours(8),
                 handoff_by: None,
                 next_chase_at: None,
                 created_at: at,
                 updated_at: at,
             };
-            let complaint = complaints_repo::insert(conn, &row).unwrap();
+            let complaint = complaints_repo::insert(conn, row).unwrap();
             let change = ComplaintChange {
                 responded_at: Some(Some(at + chrono::Duration::hours(i % 12))),
-                root_cause: Some(Some(
-                    RootCause::ALL[pick(RootCause::ALL.len())].as_str().into(),
-                )),
+                root_cause: Some(Some(RootCause::ALL[pick(RootCause::ALL.len())])),
                 merged_into: Some((i % 10 == 9).then_some(previous)),
                 ..Default::default()
             };
-            complaints_repo::apply(conn, complaint.id, 0, &change)?;
+            complaints_repo::apply(conn, complaint.id, 0, change)?;
             previous = complaint.id;
         }
         Ok(())

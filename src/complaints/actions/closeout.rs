@@ -22,15 +22,15 @@ pub fn resolve(input: Resolve) -> Action {
         };
         let exemption = visit_exemption(&VisitFacts {
             solved_on_spot_and_confirmed: input.solved_on_spot_and_confirmed,
-            anonymous: row.complainant_kind == ComplainantKind::Anonymous.as_str(),
+            anonymous: row.complainant_kind == ComplainantKind::Anonymous,
             sensitive: row.sensitive,
             refuses_visits,
         });
         let mut change = ComplaintChange {
             resolution: Some(Some(input.resolution.clone())),
-            root_cause: Some(Some(input.root_cause.as_str().into())),
+            root_cause: Some(Some(input.root_cause)),
             resolved_at: Some(Some(utc(ctx.now))),
-            visit_exemption: Some(exemption.map(|e| e.as_str().into())),
+            visit_exemption: Some(exemption),
             visit_by: Some(exemption.is_none().then(|| utc(visit_by(ctx.now)))),
             ..Default::default()
         };
@@ -54,7 +54,7 @@ pub fn opinion(input: Opinion) -> Action {
         check_texts(&[], &[("comment", input.comment.as_deref())])?;
         Ok(Effect {
             change: ComplaintChange {
-                opinion: Some(Some(input.opinion.as_str().into())),
+                opinion: Some(Some(input.opinion)),
                 opinion_comment: Some(input.comment.clone()),
                 ..Default::default()
             },
@@ -120,7 +120,7 @@ pub fn visit(input: NewVisit) -> Action {
             }
         } else {
             ComplaintChange {
-                closure_reason: Some(Some(ClosureReason::SatisfiedAtVisit.as_str().into())),
+                closure_reason: Some(Some(ClosureReason::SatisfiedAtVisit)),
                 closed_at: Some(Some(utc(ctx.now))),
                 ..Default::default()
             }
@@ -140,7 +140,7 @@ fn exempt(ctx: &Ctx, reason: VisitExemption, note: String) -> Result<Effect, App
     require_visit_due(ctx.row)?;
     Ok(Effect {
         change: ComplaintChange {
-            visit_exemption: Some(Some(reason.as_str().into())),
+            visit_exemption: Some(Some(reason)),
             visit_by: Some(None),
             ..Default::default()
         },

@@ -17,12 +17,7 @@ pub fn escalate(input: Escalate) -> Action {
             ],
             &[],
         )?;
-        let current = ctx
-            .row
-            .escalation
-            .as_deref()
-            .map(Escalation::from_db)
-            .transpose()?;
+        let current = ctx.row.escalation;
         let rank = |e: Escalation| Escalation::ALL.iter().position(|x| *x == e);
         if current.is_some_and(|c| rank(c) >= rank(input.level)) {
             return Err(AppError::field(
@@ -31,7 +26,7 @@ pub fn escalate(input: Escalate) -> Action {
             ));
         }
         let mut change = ComplaintChange {
-            escalation: Some(Some(input.level.as_str().into())),
+            escalation: Some(Some(input.level)),
             ..Default::default()
         };
         said_to_complainant(conn, ctx, &input.told_resident, None, &mut change)?;
@@ -46,7 +41,7 @@ pub fn escalate(input: Escalate) -> Action {
 pub fn transfer_to_developer(input: DeveloperTransfer) -> Action {
     Box::new(move |_, ctx| {
         check_texts(&[("note", &input.note)], &[])?;
-        if ctx.row.class != ComplaintClass::Developer.as_str() {
+        if ctx.row.class != ComplaintClass::Developer {
             return Err(AppError::precondition(
                 Precondition::NotDeveloperClass,
                 format!(
@@ -60,7 +55,7 @@ pub fn transfer_to_developer(input: DeveloperTransfer) -> Action {
         row.developer_due_at = Some(utc(due));
         Ok(Effect {
             change: ComplaintChange {
-                department: Some(Some(Department::Developer.as_str().into())),
+                department: Some(Some(Department::Developer)),
                 developer_due_at: Some(Some(utc(due))),
                 developer_replied_at: Some(None),
                 next_chase_at: Some(Some(utc(next_chase(row.major, ctx.now, agreed_due(&row))))),

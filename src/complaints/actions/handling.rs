@@ -42,7 +42,7 @@ pub fn note(input: InternalNote) -> Action {
         repo::add_message(
             conn,
             ctx.row.id,
-            MessageKind::InternalNote.as_str(),
+            MessageKind::InternalNote,
             ctx.actor.user_id,
             &input.note,
             None,
@@ -57,7 +57,7 @@ pub fn hand_to_department(input: HandToDepartment) -> Action {
     Box::new(move |_, ctx| {
         check_texts(&[], &[("note", input.note.as_deref())])?;
         let mut change = ComplaintChange {
-            department: Some(Some(input.department.as_str().into())),
+            department: Some(Some(input.department)),
             ..Default::default()
         };
         if ctx.row.handed_off_at.is_none() {
@@ -108,7 +108,7 @@ pub fn promise_reply(input: PromiseReply) -> Action {
     Box::new(move |conn, ctx| {
         check_texts(&[("explanation", &input.explanation)], &[])?;
         in_future(input.reply_by, ctx, "reply_by")?;
-        if ctx.row.responsibility.as_deref() == Some(Responsibility::Company.as_str()) {
+        if ctx.row.responsibility == Some(Responsibility::Company) {
             return Err(AppError::precondition(
                 Precondition::CompanyResponsible,
                 "the company is responsible: reply and fix, do not defer",
@@ -132,7 +132,7 @@ pub fn establish_responsibility(input: EstablishResponsibility) -> Action {
         check_texts(&[("note", &input.note)], &[])?;
         Ok(Effect {
             change: ComplaintChange {
-                responsibility: Some(Some(input.responsibility.as_str().into())),
+                responsibility: Some(Some(input.responsibility)),
                 ..Default::default()
             },
             note: Some(format!(
@@ -147,14 +147,14 @@ pub fn establish_responsibility(input: EstablishResponsibility) -> Action {
 pub fn promise_compensation(input: PromiseCompensation) -> Action {
     Box::new(move |_, ctx| {
         check_texts(&[("compensation", &input.compensation)], &[])?;
-        match ctx.row.responsibility.as_deref() {
+        match ctx.row.responsibility {
             None => {
                 return Err(AppError::precondition(
                     Precondition::ResponsibilityUnknown,
                     "responsibility is not established yet: no compensation may be promised",
                 ))
             }
-            Some(r) if r != Responsibility::Company.as_str() => {
+            Some(r) if r != Responsibility::Company => {
                 return Err(AppError::precondition(
                     Precondition::NotResponsible,
                     format!("responsibility is {r}: the company promises no compensation"),

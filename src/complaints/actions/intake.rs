@@ -28,29 +28,24 @@ pub fn classify(input: Classify) -> Action {
     Box::new(move |_, ctx| {
         input.validate()?;
         let row = ctx.row;
-        let class = input.class.map_or(row.class.clone(), |c| c.as_str().into());
-        let nature = input
-            .nature
-            .map_or(row.nature.clone(), |n| n.as_str().into());
-        let kind = match input.communication_kind {
-            Some(kind) => Some(kind.as_str().to_owned()),
-            None => row.communication_kind.clone(),
-        }
-        .filter(|_| nature == Nature::Communication.as_str());
-        if input.communication_kind.is_some() && nature != Nature::Communication.as_str() {
+        let class = input.class.unwrap_or(row.class);
+        let nature = input.nature.unwrap_or(row.nature);
+        let kind = input
+            .communication_kind
+            .or(row.communication_kind)
+            .filter(|_| nature == Nature::Communication);
+        if input.communication_kind.is_some() && nature != Nature::Communication {
             return Err(AppError::field(
                 "communication_kind",
                 "only with nature = communication",
             ));
         }
-        let subject = input
-            .subject
-            .unwrap_or(ComplaintSubject::from_db(&row.subject)?);
+        let subject = input.subject.unwrap_or(row.subject);
         let mut change = ComplaintChange {
-            class: Some(class.clone()),
-            nature: Some(nature.clone()),
+            class: Some(class),
+            nature: Some(nature),
             communication_kind: Some(kind),
-            subject: Some(subject.as_str().into()),
+            subject: Some(subject),
             ..Default::default()
         };
         if row.handed_off_at.is_none() {

@@ -9,17 +9,6 @@ use crate::db::{utc, AnyConnection};
 use crate::error::{AppError, Precondition};
 use crate::lifecycle::{self, By};
 
-/// Who complained, from a complaint's complainant columns.
-fn person<'a>(
-    kind: &str,
-    user_id: Option<i64>,
-    name: &'a Option<String>,
-    phone: &'a Option<String>,
-) -> Result<Person<'a>, AppError> {
-    let kind = ComplainantKind::from_db(kind)?;
-    Ok(Person::of(kind, user_id, name.as_deref(), phone.as_deref()))
-}
-
 /// R-CMP-16: whether the complainant of `row` has not complained about the event yet (see
 /// [`Person::same_as`]).
 fn new_person(
@@ -27,19 +16,19 @@ fn new_person(
     row: &ComplaintRow,
     event_id: i64,
 ) -> Result<bool, AppError> {
-    let me = person(
-        &row.complainant_kind,
+    let me = Person::of(
+        row.complainant_kind,
         row.complainant_id,
-        &row.complainant_name,
-        &row.complainant_phone,
-    )?;
+        row.complainant_name.as_deref(),
+        row.complainant_phone.as_deref(),
+    );
     for known in repo::event_complainants(conn, event_id)? {
-        let known = person(
-            &known.complainant_kind,
+        let known = Person::of(
+            known.complainant_kind,
             known.complainant_id,
-            &known.complainant_name,
-            &known.complainant_phone,
-        )?;
+            known.complainant_name.as_deref(),
+            known.complainant_phone.as_deref(),
+        );
         if me.same_as(&known) {
             return Ok(false);
         }
@@ -74,7 +63,7 @@ pub fn merge(input: Merge) -> Action {
                 "complaints of different sites are different events",
             ));
         }
-        if target.status == ComplaintStatus::Merged.as_str() {
+        if target.status == ComplaintStatus::Merged {
             return Err(AppError::field(
                 "into_id",
                 "that complaint is itself merged; merge into the one it was merged into",
@@ -102,7 +91,7 @@ pub fn merge(input: Merge) -> Action {
         Ok(Effect {
             change: ComplaintChange {
                 merged_into: Some(Some(target.id)),
-                closure_reason: Some(Some(ClosureReason::Merged.as_str().into())),
+                closure_reason: Some(Some(ClosureReason::Merged)),
                 closed_at: Some(Some(utc(ctx.now))),
                 ..Default::default()
             },

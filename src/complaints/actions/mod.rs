@@ -52,7 +52,7 @@ fn said_to_complainant(
     repo::add_message(
         conn,
         ctx.row.id,
-        MessageKind::Reply.as_str(),
+        MessageKind::Reply,
         ctx.actor.user_id,
         text,
         standard_reply_id,

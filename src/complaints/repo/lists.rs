@@ -5,9 +5,11 @@ use diesel::prelude::*;
 
 use super::ComplaintRow;
 use crate::access::SiteScope;
+use crate::complaints::model::{ComplaintClass, ComplaintStatus, ComplaintSubject, OPEN};
 use crate::db::schema::complaints;
 use crate::db::AnyConnection;
 use crate::pagination::PageRequest;
+use crate::text_enum::texts;
 
 /// Whose complaints a list covers: staff see sites, residents their own.
 pub enum ComplaintScope {
@@ -19,9 +21,9 @@ pub enum ComplaintScope {
 #[derive(Default)]
 pub struct ComplaintQuery {
     pub site_id: Option<i64>,
-    pub status: Option<String>,
-    pub class: Option<String>,
-    pub subject: Option<String>,
+    pub status: Option<ComplaintStatus>,
+    pub class: Option<ComplaintClass>,
+    pub subject: Option<ComplaintSubject>,
     pub unit_id: Option<i64>,
     pub owner_id: Option<i64>,
     pub major: Option<bool>,
@@ -33,8 +35,6 @@ pub struct ComplaintQuery {
     pub created_before: Option<NaiveDateTime>,
     pub open_only: bool,
 }
-
-const OPEN: [&str; 3] = ["received", "in_progress", "with_developer"];
 
 /// Newest first, `limit` rows after the cursor.
 pub fn list(
@@ -57,13 +57,13 @@ pub fn list(
         query = query.filter(complaints::site_id.eq(v));
     }
     if let Some(v) = q.status {
-        query = query.filter(complaints::status.eq(v));
+        query = query.filter(complaints::status.eq(v.as_str()));
     }
     if let Some(v) = q.class {
-        query = query.filter(complaints::class.eq(v));
+        query = query.filter(complaints::class.eq(v.as_str()));
     }
     if let Some(v) = q.subject {
-        query = query.filter(complaints::subject.eq(v));
+        query = query.filter(complaints::subject.eq(v.as_str()));
     }
     if let Some(v) = q.unit_id {
         query = query.filter(complaints::unit_id.eq(v));
@@ -75,18 +75,18 @@ pub fn list(
         query = query.filter(complaints::major.eq(v));
     }
     if q.open_only {
-        query = query.filter(complaints::status.eq_any(OPEN));
+        query = query.filter(complaints::status.eq_any(texts(OPEN)));
     }
     if let Some(now) = q.chase_due_at {
         query = query
-            .filter(complaints::status.eq_any(OPEN))
+            .filter(complaints::status.eq_any(texts(OPEN)))
             .filter(complaints::next_chase_at.le(now));
     }
     if let Some(now) = q.response_overdue_at {
         query = query
             .filter(complaints::responded_at.is_null())
             .filter(complaints::respond_by.lt(now))
-            .filter(complaints::status.eq_any(OPEN));
+            .filter(complaints::status.eq_any(texts(OPEN)));
     }
     if let Some(v) = q.created_from {
         query = query.filter(complaints::created_at.ge(v));

@@ -13,8 +13,15 @@ pub use stats::*;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::model::{
+    ClosureReason, CommunicationKind, ComplainantKind, ComplaintChannel, ComplaintClass,
+    ComplaintStatus, ComplaintSubject, Department, Escalation, MessageKind, Nature, Responsibility,
+    RootCause, VisitExemption,
+};
 use crate::db::schema::{complaint_messages, complaints};
 use crate::db::AnyConnection;
+use crate::text_enum::NullableText;
+use crate::visits::Satisfaction;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = complaints)]
@@ -22,24 +29,32 @@ pub struct ComplaintRow {
     pub id: i64,
     pub site_id: i64,
     pub number: String,
-    pub complainant_kind: String,
+    #[diesel(deserialize_as = String)]
+    pub complainant_kind: ComplainantKind,
     pub complainant_id: Option<i64>,
     pub complainant_name: Option<String>,
     pub complainant_phone: Option<String>,
     pub unit_id: Option<i64>,
-    pub channel: String,
-    pub class: String,
-    pub nature: String,
-    pub communication_kind: Option<String>,
-    pub subject: String,
+    #[diesel(deserialize_as = String)]
+    pub channel: ComplaintChannel,
+    #[diesel(deserialize_as = String)]
+    pub class: ComplaintClass,
+    #[diesel(deserialize_as = String)]
+    pub nature: Nature,
+    #[diesel(deserialize_as = NullableText)]
+    pub communication_kind: Option<CommunicationKind>,
+    #[diesel(deserialize_as = String)]
+    pub subject: ComplaintSubject,
     pub major: bool,
     pub major_lead_id: Option<i64>,
     pub sensitive: bool,
     pub description: String,
     pub received_by: i64,
     pub owner_id: Option<i64>,
-    pub department: Option<String>,
-    pub status: String,
+    #[diesel(deserialize_as = NullableText)]
+    pub department: Option<Department>,
+    #[diesel(deserialize_as = String)]
+    pub status: ComplaintStatus,
     pub respond_by: NaiveDateTime,
     pub responded_at: Option<NaiveDateTime>,
     pub handoff_by: Option<NaiveDateTime>,
@@ -47,22 +62,28 @@ pub struct ComplaintRow {
     pub reply_promised_by: Option<NaiveDateTime>,
     pub promise_kept_at: Option<NaiveDateTime>,
     pub fix_by: Option<NaiveDateTime>,
-    pub responsibility: Option<String>,
+    #[diesel(deserialize_as = NullableText)]
+    pub responsibility: Option<Responsibility>,
     pub compensation: Option<String>,
-    pub escalation: Option<String>,
+    #[diesel(deserialize_as = NullableText)]
+    pub escalation: Option<Escalation>,
     pub developer_due_at: Option<NaiveDateTime>,
     pub developer_replied_at: Option<NaiveDateTime>,
     pub next_chase_at: Option<NaiveDateTime>,
     pub resolution: Option<String>,
-    pub root_cause: Option<String>,
+    #[diesel(deserialize_as = NullableText)]
+    pub root_cause: Option<RootCause>,
     pub resolved_at: Option<NaiveDateTime>,
-    pub opinion: Option<String>,
+    #[diesel(deserialize_as = NullableText)]
+    pub opinion: Option<Satisfaction>,
     pub opinion_comment: Option<String>,
     pub reviewed_by: Option<i64>,
     pub reviewed_at: Option<NaiveDateTime>,
-    pub visit_exemption: Option<String>,
+    #[diesel(deserialize_as = NullableText)]
+    pub visit_exemption: Option<VisitExemption>,
     pub visit_by: Option<NaiveDateTime>,
-    pub closure_reason: Option<String>,
+    #[diesel(deserialize_as = NullableText)]
+    pub closure_reason: Option<ClosureReason>,
     pub closed_at: Option<NaiveDateTime>,
     pub merged_into: Option<i64>,
     pub complainant_count: i32,
@@ -79,22 +100,29 @@ pub struct ComplaintRow {
 pub struct NewComplaintRow {
     pub site_id: i64,
     pub number: String,
-    pub complainant_kind: String,
+    #[diesel(serialize_as = String)]
+    pub complainant_kind: ComplainantKind,
     pub complainant_id: Option<i64>,
     pub complainant_name: Option<String>,
     pub complainant_phone: Option<String>,
     pub unit_id: Option<i64>,
-    pub channel: String,
-    pub class: String,
-    pub nature: String,
-    pub communication_kind: Option<String>,
-    pub subject: String,
+    #[diesel(serialize_as = String)]
+    pub channel: ComplaintChannel,
+    #[diesel(serialize_as = String)]
+    pub class: ComplaintClass,
+    #[diesel(serialize_as = String)]
+    pub nature: Nature,
+    #[diesel(serialize_as = NullableText)]
+    pub communication_kind: Option<CommunicationKind>,
+    #[diesel(serialize_as = String)]
+    pub subject: ComplaintSubject,
     pub major: bool,
     pub sensitive: bool,
     pub description: String,
     pub received_by: i64,
     pub owner_id: Option<i64>,
-    pub status: String,
+    #[diesel(serialize_as = String)]
+    pub status: ComplaintStatus,
     pub respond_by: NaiveDateTime,
     pub handoff_by: Option<NaiveDateTime>,
     pub next_chase_at: Option<NaiveDateTime>,
@@ -106,37 +134,49 @@ pub struct NewComplaintRow {
 #[derive(AsChangeset, Default)]
 #[diesel(table_name = complaints)]
 pub struct ComplaintChange {
-    pub status: Option<String>,
-    pub class: Option<String>,
-    pub nature: Option<String>,
-    pub communication_kind: Option<Option<String>>,
-    pub subject: Option<String>,
+    #[diesel(serialize_as = String)]
+    pub status: Option<ComplaintStatus>,
+    #[diesel(serialize_as = String)]
+    pub class: Option<ComplaintClass>,
+    #[diesel(serialize_as = String)]
+    pub nature: Option<Nature>,
+    #[diesel(serialize_as = NullableText)]
+    pub communication_kind: Option<Option<CommunicationKind>>,
+    #[diesel(serialize_as = String)]
+    pub subject: Option<ComplaintSubject>,
     pub major: Option<bool>,
     pub major_lead_id: Option<Option<i64>>,
     pub owner_id: Option<Option<i64>>,
-    pub department: Option<Option<String>>,
+    #[diesel(serialize_as = NullableText)]
+    pub department: Option<Option<Department>>,
     pub responded_at: Option<Option<NaiveDateTime>>,
     pub handoff_by: Option<Option<NaiveDateTime>>,
     pub handed_off_at: Option<Option<NaiveDateTime>>,
     pub reply_promised_by: Option<Option<NaiveDateTime>>,
     pub promise_kept_at: Option<Option<NaiveDateTime>>,
     pub fix_by: Option<Option<NaiveDateTime>>,
-    pub responsibility: Option<Option<String>>,
+    #[diesel(serialize_as = NullableText)]
+    pub responsibility: Option<Option<Responsibility>>,
     pub compensation: Option<Option<String>>,
-    pub escalation: Option<Option<String>>,
+    #[diesel(serialize_as = NullableText)]
+    pub escalation: Option<Option<Escalation>>,
     pub developer_due_at: Option<Option<NaiveDateTime>>,
     pub developer_replied_at: Option<Option<NaiveDateTime>>,
     pub next_chase_at: Option<Option<NaiveDateTime>>,
     pub resolution: Option<Option<String>>,
-    pub root_cause: Option<Option<String>>,
+    #[diesel(serialize_as = NullableText)]
+    pub root_cause: Option<Option<RootCause>>,
     pub resolved_at: Option<Option<NaiveDateTime>>,
-    pub opinion: Option<Option<String>>,
+    #[diesel(serialize_as = NullableText)]
+    pub opinion: Option<Option<Satisfaction>>,
     pub opinion_comment: Option<Option<String>>,
     pub reviewed_by: Option<Option<i64>>,
     pub reviewed_at: Option<Option<NaiveDateTime>>,
-    pub visit_exemption: Option<Option<String>>,
+    #[diesel(serialize_as = NullableText)]
+    pub visit_exemption: Option<Option<VisitExemption>>,
     pub visit_by: Option<Option<NaiveDateTime>>,
-    pub closure_reason: Option<Option<String>>,
+    #[diesel(serialize_as = NullableText)]
+    pub closure_reason: Option<Option<ClosureReason>>,
     pub closed_at: Option<Option<NaiveDateTime>>,
     pub merged_into: Option<Option<i64>>,
     pub complainant_count: Option<i32>,
@@ -147,7 +187,7 @@ pub struct ComplaintChange {
     pub updated_at: Option<NaiveDateTime>,
 }
 
-pub fn insert(conn: &mut AnyConnection, row: &NewComplaintRow) -> QueryResult<ComplaintRow> {
+pub fn insert(conn: &mut AnyConnection, row: NewComplaintRow) -> QueryResult<ComplaintRow> {
     diesel::insert_into(complaints::table)
         .values(row)
         .get_result(conn)
@@ -162,7 +202,7 @@ pub fn apply(
     conn: &mut AnyConnection,
     id: i64,
     read_version: i64,
-    change: &ComplaintChange,
+    change: ComplaintChange,
 ) -> QueryResult<Option<ComplaintRow>> {
     diesel::update(
         complaints::table
@@ -179,7 +219,8 @@ pub fn apply(
 pub struct MessageRow {
     pub id: i64,
     pub complaint_id: i64,
-    pub kind: String,
+    #[diesel(deserialize_as = String)]
+    pub kind: MessageKind,
     pub author_id: i64,
     pub body: String,
     pub standard_reply_id: Option<i64>,
@@ -189,7 +230,7 @@ pub struct MessageRow {
 pub fn add_message(
     conn: &mut AnyConnection,
     complaint_id: i64,
-    kind: &str,
+    kind: MessageKind,
     author_id: i64,
     body: &str,
     standard_reply_id: Option<i64>,
@@ -198,7 +239,7 @@ pub fn add_message(
     diesel::insert_into(complaint_messages::table)
         .values((
             complaint_messages::complaint_id.eq(complaint_id),
-            complaint_messages::kind.eq(kind),
+            complaint_messages::kind.eq(kind.as_str()),
             complaint_messages::author_id.eq(author_id),
             complaint_messages::body.eq(body),
             complaint_messages::standard_reply_id.eq(standard_reply_id),
@@ -218,7 +259,7 @@ pub fn messages(
         .filter(complaint_messages::complaint_id.eq(complaint_id))
         .into_boxed();
     if replies_only {
-        query = query.filter(complaint_messages::kind.eq("reply"));
+        query = query.filter(complaint_messages::kind.eq(MessageKind::Reply.as_str()));
     }
     query
         .order(complaint_messages::id.asc())
@@ -238,7 +279,7 @@ pub fn repeated_since(
     diesel::select(diesel::dsl::exists(
         complaints::table
             .filter(complaints::unit_id.eq(unit_id))
-            .filter(complaints::subject.eq(&row.subject))
+            .filter(complaints::subject.eq(row.subject.as_str()))
             .filter(complaints::id.ne(row.id))
             .filter(complaints::created_at.gt(since)),
     ))
@@ -253,7 +294,7 @@ pub fn quiet_candidates(
     after_id: i64,
 ) -> QueryResult<Vec<ComplaintRow>> {
     complaints::table
-        .filter(complaints::status.eq("resolved"))
+        .filter(complaints::status.eq(ComplaintStatus::Resolved.as_str()))
         .filter(complaints::visit_exemption.is_not_null())
         .filter(complaints::resolved_at.le(handled_before))
         .filter(complaints::id.gt(after_id))
@@ -266,7 +307,8 @@ pub fn quiet_candidates(
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = complaints)]
 pub struct ComplainantRow {
-    pub complainant_kind: String,
+    #[diesel(deserialize_as = String)]
+    pub complainant_kind: ComplainantKind,
     pub complainant_id: Option<i64>,
     pub complainant_name: Option<String>,
     pub complainant_phone: Option<String>,

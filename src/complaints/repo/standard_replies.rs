@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::access::SiteScope;
+use crate::complaints::model::ComplaintSubject;
 use crate::db::schema::standard_replies;
 use crate::db::AnyConnection;
 
@@ -12,7 +13,8 @@ use crate::db::AnyConnection;
 pub struct StandardReplyRow {
     pub id: i64,
     pub site_id: i64,
-    pub subject: String,
+    #[diesel(deserialize_as = String)]
+    pub subject: ComplaintSubject,
     pub title: String,
     pub body: String,
     pub active: bool,
@@ -23,7 +25,7 @@ pub struct StandardReplyRow {
 pub fn insert_standard_reply(
     conn: &mut AnyConnection,
     site_id: i64,
-    subject: &str,
+    subject: ComplaintSubject,
     title: &str,
     body: &str,
     at: NaiveDateTime,
@@ -31,7 +33,7 @@ pub fn insert_standard_reply(
     diesel::insert_into(standard_replies::table)
         .values((
             standard_replies::site_id.eq(site_id),
-            standard_replies::subject.eq(subject),
+            standard_replies::subject.eq(subject.as_str()),
             standard_replies::title.eq(title),
             standard_replies::body.eq(body),
             standard_replies::active.eq(true),
@@ -79,7 +81,7 @@ pub fn standard_replies_of(
     conn: &mut AnyConnection,
     sites: &SiteScope,
     site_id: Option<i64>,
-    subject: Option<&str>,
+    subject: Option<ComplaintSubject>,
 ) -> QueryResult<Vec<StandardReplyRow>> {
     let mut query = standard_replies::table
         .filter(standard_replies::active.eq(true))
@@ -91,7 +93,7 @@ pub fn standard_replies_of(
         query = query.filter(standard_replies::site_id.eq(site_id));
     }
     if let Some(subject) = subject {
-        query = query.filter(standard_replies::subject.eq(subject.to_owned()));
+        query = query.filter(standard_replies::subject.eq(subject.as_str()));
     }
     query
         .order((

@@ -6,6 +6,7 @@ use diesel::dsl::count_star;
 use diesel::prelude::*;
 
 use super::ComplaintRow;
+use crate::complaints::model::ComplaintStatus;
 use crate::db::schema::complaints;
 use crate::db::{AnyConnection, MultiBackend};
 
@@ -95,7 +96,7 @@ pub fn counts(
         .count()
         .get_result(conn)?;
     let closed: i64 = events(site_id, from, to)
-        .filter(complaints::status.eq("closed"))
+        .filter(complaints::status.eq(ComplaintStatus::Closed.as_str()))
         .count()
         .get_result(conn)?;
     let major: i64 = events(site_id, from, to)

@@ -125,29 +125,25 @@ pub async fn receive(
         let owner = (actor.role == Role::Butler).then_some(actor.user_id);
         let row = repo::insert(
             conn,
-            &NewComplaintRow {
+            NewComplaintRow {
                 site_id,
                 number,
-                complainant_kind: kind.as_str().into(),
+                complainant_kind: kind,
                 complainant_id,
                 complainant_name: name,
                 complainant_phone: phone,
                 unit_id,
-                channel: channel.as_str().into(),
-                class: input
-                    .class
-                    .unwrap_or(ComplaintClass::PropertyService)
-                    .as_str()
-                    .into(),
-                nature: input.nature.unwrap_or(Nature::Valid).as_str().into(),
-                communication_kind: input.communication_kind.map(|k| k.as_str().into()),
-                subject: input.subject.as_str().into(),
+                channel,
+                class: input.class.unwrap_or(ComplaintClass::PropertyService),
+                nature: input.nature.unwrap_or(Nature::Valid),
+                communication_kind: input.communication_kind,
+                subject: input.subject,
                 major: input.major,
                 sensitive: input.sensitive,
                 description: input.description,
                 received_by: actor.user_id,
                 owner_id: owner,
-                status: ComplaintStatus::Received.as_str().into(),
+                status: ComplaintStatus::Received,
                 respond_by: utc(respond_by(channel, now, &calendar, tz)),
                 handoff_by: handoff_by(input.subject, now).map(utc),
                 next_chase_at: Some(utc(next_chase(input.major, now, None))),

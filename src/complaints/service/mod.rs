@@ -69,8 +69,8 @@ impl Lifecycle for ComplaintLifecycle {
         visible(conn, actor, id)
     }
 
-    fn status(row: &ComplaintRow) -> Result<ComplaintStatus, AppError> {
-        ComplaintStatus::from_db(&row.status)
+    fn status(row: &ComplaintRow) -> ComplaintStatus {
+        row.status
     }
 
     fn after(status: ComplaintStatus, action: ComplaintAction) -> Option<ComplaintStatus> {
@@ -84,10 +84,10 @@ impl Lifecycle for ComplaintLifecycle {
         mut change: ComplaintChange,
         now: NaiveDateTime,
     ) -> QueryResult<Option<ComplaintRow>> {
-        change.status = Some(next.as_str().into());
+        change.status = Some(next);
         change.updated_at = Some(now);
         change.version = Some(row.version + 1);
-        repo::apply(conn, row.id, row.version, &change)
+        repo::apply(conn, row.id, row.version, change)
     }
 }
 

@@ -66,7 +66,7 @@ fn close_batch(
         }
         let quiet = Effect {
             change: ComplaintChange {
-                closure_reason: Some(Some(ClosureReason::QuietWeek.as_str().into())),
+                closure_reason: Some(Some(ClosureReason::QuietWeek)),
                 closed_at: Some(Some(utc(now))),
                 ..Default::default()
             },

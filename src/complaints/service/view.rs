@@ -12,17 +12,10 @@ use crate::deadlines;
 use crate::error::AppError;
 use crate::timeline::{self, Subject};
 use crate::units;
-use crate::visits::{self, Satisfaction};
+use crate::visits;
 
 fn opt_utc(at: Option<NaiveDateTime>) -> Option<DateTime<Utc>> {
     at.map(|a| a.and_utc())
-}
-
-fn parse<T>(
-    value: Option<&str>,
-    from_db: fn(&str) -> Result<T, AppError>,
-) -> Result<Option<T>, AppError> {
-    value.map(from_db).transpose()
 }
 
 pub fn to_complaint(
@@ -31,7 +24,7 @@ pub fn to_complaint(
     now: DateTime<Utc>,
 ) -> Result<Complaint, AppError> {
     let n = utc(now);
-    let status = ComplaintStatus::from_db(&row.status)?;
+    let status = row.status;
     Ok(Complaint {
         deadlines: ComplaintDeadlines {
             first_response: deadlines::view(Some(row.respond_by), row.responded_at, n)
@@ -42,14 +35,13 @@ pub fn to_complaint(
             developer: deadlines::view(row.developer_due_at, row.developer_replied_at, n),
             visit: deadlines::view(
                 row.visit_by,
-                row.closed_at.filter(|_| {
-                    row.closure_reason.as_deref() == Some(ClosureReason::SatisfiedAtVisit.as_str())
-                }),
+                row.closed_at
+                    .filter(|_| row.closure_reason == Some(ClosureReason::SatisfiedAtVisit)),
                 n,
             ),
         },
         complainant: Complainant {
-            kind: ComplainantKind::from_db(&row.complainant_kind)?,
+            kind: row.complainant_kind,
             user_id: row.complainant_id,
             name: row.complainant_name,
             phone: row.complainant_phone,
@@ -61,33 +53,30 @@ pub fn to_complaint(
         site_id: row.site_id,
         unit_id: row.unit_id,
         unit_code,
-        channel: ComplaintChannel::from_db(&row.channel)?,
-        class: ComplaintClass::from_db(&row.class)?,
-        nature: Nature::from_db(&row.nature)?,
-        communication_kind: parse(
-            row.communication_kind.as_deref(),
-            CommunicationKind::from_db,
-        )?,
-        subject: ComplaintSubject::from_db(&row.subject)?,
+        channel: row.channel,
+        class: row.class,
+        nature: row.nature,
+        communication_kind: row.communication_kind,
+        subject: row.subject,
         major: row.major,
         major_lead_id: row.major_lead_id,
         sensitive: row.sensitive,
         description: row.description,
         received_by: row.received_by,
         owner_id: row.owner_id,
-        department: parse(row.department.as_deref(), Department::from_db)?,
-        responsibility: parse(row.responsibility.as_deref(), Responsibility::from_db)?,
+        department: row.department,
+        responsibility: row.responsibility,
         compensation: row.compensation,
-        escalation: parse(row.escalation.as_deref(), Escalation::from_db)?,
+        escalation: row.escalation,
         resolution: row.resolution,
-        root_cause: parse(row.root_cause.as_deref(), RootCause::from_db)?,
+        root_cause: row.root_cause,
         resolved_at: opt_utc(row.resolved_at),
-        opinion: parse(row.opinion.as_deref(), Satisfaction::from_db)?,
+        opinion: row.opinion,
         opinion_comment: row.opinion_comment,
         reviewed_by: row.reviewed_by,
         reviewed_at: opt_utc(row.reviewed_at),
-        visit_exemption: parse(row.visit_exemption.as_deref(), VisitExemption::from_db)?,
-        closure_reason: parse(row.closure_reason.as_deref(), ClosureReason::from_db)?,
+        visit_exemption: row.visit_exemption,
+        closure_reason: row.closure_reason,
         closed_at: opt_utc(row.closed_at),
         merged_into: row.merged_into,
         event: EventCount {
@@ -133,7 +122,7 @@ pub(super) fn detail(
         .map(|m| {
             Ok(Message {
                 id: m.id,
-                kind: MessageKind::from_db(&m.kind)?,
+                kind: m.kind,
                 author_id: m.author_id,
                 body: m.body,
                 standard_reply_id: m.standard_reply_id,

@@ -24,13 +24,13 @@ pub fn charge(input: ChargeProposal) -> Action {
                 "free of charge: a repeat within the workmanship warranty",
             ));
         }
-        if ctx.row.route != Route::Engineering.as_str() {
+        if ctx.row.route != Route::Engineering {
             return Err(AppError::precondition(
                 Precondition::DeveloperRepair,
                 "the developer's repairs are not charged by us",
             ));
         }
-        let current = ChargeStatus::from_db(&ctx.row.charge_status)?;
+        let current = ctx.row.charge_status;
         if !matches!(current, ChargeStatus::None | ChargeStatus::Declined) {
             return Err(AppError::precondition(
                 Precondition::ChargeState,
@@ -65,7 +65,7 @@ pub fn charge(input: ChargeProposal) -> Action {
             change: TicketChange {
                 charge_fen: Some(Some(amount.get())),
                 charge_item: Some(Some(item.clone())),
-                charge_status: Some(status.as_str().into()),
+                charge_status: Some(status),
                 ..Default::default()
             },
             note: Some(format!("{item}: {amount} fen, {status}")),
@@ -78,7 +78,7 @@ pub fn charge(input: ChargeProposal) -> Action {
 fn charge_step(input: ActionNote, from: ChargeStatus, to: ChargeStatus) -> Action {
     Box::new(move |_, ctx| {
         check_note(&input)?;
-        let current = ChargeStatus::from_db(&ctx.row.charge_status)?;
+        let current = ctx.row.charge_status;
         if current != from {
             return Err(AppError::precondition(
                 Precondition::ChargeState,
@@ -87,7 +87,7 @@ fn charge_step(input: ActionNote, from: ChargeStatus, to: ChargeStatus) -> Actio
         }
         Ok(Effect {
             change: TicketChange {
-                charge_status: Some(to.as_str().into()),
+                charge_status: Some(to),
                 ..Default::default()
             },
             note: input.note,
@@ -120,7 +120,7 @@ pub fn decline_charge(input: ActionNote) -> Action {
 }
 
 fn charge_settled(ctx: &Ctx) -> Result<(), AppError> {
-    match ChargeStatus::from_db(&ctx.row.charge_status)? {
+    match ctx.row.charge_status {
         ChargeStatus::PendingApproval | ChargeStatus::AwaitingResident => {
             Err(AppError::precondition(
                 Precondition::ChargeState,
@@ -147,7 +147,7 @@ fn accepted(
     Ok(Effect {
         change: TicketChange {
             accepted_at: Some(Some(utc(ctx.now))),
-            acceptance: Some(Some(method.as_str().into())),
+            acceptance: Some(Some(method)),
             rating: Some(rating),
             rating_comment: Some(comment.clone()),
             ..Default::default()

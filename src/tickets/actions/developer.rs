@@ -22,7 +22,7 @@ pub fn transfer(input: Transfer) -> Action {
             .finish()?;
         Ok(Effect {
             change: TicketChange {
-                route: Some(Route::Developer.as_str().into()),
+                route: Some(Route::Developer),
                 developer_slip: Some(Some(input.slip.clone())),
                 developer_due_at: Some(Some(utc(input.developer_due_at))),
                 ..Default::default()
@@ -78,14 +78,10 @@ pub fn take_over(input: ActionNote) -> Action {
                 "the developer's deadline has not passed yet",
             ));
         }
-        let due = deadlines(
-            Priority::from_db(&ctx.row.priority)?,
-            Category::from_db(&ctx.row.category)?,
-            ctx.now,
-        );
+        let due = deadlines(ctx.row.priority, ctx.row.category, ctx.now);
         Ok(Effect {
             change: TicketChange {
-                route: Some(Route::Engineering.as_str().into()),
+                route: Some(Route::Engineering),
                 taken_over_at: Some(Some(utc(ctx.now))),
                 arrive_by: Some(due.arrive_by.map(utc)),
                 fix_by: Some(utc(due.fix_by)),

@@ -36,7 +36,7 @@ fn check_note(note: &ActionNote) -> Result<(), AppError> {
 
 /// R-TKT-4/10: done now; the follow-up visit falls due (same local day for hot water).
 fn completion(conn: &mut AnyConnection, ctx: &Ctx) -> Result<TicketChange, AppError> {
-    let category = Category::from_db(&ctx.row.category)?;
+    let category = ctx.row.category;
     let tz = crate::sites::service::time_zone(conn, ctx.row.site_id)?;
     Ok(TicketChange {
         completed_at: Some(Some(utc(ctx.now))),

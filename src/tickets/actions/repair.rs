@@ -22,15 +22,15 @@ pub fn reclassify(input: Reclassify) -> Action {
             "give a new priority, a new category or both",
         );
         v.finish()?;
-        let old_priority = Priority::from_db(&ctx.row.priority)?;
-        let old_category = Category::from_db(&ctx.row.category)?;
+        let old_priority = ctx.row.priority;
+        let old_category = ctx.row.category;
         let priority = input.priority.unwrap_or(old_priority);
         let category = input.category.unwrap_or(old_category);
         let due = deadlines(priority, category, ctx.row.created_at.and_utc());
         Ok(Effect {
             change: TicketChange {
-                priority: Some(priority.as_str().into()),
-                category: Some(category.as_str().into()),
+                priority: Some(priority),
+                category: Some(category),
                 arrive_by: Some(due.arrive_by.map(utc)),
                 fix_by: Some(utc(due.fix_by)),
                 ..Default::default()
@@ -77,7 +77,7 @@ pub fn dispatch(input: Dispatch) -> Action {
         repo::set_engineers(conn, ctx.row.id, &assignment)?;
         Ok(Effect {
             change: TicketChange {
-                route: Some(Route::Engineering.as_str().into()),
+                route: Some(Route::Engineering),
                 ..Default::default()
             },
             note: Some(format!(
