@@ -96,17 +96,6 @@ macro_rules! text_enum {
                     $($name::$variant => $text),+
                 }
             }
-
-            /// The value read back from a database column.
-            pub fn from_db(text: &str) -> Result<Self, $crate::error::AppError> {
-                match text {
-                    $($text => Ok($name::$variant),)+
-                    other => Err($crate::error::AppError::internal(format!(
-                        concat!("unknown ", stringify!($name), " in the database: {}"),
-                        other
-                    ))),
-                }
-            }
         }
 
         impl TryFrom<String> for $name {
