@@ -15,6 +15,7 @@ pub mod db;
 pub mod deadlines;
 pub mod error;
 pub mod fees;
+pub mod ids;
 pub mod intake;
 pub mod jobs;
 pub mod json;
