@@ -6,11 +6,10 @@
 //! `BigInt` column in the database. Make one from a raw integer with `new` (or `From`) only
 //! at a boundary (a CLI argument, a test); typed code passes the id itself along.
 
+use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql};
 use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::BigInt;
-
-use crate::db::MultiBackend;
 
 macro_rules! id_types {
     ($($(#[$meta:meta])* $name:ident;)+) => {$(
@@ -52,17 +51,21 @@ macro_rules! id_types {
             }
         }
 
-        impl ToSql<BigInt, MultiBackend> for $name {
-            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, MultiBackend>) -> serialize::Result {
-                <i64 as ToSql<BigInt, MultiBackend>>::to_sql(&self.0, out)
+        impl<DB: Backend> ToSql<BigInt, DB> for $name
+        where
+            i64: ToSql<BigInt, DB>,
+        {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
+                self.0.to_sql(out)
             }
         }
 
-        impl FromSql<BigInt, MultiBackend> for $name {
-            fn from_sql(
-                bytes: <MultiBackend as diesel::backend::Backend>::RawValue<'_>,
-            ) -> deserialize::Result<Self> {
-                <i64 as FromSql<BigInt, MultiBackend>>::from_sql(bytes).map($name)
+        impl<DB: Backend> FromSql<BigInt, DB> for $name
+        where
+            i64: FromSql<BigInt, DB>,
+        {
+            fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
+                i64::from_sql(bytes).map($name)
             }
         }
     )+};

@@ -9,6 +9,7 @@ use crate::access::{self, Actor, Role};
 use crate::contact::normalize_phone;
 use crate::db::{utc, AnyConnection};
 use crate::error::{AppError, Lookup};
+use crate::ids::SiteId;
 use crate::text_enum::TextEnum;
 use crate::timeline::{self, Step, Subject};
 use crate::units::repo::UnitRow;
@@ -77,7 +78,9 @@ pub fn place(
         SiteWide::Staff => sites::service::visible_site(conn, actor, site_id)
             .found()?
             .is_some(),
-        SiteWide::StaffAndResidents => access::may_see_site(conn, actor, site_id, today)?,
+        SiteWide::StaffAndResidents => {
+            access::may_see_site(conn, actor, SiteId::new(site_id), today)?
+        }
     };
     if !allowed {
         return Err(AppError::field(
@@ -138,7 +141,7 @@ pub fn record_first_step(
         subject,
         id,
         Step {
-            actor_id: Some(actor.user_id),
+            actor_id: Some(actor.user_id.get()),
             action: first.action,
             from_status: None,
             to_status: Some(first.status),

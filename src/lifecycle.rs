@@ -83,7 +83,7 @@ impl By<'_> {
     /// The user the timeline names; `None` for the system.
     pub fn actor_id(self) -> Option<i64> {
         match self {
-            By::Actor(actor) => Some(actor.user_id),
+            By::Actor(actor) => Some(actor.user_id.get()),
             By::System => None,
         }
     }

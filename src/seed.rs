@@ -11,6 +11,7 @@ use crate::access::Actor;
 use crate::access::Role;
 use crate::db;
 use crate::error::{AppError, Precondition};
+use crate::ids::UserId;
 use crate::sites::model::NewSite;
 use crate::state::AppState;
 use crate::units::model::NewUnit;
@@ -20,7 +21,7 @@ use crate::{sites, units, users};
 /// The command line acts as a company-wide manager.
 fn operator() -> Actor {
     Actor {
-        user_id: 0,
+        user_id: UserId::new(0),
         role: Role::Manager,
         sites: Vec::new(),
     }

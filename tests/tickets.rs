@@ -1791,9 +1791,9 @@ async fn concurrent_intakes_on_a_multi_connection_pool_all_succeed() {
     let app = TestApp::with_pool(Some(4)).await;
     let butler_id = app.user_id(&app.token("butler").await).await;
     let actor = propdesk::access::Actor {
-        user_id: butler_id,
+        user_id: butler_id.into(),
         role: propdesk::access::Role::Butler,
-        sites: vec![app.site_id],
+        sites: vec![app.site_id.into()],
     };
     let unit = app.unit_id("1-1-101").await;
     let tasks: Vec<_> = (0..16)

@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use diesel::QueryResult;
 
 use crate::db::AnyConnection;
+use crate::ids::{SiteId, UnitId, UserId};
 use crate::text_enum;
 
 text_enum! {
@@ -32,10 +33,10 @@ impl Role {
 /// The authenticated caller, as the access token states it.
 #[derive(Debug, Clone)]
 pub struct Actor {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub role: Role,
     /// Sites a staff member works for; empty for residents and company-wide managers.
-    pub sites: Vec<i64>,
+    pub sites: Vec<SiteId>,
 }
 
 /// The sites a staff member's lists cover.
@@ -43,11 +44,11 @@ pub struct Actor {
 pub enum SiteScope {
     /// A company-wide manager: every site.
     All,
-    Only(Vec<i64>),
+    Only(Vec<SiteId>),
 }
 
 impl SiteScope {
-    pub fn covers(&self, site_id: i64) -> bool {
+    pub fn covers(&self, site_id: SiteId) -> bool {
         match self {
             SiteScope::All => true,
             SiteScope::Only(sites) => sites.contains(&site_id),
@@ -60,7 +61,7 @@ impl SiteScope {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reach {
     Sites(SiteScope),
-    Units(Vec<i64>),
+    Units(Vec<UnitId>),
 }
 
 impl Actor {
@@ -71,7 +72,7 @@ impl Actor {
 
     /// Whether this staff member's work covers the site. Residents cover no site: their
     /// reach is their units.
-    pub fn covers_site(&self, site_id: i64) -> bool {
+    pub fn covers_site(&self, site_id: SiteId) -> bool {
         self.role.is_staff() && self.site_scope().covers(site_id)
     }
 
@@ -99,8 +100,8 @@ pub fn reach(conn: &mut AnyConnection, actor: &Actor, today: NaiveDate) -> Query
 pub fn may_see_record(
     conn: &mut AnyConnection,
     actor: &Actor,
-    site_id: i64,
-    unit_id: Option<i64>,
+    site_id: SiteId,
+    unit_id: Option<UnitId>,
     today: NaiveDate,
 ) -> QueryResult<bool> {
     if actor.role.is_staff() {
@@ -117,7 +118,7 @@ pub fn may_see_record(
 pub fn may_see_site(
     conn: &mut AnyConnection,
     actor: &Actor,
-    site_id: i64,
+    site_id: SiteId,
     today: NaiveDate,
 ) -> QueryResult<bool> {
     if actor.role.is_staff() {
@@ -132,7 +133,7 @@ pub fn may_see_site(
 pub fn may_see_person(
     conn: &mut AnyConnection,
     actor: &Actor,
-    user_id: i64,
+    user_id: UserId,
     role: Role,
 ) -> QueryResult<bool> {
     if user_id == actor.user_id || actor.is_company_wide() {
@@ -153,9 +154,9 @@ pub fn may_see_person(
 /// (a manager linked to no site is company-wide, so works for every site).
 pub fn staff_of_site(
     conn: &mut AnyConnection,
-    user_id: i64,
+    user_id: UserId,
     role: Role,
-    site_id: i64,
+    site_id: SiteId,
 ) -> QueryResult<Option<String>> {
     let Some(person) = repo::find_person(conn, user_id)? else {
         return Ok(None);
@@ -219,21 +220,21 @@ mod tests {
 
     fn actor(role: Role, sites: Vec<i64>) -> Actor {
         Actor {
-            user_id: 1,
+            user_id: UserId::new(1),
             role,
-            sites,
+            sites: sites.into_iter().map(SiteId::new).collect(),
         }
     }
 
     #[test]
     fn a_manager_without_sites_covers_every_site_and_others_only_theirs() {
         assert_eq!(actor(Role::Manager, vec![]).site_scope(), SiteScope::All);
-        assert!(actor(Role::Manager, vec![]).covers_site(99));
+        assert!(actor(Role::Manager, vec![]).covers_site(SiteId::new(99)));
         let butler = actor(Role::Butler, vec![2]);
-        assert_eq!(butler.site_scope(), SiteScope::Only(vec![2]));
-        assert!(butler.covers_site(2) && !butler.covers_site(3));
+        assert_eq!(butler.site_scope(), SiteScope::Only(vec![SiteId::new(2)]));
+        assert!(butler.covers_site(SiteId::new(2)) && !butler.covers_site(SiteId::new(3)));
         // A butler with no site covers none: only managers are company-wide.
-        assert!(!actor(Role::Butler, vec![]).covers_site(2));
-        assert!(!actor(Role::Resident, vec![2]).covers_site(2));
+        assert!(!actor(Role::Butler, vec![]).covers_site(SiteId::new(2)));
+        assert!(!actor(Role::Resident, vec![2]).covers_site(SiteId::new(2)));
     }
 }

@@ -5,19 +5,20 @@ use diesel::prelude::*;
 
 use crate::db::schema::{staff_sites, unit_memberships, units, users};
 use crate::db::AnyConnection;
+use crate::ids::{SiteId, UnitId, UserId};
 
 /// What access needs to know of a person.
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = users)]
 pub struct Person {
-    pub id: i64,
+    pub id: UserId,
     pub display_name: String,
     #[diesel(deserialize_as = String)]
     pub role: super::Role,
     pub active: bool,
 }
 
-pub fn find_person(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Person>> {
+pub fn find_person(conn: &mut AnyConnection, id: UserId) -> QueryResult<Option<Person>> {
     users::table
         .find(id)
         .select(Person::as_select())
@@ -25,7 +26,7 @@ pub fn find_person(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Pers
         .optional()
 }
 
-pub fn staff_site_ids(conn: &mut AnyConnection, user_id: i64) -> QueryResult<Vec<i64>> {
+pub fn staff_site_ids(conn: &mut AnyConnection, user_id: UserId) -> QueryResult<Vec<SiteId>> {
     staff_sites::table
         .filter(staff_sites::user_id.eq(user_id))
         .select(staff_sites::site_id)
@@ -34,7 +35,7 @@ pub fn staff_site_ids(conn: &mut AnyConnection, user_id: i64) -> QueryResult<Vec
 }
 
 /// Sites whose units the resident lives or lived in.
-pub fn resident_site_ids(conn: &mut AnyConnection, user_id: i64) -> QueryResult<Vec<i64>> {
+pub fn resident_site_ids(conn: &mut AnyConnection, user_id: UserId) -> QueryResult<Vec<SiteId>> {
     unit_memberships::table
         .inner_join(units::table)
         .filter(unit_memberships::user_id.eq(user_id))
@@ -46,8 +47,8 @@ pub fn resident_site_ids(conn: &mut AnyConnection, user_id: i64) -> QueryResult<
 /// Whether the resident lives in a unit of the site today.
 pub fn lives_on_site(
     conn: &mut AnyConnection,
-    user_id: i64,
-    site_id: i64,
+    user_id: UserId,
+    site_id: SiteId,
     today: NaiveDate,
 ) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
@@ -69,9 +70,9 @@ pub fn lives_on_site(
 /// including, its end date.
 pub fn current_unit_ids(
     conn: &mut AnyConnection,
-    user_id: i64,
+    user_id: UserId,
     today: NaiveDate,
-) -> QueryResult<Vec<i64>> {
+) -> QueryResult<Vec<UnitId>> {
     unit_memberships::table
         .filter(unit_memberships::user_id.eq(user_id))
         .filter(unit_memberships::start_date.le(today))

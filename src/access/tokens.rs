@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 use super::{Actor, Role};
 use crate::config::Config;
 use crate::error::AppError;
+use crate::ids::{SiteId, UserId};
 
 const ACCESS: &str = "access";
 /// Clock skew tolerated between servers, in seconds.
@@ -20,7 +21,7 @@ const LEEWAY_SECS: i64 = 30;
 pub struct AccessClaims {
     pub sub: String,
     pub role: Role,
-    pub sites: Vec<i64>,
+    pub sites: Vec<SiteId>,
     pub iat: i64,
     pub exp: i64,
     pub iss: String,
@@ -85,7 +86,7 @@ impl TokenKeys {
             return Err(invalid());
         }
         Ok(Actor {
-            user_id: claims.sub.parse().map_err(|_| invalid())?,
+            user_id: claims.sub.parse().map(UserId::new).map_err(|_| invalid())?,
             role: claims.role,
             sites: claims.sites,
         })
@@ -119,9 +120,9 @@ mod tests {
 
     fn actor() -> Actor {
         Actor {
-            user_id: 7,
+            user_id: UserId::new(7),
             role: Role::Butler,
-            sites: vec![1, 2],
+            sites: vec![SiteId::new(1), SiteId::new(2)],
         }
     }
 
@@ -133,7 +134,11 @@ mod tests {
         let back = keys.verify_access(&token, now).unwrap();
         assert_eq!(
             (back.user_id, back.role, back.sites),
-            (7, Role::Butler, vec![1, 2])
+            (
+                UserId::new(7),
+                Role::Butler,
+                vec![SiteId::new(1), SiteId::new(2)]
+            )
         );
         let ttl = chrono::Duration::seconds(keys.access_ttl_secs);
         assert!(keys

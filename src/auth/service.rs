@@ -13,6 +13,7 @@ use crate::access::{self, Actor, Role};
 use crate::contact::normalize_phone;
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, Validator};
+use crate::ids::UserId;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -59,7 +60,7 @@ pub struct TokenPair {
 const BAD_LOGIN: &str = "wrong username or password";
 
 /// The actor an account signs in as: its role, and the sites a staff member works for.
-pub fn actor_of(conn: &mut AnyConnection, user_id: i64, role: Role) -> Result<Actor, AppError> {
+pub fn actor_of(conn: &mut AnyConnection, user_id: UserId, role: Role) -> Result<Actor, AppError> {
     let sites = if role.is_staff() {
         access::repo::staff_site_ids(conn, user_id)?
     } else {
@@ -85,7 +86,7 @@ fn issue(
     repo::insert_refresh(
         conn,
         &NewRefreshToken {
-            user_id: actor.user_id,
+            user_id: actor.user_id.get(),
             family,
             token_hash: &hash_refresh_token(&refresh_token),
             expires_at: utc(now + Duration::seconds(refresh_ttl)),
@@ -155,7 +156,7 @@ pub async fn login(
     let outcome = db::transaction(&state.pool, move |conn| match verified {
         Some(user) => {
             repo::clear_throttle(conn, &key)?;
-            let actor = actor_of(conn, user.id, user.role)?;
+            let actor = actor_of(conn, UserId::new(user.id), user.role)?;
             issue(&state2, conn, &actor, &random_token(16), now).map(Some)
         }
         None => {
@@ -202,7 +203,7 @@ pub async fn refresh(state: &AppState, input: RefreshRequest) -> Result<TokenPai
             repo::revoke_family(conn, &token.family, utc(now))?;
             return Ok(Rotation::Refused);
         };
-        let actor = actor_of(conn, user.id, user.role)?;
+        let actor = actor_of(conn, UserId::new(user.id), user.role)?;
         issue(&state2, conn, &actor, &token.family, now).map(Rotation::Rotated)
     })
     .await?;
@@ -244,7 +245,7 @@ pub async fn change_password(
     v.finish()?;
     let user_id = actor.user_id;
     let current = db::transaction(&state.pool, move |conn| {
-        repo::find_account(conn, user_id)?.ok_or(AppError::NotFound("user"))
+        repo::find_account(conn, user_id.get())?.ok_or(AppError::NotFound("user"))
     })
     .await?;
     let PasswordChange {
@@ -263,8 +264,8 @@ pub async fn change_password(
     .await??;
     let now = utc(state.now());
     db::transaction(&state.pool, move |conn| {
-        repo::set_password_hash(conn, user_id, &new_hash, now)?;
-        repo::revoke_user_sessions(conn, user_id, now)?;
+        repo::set_password_hash(conn, user_id.get(), &new_hash, now)?;
+        repo::revoke_user_sessions(conn, user_id.get(), now)?;
         Ok(())
     })
     .await

@@ -10,6 +10,7 @@ use super::repo::{self, StandardReplyRow};
 use crate::access::Actor;
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{limits, AppError, Lookup, Validator};
+use crate::ids::SiteId;
 use crate::sites;
 use crate::state::AppState;
 
@@ -130,7 +131,7 @@ pub async fn deactivate(
     let (actor, now) = (actor.clone(), state.now());
     db::transaction(&state.pool, move |conn| {
         repo::find_standard_reply(conn, id)?
-            .filter(|r| actor.covers_site(r.site_id))
+            .filter(|r| actor.covers_site(SiteId::new(r.site_id)))
             .ok_or(AppError::NotFound("standard reply"))?;
         Ok(to_reply(repo::deactivate_standard_reply(
             conn,

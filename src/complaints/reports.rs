@@ -15,6 +15,7 @@ use crate::access::{self, Actor, SiteScope};
 use crate::boards::{self, BoardQuery};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::AppError;
+use crate::ids::SiteId;
 use crate::pagination::{Page, PageRequest};
 use crate::periods::{self, Period};
 use crate::sites;
@@ -31,7 +32,7 @@ pub async fn list(
         let scope = if actor.role.is_staff() {
             ComplaintScope::Sites(actor.site_scope())
         } else {
-            ComplaintScope::Complainant(actor.user_id)
+            ComplaintScope::Complainant(actor.user_id.get())
         };
         let yes = |flag: Option<bool>| flag.filter(|f| *f).map(|_| utc(now));
         let (created_from, created_before) = periods::utc_dates(filter.from, filter.to);
@@ -393,7 +394,7 @@ pub async fn public_summary(
     let (actor, now) = (actor.clone(), state.now());
     db::read(&state.pool, move |conn| {
         // Residents read the summary of a site they live on; staff of their sites.
-        if !access::may_see_site(conn, &actor, query.site_id, now.date_naive())? {
+        if !access::may_see_site(conn, &actor, SiteId::new(query.site_id), now.date_naive())? {
             return Err(AppError::NotFound("site"));
         }
         let month = periods::site_month(conn, query.site_id, first, now)?;

@@ -10,6 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::access::Actor;
 use crate::db::{self, utc};
 use crate::error::{limits, AppError, Lookup, Validator};
+use crate::ids::SiteId;
 use crate::money::Fen;
 use crate::sites;
 use crate::state::AppState;
@@ -87,7 +88,7 @@ pub async fn deactivate(state: &AppState, actor: &Actor, id: i64) -> Result<FeeI
     let actor = actor.clone();
     db::transaction(&state.pool, move |conn| {
         let item = repo::find(conn, id)?
-            .filter(|item| actor.covers_site(item.site_id))
+            .filter(|item| actor.covers_site(SiteId::new(item.site_id)))
             .ok_or(AppError::NotFound("fee item"))?;
         Ok(repo::set_active(conn, item.id, false)?)
     })

@@ -9,6 +9,7 @@ use crate::access::Actor;
 use crate::access::Role;
 use crate::db::{self, utc, AnyConnection};
 use crate::error::AppError;
+use crate::ids::SiteId;
 use crate::pagination::{Page, PageRequest};
 use crate::state::AppState;
 
@@ -40,7 +41,7 @@ fn require_company_wide(actor: &Actor) -> Result<(), AppError> {
 /// ids of other sites reveal nothing.
 pub fn visible_site(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Result<SiteRow, AppError> {
     repo::find(conn, id)?
-        .filter(|site| actor.covers_site(site.id))
+        .filter(|site| actor.covers_site(SiteId::new(site.id)))
         .ok_or(AppError::NotFound("site"))
 }
 

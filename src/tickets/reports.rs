@@ -58,7 +58,7 @@ pub async fn list(
 
 /// The engineer's open work orders, the most pressing repair deadline first.
 pub async fn work_orders(state: &AppState, actor: &Actor) -> Result<Vec<Ticket>, AppError> {
-    let (engineer_id, now) = (actor.user_id, state.now());
+    let (engineer_id, now) = (actor.user_id.get(), state.now());
     db::read(&state.pool, move |conn| {
         let rows = repo::work_orders_of(conn, engineer_id, MAX_LIMIT)?;
         to_tickets(conn, rows, now)

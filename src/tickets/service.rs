@@ -11,6 +11,7 @@ use super::view::to_tickets;
 use crate::access::{self, Actor, Role};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::AppError;
+use crate::ids::{SiteId, UnitId};
 use crate::intake::{self, FirstStep, Place, SiteWide};
 use crate::lifecycle::{self, Lifecycle};
 use crate::state::AppState;
@@ -31,8 +32,8 @@ fn visible(
     access::may_see_record(
         conn,
         actor,
-        ticket.site_id,
-        ticket.unit_id,
+        SiteId::new(ticket.site_id),
+        ticket.unit_id.map(UnitId::new),
         now.date_naive(),
     )?
     .then_some(ticket)
@@ -133,10 +134,10 @@ pub async fn report(
             SiteWide::Staff,
             now.date_naive(),
         )?;
-        let contact_phone = intake::phone_or_own(conn, actor.user_id, input.contact_phone)?
+        let contact_phone = intake::phone_or_own(conn, actor.user_id.get(), input.contact_phone)?
             .ok_or_else(|| {
-                AppError::field("contact_phone", "required: the account has no phone")
-            })?;
+            AppError::field("contact_phone", "required: the account has no phone")
+        })?;
         let due = deadlines(input.priority, input.category, now);
         let (number, _, local_today) = intake::number(conn, site_id, NUMBER_PREFIX, now)?;
         let proposal = propose_route(
@@ -159,8 +160,8 @@ pub async fn report(
                 channel,
                 contact_phone,
                 description: input.description,
-                reporter_id: actor.user_id,
-                received_by: (!resident).then_some(actor.user_id),
+                reporter_id: actor.user_id.get(),
+                received_by: (!resident).then_some(actor.user_id.get()),
                 status: TicketStatus::Reported,
                 route: proposal.route,
                 proposed_route: proposal.route,
@@ -254,7 +255,7 @@ where
 pub fn require_assigned(conn: &mut AnyConnection, ctx: &Ctx) -> Result<(), AppError> {
     let assigned = repo::engineers_of(conn, &[ctx.row.id])?
         .iter()
-        .any(|(_, engineer, _, _)| *engineer == ctx.actor.user_id);
+        .any(|(_, engineer, _, _)| *engineer == ctx.actor.user_id.get());
     if ctx.actor.role == Role::Engineer && !assigned {
         return Err(AppError::Forbidden(
             "this work order is assigned to other engineers".into(),

@@ -8,6 +8,7 @@ use super::repo::{self, NewUnitRow, UnitQuery, UnitRow, UnitUpdate};
 use crate::access::{self, Actor};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, Lookup, Precondition};
+use crate::ids::{SiteId, UnitId};
 use crate::pagination::{Page, PageRequest};
 use crate::sites;
 use crate::state::AppState;
@@ -39,9 +40,15 @@ pub fn visible_unit(
     today: NaiveDate,
 ) -> Result<UnitRow, AppError> {
     let unit = repo::find(conn, id)?.ok_or(AppError::NotFound("unit"))?;
-    access::may_see_record(conn, actor, unit.site_id, Some(unit.id), today)?
-        .then_some(unit)
-        .ok_or(AppError::NotFound("unit"))
+    access::may_see_record(
+        conn,
+        actor,
+        SiteId::new(unit.site_id),
+        Some(UnitId::new(unit.id)),
+        today,
+    )?
+    .then_some(unit)
+    .ok_or(AppError::NotFound("unit"))
 }
 
 pub async fn create(state: &AppState, actor: &Actor, input: NewUnit) -> Result<Unit, AppError> {

@@ -35,7 +35,7 @@ pub async fn me(state: &AppState, actor: &Actor) -> Result<Me, AppError> {
     let actor = actor.clone();
     let today = state.now().date_naive();
     db::read(&state.pool, move |conn| {
-        let row = repo::find(conn, actor.user_id)?.ok_or(AppError::NotFound("user"))?;
+        let row = repo::find(conn, actor.user_id.get())?.ok_or(AppError::NotFound("user"))?;
         let user = load_user(conn, row)?;
         let site_ids = if actor.is_company_wide() {
             None
@@ -50,7 +50,7 @@ pub async fn me(state: &AppState, actor: &Actor) -> Result<Me, AppError> {
         .map(|(id, name)| SiteRef { id, name })
         .collect();
         let mut units = Vec::new();
-        for membership in repo::memberships_of_user(conn, actor.user_id)? {
+        for membership in repo::memberships_of_user(conn, actor.user_id.get())? {
             if !membership_is_current(membership.start_date, membership.end_date, today) {
                 continue;
             }

@@ -10,6 +10,7 @@ use crate::auth::{self, password};
 use crate::contact::{check_phone, normalize_phone};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{limits, AppError, Lookup, Precondition, Validator};
+use crate::ids::{SiteId, UserId};
 use crate::pagination::{Page, PageRequest};
 use crate::sites;
 use crate::state::AppState;
@@ -30,8 +31,8 @@ pub fn to_user(row: UserRow, site_ids: Vec<i64>) -> Result<User, AppError> {
 }
 
 pub(super) fn load_user(conn: &mut AnyConnection, row: UserRow) -> Result<User, AppError> {
-    let sites = access::repo::staff_site_ids(conn, row.id)?;
-    to_user(row, sites)
+    let sites = access::repo::staff_site_ids(conn, UserId::new(row.id))?;
+    to_user(row, sites.into_iter().map(SiteId::get).collect())
 }
 
 /// The user, if the actor may see them: themselves, or someone of the actor's sites.
@@ -41,7 +42,7 @@ pub(super) fn visible_user(
     id: i64,
 ) -> Result<UserRow, AppError> {
     let user = repo::find(conn, id)?.ok_or(AppError::NotFound("user"))?;
-    if access::may_see_person(conn, actor, user.id, user.role)? {
+    if access::may_see_person(conn, actor, UserId::new(user.id), user.role)? {
         Ok(user)
     } else {
         Err(AppError::NotFound("user"))
@@ -273,7 +274,7 @@ pub async fn set_active(
     id: i64,
     active: bool,
 ) -> Result<User, AppError> {
-    if !active && id == actor.user_id {
+    if !active && id == actor.user_id.get() {
         return Err(AppError::precondition(
             Precondition::OwnAccount,
             "you cannot deactivate your own account",

@@ -69,7 +69,7 @@ pub fn review(input: Review) -> Action {
         check_texts(&[("note", &input.note)], &[])?;
         Ok(Effect {
             change: ComplaintChange {
-                reviewed_by: Some(Some(ctx.actor.user_id)),
+                reviewed_by: Some(Some(ctx.actor.user_id.get())),
                 reviewed_at: Some(Some(utc(ctx.now))),
                 ..Default::default()
             },
@@ -106,7 +106,7 @@ pub fn visit(input: NewVisit) -> Action {
             conn,
             Subject::Complaint,
             ctx.row.id,
-            ctx.actor.user_id,
+            ctx.actor.user_id.get(),
             &input,
             utc(ctx.now),
         )?;

@@ -28,6 +28,7 @@ use super::service::{Ctx, Effect};
 use crate::access::{self, Role};
 use crate::db::{utc, AnyConnection};
 use crate::error::AppError;
+use crate::ids::{SiteId, UserId};
 
 type Action = Box<dyn FnOnce(&mut AnyConnection, &Ctx) -> Result<Effect, AppError> + Send>;
 
@@ -53,7 +54,7 @@ fn said_to_complainant(
         conn,
         ctx.row.id,
         MessageKind::Reply,
-        ctx.actor.user_id,
+        ctx.actor.user_id.get(),
         text,
         standard_reply_id,
         utc(ctx.now),
@@ -76,9 +77,13 @@ fn staff_of_site(
     role: Role,
     field: &str,
 ) -> Result<String, AppError> {
-    access::staff_of_site(conn, user_id, role, ctx.row.site_id)?.ok_or_else(|| {
-        AppError::field(field, format!("no active {role} of this site with this id"))
-    })
+    access::staff_of_site(
+        conn,
+        UserId::new(user_id),
+        role,
+        SiteId::new(ctx.row.site_id),
+    )?
+    .ok_or_else(|| AppError::field(field, format!("no active {role} of this site with this id")))
 }
 
 fn in_future(at: DateTime<Utc>, ctx: &Ctx, field: &str) -> Result<(), AppError> {

@@ -12,6 +12,7 @@ use crate::complaints::repo::{self, NewComplaintRow};
 use crate::contact::normalize_phone;
 use crate::db::{self, utc, AnyConnection};
 use crate::error::AppError;
+use crate::ids::{SiteId, UserId};
 use crate::intake::{self, FirstStep, SiteWide};
 use crate::state::AppState;
 use crate::timeline::Subject;
@@ -36,8 +37,13 @@ fn complainant_of(
                 "residents complain in their own name",
             ));
         }
-        let phone = intake::phone_or_own(conn, actor.user_id, None)?;
-        return Ok((ComplainantKind::Resident, Some(actor.user_id), None, phone));
+        let phone = intake::phone_or_own(conn, actor.user_id.get(), None)?;
+        return Ok((
+            ComplainantKind::Resident,
+            Some(actor.user_id.get()),
+            None,
+            phone,
+        ));
     }
     let input = input.ok_or_else(|| AppError::field("complainant", "required for staff intake"))?;
     match input.kind {
@@ -45,8 +51,13 @@ fn complainant_of(
             let user_id = input.user_id.expect("validated");
             let is_resident =
                 users_repo::find(conn, user_id)?.is_some_and(|u| u.role == Role::Resident);
-            let lives_here =
-                is_resident && access::repo::lives_on_site(conn, user_id, site_id, today)?;
+            let lives_here = is_resident
+                && access::repo::lives_on_site(
+                    conn,
+                    UserId::new(user_id),
+                    SiteId::new(site_id),
+                    today,
+                )?;
             if !lives_here {
                 return Err(AppError::field(
                     "complainant.user_id",
@@ -122,7 +133,7 @@ pub async fn receive(
             complainant_of(conn, &actor, input.complainant.take(), site_id, today)?;
         let calendar = calendar::service::load(conn, site_id)?;
         let (number, tz, _) = intake::number(conn, site_id, NUMBER_PREFIX, now)?;
-        let owner = (actor.role == Role::Butler).then_some(actor.user_id);
+        let owner = (actor.role == Role::Butler).then_some(actor.user_id.get());
         let row = repo::insert(
             conn,
             NewComplaintRow {
@@ -141,7 +152,7 @@ pub async fn receive(
                 major: input.major,
                 sensitive: input.sensitive,
                 description: input.description,
-                received_by: actor.user_id,
+                received_by: actor.user_id.get(),
                 owner_id: owner,
                 status: ComplaintStatus::Received,
                 respond_by: utc(respond_by(channel, now, &calendar, tz)),

@@ -19,6 +19,7 @@ use super::repo::{self, ComplaintChange, ComplaintRow};
 use crate::access::Actor;
 use crate::db::{self, AnyConnection};
 use crate::error::AppError;
+use crate::ids::SiteId;
 use crate::lifecycle::{self, Lifecycle};
 use crate::state::AppState;
 use crate::timeline::Subject;
@@ -28,9 +29,9 @@ use view::detail;
 fn visible(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Result<ComplaintRow, AppError> {
     let row = repo::find(conn, id)?.ok_or(AppError::NotFound("complaint"))?;
     let visible = if actor.role.is_staff() {
-        actor.covers_site(row.site_id)
+        actor.covers_site(SiteId::new(row.site_id))
     } else {
-        row.complainant_id == Some(actor.user_id)
+        row.complainant_id == Some(actor.user_id.get())
     };
     visible
         .then_some(row)

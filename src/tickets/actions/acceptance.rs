@@ -195,7 +195,7 @@ pub fn visit(input: NewVisit) -> Action {
             conn,
             Subject::Ticket,
             ctx.row.id,
-            ctx.actor.user_id,
+            ctx.actor.user_id.get(),
             &input,
             utc(ctx.now),
         )?;

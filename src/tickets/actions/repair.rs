@@ -5,6 +5,7 @@ use super::{completion, note_only, Action};
 use crate::access::{self, Role};
 use crate::db::utc;
 use crate::error::{AppError, Precondition, Validator};
+use crate::ids::{SiteId, UserId};
 use crate::money::Fen;
 use crate::tickets::dto::*;
 use crate::tickets::model::*;
@@ -63,13 +64,18 @@ pub fn dispatch(input: Dispatch) -> Action {
             .finish()?;
         let mut names = Vec::new();
         for (i, id) in input.engineer_ids.iter().enumerate() {
-            let name = access::staff_of_site(conn, *id, Role::Engineer, ctx.row.site_id)?
-                .ok_or_else(|| {
-                    AppError::field(
-                        format!("engineer_ids[{i}]"),
-                        "no active engineer of this site",
-                    )
-                })?;
+            let name = access::staff_of_site(
+                conn,
+                UserId::new(*id),
+                Role::Engineer,
+                SiteId::new(ctx.row.site_id),
+            )?
+            .ok_or_else(|| {
+                AppError::field(
+                    format!("engineer_ids[{i}]"),
+                    "no active engineer of this site",
+                )
+            })?;
             names.push(name);
         }
         let assignment: Vec<(i64, bool)> =
