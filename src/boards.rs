@@ -9,6 +9,7 @@ use utoipa::IntoParams;
 use crate::access::Actor;
 use crate::db::AnyConnection;
 use crate::error::AppError;
+use crate::ids::SiteId;
 use crate::pagination::PageRequest;
 use crate::periods::{self, Period};
 use crate::sites;
@@ -16,7 +17,8 @@ use crate::sites;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct BoardQuery {
-    pub site_id: i64,
+    #[param(value_type = i64)]
+    pub site_id: SiteId,
     /// The site's local calendar day; default today.
     pub date: Option<NaiveDate>,
 }

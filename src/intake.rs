@@ -9,7 +9,7 @@ use crate::access::{self, Actor, Role};
 use crate::contact::normalize_phone;
 use crate::db::{utc, AnyConnection};
 use crate::error::{AppError, Lookup};
-use crate::ids::SiteId;
+use crate::ids::{SiteId, UnitId, UserId};
 use crate::text_enum::TextEnum;
 use crate::timeline::{self, Step, Subject};
 use crate::units::repo::UnitRow;
@@ -49,7 +49,7 @@ pub enum SiteWide {
 
 /// Where a record is: its site and, in a home, the unit.
 pub struct Place {
-    pub site_id: i64,
+    pub site_id: SiteId,
     pub unit: Option<UnitRow>,
 }
 
@@ -58,8 +58,8 @@ pub struct Place {
 pub fn place(
     conn: &mut AnyConnection,
     actor: &Actor,
-    unit_id: Option<i64>,
-    site_id: Option<i64>,
+    unit_id: Option<UnitId>,
+    site_id: Option<SiteId>,
     site_wide: SiteWide,
     today: NaiveDate,
 ) -> Result<Place, AppError> {
@@ -78,9 +78,7 @@ pub fn place(
         SiteWide::Staff => sites::service::visible_site(conn, actor, site_id)
             .found()?
             .is_some(),
-        SiteWide::StaffAndResidents => {
-            access::may_see_site(conn, actor, SiteId::new(site_id), today)?
-        }
+        SiteWide::StaffAndResidents => access::may_see_site(conn, actor, site_id, today)?,
     };
     if !allowed {
         return Err(AppError::field(
@@ -98,7 +96,7 @@ pub fn place(
 /// time zone and local date, which intake's deadline maths go on to use.
 pub fn number(
     conn: &mut AnyConnection,
-    site_id: i64,
+    site_id: SiteId,
     prefix: &'static str,
     now: DateTime<Utc>,
 ) -> Result<(String, Tz, NaiveDate), AppError> {
@@ -111,7 +109,7 @@ pub fn number(
 /// The phone to reach someone on: the one given (normalised), else their account's.
 pub fn phone_or_own(
     conn: &mut AnyConnection,
-    user_id: i64,
+    user_id: UserId,
     given: Option<String>,
 ) -> Result<Option<String>, AppError> {
     if let Some(phone) = given {

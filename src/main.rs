@@ -6,6 +6,7 @@ use clap::{Args, Parser, Subcommand};
 use propdesk::access::Role;
 use propdesk::clock::SystemClock;
 use propdesk::config::Config;
+use propdesk::ids::{SiteId, UnitId};
 use propdesk::users::model::NewUser;
 use propdesk::users::model::Relation;
 use propdesk::{build_app, db, seed, AppState};
@@ -146,8 +147,8 @@ async fn main() -> std::io::Result<()> {
                 display_name: args.display_name,
                 role: args.role,
                 password: password.clone(),
-                site_ids: args.site_ids,
-                unit_id: args.unit_id,
+                site_ids: args.site_ids.into_iter().map(SiteId::new).collect(),
+                unit_id: args.unit_id.map(UnitId::new),
                 relation: args.relation,
                 start_date: None,
             };

@@ -7,6 +7,7 @@ use diesel::{QueryableByName, RunQueryDsl};
 
 use crate::db::AnyConnection;
 use crate::error::AppError;
+use crate::ids::SiteId;
 
 #[derive(QueryableByName)]
 struct Counter {
@@ -19,7 +20,7 @@ struct Counter {
 /// into the SQL, which is why no bind parameters are needed.
 pub fn next(
     conn: &mut AnyConnection,
-    site_id: i64,
+    site_id: SiteId,
     prefix: &'static str,
     day: NaiveDate,
 ) -> Result<String, AppError> {

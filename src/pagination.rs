@@ -73,16 +73,16 @@ pub struct Page<T> {
 
 impl<T> Page<T> {
     /// Builds the page from rows fetched with [`PageRequest::fetch`], ordered by id.
-    pub fn from_rows<R>(
+    pub fn from_rows<R, I: Into<i64>>(
         mut rows: Vec<R>,
         request: PageRequest,
-        id_of: impl Fn(&R) -> i64,
+        id_of: impl Fn(&R) -> I,
         to_item: impl FnMut(R) -> T,
     ) -> Self {
         let more = rows.len() as i64 > request.limit;
         rows.truncate(request.limit as usize);
         let next_cursor = more
-            .then(|| rows.last().map(|r| encode_cursor(id_of(r))))
+            .then(|| rows.last().map(|r| encode_cursor(id_of(r).into())))
             .flatten();
         Page {
             items: rows.into_iter().map(to_item).collect(),

@@ -6,6 +6,7 @@ use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
 use crate::db::{utc, AnyConnection};
 use crate::error::AppError;
+use crate::ids::SiteId;
 use crate::sites;
 
 /// A local period `[start, end)` as UTC instants.
@@ -42,7 +43,7 @@ pub fn local_midnight(tz: chrono_tz::Tz, date: NaiveDate) -> Result<NaiveDateTim
 /// A local calendar day of a site; today when `date` is absent.
 pub fn site_day(
     conn: &mut AnyConnection,
-    site_id: i64,
+    site_id: SiteId,
     date: Option<NaiveDate>,
     now: DateTime<Utc>,
 ) -> Result<Period, AppError> {
@@ -61,7 +62,7 @@ pub fn site_day(
 /// `days` local days from `first` on (a week: 7).
 pub fn site_days(
     conn: &mut AnyConnection,
-    site_id: i64,
+    site_id: SiteId,
     first: NaiveDate,
     days: u64,
 ) -> Result<Period, AppError> {
@@ -95,7 +96,7 @@ pub fn next_month(first: NaiveDate) -> Result<NaiveDate, AppError> {
 /// A local month of a site; a month that has not begun is refused.
 pub fn site_month(
     conn: &mut AnyConnection,
-    site_id: i64,
+    site_id: SiteId,
     first: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<Period, AppError> {

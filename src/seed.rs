@@ -12,6 +12,7 @@ use crate::access::Role;
 use crate::db;
 use crate::error::{AppError, Precondition};
 use crate::ids::UserId;
+use crate::ids::{SiteId, UnitId};
 use crate::sites::model::NewSite;
 use crate::state::AppState;
 use crate::units::model::NewUnit;
@@ -148,7 +149,7 @@ pub async fn seed_demo(
 
 /// The demo site and its 24 units (three buildings of different handover dates, to try
 /// the warranty routing); the site's id and the units' ids by code.
-async fn demo_estate(state: &AppState) -> Result<(i64, HashMap<String, i64>), AppError> {
+async fn demo_estate(state: &AppState) -> Result<(SiteId, HashMap<String, UnitId>), AppError> {
     let operator = operator();
     let site = sites::service::create(
         state,

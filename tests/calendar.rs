@@ -309,7 +309,7 @@ async fn the_working_clock_follows_the_calendar_managers_enter() {
     .expect(200);
 
     let pool = app.state.pool.clone();
-    let site_id = app.site_id;
+    let site_id = app.site_id.into();
     let calendar = actix_web::web::block(move || {
         propdesk::calendar::service::load(&mut pool.get().unwrap(), site_id)
     })

@@ -11,6 +11,7 @@ use crate::calendar::dto::{
 };
 use crate::calendar::service;
 use crate::error::AppError;
+use crate::ids::SiteId;
 use crate::json::Json;
 use crate::state::AppState;
 
@@ -25,7 +26,7 @@ use crate::state::AppState;
 pub async fn get_calendar(
     state: web::Data<AppState>,
     actor: Auth<Staff>,
-    id: web::Path<i64>,
+    id: web::Path<SiteId>,
     filter: web::Query<CalendarFilter>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(service::get(&state, &actor, *id, filter.into_inner()).await?))
@@ -43,7 +44,7 @@ pub async fn get_calendar(
 pub async fn set_weekly_hours(
     state: web::Data<AppState>,
     actor: Auth<ManagerOnly>,
-    id: web::Path<i64>,
+    id: web::Path<SiteId>,
     body: Json<SetWeeklyHours>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(service::set_weekly_hours(&state, &actor, *id, body.0).await?))
@@ -64,7 +65,7 @@ pub async fn set_weekly_hours(
 pub async fn set_calendar_day(
     state: web::Data<AppState>,
     actor: Auth<ManagerOnly>,
-    path: web::Path<(i64, NaiveDate)>,
+    path: web::Path<(SiteId, NaiveDate)>,
     body: Json<SetCalendarDay>,
 ) -> Result<HttpResponse, AppError> {
     let (id, date) = path.into_inner();
@@ -85,7 +86,7 @@ pub async fn set_calendar_day(
 pub async fn delete_calendar_day(
     state: web::Data<AppState>,
     actor: Auth<ManagerOnly>,
-    path: web::Path<(i64, NaiveDate)>,
+    path: web::Path<(SiteId, NaiveDate)>,
 ) -> Result<HttpResponse, AppError> {
     let (id, date) = path.into_inner();
     service::delete_day(&state, &actor, id, date).await?;

@@ -7,6 +7,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::access::{ManagerOnly, Staff};
 use crate::auth::Auth;
 use crate::error::AppError;
+use crate::ids::SiteId;
 use crate::json::Json;
 use crate::pagination::{Page, PageParams};
 use crate::sites::model::{NewSite, Site, SiteChanges, SiteFilter};
@@ -60,7 +61,7 @@ pub async fn list_sites(
 pub async fn get_site(
     state: web::Data<AppState>,
     actor: Auth<Staff>,
-    id: web::Path<i64>,
+    id: web::Path<SiteId>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(service::get(&state, &actor, *id).await?))
 }
@@ -80,7 +81,7 @@ pub async fn get_site(
 pub async fn update_site(
     state: web::Data<AppState>,
     actor: Auth<ManagerOnly>,
-    id: web::Path<i64>,
+    id: web::Path<SiteId>,
     body: Json<SiteChanges>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(service::update(&state, &actor, *id, body.0).await?))
@@ -97,7 +98,7 @@ pub async fn update_site(
 pub async fn deactivate_site(
     state: web::Data<AppState>,
     actor: Auth<ManagerOnly>,
-    id: web::Path<i64>,
+    id: web::Path<SiteId>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(service::set_active(&state, &actor, *id, false).await?))
 }
@@ -113,7 +114,7 @@ pub async fn deactivate_site(
 pub async fn reactivate_site(
     state: web::Data<AppState>,
     actor: Auth<ManagerOnly>,
-    id: web::Path<i64>,
+    id: web::Path<SiteId>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(service::set_active(&state, &actor, *id, true).await?))
 }

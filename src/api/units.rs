@@ -6,6 +6,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::access::Desk;
 use crate::auth::Auth;
 use crate::error::AppError;
+use crate::ids::UnitId;
 use crate::json::Json;
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
@@ -61,7 +62,7 @@ pub async fn list_units(
 pub async fn get_unit(
     state: web::Data<AppState>,
     actor: Auth,
-    id: web::Path<i64>,
+    id: web::Path<UnitId>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(service::get(&state, &actor, *id).await?))
 }
@@ -80,7 +81,7 @@ pub async fn get_unit(
 pub async fn update_unit(
     state: web::Data<AppState>,
     actor: Auth<Desk>,
-    id: web::Path<i64>,
+    id: web::Path<UnitId>,
     body: Json<UnitChanges>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(service::update(&state, &actor, *id, body.0).await?))
@@ -96,7 +97,7 @@ pub async fn update_unit(
 pub async fn deactivate_unit(
     state: web::Data<AppState>,
     actor: Auth<Desk>,
-    id: web::Path<i64>,
+    id: web::Path<UnitId>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(service::set_active(&state, &actor, *id, false).await?))
 }
@@ -111,7 +112,7 @@ pub async fn deactivate_unit(
 pub async fn reactivate_unit(
     state: web::Data<AppState>,
     actor: Auth<Desk>,
-    id: web::Path<i64>,
+    id: web::Path<UnitId>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(service::set_active(&state, &actor, *id, true).await?))
 }
@@ -127,7 +128,7 @@ pub async fn reactivate_unit(
 pub async fn list_members(
     state: web::Data<AppState>,
     actor: Auth<Desk>,
-    id: web::Path<i64>,
+    id: web::Path<UnitId>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(memberships::unit_members(&state, &actor, *id).await?))
 }
@@ -147,7 +148,7 @@ pub async fn list_members(
 pub async fn add_member(
     state: web::Data<AppState>,
     actor: Auth<Desk>,
-    id: web::Path<i64>,
+    id: web::Path<UnitId>,
     body: Json<NewMembership>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Created()

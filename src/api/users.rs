@@ -6,6 +6,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::access::Desk;
 use crate::auth::Auth;
 use crate::error::AppError;
+use crate::ids::UserId;
 use crate::json::Json;
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
@@ -62,7 +63,7 @@ pub async fn list_users(
 pub async fn get_user(
     state: web::Data<AppState>,
     actor: Auth<Desk>,
-    id: web::Path<i64>,
+    id: web::Path<UserId>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(service::get(&state, &actor, *id).await?))
 }
@@ -81,7 +82,7 @@ pub async fn get_user(
 pub async fn update_user(
     state: web::Data<AppState>,
     actor: Auth<Desk>,
-    id: web::Path<i64>,
+    id: web::Path<UserId>,
     body: Json<UserChanges>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(service::update(&state, &actor, *id, body.0).await?))
@@ -101,7 +102,7 @@ pub async fn update_user(
 pub async fn deactivate_user(
     state: web::Data<AppState>,
     actor: Auth<Desk>,
-    id: web::Path<i64>,
+    id: web::Path<UserId>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(service::set_active(&state, &actor, *id, false).await?))
 }
@@ -116,7 +117,7 @@ pub async fn deactivate_user(
 pub async fn reactivate_user(
     state: web::Data<AppState>,
     actor: Auth<Desk>,
-    id: web::Path<i64>,
+    id: web::Path<UserId>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(service::set_active(&state, &actor, *id, true).await?))
 }
@@ -133,7 +134,7 @@ pub async fn reactivate_user(
 pub async fn reset_password(
     state: web::Data<AppState>,
     actor: Auth<Desk>,
-    id: web::Path<i64>,
+    id: web::Path<UserId>,
     body: Json<PasswordReset>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(service::reset_password(&state, &actor, *id, body.0).await?))

@@ -6,6 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::{format_clock, iso_weekday, parse_clock, DayKind, Span, MINUTES_PER_DAY};
 use crate::error::{limits, AppError, Validator};
+use crate::ids::SiteId;
 
 /// At most this many spans in a week (ten a day).
 pub const MAX_SPANS: usize = 70;
@@ -159,8 +160,8 @@ impl SetCalendarDay {
 /// A site's working calendar.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SiteCalendar {
-    #[schema(example = 1)]
-    pub site_id: i64,
+    #[schema(value_type = i64, example = 1)]
+    pub site_id: SiteId,
     /// The site's IANA time zone: hours and dates are its local time.
     #[schema(example = "Asia/Shanghai")]
     pub time_zone: String,

@@ -4,6 +4,7 @@ use diesel::prelude::*;
 use super::{DayKind, Span};
 use crate::db::schema::{calendar_days, working_hours};
 use crate::db::AnyConnection;
+use crate::ids::SiteId;
 
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = working_hours)]
@@ -23,7 +24,7 @@ pub struct DayRow {
 }
 
 /// The site's weekly spans, by weekday and start.
-pub fn hours(conn: &mut AnyConnection, site_id: i64) -> QueryResult<Vec<HoursRow>> {
+pub fn hours(conn: &mut AnyConnection, site_id: SiteId) -> QueryResult<Vec<HoursRow>> {
     working_hours::table
         .filter(working_hours::site_id.eq(site_id))
         .order((
@@ -37,7 +38,7 @@ pub fn hours(conn: &mut AnyConnection, site_id: i64) -> QueryResult<Vec<HoursRow
 /// Replaces all the site's weekly spans.
 pub fn replace_hours(
     conn: &mut AnyConnection,
-    site_id: i64,
+    site_id: SiteId,
     spans: &[(Weekday, Span)],
 ) -> QueryResult<()> {
     diesel::delete(working_hours::table.filter(working_hours::site_id.eq(site_id)))
@@ -58,7 +59,7 @@ pub fn replace_hours(
 /// The site's special days in date order, all or those within `range` (inclusive).
 pub fn days(
     conn: &mut AnyConnection,
-    site_id: i64,
+    site_id: SiteId,
     range: Option<(NaiveDate, NaiveDate)>,
 ) -> QueryResult<Vec<DayRow>> {
     let mut query = calendar_days::table
@@ -76,7 +77,7 @@ pub fn days(
 /// Sets what a date is, replacing any earlier entry for it.
 pub fn put_day(
     conn: &mut AnyConnection,
-    site_id: i64,
+    site_id: SiteId,
     day: NaiveDate,
     kind: DayKind,
     name: &str,
@@ -98,7 +99,7 @@ pub fn put_day(
 }
 
 /// Removes a date's entry; returns how many rows went (0 or 1).
-pub fn delete_day(conn: &mut AnyConnection, site_id: i64, day: NaiveDate) -> QueryResult<usize> {
+pub fn delete_day(conn: &mut AnyConnection, site_id: SiteId, day: NaiveDate) -> QueryResult<usize> {
     diesel::delete(
         calendar_days::table
             .filter(calendar_days::site_id.eq(site_id))

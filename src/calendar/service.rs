@@ -10,6 +10,7 @@ use crate::access::Actor;
 use crate::access::Role;
 use crate::db::{self, AnyConnection};
 use crate::error::AppError;
+use crate::ids::SiteId;
 use crate::sites;
 use crate::sites::repo::SiteRow;
 use crate::state::AppState;
@@ -36,7 +37,10 @@ fn span_of(row: &HoursRow) -> Result<(Weekday, Span), AppError> {
 }
 
 /// The site's weekly spans and whether they are its own (`false`: the default week).
-fn week(conn: &mut AnyConnection, site_id: i64) -> Result<(bool, Vec<(Weekday, Span)>), AppError> {
+fn week(
+    conn: &mut AnyConnection,
+    site_id: SiteId,
+) -> Result<(bool, Vec<(Weekday, Span)>), AppError> {
     let rows = repo::hours(conn, site_id)?;
     if rows.is_empty() {
         return Ok((false, standard_week()));
@@ -47,7 +51,7 @@ fn week(conn: &mut AnyConnection, site_id: i64) -> Result<(bool, Vec<(Weekday, S
 
 /// The site's working calendar, for deadline maths inside a use case's transaction. No
 /// access check: the caller has already loaded something of this site.
-pub fn load(conn: &mut AnyConnection, site_id: i64) -> Result<WorkingCalendar, AppError> {
+pub fn load(conn: &mut AnyConnection, site_id: SiteId) -> Result<WorkingCalendar, AppError> {
     let (_, spans) = week(conn, site_id)?;
     let days = repo::days(conn, site_id, None)?
         .into_iter()
@@ -55,7 +59,7 @@ pub fn load(conn: &mut AnyConnection, site_id: i64) -> Result<WorkingCalendar, A
     Ok(WorkingCalendar::new(spans, days))
 }
 
-fn weekly_hours(conn: &mut AnyConnection, site_id: i64) -> Result<WeeklyHours, AppError> {
+fn weekly_hours(conn: &mut AnyConnection, site_id: SiteId) -> Result<WeeklyHours, AppError> {
     let (configured, spans) = week(conn, site_id)?;
     Ok(WeeklyHours {
         configured,
@@ -70,7 +74,7 @@ fn weekly_hours(conn: &mut AnyConnection, site_id: i64) -> Result<WeeklyHours, A
 fn managed_site(
     conn: &mut AnyConnection,
     actor: &Actor,
-    site_id: i64,
+    site_id: SiteId,
 ) -> Result<SiteRow, AppError> {
     let site = sites::service::visible_site(conn, actor, site_id)?;
     if actor.role != Role::Manager {
@@ -84,7 +88,7 @@ fn managed_site(
 pub async fn get(
     state: &AppState,
     actor: &Actor,
-    site_id: i64,
+    site_id: SiteId,
     filter: CalendarFilter,
 ) -> Result<SiteCalendar, AppError> {
     let range = filter.range()?;
@@ -107,7 +111,7 @@ pub async fn get(
 pub async fn set_weekly_hours(
     state: &AppState,
     actor: &Actor,
-    site_id: i64,
+    site_id: SiteId,
     input: SetWeeklyHours,
 ) -> Result<WeeklyHours, AppError> {
     let spans = input.validate()?;
@@ -123,7 +127,7 @@ pub async fn set_weekly_hours(
 pub async fn set_day(
     state: &AppState,
     actor: &Actor,
-    site_id: i64,
+    site_id: SiteId,
     date: NaiveDate,
     input: SetCalendarDay,
 ) -> Result<CalendarDay, AppError> {
@@ -139,7 +143,7 @@ pub async fn set_day(
 pub async fn delete_day(
     state: &AppState,
     actor: &Actor,
-    site_id: i64,
+    site_id: SiteId,
     date: NaiveDate,
 ) -> Result<(), AppError> {
     let actor = actor.clone();

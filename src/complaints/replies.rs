@@ -88,7 +88,7 @@ pub async fn create(
         .finish()?;
     let (actor, now) = (actor.clone(), state.now());
     db::transaction(&state.pool, move |conn| {
-        sites::service::visible_site(conn, &actor, input.site_id)
+        sites::service::visible_site(conn, &actor, SiteId::new(input.site_id))
             .missing_as(|| AppError::field("site_id", "no site with this id among yours"))?;
         if repo::standard_reply_title_taken(conn, input.site_id, &input.title)? {
             return Err(AppError::Duplicate(

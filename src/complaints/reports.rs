@@ -87,7 +87,7 @@ pub async fn daily_board(
         let day = boards::day(conn, &actor, &query, now)?;
         let mut section = |q: ComplaintQuery| -> Result<Vec<Complaint>, AppError> {
             let q = ComplaintQuery {
-                site_id: Some(query.site_id),
+                site_id: Some(query.site_id.get()),
                 ..q
             };
             let rows = repo::list(
@@ -122,7 +122,7 @@ pub async fn daily_board(
             .cloned()
             .collect();
         Ok(ComplaintBoard {
-            site_id: query.site_id,
+            site_id: query.site_id.get(),
             date: day.first,
             new,
             open,
@@ -240,15 +240,15 @@ pub async fn weekly_summary(
 ) -> Result<WeeklySummary, AppError> {
     let (actor, now) = (actor.clone(), state.now());
     db::read(&state.pool, move |conn| {
-        sites::service::visible_site(conn, &actor, query.site_id)?;
+        sites::service::visible_site(conn, &actor, SiteId::new(query.site_id))?;
         let from = match query.from {
             Some(from) => from,
             None => {
-                let today = periods::site_day(conn, query.site_id, None, now)?.first;
+                let today = periods::site_day(conn, SiteId::new(query.site_id), None, now)?.first;
                 today - chrono::Days::new(u64::from(today.weekday().num_days_from_monday()))
             }
         };
-        let week = periods::site_days(conn, query.site_id, from, 7)?;
+        let week = periods::site_days(conn, SiteId::new(query.site_id), from, 7)?;
         Ok(WeeklySummary {
             site_id: query.site_id,
             from,
@@ -314,10 +314,10 @@ pub async fn monthly_report(
     let first = periods::parse_month(&query.month)?;
     let (actor, now) = (actor.clone(), state.now());
     db::read(&state.pool, move |conn| {
-        sites::service::visible_site(conn, &actor, query.site_id)?;
-        let month = periods::site_month(conn, query.site_id, first, now)?;
+        sites::service::visible_site(conn, &actor, SiteId::new(query.site_id))?;
+        let month = periods::site_month(conn, SiteId::new(query.site_id), first, now)?;
         let summary = summarise(conn, query.site_id, &month)?;
-        let tz = sites::service::time_zone(conn, query.site_id)?;
+        let tz = sites::service::time_zone(conn, SiteId::new(query.site_id))?;
         let mut trend = Vec::new();
         for back in (0..TREND_MONTHS).rev() {
             let Some(start) = first.checked_sub_months(chrono::Months::new(back)) else {
@@ -397,8 +397,8 @@ pub async fn public_summary(
         if !access::may_see_site(conn, &actor, SiteId::new(query.site_id), now.date_naive())? {
             return Err(AppError::NotFound("site"));
         }
-        let month = periods::site_month(conn, query.site_id, first, now)?;
-        let tz = sites::service::time_zone(conn, query.site_id)?;
+        let month = periods::site_month(conn, SiteId::new(query.site_id), first, now)?;
+        let tz = sites::service::time_zone(conn, SiteId::new(query.site_id))?;
         let cases = repo::events_where(
             conn,
             query.site_id,

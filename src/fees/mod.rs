@@ -59,7 +59,7 @@ pub async fn create(
     let actor = actor.clone();
     let now = utc(state.now());
     db::transaction(&state.pool, move |conn| {
-        sites::service::visible_site(conn, &actor, input.site_id)
+        sites::service::visible_site(conn, &actor, SiteId::new(input.site_id))
             .missing_as(|| AppError::field("site_id", "no site with this id among yours"))?;
         Ok(repo::insert(
             conn,

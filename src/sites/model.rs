@@ -3,14 +3,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{limits, Validator};
+use crate::ids::SiteId;
 
 pub const DEFAULT_TIME_ZONE: &str = "Asia/Shanghai";
 
 /// A managed estate.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Site {
-    #[schema(example = 1)]
-    pub id: i64,
+    #[schema(value_type = i64, example = 1)]
+    pub id: SiteId,
     #[schema(example = "Sunny Gardens 阳光花园")]
     pub name: String,
     /// IANA time zone; deadlines and "same day" rules use the site's local time.

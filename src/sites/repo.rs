@@ -2,6 +2,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::access::SiteScope;
+use crate::ids::SiteId;
 
 use crate::db::schema::sites;
 use crate::db::AnyConnection;
@@ -10,7 +11,7 @@ use crate::pagination::PageRequest;
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = sites)]
 pub struct SiteRow {
-    pub id: i64,
+    pub id: SiteId,
     pub name: String,
     pub time_zone: String,
     pub address: Option<String>,
@@ -46,11 +47,11 @@ pub fn insert(conn: &mut AnyConnection, row: &NewSiteRow) -> QueryResult<SiteRow
         .get_result(conn)
 }
 
-pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<SiteRow>> {
+pub fn find(conn: &mut AnyConnection, id: SiteId) -> QueryResult<Option<SiteRow>> {
     sites::table.find(id).first(conn).optional()
 }
 
-pub fn update(conn: &mut AnyConnection, id: i64, changes: &SiteUpdate) -> QueryResult<SiteRow> {
+pub fn update(conn: &mut AnyConnection, id: SiteId, changes: &SiteUpdate) -> QueryResult<SiteRow> {
     diesel::update(sites::table.find(id))
         .set(changes)
         .get_result(conn)
@@ -76,7 +77,7 @@ pub fn list(
     query.order(sites::id.asc()).limit(page.fetch()).load(conn)
 }
 
-pub fn names(conn: &mut AnyConnection, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+pub fn names(conn: &mut AnyConnection, ids: &[SiteId]) -> QueryResult<Vec<(SiteId, String)>> {
     sites::table
         .filter(sites::id.eq_any(ids.to_vec()))
         .select((sites::id, sites::name))
@@ -84,7 +85,7 @@ pub fn names(conn: &mut AnyConnection, ids: &[i64]) -> QueryResult<Vec<(i64, Str
         .load(conn)
 }
 
-pub fn all_names(conn: &mut AnyConnection) -> QueryResult<Vec<(i64, String)>> {
+pub fn all_names(conn: &mut AnyConnection) -> QueryResult<Vec<(SiteId, String)>> {
     sites::table
         .select((sites::id, sites::name))
         .order(sites::id.asc())

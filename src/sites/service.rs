@@ -39,14 +39,18 @@ fn require_company_wide(actor: &Actor) -> Result<(), AppError> {
 
 /// The site, if the actor's work covers it; otherwise "not found", never "forbidden", so
 /// ids of other sites reveal nothing.
-pub fn visible_site(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Result<SiteRow, AppError> {
+pub fn visible_site(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: SiteId,
+) -> Result<SiteRow, AppError> {
     repo::find(conn, id)?
-        .filter(|site| actor.covers_site(SiteId::new(site.id)))
+        .filter(|site| actor.covers_site(site.id))
         .ok_or(AppError::NotFound("site"))
 }
 
 /// The site's time zone: deadlines and "same day" rules use local time.
-pub fn time_zone(conn: &mut AnyConnection, site_id: i64) -> Result<chrono_tz::Tz, AppError> {
+pub fn time_zone(conn: &mut AnyConnection, site_id: SiteId) -> Result<chrono_tz::Tz, AppError> {
     let site = repo::find(conn, site_id)?.ok_or(AppError::NotFound("site"))?;
     site.time_zone
         .parse()
@@ -74,7 +78,7 @@ pub async fn create(state: &AppState, actor: &Actor, input: NewSite) -> Result<S
     .await
 }
 
-pub async fn get(state: &AppState, actor: &Actor, id: i64) -> Result<Site, AppError> {
+pub async fn get(state: &AppState, actor: &Actor, id: SiteId) -> Result<Site, AppError> {
     let actor = actor.clone();
     db::read(&state.pool, move |conn| {
         Ok(visible_site(conn, &actor, id)?.into())
@@ -99,7 +103,7 @@ pub async fn list(
 pub async fn update(
     state: &AppState,
     actor: &Actor,
-    id: i64,
+    id: SiteId,
     changes: SiteChanges,
 ) -> Result<Site, AppError> {
     changes.validate()?;
@@ -129,7 +133,7 @@ pub async fn update(
 pub async fn set_active(
     state: &AppState,
     actor: &Actor,
-    id: i64,
+    id: SiteId,
     active: bool,
 ) -> Result<Site, AppError> {
     require_company_wide(actor)?;

@@ -15,6 +15,7 @@ use crate::access::{self, Actor, Reach, SiteScope};
 use crate::boards::{self, BoardQuery};
 use crate::db::{self, utc};
 use crate::error::AppError;
+use crate::ids::SiteId;
 use crate::money::Fen;
 use crate::pagination::{Page, PageRequest, MAX_LIMIT};
 use crate::periods;
@@ -97,7 +98,7 @@ pub async fn daily_board(
         } = boards::day(conn, &actor, &query, now)?;
         let mut section = |q: TicketQuery| -> Result<Vec<Ticket>, AppError> {
             let base = TicketQuery {
-                site_id: Some(query.site_id),
+                site_id: Some(query.site_id.get()),
                 ..q
             };
             let rows = repo::list(conn, Reach::Sites(SiteScope::All), base, boards::SECTION)?;
@@ -125,7 +126,7 @@ pub async fn daily_board(
             .collect();
         let overdue = open.iter().filter(|t| t.overdue).cloned().collect();
         Ok(DailyBoard {
-            site_id: query.site_id,
+            site_id: query.site_id.get(),
             date,
             new,
             open,
@@ -176,9 +177,9 @@ pub async fn public_costs(
     let first = periods::parse_month(&query.month)?;
     let (actor, now) = (actor.clone(), state.now());
     db::read(&state.pool, move |conn| {
-        sites::service::visible_site(conn, &actor, query.site_id)?;
+        sites::service::visible_site(conn, &actor, SiteId::new(query.site_id))?;
         let periods::Period { start, end, .. } =
-            periods::site_month(conn, query.site_id, first, now)?;
+            periods::site_month(conn, SiteId::new(query.site_id), first, now)?;
         let q = TicketQuery {
             site_id: Some(query.site_id),
             public_area: Some(true),

@@ -92,7 +92,7 @@ fn repeated_repair(
         return Ok(None);
     };
     Ok(
-        repo::latest_company_repair(conn, unit.id, category)?.filter(|t| {
+        repo::latest_company_repair(conn, unit.id.get(), category)?.filter(|t| {
             t.completed_at
                 .is_some_and(|done| under_workmanship_warranty(done.and_utc(), now))
         }),
@@ -129,15 +129,15 @@ pub async fn report(
         let Place { site_id, unit } = intake::place(
             conn,
             &actor,
-            input.unit_id,
-            input.site_id,
+            input.unit_id.map(UnitId::new),
+            input.site_id.map(SiteId::new),
             SiteWide::Staff,
             now.date_naive(),
         )?;
-        let contact_phone = intake::phone_or_own(conn, actor.user_id.get(), input.contact_phone)?
+        let contact_phone = intake::phone_or_own(conn, actor.user_id, input.contact_phone)?
             .ok_or_else(|| {
-            AppError::field("contact_phone", "required: the account has no phone")
-        })?;
+                AppError::field("contact_phone", "required: the account has no phone")
+            })?;
         let due = deadlines(input.priority, input.category, now);
         let (number, _, local_today) = intake::number(conn, site_id, NUMBER_PREFIX, now)?;
         let proposal = propose_route(
@@ -149,9 +149,9 @@ pub async fn report(
         let row = repo::insert(
             conn,
             NewTicketRow {
-                site_id,
+                site_id: site_id.get(),
                 number,
-                unit_id: unit.as_ref().map(|u| u.id),
+                unit_id: unit.as_ref().map(|u| u.id.get()),
                 location: input.location,
                 category: input.category,
                 priority: input.priority,

@@ -11,6 +11,7 @@ use super::repo::{self, TicketRow};
 use crate::db::{utc, AnyConnection};
 use crate::deadlines;
 use crate::error::AppError;
+use crate::ids::UnitId;
 use crate::money::Fen;
 use crate::units;
 
@@ -30,7 +31,11 @@ pub fn to_tickets(
     now: DateTime<Utc>,
 ) -> Result<Vec<Ticket>, AppError> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let unit_ids: Vec<i64> = rows.iter().filter_map(|r| r.unit_id).collect();
+    let unit_ids: Vec<UnitId> = rows
+        .iter()
+        .filter_map(|r| r.unit_id)
+        .map(UnitId::new)
+        .collect();
     let mut engineers: HashMap<i64, Vec<AssignedEngineer>> = HashMap::new();
     for (ticket_id, engineer_id, display_name, lead) in repo::engineers_of(conn, &ids)? {
         engineers
@@ -62,7 +67,9 @@ pub fn to_tickets(
         .map(|row| {
             let lines = materials.remove(&row.id).unwrap_or_default();
             let engineers = engineers.remove(&row.id).unwrap_or_default();
-            let code = row.unit_id.and_then(|u| codes.get(&u).cloned());
+            let code = row
+                .unit_id
+                .and_then(|u| codes.get(&UnitId::new(u)).cloned());
             to_ticket(row, engineers, lines, code, now)
         })
         .collect()

@@ -3,14 +3,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{AppError, Validator};
+use crate::ids::{SiteId, UnitId};
 
 /// A dwelling (or shop) of a site.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Unit {
-    #[schema(example = 12)]
-    pub id: i64,
-    #[schema(example = 1)]
-    pub site_id: i64,
+    #[schema(value_type = i64, example = 12)]
+    pub id: UnitId,
+    #[schema(value_type = i64, example = 1)]
+    pub site_id: SiteId,
     #[schema(example = "3")]
     pub building: String,
     #[schema(example = "2")]
@@ -35,7 +36,8 @@ pub struct Unit {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"site_id": 1, "building": "3", "entrance": "2", "room": "1201", "floor_area_m2": 89.5, "handover_date": "2024-06-30"}))]
 pub struct NewUnit {
-    pub site_id: i64,
+    #[schema(value_type = i64)]
+    pub site_id: SiteId,
     /// 1-16 characters, no '-' or spaces (they separate the parts of the code).
     pub building: String,
     pub entrance: String,
@@ -64,7 +66,8 @@ pub struct UnitChanges {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct UnitFilter {
-    pub site_id: Option<i64>,
+    #[param(value_type = Option<i64>)]
+    pub site_id: Option<SiteId>,
     #[param(example = "3")]
     pub building: Option<String>,
     pub active: Option<bool>,
@@ -152,7 +155,7 @@ mod tests {
     #[test]
     fn code_parts_may_not_contain_the_separator() {
         let unit = NewUnit {
-            site_id: 1,
+            site_id: SiteId::new(1),
             building: "3-A".into(),
             entrance: "2".into(),
             room: "".into(),

@@ -4,6 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::access::{Reach, SiteScope};
+use crate::ids::{SiteId, UnitId};
 
 use crate::db::schema::units;
 use crate::db::AnyConnection;
@@ -12,8 +13,8 @@ use crate::pagination::PageRequest;
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = units)]
 pub struct UnitRow {
-    pub id: i64,
-    pub site_id: i64,
+    pub id: UnitId,
+    pub site_id: SiteId,
     pub building: String,
     pub entrance: String,
     pub room: String,
@@ -27,7 +28,7 @@ pub struct UnitRow {
 #[derive(Insertable)]
 #[diesel(table_name = units)]
 pub struct NewUnitRow<'a> {
-    pub site_id: i64,
+    pub site_id: SiteId,
     pub building: &'a str,
     pub entrance: &'a str,
     pub room: &'a str,
@@ -56,18 +57,18 @@ pub fn insert(conn: &mut AnyConnection, row: &NewUnitRow) -> QueryResult<UnitRow
         .get_result(conn)
 }
 
-pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<UnitRow>> {
+pub fn find(conn: &mut AnyConnection, id: UnitId) -> QueryResult<Option<UnitRow>> {
     units::table.find(id).first(conn).optional()
 }
 
-pub fn update(conn: &mut AnyConnection, id: i64, changes: &UnitUpdate) -> QueryResult<UnitRow> {
+pub fn update(conn: &mut AnyConnection, id: UnitId, changes: &UnitUpdate) -> QueryResult<UnitRow> {
     diesel::update(units::table.find(id))
         .set(changes)
         .get_result(conn)
 }
 
 pub struct UnitQuery {
-    pub site_id: Option<i64>,
+    pub site_id: Option<SiteId>,
     pub building: Option<String>,
     pub active: Option<bool>,
 }
@@ -100,8 +101,11 @@ pub fn list(
 }
 
 /// Display codes (`3-2-1201`) of the given units.
-pub fn codes(conn: &mut AnyConnection, unit_ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
-    let rows: Vec<(i64, String, String, String)> = units::table
+pub fn codes(
+    conn: &mut AnyConnection,
+    unit_ids: &[UnitId],
+) -> QueryResult<HashMap<UnitId, String>> {
+    let rows: Vec<(UnitId, String, String, String)> = units::table
         .filter(units::id.eq_any(unit_ids.to_vec()))
         .select((units::id, units::building, units::entrance, units::room))
         .load(conn)?;

@@ -8,7 +8,7 @@ use super::repo::{self, NewUnitRow, UnitQuery, UnitRow, UnitUpdate};
 use crate::access::{self, Actor};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, Lookup, Precondition};
-use crate::ids::{SiteId, UnitId};
+use crate::ids::UnitId;
 use crate::pagination::{Page, PageRequest};
 use crate::sites;
 use crate::state::AppState;
@@ -36,19 +36,13 @@ impl From<UnitRow> for Unit {
 pub fn visible_unit(
     conn: &mut AnyConnection,
     actor: &Actor,
-    id: i64,
+    id: UnitId,
     today: NaiveDate,
 ) -> Result<UnitRow, AppError> {
     let unit = repo::find(conn, id)?.ok_or(AppError::NotFound("unit"))?;
-    access::may_see_record(
-        conn,
-        actor,
-        SiteId::new(unit.site_id),
-        Some(UnitId::new(unit.id)),
-        today,
-    )?
-    .then_some(unit)
-    .ok_or(AppError::NotFound("unit"))
+    access::may_see_record(conn, actor, unit.site_id, Some(unit.id), today)?
+        .then_some(unit)
+        .ok_or(AppError::NotFound("unit"))
 }
 
 pub async fn create(state: &AppState, actor: &Actor, input: NewUnit) -> Result<Unit, AppError> {
@@ -83,7 +77,7 @@ pub async fn create(state: &AppState, actor: &Actor, input: NewUnit) -> Result<U
     .await
 }
 
-pub async fn get(state: &AppState, actor: &Actor, id: i64) -> Result<Unit, AppError> {
+pub async fn get(state: &AppState, actor: &Actor, id: UnitId) -> Result<Unit, AppError> {
     let actor = actor.clone();
     let today = state.now().date_naive();
     db::read(&state.pool, move |conn| {
@@ -116,7 +110,7 @@ pub async fn list(
 pub async fn update(
     state: &AppState,
     actor: &Actor,
-    id: i64,
+    id: UnitId,
     changes: UnitChanges,
 ) -> Result<Unit, AppError> {
     let area = changes.validate()?;
@@ -135,7 +129,7 @@ pub async fn update(
 pub async fn set_active(
     state: &AppState,
     actor: &Actor,
-    id: i64,
+    id: UnitId,
     active: bool,
 ) -> Result<Unit, AppError> {
     apply(state, actor, id, move |now| UnitUpdate {
@@ -150,7 +144,7 @@ pub async fn set_active(
 async fn apply(
     state: &AppState,
     actor: &Actor,
-    id: i64,
+    id: UnitId,
     changes: impl FnOnce(chrono::NaiveDateTime) -> UnitUpdate + Send + 'static,
 ) -> Result<Unit, AppError> {
     let actor = actor.clone();

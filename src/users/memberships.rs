@@ -10,6 +10,7 @@ use crate::access::{Actor, Role};
 use crate::db;
 use crate::db::utc;
 use crate::error::{AppError, Lookup, Precondition};
+use crate::ids::UnitId;
 use crate::sites;
 use crate::state::AppState;
 use crate::units;
@@ -35,7 +36,7 @@ pub async fn me(state: &AppState, actor: &Actor) -> Result<Me, AppError> {
     let actor = actor.clone();
     let today = state.now().date_naive();
     db::read(&state.pool, move |conn| {
-        let row = repo::find(conn, actor.user_id.get())?.ok_or(AppError::NotFound("user"))?;
+        let row = repo::find(conn, actor.user_id)?.ok_or(AppError::NotFound("user"))?;
         let user = load_user(conn, row)?;
         let site_ids = if actor.is_company_wide() {
             None
@@ -50,7 +51,7 @@ pub async fn me(state: &AppState, actor: &Actor) -> Result<Me, AppError> {
         .map(|(id, name)| SiteRef { id, name })
         .collect();
         let mut units = Vec::new();
-        for membership in repo::memberships_of_user(conn, actor.user_id.get())? {
+        for membership in repo::memberships_of_user(conn, actor.user_id)? {
             if !membership_is_current(membership.start_date, membership.end_date, today) {
                 continue;
             }
@@ -72,7 +73,7 @@ pub async fn me(state: &AppState, actor: &Actor) -> Result<Me, AppError> {
 pub async fn unit_members(
     state: &AppState,
     actor: &Actor,
-    unit_id: i64,
+    unit_id: UnitId,
 ) -> Result<Vec<Membership>, AppError> {
     let actor = actor.clone();
     let today = state.now().date_naive();
@@ -89,7 +90,7 @@ pub async fn unit_members(
 pub async fn add_membership(
     state: &AppState,
     actor: &Actor,
-    unit_id: i64,
+    unit_id: UnitId,
     input: NewMembership,
 ) -> Result<Membership, AppError> {
     let actor = actor.clone();

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::access::Role;
+use crate::ids::{SiteId, UnitId, UserId};
 use crate::text_enum;
 use crate::units::model::Unit;
 
@@ -26,8 +27,8 @@ pub fn membership_is_current(start: NaiveDate, end: Option<NaiveDate>, today: Na
 /// A person who signs in: resident or staff.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct User {
-    #[schema(example = 5)]
-    pub id: i64,
+    #[schema(value_type = i64, example = 5)]
+    pub id: UserId,
     #[schema(example = "butler.li")]
     pub username: Option<String>,
     #[schema(example = "13800138000")]
@@ -37,7 +38,8 @@ pub struct User {
     pub role: Role,
     pub active: bool,
     /// Sites a staff member works for; empty for residents and company-wide managers.
-    pub site_ids: Vec<i64>,
+    #[schema(value_type = Vec<i64>)]
+    pub site_ids: Vec<SiteId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -60,9 +62,11 @@ pub struct NewUser {
     pub password: String,
     /// Staff only: the sites they work for. A manager with none is company-wide.
     #[serde(default)]
-    pub site_ids: Vec<i64>,
+    #[schema(value_type = Vec<i64>)]
+    pub site_ids: Vec<SiteId>,
     /// Residents only, required: the unit they live in ...
-    pub unit_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub unit_id: Option<UnitId>,
     /// ... and how (owner, family, tenant).
     pub relation: Option<Relation>,
     /// Start of the membership; default today.
@@ -82,7 +86,8 @@ pub struct UserChanges {
     pub phone: Option<Option<String>>,
     pub display_name: Option<String>,
     /// Staff only, managers only: replaces the sites the person works for.
-    pub site_ids: Option<Vec<i64>>,
+    #[schema(value_type = Option<Vec<i64>>)]
+    pub site_ids: Option<Vec<SiteId>>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -105,8 +110,10 @@ pub struct PasswordReset {
 pub struct Membership {
     #[schema(example = 3)]
     pub id: i64,
-    pub unit_id: i64,
-    pub user_id: i64,
+    #[schema(value_type = i64)]
+    pub unit_id: UnitId,
+    #[schema(value_type = i64)]
+    pub user_id: UserId,
     #[schema(example = "Zhang Wei 张伟")]
     pub display_name: String,
     pub relation: Relation,
@@ -121,7 +128,8 @@ pub struct Membership {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"user_id": 9, "relation": "tenant", "start_date": "2026-12-01", "end_date": "2027-12-01"}))]
 pub struct NewMembership {
-    pub user_id: i64,
+    #[schema(value_type = i64)]
+    pub user_id: UserId,
     pub relation: Relation,
     /// Default today.
     pub start_date: Option<NaiveDate>,
@@ -140,7 +148,8 @@ pub struct EndMembership {
 /// A site named in a profile.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SiteRef {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: SiteId,
     #[schema(example = "Sunny Gardens 阳光花园")]
     pub name: String,
 }

@@ -3,6 +3,7 @@ use diesel::prelude::*;
 
 use super::model::Relation;
 use crate::access::{Role, SiteScope};
+use crate::ids::{SiteId, UnitId, UserId};
 
 use crate::db::schema::{staff_sites, unit_memberships, units, users};
 use crate::db::AnyConnection;
@@ -11,7 +12,7 @@ use crate::pagination::PageRequest;
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = users)]
 pub struct UserRow {
-    pub id: i64,
+    pub id: UserId,
     pub username: Option<String>,
     pub phone: Option<String>,
     pub display_name: String,
@@ -54,8 +55,8 @@ pub struct UserUpdate {
 #[diesel(table_name = unit_memberships)]
 pub struct MembershipRow {
     pub id: i64,
-    pub unit_id: i64,
-    pub user_id: i64,
+    pub unit_id: UnitId,
+    pub user_id: UserId,
     #[diesel(deserialize_as = String)]
     pub relation: Relation,
     pub start_date: NaiveDate,
@@ -66,8 +67,8 @@ pub struct MembershipRow {
 #[derive(Insertable)]
 #[diesel(table_name = unit_memberships)]
 pub struct NewMembershipRow {
-    pub unit_id: i64,
-    pub user_id: i64,
+    pub unit_id: UnitId,
+    pub user_id: UserId,
     #[diesel(serialize_as = String)]
     pub relation: Relation,
     pub start_date: NaiveDate,
@@ -81,18 +82,18 @@ pub fn insert(conn: &mut AnyConnection, row: NewUserRow) -> QueryResult<UserRow>
         .get_result(conn)
 }
 
-pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<UserRow>> {
+pub fn find(conn: &mut AnyConnection, id: UserId) -> QueryResult<Option<UserRow>> {
     users::table.find(id).first(conn).optional()
 }
 
-pub fn update(conn: &mut AnyConnection, id: i64, changes: &UserUpdate) -> QueryResult<UserRow> {
+pub fn update(conn: &mut AnyConnection, id: UserId, changes: &UserUpdate) -> QueryResult<UserRow> {
     diesel::update(users::table.find(id))
         .set(changes)
         .get_result(conn)
 }
 
 /// R-CMP-13: the resident refused follow-up visits.
-pub fn refuse_visits(conn: &mut AnyConnection, id: i64) -> QueryResult<()> {
+pub fn refuse_visits(conn: &mut AnyConnection, id: UserId) -> QueryResult<()> {
     diesel::update(users::table.find(id))
         .set(users::refuses_visits.eq(true))
         .execute(conn)
@@ -103,7 +104,11 @@ pub fn count(conn: &mut AnyConnection) -> QueryResult<i64> {
     users::table.count().get_result(conn)
 }
 
-pub fn set_staff_sites(conn: &mut AnyConnection, user_id: i64, sites: &[i64]) -> QueryResult<()> {
+pub fn set_staff_sites(
+    conn: &mut AnyConnection,
+    user_id: UserId,
+    sites: &[SiteId],
+) -> QueryResult<()> {
     diesel::delete(staff_sites::table.filter(staff_sites::user_id.eq(user_id))).execute(conn)?;
     // One row at a time: MultiConnection has no portable multi-row INSERT.
     for site in sites {
@@ -181,7 +186,7 @@ pub fn end_membership(
 /// Memberships of one unit, or of one user, oldest first.
 pub fn memberships_of_unit(
     conn: &mut AnyConnection,
-    unit_id: i64,
+    unit_id: UnitId,
 ) -> QueryResult<Vec<(MembershipRow, UserRow)>> {
     unit_memberships::table
         .inner_join(users::table)
@@ -193,7 +198,7 @@ pub fn memberships_of_unit(
 
 pub fn memberships_of_user(
     conn: &mut AnyConnection,
-    user_id: i64,
+    user_id: UserId,
 ) -> QueryResult<Vec<MembershipRow>> {
     unit_memberships::table
         .filter(unit_memberships::user_id.eq(user_id))
@@ -204,8 +209,8 @@ pub fn memberships_of_user(
 /// Memberships of the user in the unit that have not ended by `today`.
 pub fn open_memberships(
     conn: &mut AnyConnection,
-    unit_id: i64,
-    user_id: i64,
+    unit_id: UnitId,
+    user_id: UserId,
     today: NaiveDate,
 ) -> QueryResult<i64> {
     unit_memberships::table

@@ -16,7 +16,7 @@ use crate::sites;
 use crate::state::AppState;
 use crate::units;
 
-pub fn to_user(row: UserRow, site_ids: Vec<i64>) -> Result<User, AppError> {
+pub fn to_user(row: UserRow, site_ids: Vec<SiteId>) -> Result<User, AppError> {
     Ok(User {
         id: row.id,
         role: row.role,
@@ -31,18 +31,18 @@ pub fn to_user(row: UserRow, site_ids: Vec<i64>) -> Result<User, AppError> {
 }
 
 pub(super) fn load_user(conn: &mut AnyConnection, row: UserRow) -> Result<User, AppError> {
-    let sites = access::repo::staff_site_ids(conn, UserId::new(row.id))?;
-    to_user(row, sites.into_iter().map(SiteId::get).collect())
+    let sites = access::repo::staff_site_ids(conn, row.id)?;
+    to_user(row, sites)
 }
 
 /// The user, if the actor may see them: themselves, or someone of the actor's sites.
 pub(super) fn visible_user(
     conn: &mut AnyConnection,
     actor: &Actor,
-    id: i64,
+    id: UserId,
 ) -> Result<UserRow, AppError> {
     let user = repo::find(conn, id)?.ok_or(AppError::NotFound("user"))?;
-    if access::may_see_person(conn, actor, UserId::new(user.id), user.role)? {
+    if access::may_see_person(conn, actor, user.id, user.role)? {
         Ok(user)
     } else {
         Err(AppError::NotFound("user"))
@@ -67,7 +67,7 @@ fn check_site_links(
     conn: &mut AnyConnection,
     actor: &Actor,
     role: Role,
-    site_ids: &[i64],
+    site_ids: &[SiteId],
 ) -> Result<(), AppError> {
     if role == Role::Resident && !site_ids.is_empty() {
         return Err(AppError::field(
@@ -188,7 +188,7 @@ pub async fn create(state: &AppState, actor: &Actor, input: NewUser) -> Result<U
     .await
 }
 
-pub async fn get(state: &AppState, actor: &Actor, id: i64) -> Result<User, AppError> {
+pub async fn get(state: &AppState, actor: &Actor, id: UserId) -> Result<User, AppError> {
     let actor = actor.clone();
     db::read(&state.pool, move |conn| {
         let row = visible_user(conn, &actor, id)?;
@@ -214,7 +214,7 @@ pub async fn list(
 pub async fn update(
     state: &AppState,
     actor: &Actor,
-    id: i64,
+    id: UserId,
     changes: UserChanges,
 ) -> Result<User, AppError> {
     let mut v = Validator::new();
@@ -271,10 +271,10 @@ pub async fn update(
 pub async fn set_active(
     state: &AppState,
     actor: &Actor,
-    id: i64,
+    id: UserId,
     active: bool,
 ) -> Result<User, AppError> {
-    if !active && id == actor.user_id.get() {
+    if !active && id == actor.user_id {
         return Err(AppError::precondition(
             Precondition::OwnAccount,
             "you cannot deactivate your own account",
@@ -292,7 +292,7 @@ pub async fn set_active(
 pub async fn reset_password(
     state: &AppState,
     actor: &Actor,
-    id: i64,
+    id: UserId,
     input: PasswordReset,
 ) -> Result<User, AppError> {
     let mut v = Validator::new();
@@ -310,7 +310,7 @@ pub async fn reset_password(
 async fn change_account(
     state: &AppState,
     actor: &Actor,
-    id: i64,
+    id: UserId,
     update: impl FnOnce(chrono::NaiveDateTime) -> UserUpdate + Send + 'static,
     end_sessions: bool,
 ) -> Result<User, AppError> {
@@ -321,7 +321,7 @@ async fn change_account(
         require_manages(&actor, row.role)?;
         let row = repo::update(conn, id, &update(now))?;
         if end_sessions {
-            auth::repo::revoke_user_sessions(conn, id, now)?;
+            auth::repo::revoke_user_sessions(conn, id.get(), now)?;
         }
         load_user(conn, row)
     })

@@ -291,7 +291,7 @@ async fn run(pool_size: u32, concurrency: usize, requests: usize) {
             display_name: "Other".into(),
             role: propdesk::access::Role::Engineer,
             password: PASSWORD.into(),
-            site_ids: vec![1],
+            site_ids: vec![propdesk::ids::SiteId::new(1)],
             unit_id: None,
             relation: None,
             start_date: None,
@@ -301,7 +301,7 @@ async fn run(pool_size: u32, concurrency: usize, requests: usize) {
     .unwrap();
     let stored = Instant::now();
     let p = pool.clone();
-    web::block(move || store_tickets(&p, 1, unit_id, butler_id, engineer_id, other.id))
+    web::block(move || store_tickets(&p, 1, unit_id, butler_id, engineer_id, other.id.get()))
         .await
         .unwrap();
     println!(

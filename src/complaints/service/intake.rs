@@ -12,6 +12,7 @@ use crate::complaints::repo::{self, NewComplaintRow};
 use crate::contact::normalize_phone;
 use crate::db::{self, utc, AnyConnection};
 use crate::error::AppError;
+use crate::ids::UnitId;
 use crate::ids::{SiteId, UserId};
 use crate::intake::{self, FirstStep, SiteWide};
 use crate::state::AppState;
@@ -27,7 +28,7 @@ fn complainant_of(
     conn: &mut AnyConnection,
     actor: &Actor,
     input: Option<NewComplainant>,
-    site_id: i64,
+    site_id: SiteId,
     today: NaiveDate,
 ) -> Result<ComplainantColumns, AppError> {
     if actor.role == Role::Resident {
@@ -37,7 +38,7 @@ fn complainant_of(
                 "residents complain in their own name",
             ));
         }
-        let phone = intake::phone_or_own(conn, actor.user_id.get(), None)?;
+        let phone = intake::phone_or_own(conn, actor.user_id, None)?;
         return Ok((
             ComplainantKind::Resident,
             Some(actor.user_id.get()),
@@ -48,16 +49,11 @@ fn complainant_of(
     let input = input.ok_or_else(|| AppError::field("complainant", "required for staff intake"))?;
     match input.kind {
         ComplainantKind::Resident => {
-            let user_id = input.user_id.expect("validated");
+            let user_id = UserId::new(input.user_id.expect("validated"));
             let is_resident =
                 users_repo::find(conn, user_id)?.is_some_and(|u| u.role == Role::Resident);
-            let lives_here = is_resident
-                && access::repo::lives_on_site(
-                    conn,
-                    UserId::new(user_id),
-                    SiteId::new(site_id),
-                    today,
-                )?;
+            let lives_here =
+                is_resident && access::repo::lives_on_site(conn, user_id, site_id, today)?;
             if !lives_here {
                 return Err(AppError::field(
                     "complainant.user_id",
@@ -65,7 +61,7 @@ fn complainant_of(
                 ));
             }
             let phone = intake::phone_or_own(conn, user_id, input.phone)?;
-            Ok((ComplainantKind::Resident, Some(user_id), None, phone))
+            Ok((ComplainantKind::Resident, Some(user_id.get()), None, phone))
         }
         ComplainantKind::Named => Ok((
             ComplainantKind::Named,
@@ -123,12 +119,12 @@ pub async fn receive(
         let place = intake::place(
             conn,
             &actor,
-            input.unit_id,
-            input.site_id,
+            input.unit_id.map(UnitId::new),
+            input.site_id.map(SiteId::new),
             SiteWide::StaffAndResidents,
             today,
         )?;
-        let (site_id, unit_id) = (place.site_id, place.unit.map(|u| u.id));
+        let (site_id, unit_id) = (place.site_id, place.unit.map(|u| u.id.get()));
         let (kind, complainant_id, name, phone) =
             complainant_of(conn, &actor, input.complainant.take(), site_id, today)?;
         let calendar = calendar::service::load(conn, site_id)?;
@@ -137,7 +133,7 @@ pub async fn receive(
         let row = repo::insert(
             conn,
             NewComplaintRow {
-                site_id,
+                site_id: site_id.get(),
                 number,
                 complainant_kind: kind,
                 complainant_id,

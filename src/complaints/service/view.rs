@@ -10,6 +10,7 @@ use crate::complaints::repo::{self, ComplaintRow};
 use crate::db::{utc, AnyConnection};
 use crate::deadlines;
 use crate::error::AppError;
+use crate::ids::UnitId;
 use crate::timeline::{self, Subject};
 use crate::units;
 use crate::visits;
@@ -96,11 +97,17 @@ pub fn to_complaints(
     rows: Vec<ComplaintRow>,
     now: DateTime<Utc>,
 ) -> Result<Vec<Complaint>, AppError> {
-    let unit_ids: Vec<i64> = rows.iter().filter_map(|r| r.unit_id).collect();
+    let unit_ids: Vec<UnitId> = rows
+        .iter()
+        .filter_map(|r| r.unit_id)
+        .map(UnitId::new)
+        .collect();
     let codes = units::repo::codes(conn, &unit_ids)?;
     rows.into_iter()
         .map(|row| {
-            let code = row.unit_id.and_then(|u| codes.get(&u).cloned());
+            let code = row
+                .unit_id
+                .and_then(|u| codes.get(&UnitId::new(u)).cloned());
             to_complaint(row, code, now)
         })
         .collect()
