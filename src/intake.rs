@@ -129,7 +129,7 @@ pub struct FirstStep {
 pub fn record_first_step(
     conn: &mut AnyConnection,
     subject: Subject,
-    id: i64,
+    id: impl Into<i64>,
     actor: &Actor,
     first: FirstStep,
     now: DateTime<Utc>,

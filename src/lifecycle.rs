@@ -17,6 +17,8 @@ use crate::timeline::{self, Step, Subject};
 
 /// A record with a lifecycle: a state machine over statuses and actions.
 pub trait Lifecycle {
+    /// The record's id type; the timeline stores it as a plain integer.
+    type Id: Copy + Into<i64> + Send + 'static;
     type Row;
     type Status: TextEnum;
     type Action: TextEnum;
@@ -30,7 +32,7 @@ pub trait Lifecycle {
     fn visible(
         conn: &mut AnyConnection,
         actor: &Actor,
-        id: i64,
+        id: Self::Id,
         now: DateTime<Utc>,
     ) -> Result<Self::Row, AppError>;
     /// The record's status, as its row holds it.
@@ -91,7 +93,7 @@ impl By<'_> {
 
 /// A step the state machine allows on a record as read, not written yet.
 struct Allowed<'a, L: Lifecycle> {
-    id: i64,
+    id: L::Id,
     row: &'a L::Row,
     action: L::Action,
     from: L::Status,
@@ -100,7 +102,7 @@ struct Allowed<'a, L: Lifecycle> {
 
 /// The step, if the action is allowed from the record's status (otherwise 409).
 fn allow<L: Lifecycle>(
-    id: i64,
+    id: L::Id,
     row: &L::Row,
     action: L::Action,
 ) -> Result<Allowed<'_, L>, AppError> {
@@ -138,7 +140,7 @@ fn commit<L: Lifecycle>(
     timeline::repo::record(
         conn,
         L::SUBJECT,
-        allowed.id,
+        allowed.id.into(),
         Step {
             actor_id: by.actor_id(),
             action: allowed.action.as_str(),
@@ -155,7 +157,7 @@ fn commit<L: Lifecycle>(
 pub fn run<L: Lifecycle>(
     conn: &mut AnyConnection,
     actor: &Actor,
-    id: i64,
+    id: L::Id,
     action: L::Action,
     now: DateTime<Utc>,
     effect: impl FnOnce(&mut AnyConnection, &Ctx<L::Row>) -> Result<Effect<L::Change>, AppError>,
@@ -181,7 +183,7 @@ pub fn run<L: Lifecycle>(
 pub fn step<L: Lifecycle>(
     conn: &mut AnyConnection,
     by: By,
-    id: i64,
+    id: L::Id,
     row: &L::Row,
     action: L::Action,
     effect: Effect<L::Change>,
@@ -196,7 +198,7 @@ pub fn step<L: Lifecycle>(
 pub async fn act<L, T, F, V>(
     state: &AppState,
     actor: &Actor,
-    id: i64,
+    id: L::Id,
     action: L::Action,
     effect: F,
     view: V,

@@ -1828,10 +1828,13 @@ async fn an_action_applies_only_to_the_version_it_read() {
     let d = desk(&app).await;
     let t = completed(&app, &d, "other").await;
     let pool = app.state.pool.clone();
-    let read =
-        actix_web::web::block(move || repo::find(&mut pool.get().unwrap(), t).unwrap().unwrap())
-            .await
-            .unwrap();
+    let read = actix_web::web::block(move || {
+        repo::find(&mut pool.get().unwrap(), t.into())
+            .unwrap()
+            .unwrap()
+    })
+    .await
+    .unwrap();
     // Another action lands first, leaving the status as it was.
     act(
         &app,
@@ -1849,7 +1852,7 @@ async fn an_action_applies_only_to_the_version_it_read() {
             version: Some(read.version + 1),
             ..Default::default()
         };
-        repo::apply(&mut pool.get().unwrap(), t, read.version, change).unwrap()
+        repo::apply(&mut pool.get().unwrap(), t.into(), read.version, change).unwrap()
     })
     .await
     .unwrap();

@@ -25,7 +25,7 @@ macro_rules! action_route {
         pub async fn $name(
             state: actix_web::web::Data<crate::state::AppState>,
             actor: crate::auth::Auth<$roles>,
-            id: actix_web::web::Path<i64>,
+            id: actix_web::web::Path<crate::$capability::Id>,
             body: crate::json::Json<$body>,
         ) -> Result<actix_web::HttpResponse, crate::error::AppError> {
             let effect = crate::$capability::actions::$name(body.0);

@@ -11,6 +11,7 @@ use crate::auth::Auth;
 use crate::boards::BoardQuery;
 use crate::error::AppError;
 use crate::fees::{self, FeeFilter, FeeItem, NewFeeItem};
+use crate::ids::TicketId;
 use crate::json::Json;
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
@@ -118,7 +119,7 @@ pub async fn public_costs(
 pub async fn get_ticket(
     state: web::Data<AppState>,
     actor: Auth<AnyRole>,
-    id: web::Path<i64>,
+    id: web::Path<TicketId>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(service::get(&state, &actor, *id).await?))
 }
@@ -137,7 +138,7 @@ pub async fn get_ticket(
 pub async fn arrive(
     state: web::Data<AppState>,
     actor: Auth<EngineerOnly>,
-    id: web::Path<i64>,
+    id: web::Path<TicketId>,
 ) -> Result<HttpResponse, AppError> {
     let detail = service::act(&state, &actor, *id, TicketAction::Arrive, actions::arrive()).await?;
     Ok(HttpResponse::Ok().json(detail))

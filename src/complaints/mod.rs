@@ -1,6 +1,9 @@
 //! Complaints (投诉): intake to closure (R-CMP-1..17), reports (R-CMP-18) and the
 //! standard-reply library (R-CMP-19).
 
+/// The id a complaint's routes and the action driver take.
+pub type Id = i64;
+
 pub mod actions;
 pub mod dto;
 pub mod model;

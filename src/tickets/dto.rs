@@ -8,6 +8,7 @@ use super::model::*;
 use crate::contact::{check_phone, normalize_phone};
 use crate::deadlines::Deadline;
 use crate::error::{limits, AppError, Validator};
+use crate::ids::{SiteId, TicketId, UnitId, UserId};
 use crate::money::Fen;
 use crate::timeline::TimelineEntry;
 use crate::visits::Visit;
@@ -20,11 +21,13 @@ use crate::visits::Visit;
 }))]
 pub struct NewTicket {
     /// In-home repairs: the unit. Exactly one of `unit_id` and `location` is given.
-    pub unit_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub unit_id: Option<UnitId>,
     /// Public-area repairs (staff only): where, e.g. "Building 3 basement pump room" ...
     pub location: Option<String>,
     /// ... and on which site.
-    pub site_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub site_id: Option<SiteId>,
     pub category: Category,
     /// Staff set it; a resident's choice is recorded as a suggestion and staff may change it.
     pub priority: Priority,
@@ -72,9 +75,11 @@ pub struct Reclassify {
 #[schema(example = json!({"engineer_ids": [3, 6], "lead_id": 3}))]
 pub struct Dispatch {
     /// 1-10 engineers of the ticket's site; replaces any earlier assignment.
-    pub engineer_ids: Vec<i64>,
+    #[schema(value_type = Vec<i64>)]
+    pub engineer_ids: Vec<UserId>,
     /// One of `engineer_ids`.
-    pub lead_id: i64,
+    #[schema(value_type = i64)]
+    pub lead_id: UserId,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -230,7 +235,8 @@ pub fn check_required_note(v: &mut Validator, field: &str, note: &str) {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AssignedEngineer {
-    pub engineer_id: i64,
+    #[schema(value_type = i64)]
+    pub engineer_id: UserId,
     pub display_name: String,
     pub lead: bool,
 }
@@ -286,11 +292,14 @@ pub struct TicketDeadlines {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Ticket {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: TicketId,
     #[schema(example = "BX-20261123-0007")]
     pub number: String,
-    pub site_id: i64,
-    pub unit_id: Option<i64>,
+    #[schema(value_type = i64)]
+    pub site_id: SiteId,
+    #[schema(value_type = Option<i64>)]
+    pub unit_id: Option<UnitId>,
     #[schema(example = "1-1-101")]
     pub unit_code: Option<String>,
     pub location: Option<String>,
@@ -302,9 +311,11 @@ pub struct Ticket {
     pub channel: Channel,
     pub contact_phone: String,
     pub description: String,
-    pub reporter_id: i64,
+    #[schema(value_type = i64)]
+    pub reporter_id: UserId,
     /// The staff member who took the report; absent for reports from the app.
-    pub received_by: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub received_by: Option<UserId>,
     pub status: TicketStatus,
     pub route: Route,
     pub proposed_route: Route,
@@ -321,7 +332,8 @@ pub struct Ticket {
     pub rating_comment: Option<String>,
     pub rework_count: i32,
     /// R-TKT-12: the company repair this one repeats, within its 3-month warranty.
-    pub warranty_of: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub warranty_of: Option<TicketId>,
     pub free_of_charge: bool,
     pub arrived_at: Option<DateTime<Utc>>,
     pub completed_at: Option<DateTime<Utc>>,
@@ -344,12 +356,15 @@ pub struct TicketDetail {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TicketFilter {
-    pub site_id: Option<i64>,
+    #[param(value_type = Option<i64>)]
+    pub site_id: Option<SiteId>,
     pub status: Option<TicketStatus>,
     pub priority: Option<Priority>,
     pub category: Option<Category>,
-    pub unit_id: Option<i64>,
-    pub engineer_id: Option<i64>,
+    #[param(value_type = Option<i64>)]
+    pub unit_id: Option<UnitId>,
+    #[param(value_type = Option<i64>)]
+    pub engineer_id: Option<UserId>,
     /// `in_home` or `public_area` (the public-facility repair log).
     pub scope: Option<Scope>,
     /// Only tickets with a missed deadline whose duty is still undone.

@@ -9,16 +9,17 @@ use super::model::{
 use crate::access::{Reach, SiteScope};
 use crate::db::schema::{ticket_engineers, ticket_materials, tickets, users};
 use crate::db::AnyConnection;
+use crate::ids::{SiteId, TicketId, UnitId, UserId};
 use crate::pagination::PageRequest;
 use crate::text_enum::{texts, NullableText};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = tickets)]
 pub struct TicketRow {
-    pub id: i64,
-    pub site_id: i64,
+    pub id: TicketId,
+    pub site_id: SiteId,
     pub number: String,
-    pub unit_id: Option<i64>,
+    pub unit_id: Option<UnitId>,
     pub location: Option<String>,
     #[diesel(deserialize_as = String)]
     pub category: Category,
@@ -30,8 +31,8 @@ pub struct TicketRow {
     pub channel: Channel,
     pub contact_phone: String,
     pub description: String,
-    pub reporter_id: i64,
-    pub received_by: Option<i64>,
+    pub reporter_id: UserId,
+    pub received_by: Option<UserId>,
     #[diesel(deserialize_as = String)]
     pub status: TicketStatus,
     #[diesel(deserialize_as = String)]
@@ -64,7 +65,7 @@ pub struct TicketRow {
     pub rating: Option<i32>,
     pub rating_comment: Option<String>,
     pub rework_count: i32,
-    pub warranty_of: Option<i64>,
+    pub warranty_of: Option<TicketId>,
     pub free_of_charge: bool,
     pub version: i64,
     pub created_at: NaiveDateTime,
@@ -74,9 +75,9 @@ pub struct TicketRow {
 #[derive(Insertable)]
 #[diesel(table_name = tickets)]
 pub struct NewTicketRow {
-    pub site_id: i64,
+    pub site_id: SiteId,
     pub number: String,
-    pub unit_id: Option<i64>,
+    pub unit_id: Option<UnitId>,
     pub location: Option<String>,
     #[diesel(serialize_as = String)]
     pub category: Category,
@@ -88,8 +89,8 @@ pub struct NewTicketRow {
     pub channel: Channel,
     pub contact_phone: String,
     pub description: String,
-    pub reporter_id: i64,
-    pub received_by: Option<i64>,
+    pub reporter_id: UserId,
+    pub received_by: Option<UserId>,
     #[diesel(serialize_as = String)]
     pub status: TicketStatus,
     #[diesel(serialize_as = String)]
@@ -102,7 +103,7 @@ pub struct NewTicketRow {
     #[diesel(serialize_as = String)]
     pub charge_status: ChargeStatus,
     pub rework_count: i32,
-    pub warranty_of: Option<i64>,
+    pub warranty_of: Option<TicketId>,
     pub free_of_charge: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -152,7 +153,7 @@ pub struct TicketChange {
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = ticket_materials)]
 pub struct MaterialRow {
-    pub ticket_id: i64,
+    pub ticket_id: TicketId,
     pub name: String,
     pub quantity: i64,
     pub unit_price_fen: i64,
@@ -164,7 +165,7 @@ pub fn insert(conn: &mut AnyConnection, row: NewTicketRow) -> QueryResult<Ticket
         .get_result(conn)
 }
 
-pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<TicketRow>> {
+pub fn find(conn: &mut AnyConnection, id: TicketId) -> QueryResult<Option<TicketRow>> {
     tickets::table.find(id).first(conn).optional()
 }
 
@@ -172,7 +173,7 @@ pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<TicketRow>>
 /// racing actions one gets the row, the other `None` (a 409 for its caller).
 pub fn apply(
     conn: &mut AnyConnection,
-    id: i64,
+    id: TicketId,
     read_version: i64,
     change: TicketChange,
 ) -> QueryResult<Option<TicketRow>> {
@@ -188,8 +189,8 @@ pub fn apply(
 
 pub fn set_engineers(
     conn: &mut AnyConnection,
-    ticket_id: i64,
-    engineers: &[(i64, bool)],
+    ticket_id: TicketId,
+    engineers: &[(UserId, bool)],
 ) -> QueryResult<()> {
     diesel::delete(ticket_engineers::table.filter(ticket_engineers::ticket_id.eq(ticket_id)))
         .execute(conn)?;
@@ -208,8 +209,8 @@ pub fn set_engineers(
 /// (ticket id, engineer id, name, lead) for the given tickets.
 pub fn engineers_of(
     conn: &mut AnyConnection,
-    ticket_ids: &[i64],
-) -> QueryResult<Vec<(i64, i64, String, bool)>> {
+    ticket_ids: &[TicketId],
+) -> QueryResult<Vec<(TicketId, UserId, String, bool)>> {
     ticket_engineers::table
         .inner_join(users::table)
         .filter(ticket_engineers::ticket_id.eq_any(ticket_ids.to_vec()))
@@ -229,7 +230,7 @@ pub fn engineers_of(
 
 pub fn add_materials(
     conn: &mut AnyConnection,
-    ticket_id: i64,
+    ticket_id: TicketId,
     lines: &[(String, i64, i64)],
 ) -> QueryResult<()> {
     for (name, quantity, unit_price_fen) in lines {
@@ -245,7 +246,10 @@ pub fn add_materials(
     Ok(())
 }
 
-pub fn materials_of(conn: &mut AnyConnection, ticket_ids: &[i64]) -> QueryResult<Vec<MaterialRow>> {
+pub fn materials_of(
+    conn: &mut AnyConnection,
+    ticket_ids: &[TicketId],
+) -> QueryResult<Vec<MaterialRow>> {
     ticket_materials::table
         .filter(ticket_materials::ticket_id.eq_any(ticket_ids.to_vec()))
         .order(ticket_materials::id)
@@ -256,7 +260,7 @@ pub fn materials_of(conn: &mut AnyConnection, ticket_ids: &[i64]) -> QueryResult
 /// R-TKT-12: the latest company repair of this kind on the unit.
 pub fn latest_company_repair(
     conn: &mut AnyConnection,
-    unit_id: i64,
+    unit_id: UnitId,
     category: Category,
 ) -> QueryResult<Option<TicketRow>> {
     use TicketStatus as S;
@@ -274,12 +278,12 @@ pub fn latest_company_repair(
 /// The list filter in database terms.
 #[derive(Default)]
 pub struct TicketQuery {
-    pub site_id: Option<i64>,
+    pub site_id: Option<SiteId>,
     pub status: Option<TicketStatus>,
     pub priority: Option<Priority>,
     pub category: Option<Category>,
-    pub unit_id: Option<i64>,
-    pub engineer_id: Option<i64>,
+    pub unit_id: Option<UnitId>,
+    pub engineer_id: Option<UserId>,
     pub public_area: Option<bool>,
     /// Overdue at this instant.
     pub overdue_at: Option<NaiveDateTime>,
@@ -400,7 +404,7 @@ pub fn list(
 /// An engineer's open work orders, the most pressing first.
 pub fn work_orders_of(
     conn: &mut AnyConnection,
-    engineer_id: i64,
+    engineer_id: UserId,
     limit: i64,
 ) -> QueryResult<Vec<TicketRow>> {
     tickets::table

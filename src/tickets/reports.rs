@@ -59,7 +59,7 @@ pub async fn list(
 
 /// The engineer's open work orders, the most pressing repair deadline first.
 pub async fn work_orders(state: &AppState, actor: &Actor) -> Result<Vec<Ticket>, AppError> {
-    let (engineer_id, now) = (actor.user_id.get(), state.now());
+    let (engineer_id, now) = (actor.user_id, state.now());
     db::read(&state.pool, move |conn| {
         let rows = repo::work_orders_of(conn, engineer_id, MAX_LIMIT)?;
         to_tickets(conn, rows, now)
@@ -70,7 +70,8 @@ pub async fn work_orders(state: &AppState, actor: &Actor) -> Result<Vec<Ticket>,
 /// R-TKT-13: the engineering lead's daily check, so no ticket is lost.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DailyBoard {
-    pub site_id: i64,
+    #[schema(value_type = i64)]
+    pub site_id: SiteId,
     pub date: NaiveDate,
     /// Reported that day.
     pub new: Vec<Ticket>,
@@ -98,7 +99,7 @@ pub async fn daily_board(
         } = boards::day(conn, &actor, &query, now)?;
         let mut section = |q: TicketQuery| -> Result<Vec<Ticket>, AppError> {
             let base = TicketQuery {
-                site_id: Some(query.site_id.get()),
+                site_id: Some(query.site_id),
                 ..q
             };
             let rows = repo::list(conn, Reach::Sites(SiteScope::All), base, boards::SECTION)?;
@@ -126,7 +127,7 @@ pub async fn daily_board(
             .collect();
         let overdue = open.iter().filter(|t| t.overdue).cloned().collect();
         Ok(DailyBoard {
-            site_id: query.site_id.get(),
+            site_id: query.site_id,
             date,
             new,
             open,
@@ -141,7 +142,8 @@ pub async fn daily_board(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CostQuery {
-    pub site_id: i64,
+    #[param(value_type = i64)]
+    pub site_id: SiteId,
     /// `YYYY-MM`, in the site's local time; not in the future.
     #[param(example = "2026-11")]
     pub month: String,
@@ -158,7 +160,8 @@ pub struct CategoryCost {
 /// R-TKT-14: what public-facility repairs completed in a month cost, by category.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PublicCosts {
-    pub site_id: i64,
+    #[schema(value_type = i64)]
+    pub site_id: SiteId,
     #[schema(example = "2026-11")]
     pub month: String,
     pub by_category: Vec<CategoryCost>,
@@ -177,9 +180,9 @@ pub async fn public_costs(
     let first = periods::parse_month(&query.month)?;
     let (actor, now) = (actor.clone(), state.now());
     db::read(&state.pool, move |conn| {
-        sites::service::visible_site(conn, &actor, SiteId::new(query.site_id))?;
+        sites::service::visible_site(conn, &actor, query.site_id)?;
         let periods::Period { start, end, .. } =
-            periods::site_month(conn, SiteId::new(query.site_id), first, now)?;
+            periods::site_month(conn, query.site_id, first, now)?;
         let q = TicketQuery {
             site_id: Some(query.site_id),
             public_area: Some(true),

@@ -11,7 +11,7 @@ use super::view::to_tickets;
 use crate::access::{self, Actor, Role};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::AppError;
-use crate::ids::{SiteId, UnitId};
+use crate::ids::TicketId;
 use crate::intake::{self, FirstStep, Place, SiteWide};
 use crate::lifecycle::{self, Lifecycle};
 use crate::state::AppState;
@@ -25,15 +25,15 @@ pub const NUMBER_PREFIX: &str = "BX";
 fn visible(
     conn: &mut AnyConnection,
     actor: &Actor,
-    id: i64,
+    id: TicketId,
     now: DateTime<Utc>,
 ) -> Result<TicketRow, AppError> {
     let ticket = repo::find(conn, id)?.ok_or(AppError::NotFound("ticket"))?;
     access::may_see_record(
         conn,
         actor,
-        SiteId::new(ticket.site_id),
-        ticket.unit_id.map(UnitId::new),
+        ticket.site_id,
+        ticket.unit_id,
         now.date_naive(),
     )?
     .then_some(ticket)
@@ -54,7 +54,7 @@ fn detail(
     })
 }
 
-pub async fn get(state: &AppState, actor: &Actor, id: i64) -> Result<TicketDetail, AppError> {
+pub async fn get(state: &AppState, actor: &Actor, id: TicketId) -> Result<TicketDetail, AppError> {
     let (actor, now) = (actor.clone(), state.now());
     db::read(&state.pool, move |conn| {
         let row = visible(conn, &actor, id, now)?;
@@ -92,7 +92,7 @@ fn repeated_repair(
         return Ok(None);
     };
     Ok(
-        repo::latest_company_repair(conn, unit.id.get(), category)?.filter(|t| {
+        repo::latest_company_repair(conn, unit.id, category)?.filter(|t| {
             t.completed_at
                 .is_some_and(|done| under_workmanship_warranty(done.and_utc(), now))
         }),
@@ -129,8 +129,8 @@ pub async fn report(
         let Place { site_id, unit } = intake::place(
             conn,
             &actor,
-            input.unit_id.map(UnitId::new),
-            input.site_id.map(SiteId::new),
+            input.unit_id,
+            input.site_id,
             SiteWide::Staff,
             now.date_naive(),
         )?;
@@ -149,9 +149,9 @@ pub async fn report(
         let row = repo::insert(
             conn,
             NewTicketRow {
-                site_id: site_id.get(),
+                site_id,
                 number,
-                unit_id: unit.as_ref().map(|u| u.id.get()),
+                unit_id: unit.as_ref().map(|u| u.id),
                 location: input.location,
                 category: input.category,
                 priority: input.priority,
@@ -160,8 +160,8 @@ pub async fn report(
                 channel,
                 contact_phone,
                 description: input.description,
-                reporter_id: actor.user_id.get(),
-                received_by: (!resident).then_some(actor.user_id.get()),
+                reporter_id: actor.user_id,
+                received_by: (!resident).then_some(actor.user_id),
                 status: TicketStatus::Reported,
                 route: proposal.route,
                 proposed_route: proposal.route,
@@ -191,6 +191,7 @@ pub type Effect = lifecycle::Effect<TicketChange>;
 pub struct TicketLifecycle;
 
 impl Lifecycle for TicketLifecycle {
+    type Id = TicketId;
     type Row = TicketRow;
     type Status = TicketStatus;
     type Action = TicketAction;
@@ -201,7 +202,7 @@ impl Lifecycle for TicketLifecycle {
     fn visible(
         conn: &mut AnyConnection,
         actor: &Actor,
-        id: i64,
+        id: TicketId,
         now: DateTime<Utc>,
     ) -> Result<TicketRow, AppError> {
         visible(conn, actor, id, now)
@@ -233,7 +234,7 @@ impl Lifecycle for TicketLifecycle {
 pub async fn act<F>(
     state: &AppState,
     actor: &Actor,
-    id: i64,
+    id: TicketId,
     action: TicketAction,
     effect: F,
 ) -> Result<TicketDetail, AppError>
@@ -255,7 +256,7 @@ where
 pub fn require_assigned(conn: &mut AnyConnection, ctx: &Ctx) -> Result<(), AppError> {
     let assigned = repo::engineers_of(conn, &[ctx.row.id])?
         .iter()
-        .any(|(_, engineer, _, _)| *engineer == ctx.actor.user_id.get());
+        .any(|(_, engineer, _, _)| *engineer == ctx.actor.user_id);
     if ctx.actor.role == Role::Engineer && !assigned {
         return Err(AppError::Forbidden(
             "this work order is assigned to other engineers".into(),

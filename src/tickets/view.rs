@@ -11,7 +11,7 @@ use super::repo::{self, TicketRow};
 use crate::db::{utc, AnyConnection};
 use crate::deadlines;
 use crate::error::AppError;
-use crate::ids::UnitId;
+use crate::ids::{TicketId, UnitId};
 use crate::money::Fen;
 use crate::units;
 
@@ -30,13 +30,9 @@ pub fn to_tickets(
     rows: Vec<TicketRow>,
     now: DateTime<Utc>,
 ) -> Result<Vec<Ticket>, AppError> {
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let unit_ids: Vec<UnitId> = rows
-        .iter()
-        .filter_map(|r| r.unit_id)
-        .map(UnitId::new)
-        .collect();
-    let mut engineers: HashMap<i64, Vec<AssignedEngineer>> = HashMap::new();
+    let ids: Vec<TicketId> = rows.iter().map(|r| r.id).collect();
+    let unit_ids: Vec<UnitId> = rows.iter().filter_map(|r| r.unit_id).collect();
+    let mut engineers: HashMap<TicketId, Vec<AssignedEngineer>> = HashMap::new();
     for (ticket_id, engineer_id, display_name, lead) in repo::engineers_of(conn, &ids)? {
         engineers
             .entry(ticket_id)
@@ -47,7 +43,7 @@ pub fn to_tickets(
                 lead,
             });
     }
-    let mut materials: HashMap<i64, Vec<MaterialLine>> = HashMap::new();
+    let mut materials: HashMap<TicketId, Vec<MaterialLine>> = HashMap::new();
     for m in repo::materials_of(conn, &ids)? {
         let unit_price = Fen::new(m.unit_price_fen);
         materials
@@ -67,9 +63,7 @@ pub fn to_tickets(
         .map(|row| {
             let lines = materials.remove(&row.id).unwrap_or_default();
             let engineers = engineers.remove(&row.id).unwrap_or_default();
-            let code = row
-                .unit_id
-                .and_then(|u| codes.get(&UnitId::new(u)).cloned());
+            let code = row.unit_id.and_then(|u| codes.get(&u).cloned());
             to_ticket(row, engineers, lines, code, now)
         })
         .collect()

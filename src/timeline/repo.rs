@@ -20,14 +20,14 @@ struct EntryRow {
 pub fn record(
     conn: &mut AnyConnection,
     subject: Subject,
-    subject_id: i64,
+    subject_id: impl Into<i64>,
     step: Step,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::insert_into(timeline_entries::table)
         .values((
             timeline_entries::subject.eq(subject.as_str()),
-            timeline_entries::subject_id.eq(subject_id),
+            timeline_entries::subject_id.eq(subject_id.into()),
             timeline_entries::actor_id.eq(step.actor_id),
             timeline_entries::action.eq(step.action),
             timeline_entries::from_status.eq(step.from_status),
@@ -43,11 +43,11 @@ pub fn record(
 pub fn history(
     conn: &mut AnyConnection,
     subject: Subject,
-    subject_id: i64,
+    subject_id: impl Into<i64>,
 ) -> QueryResult<Vec<TimelineEntry>> {
     let rows: Vec<EntryRow> = timeline_entries::table
         .filter(timeline_entries::subject.eq(subject.as_str()))
-        .filter(timeline_entries::subject_id.eq(subject_id))
+        .filter(timeline_entries::subject_id.eq(subject_id.into()))
         .order(timeline_entries::id.asc())
         .select(EntryRow::as_select())
         .load(conn)?;

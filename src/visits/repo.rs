@@ -4,6 +4,7 @@ use diesel::prelude::*;
 use super::{NewVisit, Satisfaction, Visit, VisitMethod};
 use crate::db::schema::follow_up_visits;
 use crate::db::AnyConnection;
+use crate::ids::UserId;
 use crate::timeline::Subject;
 
 #[derive(Queryable, Selectable)]
@@ -22,15 +23,15 @@ struct VisitRow {
 pub fn record(
     conn: &mut AnyConnection,
     subject: Subject,
-    subject_id: i64,
-    butler_id: i64,
+    subject_id: impl Into<i64>,
+    butler_id: UserId,
     visit: &NewVisit,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::insert_into(follow_up_visits::table)
         .values((
             follow_up_visits::subject.eq(subject.as_str()),
-            follow_up_visits::subject_id.eq(subject_id),
+            follow_up_visits::subject_id.eq(subject_id.into()),
             follow_up_visits::butler_id.eq(butler_id),
             follow_up_visits::method.eq(visit.method.as_str()),
             follow_up_visits::satisfaction.eq(visit.satisfaction.as_str()),
@@ -46,11 +47,11 @@ pub fn record(
 pub fn of_subject(
     conn: &mut AnyConnection,
     subject: Subject,
-    subject_id: i64,
+    subject_id: impl Into<i64>,
 ) -> QueryResult<Vec<Visit>> {
     let rows: Vec<VisitRow> = follow_up_visits::table
         .filter(follow_up_visits::subject.eq(subject.as_str()))
-        .filter(follow_up_visits::subject_id.eq(subject_id))
+        .filter(follow_up_visits::subject_id.eq(subject_id.into()))
         .order(follow_up_visits::id.asc())
         .select(VisitRow::as_select())
         .load(conn)?;

@@ -20,6 +20,7 @@ use serde_json::json;
 use propdesk::clock::SystemClock;
 use propdesk::config::Config;
 use propdesk::db::schema::{ticket_engineers, timeline_entries};
+use propdesk::ids::{SiteId, UnitId, UserId};
 use propdesk::tickets::model::{Category, Channel, ChargeStatus, Priority, Route, TicketStatus};
 use propdesk::tickets::repo::{self as tickets_repo, NewTicketRow};
 use propdesk::{build_app, db, seed, AppState};
@@ -92,11 +93,11 @@ where
 /// 100 000 tickets: most closed and assigned to another engineer, 100 open for `engineer`.
 fn store_tickets(
     pool: &db::Pool,
-    site_id: i64,
-    unit_id: i64,
-    reporter: i64,
-    engineer: i64,
-    other: i64,
+    site_id: SiteId,
+    unit_id: UnitId,
+    reporter: UserId,
+    engineer: UserId,
+    other: UserId,
 ) {
     let mut conn = pool.get().unwrap();
     let now = chrono::Utc::now().naive_utc();
@@ -291,7 +292,7 @@ async fn run(pool_size: u32, concurrency: usize, requests: usize) {
             display_name: "Other".into(),
             role: propdesk::access::Role::Engineer,
             password: PASSWORD.into(),
-            site_ids: vec![propdesk::ids::SiteId::new(1)],
+            site_ids: vec![SiteId::new(1)],
             unit_id: None,
             relation: None,
             start_date: None,
@@ -301,9 +302,18 @@ async fn run(pool_size: u32, concurrency: usize, requests: usize) {
     .unwrap();
     let stored = Instant::now();
     let p = pool.clone();
-    web::block(move || store_tickets(&p, 1, unit_id, butler_id, engineer_id, other.id.get()))
-        .await
-        .unwrap();
+    web::block(move || {
+        store_tickets(
+            &p,
+            SiteId::new(1),
+            unit_id.into(),
+            butler_id.into(),
+            engineer_id.into(),
+            other.id,
+        )
+    })
+    .await
+    .unwrap();
     println!(
         "(stored {STORED_TICKETS} tickets in {:.1} s)",
         stored.elapsed().as_secs_f64()

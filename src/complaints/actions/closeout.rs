@@ -107,7 +107,7 @@ pub fn visit(input: NewVisit) -> Action {
             conn,
             Subject::Complaint,
             ctx.row.id,
-            ctx.actor.user_id.get(),
+            ctx.actor.user_id,
             &input,
             utc(ctx.now),
         )?;

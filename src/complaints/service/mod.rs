@@ -54,6 +54,7 @@ pub type Effect = lifecycle::Effect<ComplaintChange>;
 pub struct ComplaintLifecycle;
 
 impl Lifecycle for ComplaintLifecycle {
+    type Id = i64;
     type Row = ComplaintRow;
     type Status = ComplaintStatus;
     type Action = ComplaintAction;

@@ -5,6 +5,7 @@ use super::{check_note, Action};
 use crate::db::utc;
 use crate::error::{limits, AppError, Precondition, Validator};
 use crate::fees;
+use crate::ids::SiteId;
 use crate::money::Fen;
 use crate::tickets::dto::*;
 use crate::tickets::model::*;
@@ -40,7 +41,7 @@ pub fn charge(input: ChargeProposal) -> Action {
         let (amount, item, status) = match (input.fee_item_id, input.amount_fen) {
             (Some(fee_item_id), None) => {
                 let item = fees::repo::find(conn, fee_item_id)?
-                    .filter(|i| i.active && i.site_id == ctx.row.site_id)
+                    .filter(|i| i.active && SiteId::new(i.site_id) == ctx.row.site_id)
                     .ok_or_else(|| {
                         AppError::field("fee_item_id", "no active fee item of this site")
                     })?;
@@ -195,7 +196,7 @@ pub fn visit(input: NewVisit) -> Action {
             conn,
             Subject::Ticket,
             ctx.row.id,
-            ctx.actor.user_id.get(),
+            ctx.actor.user_id,
             &input,
             utc(ctx.now),
         )?;

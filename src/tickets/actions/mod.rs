@@ -14,7 +14,6 @@ pub use repair::*;
 
 use crate::db::{utc, AnyConnection};
 use crate::error::{AppError, Validator};
-use crate::ids::SiteId;
 use crate::tickets::dto::*;
 use crate::tickets::model::*;
 use crate::tickets::repo::TicketChange;
@@ -38,7 +37,7 @@ fn check_note(note: &ActionNote) -> Result<(), AppError> {
 /// R-TKT-4/10: done now; the follow-up visit falls due (same local day for hot water).
 fn completion(conn: &mut AnyConnection, ctx: &Ctx) -> Result<TicketChange, AppError> {
     let category = ctx.row.category;
-    let tz = crate::sites::service::time_zone(conn, SiteId::new(ctx.row.site_id))?;
+    let tz = crate::sites::service::time_zone(conn, ctx.row.site_id)?;
     Ok(TicketChange {
         completed_at: Some(Some(utc(ctx.now))),
         visit_by: Some(Some(utc(visit_by(category, ctx.now, tz)))),

@@ -5,7 +5,7 @@ use super::{completion, note_only, Action};
 use crate::access::{self, Role};
 use crate::db::utc;
 use crate::error::{AppError, Precondition, Validator};
-use crate::ids::{SiteId, UserId};
+use crate::ids::UserId;
 use crate::money::Fen;
 use crate::tickets::dto::*;
 use crate::tickets::model::*;
@@ -64,21 +64,16 @@ pub fn dispatch(input: Dispatch) -> Action {
             .finish()?;
         let mut names = Vec::new();
         for (i, id) in input.engineer_ids.iter().enumerate() {
-            let name = access::staff_of_site(
-                conn,
-                UserId::new(*id),
-                Role::Engineer,
-                SiteId::new(ctx.row.site_id),
-            )?
-            .ok_or_else(|| {
-                AppError::field(
-                    format!("engineer_ids[{i}]"),
-                    "no active engineer of this site",
-                )
-            })?;
+            let name = access::staff_of_site(conn, *id, Role::Engineer, ctx.row.site_id)?
+                .ok_or_else(|| {
+                    AppError::field(
+                        format!("engineer_ids[{i}]"),
+                        "no active engineer of this site",
+                    )
+                })?;
             names.push(name);
         }
-        let assignment: Vec<(i64, bool)> =
+        let assignment: Vec<(UserId, bool)> =
             ids.iter().map(|id| (*id, *id == input.lead_id)).collect();
         repo::set_engineers(conn, ctx.row.id, &assignment)?;
         Ok(Effect {
