@@ -1445,6 +1445,7 @@ async fn a_sweep_over_more_candidates_than_one_batch_closes_them_all() {
     }
     let d = later(&app, Duration::days(5) + Duration::minutes(1)).await;
     let closed = close_quiet_in_batches(&app.state, 2).await.unwrap();
+    let closed: Vec<i64> = closed.into_iter().map(i64::from).collect();
     assert_eq!(closed, quiet, "all five, over four batches");
     for c in &quiet {
         let view = get(&app, &d.manager, *c).await;
@@ -1496,7 +1497,7 @@ async fn sweeps_running_at_once_close_each_complaint_once() {
         .collect();
     let mut closed = Vec::new();
     for sweep in sweeps {
-        closed.extend(sweep.await.unwrap());
+        closed.extend(sweep.await.unwrap().into_iter().map(i64::from));
     }
     closed.sort();
     assert_eq!(closed, quiet, "each closed by exactly one sweep");
@@ -2290,10 +2291,13 @@ async fn an_action_applies_only_to_the_version_it_read() {
     let unit = app.unit_id("1-1-101").await;
     let c = id(&receive(&app, &d.butler, phone_complaint(unit, "other")).await);
     let pool = app.state.pool.clone();
-    let read =
-        actix_web::web::block(move || repo::find(&mut pool.get().unwrap(), c).unwrap().unwrap())
-            .await
-            .unwrap();
+    let read = actix_web::web::block(move || {
+        repo::find(&mut pool.get().unwrap(), c.into())
+            .unwrap()
+            .unwrap()
+    })
+    .await
+    .unwrap();
     act(&app, &d.butler, c, "note", json!({"note": "first"}))
         .await
         .expect(200);
@@ -2304,7 +2308,7 @@ async fn an_action_applies_only_to_the_version_it_read() {
             version: Some(read.version + 1),
             ..Default::default()
         };
-        repo::apply(&mut pool.get().unwrap(), c, read.version, change).unwrap()
+        repo::apply(&mut pool.get().unwrap(), c.into(), read.version, change).unwrap()
     })
     .await
     .unwrap();

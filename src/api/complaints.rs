@@ -19,6 +19,7 @@ use crate::complaints::reports::{
 };
 use crate::complaints::service;
 use crate::error::AppError;
+use crate::ids::ComplaintId;
 use crate::json::Json;
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
@@ -130,7 +131,8 @@ pub async fn public_summary(
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SweepResult {
     /// Ids of the complaints it closed.
-    pub closed: Vec<i64>,
+    #[schema(value_type = Vec<i64>)]
+    pub closed: Vec<ComplaintId>,
 }
 
 /// R-CMP-14: close complaints exempt from the visit that had a quiet week. The server runs
@@ -161,7 +163,7 @@ pub async fn close_quiet(
 pub async fn get_complaint(
     state: web::Data<AppState>,
     actor: Auth<AnyRole>,
-    id: web::Path<i64>,
+    id: web::Path<ComplaintId>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(service::get(&state, &actor, *id).await?))
 }
@@ -333,7 +335,7 @@ action_route!(
 pub async fn visit(
     state: web::Data<AppState>,
     actor: Auth<Desk>,
-    id: web::Path<i64>,
+    id: web::Path<ComplaintId>,
     body: Json<NewVisit>,
 ) -> Result<HttpResponse, AppError> {
     let action = actions::visit_action(&body.0);

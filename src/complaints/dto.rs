@@ -8,6 +8,7 @@ use super::model::*;
 use crate::contact::{check_phone, normalize_phone};
 use crate::deadlines::Deadline;
 use crate::error::{limits, AppError, Validator};
+use crate::ids::{ComplaintId, SiteId, UnitId, UserId};
 use crate::timeline::TimelineEntry;
 use crate::visits::{Satisfaction, Visit};
 
@@ -22,7 +23,8 @@ fn text(v: &mut Validator, field: &str, value: &str) {
 pub struct NewComplainant {
     pub kind: ComplainantKind,
     /// `resident`: the resident's account (staff intake; the app uses the caller).
-    pub user_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub user_id: Option<UserId>,
     /// `named`: the person's name, 1-100 characters ...
     pub name: Option<String>,
     /// ... and a phone, if they gave one.
@@ -39,8 +41,10 @@ pub struct NewComplainant {
 }))]
 pub struct NewComplaint {
     /// The site; optional when `unit_id` is given.
-    pub site_id: Option<i64>,
-    pub unit_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub site_id: Option<SiteId>,
+    #[schema(value_type = Option<i64>)]
+    pub unit_id: Option<UnitId>,
     /// Staff: how it came in. Residents always complain via `app`.
     pub channel: Option<ComplaintChannel>,
     /// Default `property_service` (class 1) until judged.
@@ -106,7 +110,8 @@ pub fn check_nature(v: &mut Validator, nature: Option<Nature>, kind: Option<Comm
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"butler_id": 5}))]
 pub struct AssignOwner {
-    pub butler_id: i64,
+    #[schema(value_type = i64)]
+    pub butler_id: UserId,
 }
 
 /// R-CMP-2/3/4: judge (or re-judge) the complaint; the change is kept in the timeline.
@@ -127,7 +132,8 @@ pub struct Classify {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"lead_id": 2, "note": "Twelve households affected"}))]
 pub struct MarkMajor {
-    pub lead_id: i64,
+    #[schema(value_type = i64)]
+    pub lead_id: UserId,
     pub note: String,
 }
 
@@ -264,7 +270,8 @@ pub struct Review {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"into_id": 41, "impact": "Whole of building 3 without hot water for 6 hours"}))]
 pub struct Merge {
-    pub into_id: i64,
+    #[schema(value_type = i64)]
+    pub into_id: ComplaintId,
     /// The event's impact, recorded on the complaint it is merged into.
     pub impact: Option<String>,
 }
@@ -303,7 +310,8 @@ pub fn check_texts(
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Complainant {
     pub kind: ComplainantKind,
-    pub user_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub user_id: Option<UserId>,
     pub name: Option<String>,
     pub phone: Option<String>,
 }
@@ -334,11 +342,14 @@ pub struct EventCount {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Complaint {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: ComplaintId,
     #[schema(example = "TS-20261123-0003")]
     pub number: String,
-    pub site_id: i64,
-    pub unit_id: Option<i64>,
+    #[schema(value_type = i64)]
+    pub site_id: SiteId,
+    #[schema(value_type = Option<i64>)]
+    pub unit_id: Option<UnitId>,
     #[schema(example = "3-2-1201")]
     pub unit_code: Option<String>,
     /// For the complainant's own view, the identity fields they gave; never anyone else's.
@@ -349,12 +360,15 @@ pub struct Complaint {
     pub communication_kind: Option<CommunicationKind>,
     pub subject: ComplaintSubject,
     pub major: bool,
-    pub major_lead_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub major_lead_id: Option<UserId>,
     pub sensitive: bool,
     pub description: String,
-    pub received_by: i64,
+    #[schema(value_type = i64)]
+    pub received_by: UserId,
     /// The butler who follows it to the end (R-CMP-6); absent until handed to one.
-    pub owner_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub owner_id: Option<UserId>,
     pub department: Option<Department>,
     pub status: ComplaintStatus,
     pub deadlines: ComplaintDeadlines,
@@ -368,12 +382,14 @@ pub struct Complaint {
     pub resolved_at: Option<DateTime<Utc>>,
     pub opinion: Option<Satisfaction>,
     pub opinion_comment: Option<String>,
-    pub reviewed_by: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub reviewed_by: Option<UserId>,
     pub reviewed_at: Option<DateTime<Utc>>,
     pub visit_exemption: Option<VisitExemption>,
     pub closure_reason: Option<ClosureReason>,
     pub closed_at: Option<DateTime<Utc>>,
-    pub merged_into: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub merged_into: Option<ComplaintId>,
     pub event: EventCount,
     pub reopen_count: i32,
     pub created_at: DateTime<Utc>,
@@ -384,7 +400,8 @@ pub struct Complaint {
 pub struct Message {
     pub id: i64,
     pub kind: MessageKind,
-    pub author_id: i64,
+    #[schema(value_type = i64)]
+    pub author_id: UserId,
     pub body: String,
     /// R-CMP-19: the standard reply used, if any.
     pub standard_reply_id: Option<i64>,
@@ -405,12 +422,15 @@ pub struct ComplaintDetail {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ComplaintFilter {
-    pub site_id: Option<i64>,
+    #[param(value_type = Option<i64>)]
+    pub site_id: Option<SiteId>,
     pub status: Option<ComplaintStatus>,
     pub class: Option<ComplaintClass>,
     pub subject: Option<ComplaintSubject>,
-    pub unit_id: Option<i64>,
-    pub owner_id: Option<i64>,
+    #[param(value_type = Option<i64>)]
+    pub unit_id: Option<UnitId>,
+    #[param(value_type = Option<i64>)]
+    pub owner_id: Option<UserId>,
     pub major: Option<bool>,
     /// `true`: open complaints whose next chase is due now (R-CMP-11).
     pub chase_due: Option<bool>,

@@ -2,7 +2,7 @@
 //! standard-reply library (R-CMP-19).
 
 /// The id a complaint's routes and the action driver take.
-pub type Id = i64;
+pub use crate::ids::ComplaintId as Id;
 
 pub mod actions;
 pub mod dto;

@@ -21,7 +21,8 @@ use crate::state::AppState;
     "body": "The fee was set at the owners' general meeting of 12 March; the minutes are on the notice board."
 }))]
 pub struct NewStandardReply {
-    pub site_id: i64,
+    #[schema(value_type = i64)]
+    pub site_id: SiteId,
     pub subject: ComplaintSubject,
     /// 1-100 characters, unique on the site.
     pub title: String,
@@ -32,7 +33,8 @@ pub struct NewStandardReply {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StandardReply {
     pub id: i64,
-    pub site_id: i64,
+    #[schema(value_type = i64)]
+    pub site_id: SiteId,
     pub subject: ComplaintSubject,
     pub title: String,
     pub body: String,
@@ -44,7 +46,8 @@ pub struct StandardReply {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct StandardReplyFilter {
-    pub site_id: Option<i64>,
+    #[param(value_type = Option<i64>)]
+    pub site_id: Option<SiteId>,
     pub subject: Option<ComplaintSubject>,
 }
 
@@ -65,7 +68,7 @@ fn to_reply(row: StandardReplyRow) -> StandardReply {
 pub fn usable(
     conn: &mut AnyConnection,
     id: i64,
-    site_id: i64,
+    site_id: SiteId,
 ) -> Result<StandardReplyRow, AppError> {
     repo::find_standard_reply(conn, id)?
         .filter(|r| r.active && r.site_id == site_id)
@@ -88,7 +91,7 @@ pub async fn create(
         .finish()?;
     let (actor, now) = (actor.clone(), state.now());
     db::transaction(&state.pool, move |conn| {
-        sites::service::visible_site(conn, &actor, SiteId::new(input.site_id))
+        sites::service::visible_site(conn, &actor, input.site_id)
             .missing_as(|| AppError::field("site_id", "no site with this id among yours"))?;
         if repo::standard_reply_title_taken(conn, input.site_id, &input.title)? {
             return Err(AppError::Duplicate(
@@ -131,7 +134,7 @@ pub async fn deactivate(
     let (actor, now) = (actor.clone(), state.now());
     db::transaction(&state.pool, move |conn| {
         repo::find_standard_reply(conn, id)?
-            .filter(|r| actor.covers_site(SiteId::new(r.site_id)))
+            .filter(|r| actor.covers_site(r.site_id))
             .ok_or(AppError::NotFound("standard reply"))?;
         Ok(to_reply(repo::deactivate_standard_reply(
             conn,

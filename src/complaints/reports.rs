@@ -15,7 +15,7 @@ use crate::access::{self, Actor, SiteScope};
 use crate::boards::{self, BoardQuery};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::AppError;
-use crate::ids::SiteId;
+use crate::ids::{ComplaintId, SiteId};
 use crate::pagination::{Page, PageRequest};
 use crate::periods::{self, Period};
 use crate::sites;
@@ -32,7 +32,7 @@ pub async fn list(
         let scope = if actor.role.is_staff() {
             ComplaintScope::Sites(actor.site_scope())
         } else {
-            ComplaintScope::Complainant(actor.user_id.get())
+            ComplaintScope::Complainant(actor.user_id)
         };
         let yes = |flag: Option<bool>| flag.filter(|f| *f).map(|_| utc(now));
         let (created_from, created_before) = periods::utc_dates(filter.from, filter.to);
@@ -63,7 +63,8 @@ pub async fn list(
 /// R-CMP-18: the desk's daily check of complaints.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ComplaintBoard {
-    pub site_id: i64,
+    #[schema(value_type = i64)]
+    pub site_id: SiteId,
     pub date: NaiveDate,
     /// Received that day.
     pub new: Vec<Complaint>,
@@ -87,7 +88,7 @@ pub async fn daily_board(
         let day = boards::day(conn, &actor, &query, now)?;
         let mut section = |q: ComplaintQuery| -> Result<Vec<Complaint>, AppError> {
             let q = ComplaintQuery {
-                site_id: Some(query.site_id.get()),
+                site_id: Some(query.site_id),
                 ..q
             };
             let rows = repo::list(
@@ -122,7 +123,7 @@ pub async fn daily_board(
             .cloned()
             .collect();
         Ok(ComplaintBoard {
-            site_id: query.site_id.get(),
+            site_id: query.site_id,
             date: day.first,
             new,
             open,
@@ -174,7 +175,7 @@ fn rate(part: i64, whole: i64) -> Option<f64> {
 
 fn summarise(
     conn: &mut AnyConnection,
-    site_id: i64,
+    site_id: SiteId,
     period: &Period,
 ) -> Result<PeriodSummary, AppError> {
     let (from, to) = (period.start, period.end);
@@ -217,7 +218,8 @@ fn summarise(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct WeekQuery {
-    pub site_id: i64,
+    #[param(value_type = i64)]
+    pub site_id: SiteId,
     /// The first local day of the week; default the Monday of this week.
     pub from: Option<NaiveDate>,
 }
@@ -225,7 +227,8 @@ pub struct WeekQuery {
 /// R-CMP-18: the weekly summary.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WeeklySummary {
-    pub site_id: i64,
+    #[schema(value_type = i64)]
+    pub site_id: SiteId,
     pub from: NaiveDate,
     /// The last day of the week.
     pub to: NaiveDate,
@@ -240,15 +243,15 @@ pub async fn weekly_summary(
 ) -> Result<WeeklySummary, AppError> {
     let (actor, now) = (actor.clone(), state.now());
     db::read(&state.pool, move |conn| {
-        sites::service::visible_site(conn, &actor, SiteId::new(query.site_id))?;
+        sites::service::visible_site(conn, &actor, query.site_id)?;
         let from = match query.from {
             Some(from) => from,
             None => {
-                let today = periods::site_day(conn, SiteId::new(query.site_id), None, now)?.first;
+                let today = periods::site_day(conn, query.site_id, None, now)?.first;
                 today - chrono::Days::new(u64::from(today.weekday().num_days_from_monday()))
             }
         };
-        let week = periods::site_days(conn, SiteId::new(query.site_id), from, 7)?;
+        let week = periods::site_days(conn, query.site_id, from, 7)?;
         Ok(WeeklySummary {
             site_id: query.site_id,
             from,
@@ -262,7 +265,8 @@ pub async fn weekly_summary(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct MonthQuery {
-    pub site_id: i64,
+    #[param(value_type = i64)]
+    pub site_id: SiteId,
     /// `YYYY-MM`, in the site's local time; not in the future.
     #[param(example = "2026-11")]
     pub month: String,
@@ -279,7 +283,8 @@ pub struct MonthCount {
 /// A major case for the management meeting (R-CMP-15).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MajorCase {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: ComplaintId,
     pub number: String,
     pub subject: ComplaintSubject,
     pub status: ComplaintStatus,
@@ -291,7 +296,8 @@ pub struct MajorCase {
 /// R-CMP-18: the monthly report to management.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MonthlyReport {
-    pub site_id: i64,
+    #[schema(value_type = i64)]
+    pub site_id: SiteId,
     #[schema(example = "2026-11")]
     pub month: String,
     #[serde(flatten)]
@@ -314,10 +320,10 @@ pub async fn monthly_report(
     let first = periods::parse_month(&query.month)?;
     let (actor, now) = (actor.clone(), state.now());
     db::read(&state.pool, move |conn| {
-        sites::service::visible_site(conn, &actor, SiteId::new(query.site_id))?;
-        let month = periods::site_month(conn, SiteId::new(query.site_id), first, now)?;
+        sites::service::visible_site(conn, &actor, query.site_id)?;
+        let month = periods::site_month(conn, query.site_id, first, now)?;
         let summary = summarise(conn, query.site_id, &month)?;
-        let tz = sites::service::time_zone(conn, SiteId::new(query.site_id))?;
+        let tz = sites::service::time_zone(conn, query.site_id)?;
         let mut trend = Vec::new();
         for back in (0..TREND_MONTHS).rev() {
             let Some(start) = first.checked_sub_months(chrono::Months::new(back)) else {
@@ -377,7 +383,8 @@ pub struct PublicCase {
 /// R-CMP-18: the month's common-interest complaints and their handling, for all residents.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PublicSummary {
-    pub site_id: i64,
+    #[schema(value_type = i64)]
+    pub site_id: SiteId,
     #[schema(example = "2026-11")]
     pub month: String,
     pub cases: Vec<PublicCase>,
@@ -394,11 +401,11 @@ pub async fn public_summary(
     let (actor, now) = (actor.clone(), state.now());
     db::read(&state.pool, move |conn| {
         // Residents read the summary of a site they live on; staff of their sites.
-        if !access::may_see_site(conn, &actor, SiteId::new(query.site_id), now.date_naive())? {
+        if !access::may_see_site(conn, &actor, query.site_id, now.date_naive())? {
             return Err(AppError::NotFound("site"));
         }
-        let month = periods::site_month(conn, SiteId::new(query.site_id), first, now)?;
-        let tz = sites::service::time_zone(conn, SiteId::new(query.site_id))?;
+        let month = periods::site_month(conn, query.site_id, first, now)?;
+        let tz = sites::service::time_zone(conn, query.site_id)?;
         let cases = repo::events_where(
             conn,
             query.site_id,

@@ -20,7 +20,7 @@ use serde_json::json;
 use propdesk::clock::SystemClock;
 use propdesk::config::Config;
 use propdesk::db::schema::{ticket_engineers, timeline_entries};
-use propdesk::ids::{SiteId, UnitId, UserId};
+use propdesk::ids::{ComplaintId, SiteId, UnitId, UserId};
 use propdesk::tickets::model::{Category, Channel, ChargeStatus, Priority, Route, TicketStatus};
 use propdesk::tickets::repo::{self as tickets_repo, NewTicketRow};
 use propdesk::{build_app, db, seed, AppState};
@@ -150,7 +150,7 @@ fn store_tickets(
 
 /// 100 000 complaints received this month, spread over classes, subjects, channels and
 /// root causes; one in ten a duplicate merged into the one before.
-fn store_complaints(pool: &db::Pool, site_id: i64, unit_id: i64, butler: i64) {
+fn store_complaints(pool: &db::Pool, site_id: SiteId, unit_id: UnitId, butler: UserId) {
     use chrono::Datelike;
     use propdesk::complaints::model::{
         ComplainantKind, ComplaintChannel, ComplaintClass, ComplaintStatus, ComplaintSubject,
@@ -161,7 +161,7 @@ fn store_complaints(pool: &db::Pool, site_id: i64, unit_id: i64, butler: i64) {
     let today = chrono::Utc::now().date_naive();
     let month_start = today.with_day(1).unwrap().and_hms_opt(12, 0, 0).unwrap();
     diesel::Connection::transaction::<_, diesel::result::Error, _>(&mut *conn, |conn| {
-        let mut previous = 0;
+        let mut previous = ComplaintId::new(0);
         for i in 0..STORED_COMPLAINTS {
             let pick = |n: usize| i as usize % n;
             let at = month_start + chrono::Duration::seconds(i % 3600);
@@ -356,7 +356,7 @@ async fn run(pool_size: u32, concurrency: usize, requests: usize) {
 
     let stored = Instant::now();
     let p = pool.clone();
-    web::block(move || store_complaints(&p, 1, unit_id, butler_id))
+    web::block(move || store_complaints(&p, SiteId::new(1), unit_id.into(), butler_id.into()))
         .await
         .unwrap();
     println!(

@@ -7,7 +7,6 @@ use crate::complaints::model::*;
 use crate::complaints::repo::{ComplaintChange, ComplaintRow};
 use crate::db::utc;
 use crate::error::{AppError, Precondition};
-use crate::ids::UserId;
 use crate::timeline::Subject;
 use crate::users::repo as users_repo;
 use crate::visits::{self, NewVisit, Satisfaction};
@@ -18,7 +17,7 @@ pub fn resolve(input: Resolve) -> Action {
         check_texts(&[("resolution", &input.resolution)], &[])?;
         let row = ctx.row;
         let refuses_visits = match row.complainant_id {
-            Some(id) => users_repo::find(conn, UserId::new(id))?.is_some_and(|u| u.refuses_visits),
+            Some(id) => users_repo::find(conn, id)?.is_some_and(|u| u.refuses_visits),
             None => false,
         };
         let exemption = visit_exemption(&VisitFacts {
@@ -70,7 +69,7 @@ pub fn review(input: Review) -> Action {
         check_texts(&[("note", &input.note)], &[])?;
         Ok(Effect {
             change: ComplaintChange {
-                reviewed_by: Some(Some(ctx.actor.user_id.get())),
+                reviewed_by: Some(Some(ctx.actor.user_id)),
                 reviewed_at: Some(Some(utc(ctx.now))),
                 ..Default::default()
             },
@@ -154,7 +153,7 @@ pub fn refuse_visits(input: InternalNote) -> Action {
     Box::new(move |conn, ctx| {
         check_texts(&[("note", &input.note)], &[])?;
         if let Some(id) = ctx.row.complainant_id {
-            users_repo::refuse_visits(conn, UserId::new(id))?;
+            users_repo::refuse_visits(conn, id)?;
         }
         exempt(ctx, VisitExemption::RefusesVisits, input.note)
     })

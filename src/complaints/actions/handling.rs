@@ -43,7 +43,7 @@ pub fn note(input: InternalNote) -> Action {
             conn,
             ctx.row.id,
             MessageKind::InternalNote,
-            ctx.actor.user_id.get(),
+            ctx.actor.user_id,
             &input.note,
             None,
             utc(ctx.now),

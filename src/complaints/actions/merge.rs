@@ -7,7 +7,7 @@ use crate::complaints::repo::{self, ComplaintChange, ComplaintRow};
 use crate::complaints::service::ComplaintLifecycle;
 use crate::db::{utc, AnyConnection};
 use crate::error::{AppError, Precondition};
-use crate::ids::SiteId;
+use crate::ids::ComplaintId;
 use crate::lifecycle::{self, By};
 
 /// R-CMP-16: whether the complainant of `row` has not complained about the event yet (see
@@ -15,7 +15,7 @@ use crate::lifecycle::{self, By};
 fn new_person(
     conn: &mut AnyConnection,
     row: &ComplaintRow,
-    event_id: i64,
+    event_id: ComplaintId,
 ) -> Result<bool, AppError> {
     let me = Person::of(
         row.complainant_kind,
@@ -56,7 +56,7 @@ pub fn merge(input: Merge) -> Action {
             ));
         }
         let target = repo::find(conn, input.into_id)?
-            .filter(|t| ctx.actor.covers_site(SiteId::new(t.site_id)))
+            .filter(|t| ctx.actor.covers_site(t.site_id))
             .ok_or_else(|| AppError::field("into_id", "no complaint with this id among yours"))?;
         if target.site_id != row.site_id {
             return Err(AppError::field(

@@ -28,7 +28,7 @@ use super::service::{Ctx, Effect};
 use crate::access::{self, Role};
 use crate::db::{utc, AnyConnection};
 use crate::error::AppError;
-use crate::ids::{SiteId, UserId};
+use crate::ids::UserId;
 
 type Action = Box<dyn FnOnce(&mut AnyConnection, &Ctx) -> Result<Effect, AppError> + Send>;
 
@@ -54,7 +54,7 @@ fn said_to_complainant(
         conn,
         ctx.row.id,
         MessageKind::Reply,
-        ctx.actor.user_id.get(),
+        ctx.actor.user_id,
         text,
         standard_reply_id,
         utc(ctx.now),
@@ -73,17 +73,13 @@ fn said_to_complainant(
 fn staff_of_site(
     conn: &mut AnyConnection,
     ctx: &Ctx,
-    user_id: i64,
+    user_id: UserId,
     role: Role,
     field: &str,
 ) -> Result<String, AppError> {
-    access::staff_of_site(
-        conn,
-        UserId::new(user_id),
-        role,
-        SiteId::new(ctx.row.site_id),
-    )?
-    .ok_or_else(|| AppError::field(field, format!("no active {role} of this site with this id")))
+    access::staff_of_site(conn, user_id, role, ctx.row.site_id)?.ok_or_else(|| {
+        AppError::field(field, format!("no active {role} of this site with this id"))
+    })
 }
 
 fn in_future(at: DateTime<Utc>, ctx: &Ctx, field: &str) -> Result<(), AppError> {

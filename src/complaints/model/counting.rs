@@ -4,11 +4,12 @@
 
 use super::ComplainantKind;
 use crate::contact::normalize_phone;
+use crate::ids::UserId;
 
 /// Who complained, as far as telling people apart goes.
 #[derive(Debug, Clone, Copy)]
 pub enum Person<'a> {
-    Account(i64),
+    Account(UserId),
     Named {
         name: &'a str,
         phone: Option<&'a str>,
@@ -21,7 +22,7 @@ impl<'a> Person<'a> {
     /// (intake requires one); a resident always has an account.
     pub fn of(
         kind: ComplainantKind,
-        user_id: Option<i64>,
+        user_id: Option<UserId>,
         name: Option<&'a str>,
         phone: Option<&'a str>,
     ) -> Person<'a> {
@@ -71,8 +72,8 @@ mod tests {
     // R-CMP-16
     #[test]
     fn people_are_told_apart_by_account_phone_or_name() {
-        assert!(Person::Account(7).same_as(&Person::Account(7)));
-        assert!(!Person::Account(7).same_as(&Person::Account(8)));
+        assert!(Person::Account(UserId::new(7)).same_as(&Person::Account(UserId::new(7))));
+        assert!(!Person::Account(UserId::new(7)).same_as(&Person::Account(UserId::new(8))));
         let li = named("Ms Li", Some("13800138000"));
         assert!(
             li.same_as(&named("Li Na", Some("138 0013-8000"))),
@@ -86,7 +87,7 @@ mod tests {
         assert!(named("李 明", None).same_as(&named("李明", None)));
         assert!(!li.same_as(&named("Mr Zhao", None)));
         assert!(!Person::Anonymous.same_as(&Person::Anonymous));
-        assert!(!Person::Account(7).same_as(&named("Ms Li", None)));
+        assert!(!Person::Account(UserId::new(7)).same_as(&named("Ms Li", None)));
         assert!(matches!(
             Person::of(ComplainantKind::Anonymous, None, None, None),
             Person::Anonymous

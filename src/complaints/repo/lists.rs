@@ -8,24 +8,25 @@ use crate::access::SiteScope;
 use crate::complaints::model::{ComplaintClass, ComplaintStatus, ComplaintSubject, OPEN};
 use crate::db::schema::complaints;
 use crate::db::AnyConnection;
+use crate::ids::{SiteId, UnitId, UserId};
 use crate::pagination::PageRequest;
 use crate::text_enum::texts;
 
 /// Whose complaints a list covers: staff see sites, residents their own.
 pub enum ComplaintScope {
     Sites(SiteScope),
-    Complainant(i64),
+    Complainant(UserId),
 }
 
 /// The list filter in database terms.
 #[derive(Default)]
 pub struct ComplaintQuery {
-    pub site_id: Option<i64>,
+    pub site_id: Option<SiteId>,
     pub status: Option<ComplaintStatus>,
     pub class: Option<ComplaintClass>,
     pub subject: Option<ComplaintSubject>,
-    pub unit_id: Option<i64>,
-    pub owner_id: Option<i64>,
+    pub unit_id: Option<UnitId>,
+    pub owner_id: Option<UserId>,
     pub major: Option<bool>,
     /// Open with a chase due at this instant.
     pub chase_due_at: Option<NaiveDateTime>,

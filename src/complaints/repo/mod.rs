@@ -20,21 +20,22 @@ use super::model::{
 };
 use crate::db::schema::{complaint_messages, complaints};
 use crate::db::AnyConnection;
+use crate::ids::{ComplaintId, SiteId, UnitId, UserId};
 use crate::text_enum::NullableText;
 use crate::visits::Satisfaction;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = complaints)]
 pub struct ComplaintRow {
-    pub id: i64,
-    pub site_id: i64,
+    pub id: ComplaintId,
+    pub site_id: SiteId,
     pub number: String,
     #[diesel(deserialize_as = String)]
     pub complainant_kind: ComplainantKind,
-    pub complainant_id: Option<i64>,
+    pub complainant_id: Option<UserId>,
     pub complainant_name: Option<String>,
     pub complainant_phone: Option<String>,
-    pub unit_id: Option<i64>,
+    pub unit_id: Option<UnitId>,
     #[diesel(deserialize_as = String)]
     pub channel: ComplaintChannel,
     #[diesel(deserialize_as = String)]
@@ -46,11 +47,11 @@ pub struct ComplaintRow {
     #[diesel(deserialize_as = String)]
     pub subject: ComplaintSubject,
     pub major: bool,
-    pub major_lead_id: Option<i64>,
+    pub major_lead_id: Option<UserId>,
     pub sensitive: bool,
     pub description: String,
-    pub received_by: i64,
-    pub owner_id: Option<i64>,
+    pub received_by: UserId,
+    pub owner_id: Option<UserId>,
     #[diesel(deserialize_as = NullableText)]
     pub department: Option<Department>,
     #[diesel(deserialize_as = String)]
@@ -77,7 +78,7 @@ pub struct ComplaintRow {
     #[diesel(deserialize_as = NullableText)]
     pub opinion: Option<Satisfaction>,
     pub opinion_comment: Option<String>,
-    pub reviewed_by: Option<i64>,
+    pub reviewed_by: Option<UserId>,
     pub reviewed_at: Option<NaiveDateTime>,
     #[diesel(deserialize_as = NullableText)]
     pub visit_exemption: Option<VisitExemption>,
@@ -85,7 +86,7 @@ pub struct ComplaintRow {
     #[diesel(deserialize_as = NullableText)]
     pub closure_reason: Option<ClosureReason>,
     pub closed_at: Option<NaiveDateTime>,
-    pub merged_into: Option<i64>,
+    pub merged_into: Option<ComplaintId>,
     pub complainant_count: i32,
     pub occurrences: i32,
     pub impact: Option<String>,
@@ -98,14 +99,14 @@ pub struct ComplaintRow {
 #[derive(Insertable)]
 #[diesel(table_name = complaints)]
 pub struct NewComplaintRow {
-    pub site_id: i64,
+    pub site_id: SiteId,
     pub number: String,
     #[diesel(serialize_as = String)]
     pub complainant_kind: ComplainantKind,
-    pub complainant_id: Option<i64>,
+    pub complainant_id: Option<UserId>,
     pub complainant_name: Option<String>,
     pub complainant_phone: Option<String>,
-    pub unit_id: Option<i64>,
+    pub unit_id: Option<UnitId>,
     #[diesel(serialize_as = String)]
     pub channel: ComplaintChannel,
     #[diesel(serialize_as = String)]
@@ -119,8 +120,8 @@ pub struct NewComplaintRow {
     pub major: bool,
     pub sensitive: bool,
     pub description: String,
-    pub received_by: i64,
-    pub owner_id: Option<i64>,
+    pub received_by: UserId,
+    pub owner_id: Option<UserId>,
     #[diesel(serialize_as = String)]
     pub status: ComplaintStatus,
     pub respond_by: NaiveDateTime,
@@ -145,8 +146,8 @@ pub struct ComplaintChange {
     #[diesel(serialize_as = String)]
     pub subject: Option<ComplaintSubject>,
     pub major: Option<bool>,
-    pub major_lead_id: Option<Option<i64>>,
-    pub owner_id: Option<Option<i64>>,
+    pub major_lead_id: Option<Option<UserId>>,
+    pub owner_id: Option<Option<UserId>>,
     #[diesel(serialize_as = NullableText)]
     pub department: Option<Option<Department>>,
     pub responded_at: Option<Option<NaiveDateTime>>,
@@ -170,7 +171,7 @@ pub struct ComplaintChange {
     #[diesel(serialize_as = NullableText)]
     pub opinion: Option<Option<Satisfaction>>,
     pub opinion_comment: Option<Option<String>>,
-    pub reviewed_by: Option<Option<i64>>,
+    pub reviewed_by: Option<Option<UserId>>,
     pub reviewed_at: Option<Option<NaiveDateTime>>,
     #[diesel(serialize_as = NullableText)]
     pub visit_exemption: Option<Option<VisitExemption>>,
@@ -178,7 +179,7 @@ pub struct ComplaintChange {
     #[diesel(serialize_as = NullableText)]
     pub closure_reason: Option<Option<ClosureReason>>,
     pub closed_at: Option<Option<NaiveDateTime>>,
-    pub merged_into: Option<Option<i64>>,
+    pub merged_into: Option<Option<ComplaintId>>,
     pub complainant_count: Option<i32>,
     pub occurrences: Option<i32>,
     pub impact: Option<Option<String>>,
@@ -193,14 +194,14 @@ pub fn insert(conn: &mut AnyConnection, row: NewComplaintRow) -> QueryResult<Com
         .get_result(conn)
 }
 
-pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<ComplaintRow>> {
+pub fn find(conn: &mut AnyConnection, id: ComplaintId) -> QueryResult<Option<ComplaintRow>> {
     complaints::table.find(id).first(conn).optional()
 }
 
 /// Applies the change only if the complaint is still at the version the caller read.
 pub fn apply(
     conn: &mut AnyConnection,
-    id: i64,
+    id: ComplaintId,
     read_version: i64,
     change: ComplaintChange,
 ) -> QueryResult<Option<ComplaintRow>> {
@@ -218,10 +219,10 @@ pub fn apply(
 #[diesel(table_name = complaint_messages)]
 pub struct MessageRow {
     pub id: i64,
-    pub complaint_id: i64,
+    pub complaint_id: ComplaintId,
     #[diesel(deserialize_as = String)]
     pub kind: MessageKind,
-    pub author_id: i64,
+    pub author_id: UserId,
     pub body: String,
     pub standard_reply_id: Option<i64>,
     pub created_at: NaiveDateTime,
@@ -229,9 +230,9 @@ pub struct MessageRow {
 
 pub fn add_message(
     conn: &mut AnyConnection,
-    complaint_id: i64,
+    complaint_id: ComplaintId,
     kind: MessageKind,
-    author_id: i64,
+    author_id: UserId,
     body: &str,
     standard_reply_id: Option<i64>,
     at: NaiveDateTime,
@@ -252,7 +253,7 @@ pub fn add_message(
 /// Messages of a complaint, oldest first; only replies when `replies_only`.
 pub fn messages(
     conn: &mut AnyConnection,
-    complaint_id: i64,
+    complaint_id: ComplaintId,
     replies_only: bool,
 ) -> QueryResult<Vec<MessageRow>> {
     let mut query = complaint_messages::table
@@ -309,7 +310,7 @@ pub fn quiet_candidates(
 pub struct ComplainantRow {
     #[diesel(deserialize_as = String)]
     pub complainant_kind: ComplainantKind,
-    pub complainant_id: Option<i64>,
+    pub complainant_id: Option<UserId>,
     pub complainant_name: Option<String>,
     pub complainant_phone: Option<String>,
 }
@@ -317,7 +318,7 @@ pub struct ComplainantRow {
 /// R-CMP-16: who complained about the event, directly or in a complaint merged into it.
 pub fn event_complainants(
     conn: &mut AnyConnection,
-    event_id: i64,
+    event_id: ComplaintId,
 ) -> QueryResult<Vec<ComplainantRow>> {
     complaints::table
         .filter(

@@ -7,12 +7,13 @@ use crate::access::SiteScope;
 use crate::complaints::model::ComplaintSubject;
 use crate::db::schema::standard_replies;
 use crate::db::AnyConnection;
+use crate::ids::SiteId;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = standard_replies)]
 pub struct StandardReplyRow {
     pub id: i64,
-    pub site_id: i64,
+    pub site_id: SiteId,
     #[diesel(deserialize_as = String)]
     pub subject: ComplaintSubject,
     pub title: String,
@@ -24,7 +25,7 @@ pub struct StandardReplyRow {
 
 pub fn insert_standard_reply(
     conn: &mut AnyConnection,
-    site_id: i64,
+    site_id: SiteId,
     subject: ComplaintSubject,
     title: &str,
     body: &str,
@@ -52,7 +53,7 @@ pub fn find_standard_reply(
 
 pub fn standard_reply_title_taken(
     conn: &mut AnyConnection,
-    site_id: i64,
+    site_id: SiteId,
     title: &str,
 ) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
@@ -80,7 +81,7 @@ pub fn deactivate_standard_reply(
 pub fn standard_replies_of(
     conn: &mut AnyConnection,
     sites: &SiteScope,
-    site_id: Option<i64>,
+    site_id: Option<SiteId>,
     subject: Option<ComplaintSubject>,
 ) -> QueryResult<Vec<StandardReplyRow>> {
     let mut query = standard_replies::table

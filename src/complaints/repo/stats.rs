@@ -9,6 +9,7 @@ use super::ComplaintRow;
 use crate::complaints::model::ComplaintStatus;
 use crate::db::schema::complaints;
 use crate::db::{AnyConnection, MultiBackend};
+use crate::ids::SiteId;
 
 /// What a report counts complaints by.
 #[derive(Debug, Clone, Copy)]
@@ -22,7 +23,7 @@ pub enum Dimension {
 
 /// Counted events (merged duplicates are not events) of a site received in `[from, to)`.
 fn events(
-    site_id: i64,
+    site_id: SiteId,
     from: NaiveDateTime,
     to: NaiveDateTime,
 ) -> complaints::BoxedQuery<'static, MultiBackend> {
@@ -37,7 +38,7 @@ fn events(
 /// Events per value of the dimension; `None` where it is not set yet.
 pub fn count_by(
     conn: &mut AnyConnection,
-    site_id: i64,
+    site_id: SiteId,
     from: NaiveDateTime,
     to: NaiveDateTime,
     dimension: Dimension,
@@ -77,7 +78,7 @@ pub struct Counts {
 
 pub fn counts(
     conn: &mut AnyConnection,
-    site_id: i64,
+    site_id: SiteId,
     from: NaiveDateTime,
     to: NaiveDateTime,
 ) -> QueryResult<Counts> {
@@ -116,7 +117,7 @@ pub fn counts(
 /// Events of a period matching `filter`, oldest first, at most `limit`.
 pub fn events_where(
     conn: &mut AnyConnection,
-    site_id: i64,
+    site_id: SiteId,
     from: NaiveDateTime,
     to: NaiveDateTime,
     filter: EventFilter,

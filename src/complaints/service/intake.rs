@@ -12,7 +12,6 @@ use crate::complaints::repo::{self, NewComplaintRow};
 use crate::contact::normalize_phone;
 use crate::db::{self, utc, AnyConnection};
 use crate::error::AppError;
-use crate::ids::UnitId;
 use crate::ids::{SiteId, UserId};
 use crate::intake::{self, FirstStep, SiteWide};
 use crate::state::AppState;
@@ -22,7 +21,12 @@ use crate::users::repo as users_repo;
 pub const NUMBER_PREFIX: &str = "TS";
 
 /// The complainant of a staff intake, as columns: (kind, user id, name, phone).
-type ComplainantColumns = (ComplainantKind, Option<i64>, Option<String>, Option<String>);
+type ComplainantColumns = (
+    ComplainantKind,
+    Option<UserId>,
+    Option<String>,
+    Option<String>,
+);
 
 fn complainant_of(
     conn: &mut AnyConnection,
@@ -39,17 +43,12 @@ fn complainant_of(
             ));
         }
         let phone = intake::phone_or_own(conn, actor.user_id, None)?;
-        return Ok((
-            ComplainantKind::Resident,
-            Some(actor.user_id.get()),
-            None,
-            phone,
-        ));
+        return Ok((ComplainantKind::Resident, Some(actor.user_id), None, phone));
     }
     let input = input.ok_or_else(|| AppError::field("complainant", "required for staff intake"))?;
     match input.kind {
         ComplainantKind::Resident => {
-            let user_id = UserId::new(input.user_id.expect("validated"));
+            let user_id = input.user_id.expect("validated");
             let is_resident =
                 users_repo::find(conn, user_id)?.is_some_and(|u| u.role == Role::Resident);
             let lives_here =
@@ -61,7 +60,7 @@ fn complainant_of(
                 ));
             }
             let phone = intake::phone_or_own(conn, user_id, input.phone)?;
-            Ok((ComplainantKind::Resident, Some(user_id.get()), None, phone))
+            Ok((ComplainantKind::Resident, Some(user_id), None, phone))
         }
         ComplainantKind::Named => Ok((
             ComplainantKind::Named,
@@ -119,21 +118,21 @@ pub async fn receive(
         let place = intake::place(
             conn,
             &actor,
-            input.unit_id.map(UnitId::new),
-            input.site_id.map(SiteId::new),
+            input.unit_id,
+            input.site_id,
             SiteWide::StaffAndResidents,
             today,
         )?;
-        let (site_id, unit_id) = (place.site_id, place.unit.map(|u| u.id.get()));
+        let (site_id, unit_id) = (place.site_id, place.unit.map(|u| u.id));
         let (kind, complainant_id, name, phone) =
             complainant_of(conn, &actor, input.complainant.take(), site_id, today)?;
         let calendar = calendar::service::load(conn, site_id)?;
         let (number, tz, _) = intake::number(conn, site_id, NUMBER_PREFIX, now)?;
-        let owner = (actor.role == Role::Butler).then_some(actor.user_id.get());
+        let owner = (actor.role == Role::Butler).then_some(actor.user_id);
         let row = repo::insert(
             conn,
             NewComplaintRow {
-                site_id: site_id.get(),
+                site_id,
                 number,
                 complainant_kind: kind,
                 complainant_id,
@@ -148,7 +147,7 @@ pub async fn receive(
                 major: input.major,
                 sensitive: input.sensitive,
                 description: input.description,
-                received_by: actor.user_id.get(),
+                received_by: actor.user_id,
                 owner_id: owner,
                 status: ComplaintStatus::Received,
                 respond_by: utc(respond_by(channel, now, &calendar, tz)),

@@ -19,26 +19,34 @@ use super::repo::{self, ComplaintChange, ComplaintRow};
 use crate::access::Actor;
 use crate::db::{self, AnyConnection};
 use crate::error::AppError;
-use crate::ids::SiteId;
+use crate::ids::ComplaintId;
 use crate::lifecycle::{self, Lifecycle};
 use crate::state::AppState;
 use crate::timeline::Subject;
 use view::detail;
 
 /// The complaint, if the caller may see it: staff of its site, or its complainant.
-fn visible(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Result<ComplaintRow, AppError> {
+fn visible(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: ComplaintId,
+) -> Result<ComplaintRow, AppError> {
     let row = repo::find(conn, id)?.ok_or(AppError::NotFound("complaint"))?;
     let visible = if actor.role.is_staff() {
-        actor.covers_site(SiteId::new(row.site_id))
+        actor.covers_site(row.site_id)
     } else {
-        row.complainant_id == Some(actor.user_id.get())
+        row.complainant_id == Some(actor.user_id)
     };
     visible
         .then_some(row)
         .ok_or(AppError::NotFound("complaint"))
 }
 
-pub async fn get(state: &AppState, actor: &Actor, id: i64) -> Result<ComplaintDetail, AppError> {
+pub async fn get(
+    state: &AppState,
+    actor: &Actor,
+    id: ComplaintId,
+) -> Result<ComplaintDetail, AppError> {
     let (actor, now) = (actor.clone(), state.now());
     db::read(&state.pool, move |conn| {
         let row = visible(conn, &actor, id)?;
@@ -54,7 +62,7 @@ pub type Effect = lifecycle::Effect<ComplaintChange>;
 pub struct ComplaintLifecycle;
 
 impl Lifecycle for ComplaintLifecycle {
-    type Id = i64;
+    type Id = ComplaintId;
     type Row = ComplaintRow;
     type Status = ComplaintStatus;
     type Action = ComplaintAction;
@@ -65,7 +73,7 @@ impl Lifecycle for ComplaintLifecycle {
     fn visible(
         conn: &mut AnyConnection,
         actor: &Actor,
-        id: i64,
+        id: ComplaintId,
         _now: DateTime<Utc>,
     ) -> Result<ComplaintRow, AppError> {
         visible(conn, actor, id)
@@ -97,7 +105,7 @@ impl Lifecycle for ComplaintLifecycle {
 pub async fn act<F>(
     state: &AppState,
     actor: &Actor,
-    id: i64,
+    id: ComplaintId,
     action: ComplaintAction,
     effect: F,
 ) -> Result<ComplaintDetail, AppError>

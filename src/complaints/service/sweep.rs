@@ -9,6 +9,7 @@ use crate::complaints::model::*;
 use crate::complaints::repo::{self, ComplaintChange};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::AppError;
+use crate::ids::ComplaintId;
 use crate::lifecycle::{self, By};
 use crate::state::AppState;
 
@@ -17,7 +18,7 @@ pub const SWEEP_BATCH: i64 = 500;
 
 /// R-CMP-14: closes exempt complaints handled a week ago with no repeat on the same unit and
 /// subject since, [`SWEEP_BATCH`] candidates per transaction; returns the ids closed.
-pub async fn close_quiet(state: &AppState) -> Result<Vec<i64>, AppError> {
+pub async fn close_quiet(state: &AppState) -> Result<Vec<ComplaintId>, AppError> {
     close_quiet_in_batches(state, SWEEP_BATCH).await
 }
 
@@ -25,7 +26,10 @@ pub async fn close_quiet(state: &AppState) -> Result<Vec<i64>, AppError> {
 /// safe with several instances: each close is the driver's conditional update on the version
 /// read, so a complaint is closed (and its timeline written) once, and a complaint that
 /// another instance or someone's action changed since it was read is left for that change.
-pub async fn close_quiet_in_batches(state: &AppState, batch: i64) -> Result<Vec<i64>, AppError> {
+pub async fn close_quiet_in_batches(
+    state: &AppState,
+    batch: i64,
+) -> Result<Vec<ComplaintId>, AppError> {
     let batch = batch.max(1);
     let now = state.now();
     let handled_before = utc(now - QUIET_WEEK);
@@ -52,11 +56,11 @@ fn close_batch(
     limit: i64,
     after_id: i64,
     now: DateTime<Utc>,
-) -> Result<(Vec<i64>, Option<i64>), AppError> {
+) -> Result<(Vec<ComplaintId>, Option<i64>), AppError> {
     let candidates = repo::quiet_candidates(conn, handled_before, limit, after_id)?;
     let next = candidates
         .last()
-        .map(|row| row.id)
+        .map(|row| row.id.into())
         .filter(|_| candidates.len() as i64 == limit);
     let mut closed = Vec::new();
     for row in candidates {

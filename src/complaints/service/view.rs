@@ -97,17 +97,11 @@ pub fn to_complaints(
     rows: Vec<ComplaintRow>,
     now: DateTime<Utc>,
 ) -> Result<Vec<Complaint>, AppError> {
-    let unit_ids: Vec<UnitId> = rows
-        .iter()
-        .filter_map(|r| r.unit_id)
-        .map(UnitId::new)
-        .collect();
+    let unit_ids: Vec<UnitId> = rows.iter().filter_map(|r| r.unit_id).collect();
     let codes = units::repo::codes(conn, &unit_ids)?;
     rows.into_iter()
         .map(|row| {
-            let code = row
-                .unit_id
-                .and_then(|u| codes.get(&UnitId::new(u)).cloned());
+            let code = row.unit_id.and_then(|u| codes.get(&u).cloned());
             to_complaint(row, code, now)
         })
         .collect()
