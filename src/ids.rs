@@ -5,6 +5,20 @@
 //! path (`web::Path<TicketId>`; a path segment that is not an integer is a 400 as before), a
 //! `BigInt` column in the database. Make one from a raw integer with `new` (or `From`) only
 //! at a boundary (a CLI argument, a test); typed code passes the id itself along.
+//!
+//! ```compile_fail
+//! use propdesk::ids::{SiteId, UnitId};
+//! fn place(_site: SiteId, _unit: UnitId) {}
+//! let (site, unit) = (SiteId::new(1), UnitId::new(2));
+//! place(unit, site); // swapped: does not build
+//! ```
+//!
+//! ```
+//! use propdesk::ids::{SiteId, UnitId};
+//! fn place(_site: SiteId, _unit: UnitId) {}
+//! let (site, unit) = (SiteId::new(1), UnitId::new(2));
+//! place(site, unit);
+//! ```
 
 use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql};

@@ -139,7 +139,7 @@ pub fn record_first_step(
         subject,
         id,
         Step {
-            actor_id: Some(actor.user_id.get()),
+            actor_id: Some(actor.user_id),
             action: first.action,
             from_status: None,
             to_status: Some(first.status),

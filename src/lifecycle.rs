@@ -11,6 +11,7 @@ use diesel::QueryResult;
 use crate::access::Actor;
 use crate::db::{self, utc, AnyConnection};
 use crate::error::AppError;
+use crate::ids::UserId;
 use crate::state::AppState;
 use crate::text_enum::TextEnum;
 use crate::timeline::{self, Step, Subject};
@@ -83,9 +84,9 @@ pub enum By<'a> {
 
 impl By<'_> {
     /// The user the timeline names; `None` for the system.
-    pub fn actor_id(self) -> Option<i64> {
+    pub fn actor_id(self) -> Option<UserId> {
         match self {
-            By::Actor(actor) => Some(actor.user_id.get()),
+            By::Actor(actor) => Some(actor.user_id),
             By::System => None,
         }
     }

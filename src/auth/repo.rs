@@ -4,12 +4,13 @@ use diesel::prelude::*;
 use crate::access::Role;
 use crate::db::schema::{login_throttles, refresh_tokens, users};
 use crate::db::AnyConnection;
+use crate::ids::UserId;
 
 /// What signing in needs of an account.
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = users)]
 pub struct Account {
-    pub id: i64,
+    pub id: UserId,
     #[diesel(deserialize_as = String)]
     pub role: Role,
     pub password_hash: String,
@@ -30,7 +31,7 @@ pub fn find_account_by_login(
         .optional()
 }
 
-pub fn find_account(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Account>> {
+pub fn find_account(conn: &mut AnyConnection, id: UserId) -> QueryResult<Option<Account>> {
     users::table
         .find(id)
         .select(Account::as_select())
@@ -40,7 +41,7 @@ pub fn find_account(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Acc
 
 pub fn set_password_hash(
     conn: &mut AnyConnection,
-    id: i64,
+    id: UserId,
     password_hash: &str,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
@@ -57,7 +58,7 @@ pub fn set_password_hash(
 #[diesel(table_name = refresh_tokens)]
 pub struct RefreshTokenRow {
     pub id: i64,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub family: String,
     pub token_hash: String,
     pub expires_at: NaiveDateTime,
@@ -69,7 +70,7 @@ pub struct RefreshTokenRow {
 #[derive(Insertable)]
 #[diesel(table_name = refresh_tokens)]
 pub struct NewRefreshToken<'a> {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub family: &'a str,
     pub token_hash: &'a str,
     pub expires_at: NaiveDateTime,
@@ -128,7 +129,7 @@ pub fn revoke_family(
 
 pub fn revoke_user_sessions(
     conn: &mut AnyConnection,
-    user_id: i64,
+    user_id: UserId,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::update(

@@ -86,7 +86,7 @@ fn issue(
     repo::insert_refresh(
         conn,
         &NewRefreshToken {
-            user_id: actor.user_id.get(),
+            user_id: actor.user_id,
             family,
             token_hash: &hash_refresh_token(&refresh_token),
             expires_at: utc(now + Duration::seconds(refresh_ttl)),
@@ -156,7 +156,7 @@ pub async fn login(
     let outcome = db::transaction(&state.pool, move |conn| match verified {
         Some(user) => {
             repo::clear_throttle(conn, &key)?;
-            let actor = actor_of(conn, UserId::new(user.id), user.role)?;
+            let actor = actor_of(conn, user.id, user.role)?;
             issue(&state2, conn, &actor, &random_token(16), now).map(Some)
         }
         None => {
@@ -203,7 +203,7 @@ pub async fn refresh(state: &AppState, input: RefreshRequest) -> Result<TokenPai
             repo::revoke_family(conn, &token.family, utc(now))?;
             return Ok(Rotation::Refused);
         };
-        let actor = actor_of(conn, UserId::new(user.id), user.role)?;
+        let actor = actor_of(conn, user.id, user.role)?;
         issue(&state2, conn, &actor, &token.family, now).map(Rotation::Rotated)
     })
     .await?;
@@ -245,7 +245,7 @@ pub async fn change_password(
     v.finish()?;
     let user_id = actor.user_id;
     let current = db::transaction(&state.pool, move |conn| {
-        repo::find_account(conn, user_id.get())?.ok_or(AppError::NotFound("user"))
+        repo::find_account(conn, user_id)?.ok_or(AppError::NotFound("user"))
     })
     .await?;
     let PasswordChange {
@@ -264,8 +264,8 @@ pub async fn change_password(
     .await??;
     let now = utc(state.now());
     db::transaction(&state.pool, move |conn| {
-        repo::set_password_hash(conn, user_id.get(), &new_hash, now)?;
-        repo::revoke_user_sessions(conn, user_id.get(), now)?;
+        repo::set_password_hash(conn, user_id, &new_hash, now)?;
+        repo::revoke_user_sessions(conn, user_id, now)?;
         Ok(())
     })
     .await

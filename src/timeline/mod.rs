@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::ids::UserId;
 use crate::text_enum;
 
 text_enum! {
@@ -22,7 +23,8 @@ text_enum! {
 pub struct TimelineEntry {
     pub id: i64,
     /// Who acted; absent for the system.
-    pub actor_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub actor_id: Option<UserId>,
     #[schema(example = "dispatch")]
     pub action: String,
     #[schema(example = "reported")]
@@ -36,7 +38,7 @@ pub struct TimelineEntry {
 
 /// An entry to record.
 pub struct Step<'a> {
-    pub actor_id: Option<i64>,
+    pub actor_id: Option<UserId>,
     pub action: &'a str,
     pub from_status: Option<&'a str>,
     pub to_status: Option<&'a str>,

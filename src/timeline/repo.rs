@@ -4,12 +4,13 @@ use diesel::prelude::*;
 use super::{Step, Subject, TimelineEntry};
 use crate::db::schema::timeline_entries;
 use crate::db::AnyConnection;
+use crate::ids::UserId;
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = timeline_entries)]
 struct EntryRow {
     id: i64,
-    actor_id: Option<i64>,
+    actor_id: Option<UserId>,
     action: String,
     from_status: Option<String>,
     to_status: Option<String>,

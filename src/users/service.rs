@@ -321,7 +321,7 @@ async fn change_account(
         require_manages(&actor, row.role)?;
         let row = repo::update(conn, id, &update(now))?;
         if end_sessions {
-            auth::repo::revoke_user_sessions(conn, id.get(), now)?;
+            auth::repo::revoke_user_sessions(conn, id, now)?;
         }
         load_user(conn, row)
     })

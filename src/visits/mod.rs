@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::{limits, AppError, Validator};
+use crate::ids::UserId;
 use crate::text_enum;
 
 text_enum! {
@@ -46,7 +47,8 @@ impl NewVisit {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Visit {
     pub id: i64,
-    pub butler_id: i64,
+    #[schema(value_type = i64)]
+    pub butler_id: UserId,
     pub method: VisitMethod,
     pub satisfaction: Satisfaction,
     pub result: String,

@@ -11,7 +11,7 @@ use crate::timeline::Subject;
 #[diesel(table_name = follow_up_visits)]
 struct VisitRow {
     id: i64,
-    butler_id: i64,
+    butler_id: UserId,
     #[diesel(deserialize_as = String)]
     method: VisitMethod,
     #[diesel(deserialize_as = String)]

@@ -286,7 +286,7 @@ impl TestApp {
             let account = propdesk::auth::repo::find_account_by_login(&mut conn, &name, &name)
                 .unwrap()
                 .unwrap_or_else(|| panic!("no account {name}"));
-            propdesk::auth::service::actor_of(&mut conn, account.id.into(), account.role).unwrap()
+            propdesk::auth::service::actor_of(&mut conn, account.id, account.role).unwrap()
         })
         .await
         .unwrap();
