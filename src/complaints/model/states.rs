@@ -56,6 +56,15 @@ text_enum! {
 use ComplaintAction as A;
 use ComplaintStatus as S;
 
+/// Every status but `merged`: a note, or a duplicate counted in, may come at any of them.
+const NOT_MERGED: &[ComplaintStatus] = &[
+    S::Received,
+    S::InProgress,
+    S::WithDeveloper,
+    S::Resolved,
+    S::Closed,
+];
+
 /// Still being worked on: counted by the daily board, chased.
 pub const OPEN: &[ComplaintStatus] = &[S::Received, S::InProgress, S::WithDeveloper];
 
@@ -75,16 +84,7 @@ impl ComplaintStatus {
                 )
             }
             A::Classify | A::Chase => (OPEN, None),
-            A::Note => (
-                &[
-                    S::Received,
-                    S::InProgress,
-                    S::WithDeveloper,
-                    S::Resolved,
-                    S::Closed,
-                ],
-                None,
-            ),
+            A::Note => (NOT_MERGED, None),
             // Saying something to the complainant starts the handling.
             // (A reply while the developer has it leaves it there.)
             A::Reply | A::PromiseReply => {
@@ -102,16 +102,7 @@ impl ComplaintStatus {
             A::RefuseVisits | A::MarkUnreachable => (&[S::Resolved], None),
             A::Merge => (&[S::Received, S::InProgress], Some(S::Merged)),
             // Any event may be counted on, even one handled already; a duplicate may not.
-            A::MergeIn => (
-                &[
-                    S::Received,
-                    S::InProgress,
-                    S::WithDeveloper,
-                    S::Resolved,
-                    S::Closed,
-                ],
-                None,
-            ),
+            A::MergeIn => (NOT_MERGED, None),
             A::CloseQuiet => (&[S::Resolved], Some(S::Closed)),
         };
         from.contains(&self).then_some(to.unwrap_or(self))
