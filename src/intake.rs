@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use crate::access::{self, Actor, Role};
-use crate::contact::normalize_phone;
+use crate::contact::Phone;
 use crate::db::{utc, AnyConnection};
 use crate::error::{AppError, Lookup};
 use crate::ids::{SiteId, UnitId, UserId};
@@ -106,14 +106,14 @@ pub fn number(
     Ok((number, tz, local_today))
 }
 
-/// The phone to reach someone on: the one given (normalised), else their account's.
+/// The phone to reach someone on: the one given, else their account's.
 pub fn phone_or_own(
     conn: &mut AnyConnection,
     user_id: UserId,
-    given: Option<String>,
+    given: Option<Phone>,
 ) -> Result<Option<String>, AppError> {
     if let Some(phone) = given {
-        return Ok(Some(normalize_phone(&phone)));
+        return Ok(Some(phone.into()));
     }
     Ok(users_repo::find(conn, user_id)?.and_then(|u| u.phone))
 }

@@ -27,6 +27,7 @@ pub mod periods;
 pub mod seed;
 pub mod sites;
 pub mod state;
+pub mod text;
 pub mod text_enum;
 pub mod tickets;
 pub mod timeline;

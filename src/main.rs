@@ -45,9 +45,9 @@ struct CreateUserArgs {
     #[arg(long)]
     username: Option<String>,
     #[arg(long)]
-    phone: Option<String>,
+    phone: Option<propdesk::contact::Phone>,
     #[arg(long)]
-    display_name: String,
+    display_name: propdesk::text::NameText,
     /// resident, butler, engineer or manager.
     #[arg(long, default_value = "manager", value_parser = parse_role)]
     role: Role,

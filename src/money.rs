@@ -1,7 +1,9 @@
 //! Money: integer fen (分, 1/100 yuan), never floats, and arithmetic that cannot wrap.
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+use utoipa::openapi::{RefOr, Schema};
+use utoipa::{PartialSchema, ToSchema};
 
 /// An amount in fen (1/100 yuan), as an integer. Every operation is checked: a result that
 /// does not fit is `None`, so a total can fail but never turn into a negative balance.
@@ -59,6 +61,59 @@ impl Fen {
     }
 }
 
+/// An amount someone enters (a price, a charge): 0 to [`Amount::MAX`]. The bound is a
+/// domain decision: 100 000 000 yuan is far above any repair or fee, and a sum of a million
+/// such amounts still fits an `i64`, so totals of real data cannot overflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Amount(Fen);
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let amount = Amount::try_from(i64::deserialize(deserializer)?);
+        crate::json::checked(amount, || Amount(Fen::ZERO))
+    }
+}
+
+impl Amount {
+    pub const MAX: Fen = Fen(10_000_000_000);
+
+    pub const fn fen(self) -> Fen {
+        self.0
+    }
+}
+
+impl TryFrom<i64> for Amount {
+    type Error = String;
+
+    fn try_from(fen: i64) -> Result<Self, String> {
+        if (0..=Amount::MAX.0).contains(&fen) {
+            Ok(Amount(Fen(fen)))
+        } else {
+            Err(format!(
+                "must be between 0 and {} fen (100 000 000 yuan)",
+                Amount::MAX
+            ))
+        }
+    }
+}
+
+impl PartialSchema for Amount {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+            .minimum(Some(0))
+            .maximum(Some(Amount::MAX.0))
+            .description(Some(
+                "An amount in integer fen (1/100 yuan), 0 to 10 000 000 000 (100 000 000 yuan)",
+            ))
+            .examples([3000])
+            .into()
+    }
+}
+
+impl ToSchema for Amount {}
+
 /// The bare number of fen, as in "1500 fen".
 impl std::fmt::Display for Fen {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -93,5 +148,17 @@ mod tests {
         );
         assert!(Fen::new(-300).is_negative());
         assert_eq!(serde_json::to_string(&Fen::new(42)).unwrap(), "42");
+    }
+
+    #[test]
+    fn entered_amounts_are_bounded_and_the_spec_says_so() {
+        assert!(serde_json::from_str::<Amount>("10000000000").is_ok());
+        assert!(serde_json::from_str::<Amount>("0").is_ok());
+        assert!(serde_json::from_str::<Amount>("10000000001").is_err());
+        assert!(serde_json::from_str::<Amount>("-1").is_err());
+        assert!(serde_json::from_str::<Amount>("9223372036854775807").is_err());
+        let schema = serde_json::to_value(Amount::schema()).unwrap();
+        assert_eq!(schema["maximum"], Amount::MAX.get());
+        assert_eq!(schema["minimum"], 0);
     }
 }

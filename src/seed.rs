@@ -15,7 +15,7 @@ use crate::ids::UserId;
 use crate::ids::{SiteId, UnitId};
 use crate::sites::model::NewSite;
 use crate::state::AppState;
-use crate::units::model::NewUnit;
+use crate::units::model::{FloorArea, NewUnit};
 use crate::users::model::{NewUser, Relation, User};
 use crate::{sites, units, users};
 
@@ -123,7 +123,7 @@ pub async fn seed_demo(
             NewUser {
                 username: Some(username.into()),
                 phone: None,
-                display_name: name.into(),
+                display_name: name.parse().expect("a valid name"),
                 role,
                 password: password.clone(),
                 site_ids: if role.is_staff() && role != Role::Manager {
@@ -155,9 +155,9 @@ async fn demo_estate(state: &AppState) -> Result<(SiteId, HashMap<String, UnitId
         state,
         &operator,
         NewSite {
-            name: "Sunny Gardens 阳光花园".into(),
-            time_zone: Some("Asia/Shanghai".into()),
-            address: Some("88 Binjiang Road, Hangzhou".into()),
+            name: "Sunny Gardens 阳光花园".parse().expect("a valid name"),
+            time_zone: None,
+            address: Some("88 Binjiang Road, Hangzhou".parse().expect("a valid line")),
         },
     )
     .await?;
@@ -175,10 +175,15 @@ async fn demo_estate(state: &AppState) -> Result<(SiteId, HashMap<String, UnitId
                     &operator,
                     NewUnit {
                         site_id: site.id,
-                        building: building.into(),
-                        entrance: entrance.into(),
-                        room: room.into(),
-                        floor_area_m2: Some(if room.ends_with('1') { 89.5 } else { 120.25 }),
+                        building: building.parse().expect("a valid part"),
+                        entrance: entrance.parse().expect("a valid part"),
+                        room: room.parse().expect("a valid part"),
+                        floor_area_m2: FloorArea::try_from(if room.ends_with('1') {
+                            89.5
+                        } else {
+                            120.25
+                        })
+                        .ok(),
                         handover_date: NaiveDate::parse_from_str(handover, "%Y-%m-%d").ok(),
                     },
                 )

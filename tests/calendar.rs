@@ -215,8 +215,9 @@ async fn bad_calendars_name_their_fields_and_change_nothing() {
         (json!({"spans": []}), "spans"),
         (json!({}), "spans"),
         (
+            // The missing field itself, not just the item that lacks it.
             json!({"spans": [{"weekday": 1, "starts": "08:30"}]}),
-            "spans[0]",
+            "spans[0].ends",
         ),
     ] {
         let res = put(&app, &manager, &weekly_hours(app.site_id), body).await;

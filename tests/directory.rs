@@ -241,7 +241,7 @@ async fn unit_validation_rejects_bad_parts_and_areas_and_changes_nothing() {
         .await;
     assert_eq!(
         res.invalid_fields(),
-        ["building", "entrance", "room", "floor_area_m2"]
+        ["building", "entrance", "floor_area_m2", "room"]
     );
     let res = app
         .post("/api/v1/units")
@@ -434,18 +434,28 @@ async fn butler_creates_residents_with_their_unit_but_no_staff() {
     let res = app
         .post("/api/v1/users")
         .token(&butler)
-        .json(json!({"display_name": "", "role": "resident", "password": "short"}))
+        .json(
+            json!({"display_name": "", "role": "resident", "password": "short",
+                     "phone": "12", "site_ids": [1.5]}),
+        )
+        .send()
+        .await;
+    // What the body's shape and bounds say is listed first, all of it (the wrong type last:
+    // reading stops there) ...
+    assert_eq!(
+        res.invalid_fields(),
+        ["display_name", "phone", "site_ids[0]"]
+    );
+    // ... then the rules that need the whole body.
+    let res = app
+        .post("/api/v1/users")
+        .token(&butler)
+        .json(json!({"display_name": "Wu", "role": "resident", "password": "short"}))
         .send()
         .await;
     assert_eq!(
         res.invalid_fields(),
-        [
-            "username",
-            "display_name",
-            "password",
-            "unit_id",
-            "relation"
-        ]
+        ["username", "password", "unit_id", "relation"]
     );
 
     let res = app

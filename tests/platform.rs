@@ -115,7 +115,13 @@ async fn oversized_bodies_are_refused_with_413() {
 async fn bad_path_ids_and_query_values_are_400() {
     let app = TestApp::new().await;
     let butler = app.token("butler").await;
+    // Ids are digits: `abc` names no route; an id too large for an integer does not parse.
     app.get("/api/v1/units/abc")
+        .token(&butler)
+        .send()
+        .await
+        .expect(404);
+    app.get("/api/v1/units/99999999999999999999")
         .token(&butler)
         .send()
         .await

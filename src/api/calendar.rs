@@ -22,7 +22,7 @@ use crate::state::AppState;
     responses((status = 200, description = "The calendar", body = SiteCalendar)),
     security(("bearer" = [])),
 )]
-#[get("/sites/{id}/calendar")]
+#[get("/sites/{id:[0-9]+}/calendar")]
 pub async fn get_calendar(
     state: web::Data<AppState>,
     actor: Auth<Staff>,
@@ -40,7 +40,7 @@ pub async fn get_calendar(
     responses((status = 200, description = "The new weekly hours", body = WeeklyHours)),
     security(("bearer" = [])),
 )]
-#[put("/sites/{id}/calendar/weekly-hours")]
+#[put("/sites/{id:[0-9]+}/calendar/weekly-hours")]
 pub async fn set_weekly_hours(
     state: web::Data<AppState>,
     actor: Auth<ManagerOnly>,
@@ -61,7 +61,7 @@ pub async fn set_weekly_hours(
     responses((status = 200, description = "The day as set", body = CalendarDay)),
     security(("bearer" = [])),
 )]
-#[put("/sites/{id}/calendar/days/{date}")]
+#[put("/sites/{id:[0-9]+}/calendar/days/{date}")]
 pub async fn set_calendar_day(
     state: web::Data<AppState>,
     actor: Auth<ManagerOnly>,
@@ -82,7 +82,7 @@ pub async fn set_calendar_day(
     responses((status = 204, description = "Removed")),
     security(("bearer" = [])),
 )]
-#[delete("/sites/{id}/calendar/days/{date}")]
+#[delete("/sites/{id:[0-9]+}/calendar/days/{date}")]
 pub async fn delete_calendar_day(
     state: web::Data<AppState>,
     actor: Auth<ManagerOnly>,

@@ -65,7 +65,10 @@ pub async fn list_complaints(
 #[utoipa::path(
     tag = "complaint reports",
     params(BoardQuery),
-    responses((status = 200, description = "The daily board", body = ComplaintBoard)),
+    responses(
+        (status = 200, description = "The daily board", body = ComplaintBoard),
+        (status = 404, response = crate::api::openapi::NotFound),
+    ),
     security(("bearer" = [])),
 )]
 #[get("/complaints/daily-board")]
@@ -81,7 +84,10 @@ pub async fn complaint_board(
 #[utoipa::path(
     tag = "complaint reports",
     params(WeekQuery),
-    responses((status = 200, description = "The weekly summary", body = WeeklySummary)),
+    responses(
+        (status = 200, description = "The weekly summary", body = WeeklySummary),
+        (status = 404, response = crate::api::openapi::NotFound),
+    ),
     security(("bearer" = [])),
 )]
 #[get("/complaints/weekly-summary")]
@@ -98,7 +104,10 @@ pub async fn weekly_summary(
 #[utoipa::path(
     tag = "complaint reports",
     params(MonthQuery),
-    responses((status = 200, description = "The monthly report", body = MonthlyReport)),
+    responses(
+        (status = 200, description = "The monthly report", body = MonthlyReport),
+        (status = 404, response = crate::api::openapi::NotFound),
+    ),
     security(("bearer" = [])),
 )]
 #[get("/complaints/monthly-report")]
@@ -115,7 +124,10 @@ pub async fn monthly_report(
 #[utoipa::path(
     tag = "complaint reports",
     params(MonthQuery),
-    responses((status = 200, description = "The public summary", body = PublicSummary)),
+    responses(
+        (status = 200, description = "The public summary", body = PublicSummary),
+        (status = 404, response = crate::api::openapi::NotFound),
+    ),
     security(("bearer" = [])),
 )]
 #[get("/complaints/public-summary")]
@@ -159,7 +171,7 @@ pub async fn close_quiet(
     responses((status = 200, description = "The complaint", body = ComplaintDetail)),
     security(("bearer" = [])),
 )]
-#[get("/complaints/{id}")]
+#[get("/complaints/{id:[0-9]+}")]
 pub async fn get_complaint(
     state: web::Data<AppState>,
     actor: Auth<AnyRole>,
@@ -171,7 +183,7 @@ pub async fn get_complaint(
 action_route!(
     complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail:
     assign_owner,
-    "/complaints/{id}/assign-owner",
+    "/complaints/{id:[0-9]+}/assign-owner",
     Desk,
     AssignOwner,
     AssignOwner,
@@ -180,7 +192,7 @@ action_route!(
 action_route!(
     complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail:
     classify,
-    "/complaints/{id}/classify",
+    "/complaints/{id:[0-9]+}/classify",
     Desk,
     Classify,
     Classify,
@@ -189,19 +201,19 @@ action_route!(
 action_route!(
     complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail:
     mark_major,
-    "/complaints/{id}/mark-major",
+    "/complaints/{id:[0-9]+}/mark-major",
     Desk,
     MarkMajor,
     MarkMajor,
     "Flag as major: a department head leads, it is chased daily and reported (R-CMP-15)."
 );
 action_route!(
-    complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail: reply, "/complaints/{id}/reply", Desk, NewReply, Reply,
+    complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail: reply, "/complaints/{id:[0-9]+}/reply", Desk, NewReply, Reply,
     "Reply to the complainant, optionally from the standard-reply library (R-CMP-19). The first reply is the first response (R-CMP-5).");
 action_route!(
     complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail:
     note,
-    "/complaints/{id}/note",
+    "/complaints/{id:[0-9]+}/note",
     Desk,
     InternalNote,
     Note,
@@ -210,7 +222,7 @@ action_route!(
 action_route!(
     complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail:
     hand_to_department,
-    "/complaints/{id}/hand-to-department",
+    "/complaints/{id:[0-9]+}/hand-to-department",
     Desk,
     HandToDepartment,
     HandToDepartment,
@@ -219,19 +231,19 @@ action_route!(
 action_route!(
     complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail:
     set_fix_deadline,
-    "/complaints/{id}/set-fix-deadline",
+    "/complaints/{id:[0-9]+}/set-fix-deadline",
     Desk,
     FixDeadline,
     SetFixDeadline,
     "Record the department's fix deadline (R-CMP-9); chases aim at it."
 );
 action_route!(
-    complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail: promise_reply, "/complaints/{id}/promise-reply", Desk, PromiseReply, PromiseReply,
+    complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail: promise_reply, "/complaints/{id:[0-9]+}/promise-reply", Desk, PromiseReply, PromiseReply,
     "Not our fault and not explained at once: tell the complainant and promise a reply date (R-CMP-8).");
 action_route!(
     complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail:
     establish_responsibility,
-    "/complaints/{id}/establish-responsibility",
+    "/complaints/{id:[0-9]+}/establish-responsibility",
     Desk,
     EstablishResponsibility,
     EstablishResponsibility,
@@ -240,43 +252,43 @@ action_route!(
 action_route!(
     complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail:
     promise_compensation,
-    "/complaints/{id}/promise-compensation",
+    "/complaints/{id:[0-9]+}/promise-compensation",
     ManagerOnly,
     PromiseCompensation,
     PromiseCompensation,
     "Promise compensation, only once the company's responsibility is established (R-CMP-8)."
 );
 action_route!(
-    complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail: escalate, "/complaints/{id}/escalate", Desk, Escalate, Escalate,
+    complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail: escalate, "/complaints/{id:[0-9]+}/escalate", Desk, Escalate, Escalate,
     "Escalate to the supervisor, manager or director, and record what the resident was told (R-CMP-9).");
 action_route!(
     complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail:
     transfer_to_developer,
-    "/complaints/{id}/transfer-to-developer",
+    "/complaints/{id:[0-9]+}/transfer-to-developer",
     Desk,
-    DeveloperTransfer,
+    TransferToDeveloper,
     TransferToDeveloper,
     "Class 2: transfer to the developer, who owes a solution within a week (R-CMP-10)."
 );
 action_route!(
     complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail:
     developer_reply,
-    "/complaints/{id}/developer-reply",
+    "/complaints/{id:[0-9]+}/developer-reply",
     Desk,
     DeveloperSolution,
     DeveloperReply,
     "Record the developer's solution (R-CMP-10)."
 );
 action_route!(
-    complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail: chase, "/complaints/{id}/chase", Desk, ChaseResult, Chase,
+    complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail: chase, "/complaints/{id:[0-9]+}/chase", Desk, ChaseResult, Chase,
     "Record a chase; its result is passed to the complainant as a reply, and the next chase is scheduled (R-CMP-11).");
 action_route!(
-    complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail: resolve, "/complaints/{id}/resolve", Desk, Resolve, Resolve,
+    complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail: resolve, "/complaints/{id:[0-9]+}/resolve", Desk, Resolve, Resolve,
     "Record the result and the root cause (R-CMP-12/17); the follow-up visit falls due in a week unless exempt (R-CMP-13).");
 action_route!(
     complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail:
     opinion,
-    "/complaints/{id}/opinion",
+    "/complaints/{id:[0-9]+}/opinion",
     ResidentOrDesk,
     Opinion,
     Opinion,
@@ -285,7 +297,7 @@ action_route!(
 action_route!(
     complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail:
     review,
-    "/complaints/{id}/review",
+    "/complaints/{id:[0-9]+}/review",
     ManagerOnly,
     Review,
     Review,
@@ -294,7 +306,7 @@ action_route!(
 action_route!(
     complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail:
     refuse_visits,
-    "/complaints/{id}/refuse-visits",
+    "/complaints/{id:[0-9]+}/refuse-visits",
     Desk,
     InternalNote,
     RefuseVisits,
@@ -303,7 +315,7 @@ action_route!(
 action_route!(
     complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail:
     mark_unreachable,
-    "/complaints/{id}/mark-unreachable",
+    "/complaints/{id:[0-9]+}/mark-unreachable",
     Desk,
     InternalNote,
     MarkUnreachable,
@@ -312,7 +324,7 @@ action_route!(
 action_route!(
     complaints, ComplaintAction, "complaint actions", "Complaint id", "The complaint after the action", ComplaintDetail:
     merge,
-    "/complaints/{id}/merge",
+    "/complaints/{id:[0-9]+}/merge",
     Desk,
     Merge,
     Merge,
@@ -323,6 +335,7 @@ action_route!(
 /// (R-CMP-14). Not for complaints exempt from visits.
 #[utoipa::path(
     tag = "complaint actions",
+    operation_id = "complaints_visit",
     params(("id" = i64, Path, description = "Complaint id")),
     request_body = NewVisit,
     responses(
@@ -331,7 +344,7 @@ action_route!(
     ),
     security(("bearer" = [])),
 )]
-#[post("/complaints/{id}/visit")]
+#[post("/complaints/{id:[0-9]+}/visit")]
 pub async fn visit(
     state: web::Data<AppState>,
     actor: Auth<Desk>,
@@ -382,10 +395,13 @@ pub async fn list_standard_replies(
 #[utoipa::path(
     tag = "standard replies",
     params(("id" = i64, Path, description = "Standard reply id")),
-    responses((status = 200, description = "Retired", body = StandardReply)),
+    responses(
+        (status = 200, description = "Retired", body = StandardReply),
+        (status = 409, response = crate::api::openapi::Conflict),
+    ),
     security(("bearer" = [])),
 )]
-#[post("/standard-replies/{id}/deactivate")]
+#[post("/standard-replies/{id:[0-9]+}/deactivate")]
 pub async fn deactivate_standard_reply(
     state: web::Data<AppState>,
     actor: Auth<ManagerOnly>,
@@ -394,9 +410,9 @@ pub async fn deactivate_standard_reply(
     Ok(HttpResponse::Ok().json(replies::deactivate(&state, &actor, *id).await?))
 }
 
-/// This capability's routes, in match order.
+/// This capability's routes. Ids match digits only, so a fixed path such as
+/// `.../close-quiet` never falls through to an id route, whatever the order.
 pub fn routes(cfg: &mut ServiceConfig) {
-    // Fixed paths before `/complaints/{id}`.
     cfg.service(complaint_board)
         .service(weekly_summary)
         .service(monthly_report)

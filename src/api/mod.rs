@@ -13,6 +13,8 @@ macro_rules! action_route {
         #[doc = $doc]
         #[utoipa::path(
             tag = $tag,
+            // Unique across capabilities: `tickets_chase`, `complaints_chase`.
+            operation_id = concat!(stringify!($capability), "_", stringify!($name)),
             params(("id" = i64, Path, description = $id_doc)),
             request_body = $body,
             responses(
@@ -92,23 +94,35 @@ impl RouteTable {
         )
     }
 
+    /// The methods of the route the path names; a literal segment beats a parameter, so
+    /// `/complaints/close-quiet` is that route, not a complaint id.
     fn methods_for(&self, path: &str) -> Option<&[&'static str]> {
         let wanted: Vec<&str> = path.split('/').collect();
-        self.0.iter().find_map(|(template, methods)| {
-            let matches = template.len() == wanted.len()
-                && template
-                    .iter()
-                    .zip(&wanted)
-                    .all(|(t, w)| t == w || (t.starts_with('{') && !w.is_empty()));
-            matches.then_some(methods.as_slice())
-        })
+        self.0
+            .iter()
+            .filter_map(|(template, methods)| {
+                let mut literals = 0;
+                let matches = template.len() == wanted.len()
+                    && template.iter().zip(&wanted).all(|(t, w)| {
+                        if t == w {
+                            literals += 1;
+                            true
+                        } else {
+                            t.starts_with('{') && !w.is_empty()
+                        }
+                    });
+                matches.then_some((literals, methods.as_slice()))
+            })
+            .max_by_key(|(literals, _)| *literals)
+            .map(|(_, methods)| methods)
     }
 }
 
-/// Answers every request no route took.
+/// Answers every request no route took: 405 with `Allow` when the path is a route but the
+/// method is not; 404 otherwise, also for a path whose id is not a number.
 pub async fn fallback(req: HttpRequest, routes: web::Data<RouteTable>) -> HttpResponse {
     match routes.methods_for(req.path()) {
-        Some(methods) => {
+        Some(methods) if !methods.contains(&req.method().as_str()) => {
             let allow = methods.join(", ");
             let mut response = AppError::MethodNotAllowed(format!(
                 "{} is not allowed here; use {allow}",
@@ -120,7 +134,7 @@ pub async fn fallback(req: HttpRequest, routes: web::Data<RouteTable>) -> HttpRe
             }
             response
         }
-        None => AppError::NotFound("route").error_response(),
+        _ => AppError::NotFound("route").error_response(),
     }
 }
 

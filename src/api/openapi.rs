@@ -22,6 +22,7 @@ Every error is `application/problem+json` (RFC 9457). Lists take `limit` (1-100,
 and an opaque `cursor`, and answer `{items, next_cursor}`. Timestamps are RFC 3339 UTC.",
         license(name = "Apache-2.0"),
     ),
+    servers((url = "http://localhost:8080", description = "A server started with `cargo run` on the default port")),
     components(schemas(Problem, FieldError, Precondition)),
     tags(
         (name = "auth", description = "Sign-in, sessions, the caller's profile"),
@@ -229,7 +230,8 @@ pub fn complete(mut doc: Document) -> Document {
         .into_iter()
         .flatten()
         {
-            let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+            // A public route says so (`security: []`) rather than leaving it unstated.
+            let secured = !operation.security.get_or_insert_with(Vec::new).is_empty();
             let has_body = operation.request_body.is_some();
             let has_query = operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
             if secured {

@@ -51,13 +51,14 @@ pub async fn list_sites(
     Ok(HttpResponse::Ok().json(service::list(&state, &actor, filter.into_inner(), page).await?))
 }
 
+/// One site the caller works for.
 #[utoipa::path(
     tag = "sites",
     params(("id" = i64, Path, description = "Site id")),
     responses((status = 200, description = "The site", body = Site)),
     security(("bearer" = [])),
 )]
-#[get("/sites/{id}")]
+#[get("/sites/{id:[0-9]+}")]
 pub async fn get_site(
     state: web::Data<AppState>,
     actor: Auth<Staff>,
@@ -77,7 +78,7 @@ pub async fn get_site(
     ),
     security(("bearer" = [])),
 )]
-#[patch("/sites/{id}")]
+#[patch("/sites/{id:[0-9]+}")]
 pub async fn update_site(
     state: web::Data<AppState>,
     actor: Auth<ManagerOnly>,
@@ -91,10 +92,13 @@ pub async fn update_site(
 #[utoipa::path(
     tag = "sites",
     params(("id" = i64, Path, description = "Site id")),
-    responses((status = 200, description = "Deactivated", body = Site)),
+    responses(
+        (status = 200, description = "Deactivated", body = Site),
+        (status = 409, response = crate::api::openapi::Conflict),
+    ),
     security(("bearer" = [])),
 )]
-#[post("/sites/{id}/deactivate")]
+#[post("/sites/{id:[0-9]+}/deactivate")]
 pub async fn deactivate_site(
     state: web::Data<AppState>,
     actor: Auth<ManagerOnly>,
@@ -107,10 +111,13 @@ pub async fn deactivate_site(
 #[utoipa::path(
     tag = "sites",
     params(("id" = i64, Path, description = "Site id")),
-    responses((status = 200, description = "Reactivated", body = Site)),
+    responses(
+        (status = 200, description = "Reactivated", body = Site),
+        (status = 409, response = crate::api::openapi::Conflict),
+    ),
     security(("bearer" = [])),
 )]
-#[post("/sites/{id}/reactivate")]
+#[post("/sites/{id:[0-9]+}/reactivate")]
 pub async fn reactivate_site(
     state: web::Data<AppState>,
     actor: Auth<ManagerOnly>,

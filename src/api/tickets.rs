@@ -80,7 +80,10 @@ pub async fn work_orders(
 #[utoipa::path(
     tag = "tickets",
     params(BoardQuery),
-    responses((status = 200, description = "The daily board", body = DailyBoard)),
+    responses(
+        (status = 200, description = "The daily board", body = DailyBoard),
+        (status = 404, response = crate::api::openapi::NotFound),
+    ),
     security(("bearer" = [])),
 )]
 #[get("/tickets/daily-board")]
@@ -96,7 +99,10 @@ pub async fn daily_board(
 #[utoipa::path(
     tag = "tickets",
     params(CostQuery),
-    responses((status = 200, description = "Monthly costs by category", body = PublicCosts)),
+    responses(
+        (status = 200, description = "Monthly costs by category", body = PublicCosts),
+        (status = 404, response = crate::api::openapi::NotFound),
+    ),
     security(("bearer" = [])),
 )]
 #[get("/tickets/public-costs")]
@@ -115,7 +121,7 @@ pub async fn public_costs(
     responses((status = 200, description = "The ticket", body = TicketDetail)),
     security(("bearer" = [])),
 )]
-#[get("/tickets/{id}")]
+#[get("/tickets/{id:[0-9]+}")]
 pub async fn get_ticket(
     state: web::Data<AppState>,
     actor: Auth<AnyRole>,
@@ -134,7 +140,7 @@ pub async fn get_ticket(
     ),
     security(("bearer" = [])),
 )]
-#[post("/tickets/{id}/arrive")]
+#[post("/tickets/{id:[0-9]+}/arrive")]
 pub async fn arrive(
     state: web::Data<AppState>,
     actor: Auth<EngineerOnly>,
@@ -147,7 +153,7 @@ pub async fn arrive(
 action_route!(
     tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail:
     reclassify,
-    "/tickets/{id}/reclassify",
+    "/tickets/{id:[0-9]+}/reclassify",
     Desk,
     Reclassify,
     Reclassify,
@@ -156,7 +162,7 @@ action_route!(
 action_route!(
     tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail:
     dispatch,
-    "/tickets/{id}/dispatch",
+    "/tickets/{id:[0-9]+}/dispatch",
     Desk,
     Dispatch,
     Dispatch,
@@ -165,19 +171,19 @@ action_route!(
 action_route!(
     tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail:
     complete,
-    "/tickets/{id}/complete",
+    "/tickets/{id:[0-9]+}/complete",
     EngineerOnly,
     Complete,
     Complete,
     "Record the work order: labour, head count, materials, result (R-TKT-7)."
 );
 action_route!(
-    tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail: transfer, "/tickets/{id}/transfer", Desk, Transfer, Transfer,
+    tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail: transfer, "/tickets/{id:[0-9]+}/transfer", Desk, Transfer, Transfer,
     "Transfer to the developer under construction warranty, with the contact slip and the agreed deadline (R-TKT-5).");
 action_route!(
     tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail:
     developer_acknowledge,
-    "/tickets/{id}/developer-acknowledge",
+    "/tickets/{id:[0-9]+}/developer-acknowledge",
     Desk,
     ActionNote,
     DeveloperAcknowledge,
@@ -186,31 +192,31 @@ action_route!(
 action_route!(
     tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail:
     developer_complete,
-    "/tickets/{id}/developer-complete",
+    "/tickets/{id:[0-9]+}/developer-complete",
     Desk,
     ActionNote,
     DeveloperComplete,
     "Record that the developer repaired it; the resident's acceptance follows."
 );
 action_route!(
-    tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail: take_over, "/tickets/{id}/take-over", Desk, ActionNote, TakeOver,
+    tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail: take_over, "/tickets/{id:[0-9]+}/take-over", Desk, ActionNote, TakeOver,
     "The developer missed its deadline: engineering takes over, its cost kept for settlement (R-TKT-6).");
 action_route!(
     tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail:
     settlement_signed,
-    "/tickets/{id}/settlement-signed",
+    "/tickets/{id:[0-9]+}/settlement-signed",
     Desk,
     ActionNote,
     SettlementSigned,
     "The developer signed off engineering's cost of a taken-over repair (R-TKT-6)."
 );
 action_route!(
-    tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail: charge, "/tickets/{id}/charge", Staff, ChargeProposal, Charge,
+    tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail: charge, "/tickets/{id:[0-9]+}/charge", Staff, ChargeProposal, Charge,
     "Propose a charge (R-TKT-8): a fee-schedule item goes to the resident; another amount needs a manager's approval.");
 action_route!(
     tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail:
     approve_charge,
-    "/tickets/{id}/approve-charge",
+    "/tickets/{id:[0-9]+}/approve-charge",
     ManagerOnly,
     ActionNote,
     ApproveCharge,
@@ -219,7 +225,7 @@ action_route!(
 action_route!(
     tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail:
     accept_charge,
-    "/tickets/{id}/accept-charge",
+    "/tickets/{id:[0-9]+}/accept-charge",
     ResidentOnly,
     ActionNote,
     AcceptCharge,
@@ -228,7 +234,7 @@ action_route!(
 action_route!(
     tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail:
     decline_charge,
-    "/tickets/{id}/decline-charge",
+    "/tickets/{id:[0-9]+}/decline-charge",
     ResidentOnly,
     ActionNote,
     DeclineCharge,
@@ -237,7 +243,7 @@ action_route!(
 action_route!(
     tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail:
     confirm,
-    "/tickets/{id}/confirm",
+    "/tickets/{id:[0-9]+}/confirm",
     ResidentOnly,
     Confirmation,
     Confirm,
@@ -246,7 +252,7 @@ action_route!(
 action_route!(
     tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail:
     reject,
-    "/tickets/{id}/reject",
+    "/tickets/{id:[0-9]+}/reject",
     ResidentOnly,
     Reason,
     Reject,
@@ -255,7 +261,7 @@ action_route!(
 action_route!(
     tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail:
     record_signature,
-    "/tickets/{id}/record-signature",
+    "/tickets/{id:[0-9]+}/record-signature",
     Desk,
     PaperSignature,
     RecordSignature,
@@ -264,7 +270,7 @@ action_route!(
 action_route!(
     tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail:
     visit,
-    "/tickets/{id}/visit",
+    "/tickets/{id:[0-9]+}/visit",
     Desk,
     NewVisit,
     Visit,
@@ -273,7 +279,7 @@ action_route!(
 action_route!(
     tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail:
     chase,
-    "/tickets/{id}/chase",
+    "/tickets/{id:[0-9]+}/chase",
     Desk,
     Chase,
     Chase,
@@ -282,7 +288,7 @@ action_route!(
 action_route!(
     tickets, TicketAction, "ticket actions", "Ticket id", "The ticket after the action", TicketDetail:
     cancel,
-    "/tickets/{id}/cancel",
+    "/tickets/{id:[0-9]+}/cancel",
     ResidentOrDesk,
     Reason,
     Cancel,
@@ -328,10 +334,13 @@ pub async fn list_fee_items(
 #[utoipa::path(
     tag = "fee schedule",
     params(("id" = i64, Path, description = "Fee item id")),
-    responses((status = 200, description = "Deactivated", body = FeeItem)),
+    responses(
+        (status = 200, description = "Deactivated", body = FeeItem),
+        (status = 409, response = crate::api::openapi::Conflict),
+    ),
     security(("bearer" = [])),
 )]
-#[post("/fee-items/{id}/deactivate")]
+#[post("/fee-items/{id:[0-9]+}/deactivate")]
 pub async fn deactivate_fee_item(
     state: web::Data<AppState>,
     actor: Auth<ManagerOnly>,
@@ -340,9 +349,9 @@ pub async fn deactivate_fee_item(
     Ok(HttpResponse::Ok().json(fees::deactivate(&state, &actor, *id).await?))
 }
 
-/// This capability's routes, in match order.
+/// This capability's routes. Ids match digits only, so a fixed path such as
+/// `.../close-quiet` never falls through to an id route, whatever the order.
 pub fn routes(cfg: &mut ServiceConfig) {
-    // Fixed paths before `/tickets/{id}`, which would take them as ids.
     cfg.service(work_orders)
         .service(daily_board)
         .service(public_costs)

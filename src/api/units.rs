@@ -52,13 +52,14 @@ pub async fn list_units(
     Ok(HttpResponse::Ok().json(service::list(&state, &actor, filter.into_inner(), page).await?))
 }
 
+/// One unit of the caller's sites; a resident sees only the units they live in.
 #[utoipa::path(
     tag = "units",
     params(("id" = i64, Path, description = "Unit id")),
     responses((status = 200, description = "The unit", body = Unit)),
     security(("bearer" = [])),
 )]
-#[get("/units/{id}")]
+#[get("/units/{id:[0-9]+}")]
 pub async fn get_unit(
     state: web::Data<AppState>,
     actor: Auth,
@@ -67,6 +68,7 @@ pub async fn get_unit(
     Ok(HttpResponse::Ok().json(service::get(&state, &actor, *id).await?))
 }
 
+/// Edit a unit (butlers, managers of the site).
 #[utoipa::path(
     tag = "units",
     params(("id" = i64, Path, description = "Unit id")),
@@ -77,7 +79,7 @@ pub async fn get_unit(
     ),
     security(("bearer" = [])),
 )]
-#[patch("/units/{id}")]
+#[patch("/units/{id:[0-9]+}")]
 pub async fn update_unit(
     state: web::Data<AppState>,
     actor: Auth<Desk>,
@@ -87,13 +89,17 @@ pub async fn update_unit(
     Ok(HttpResponse::Ok().json(service::update(&state, &actor, *id, body.0).await?))
 }
 
+/// Take a unit out of use (butlers, managers of the site): no one new may be linked to it.
 #[utoipa::path(
     tag = "units",
     params(("id" = i64, Path, description = "Unit id")),
-    responses((status = 200, description = "Deactivated", body = Unit)),
+    responses(
+        (status = 200, description = "Deactivated", body = Unit),
+        (status = 409, response = crate::api::openapi::Conflict),
+    ),
     security(("bearer" = [])),
 )]
-#[post("/units/{id}/deactivate")]
+#[post("/units/{id:[0-9]+}/deactivate")]
 pub async fn deactivate_unit(
     state: web::Data<AppState>,
     actor: Auth<Desk>,
@@ -102,13 +108,17 @@ pub async fn deactivate_unit(
     Ok(HttpResponse::Ok().json(service::set_active(&state, &actor, *id, false).await?))
 }
 
+/// Return a unit to use (butlers, managers of the site).
 #[utoipa::path(
     tag = "units",
     params(("id" = i64, Path, description = "Unit id")),
-    responses((status = 200, description = "Reactivated", body = Unit)),
+    responses(
+        (status = 200, description = "Reactivated", body = Unit),
+        (status = 409, response = crate::api::openapi::Conflict),
+    ),
     security(("bearer" = [])),
 )]
-#[post("/units/{id}/reactivate")]
+#[post("/units/{id:[0-9]+}/reactivate")]
 pub async fn reactivate_unit(
     state: web::Data<AppState>,
     actor: Auth<Desk>,
@@ -124,7 +134,7 @@ pub async fn reactivate_unit(
     responses((status = 200, description = "Memberships, oldest first", body = Vec<Membership>)),
     security(("bearer" = [])),
 )]
-#[get("/units/{id}/members")]
+#[get("/units/{id:[0-9]+}/members")]
 pub async fn list_members(
     state: web::Data<AppState>,
     actor: Auth<Desk>,
@@ -144,7 +154,7 @@ pub async fn list_members(
     ),
     security(("bearer" = [])),
 )]
-#[post("/units/{id}/members")]
+#[post("/units/{id:[0-9]+}/members")]
 pub async fn add_member(
     state: web::Data<AppState>,
     actor: Auth<Desk>,

@@ -53,13 +53,14 @@ pub async fn list_users(
     Ok(HttpResponse::Ok().json(service::list(&state, &actor, filter.into_inner(), page).await?))
 }
 
+/// One person of the caller's sites.
 #[utoipa::path(
     tag = "users",
     params(("id" = i64, Path, description = "User id")),
     responses((status = 200, description = "The user", body = User)),
     security(("bearer" = [])),
 )]
-#[get("/users/{id}")]
+#[get("/users/{id:[0-9]+}")]
 pub async fn get_user(
     state: web::Data<AppState>,
     actor: Auth<Desk>,
@@ -68,6 +69,7 @@ pub async fn get_user(
     Ok(HttpResponse::Ok().json(service::get(&state, &actor, *id).await?))
 }
 
+/// Edit an account: name, username, phone, sites.
 #[utoipa::path(
     tag = "users",
     params(("id" = i64, Path, description = "User id")),
@@ -78,7 +80,7 @@ pub async fn get_user(
     ),
     security(("bearer" = [])),
 )]
-#[patch("/users/{id}")]
+#[patch("/users/{id:[0-9]+}")]
 pub async fn update_user(
     state: web::Data<AppState>,
     actor: Auth<Desk>,
@@ -98,7 +100,7 @@ pub async fn update_user(
     ),
     security(("bearer" = [])),
 )]
-#[post("/users/{id}/deactivate")]
+#[post("/users/{id:[0-9]+}/deactivate")]
 pub async fn deactivate_user(
     state: web::Data<AppState>,
     actor: Auth<Desk>,
@@ -107,13 +109,17 @@ pub async fn deactivate_user(
     Ok(HttpResponse::Ok().json(service::set_active(&state, &actor, *id, false).await?))
 }
 
+/// Reactivate an account: it may sign in again.
 #[utoipa::path(
     tag = "users",
     params(("id" = i64, Path, description = "User id")),
-    responses((status = 200, description = "Reactivated", body = User)),
+    responses(
+        (status = 200, description = "Reactivated", body = User),
+        (status = 409, response = crate::api::openapi::Conflict),
+    ),
     security(("bearer" = [])),
 )]
-#[post("/users/{id}/reactivate")]
+#[post("/users/{id:[0-9]+}/reactivate")]
 pub async fn reactivate_user(
     state: web::Data<AppState>,
     actor: Auth<Desk>,
@@ -127,10 +133,13 @@ pub async fn reactivate_user(
     tag = "users",
     params(("id" = i64, Path, description = "User id")),
     request_body = PasswordReset,
-    responses((status = 200, description = "Password set", body = User)),
+    responses(
+        (status = 200, description = "Password set", body = User),
+        (status = 409, response = crate::api::openapi::Conflict),
+    ),
     security(("bearer" = [])),
 )]
-#[post("/users/{id}/reset-password")]
+#[post("/users/{id:[0-9]+}/reset-password")]
 pub async fn reset_password(
     state: web::Data<AppState>,
     actor: Auth<Desk>,
@@ -152,7 +161,7 @@ pub async fn reset_password(
     ),
     security(("bearer" = [])),
 )]
-#[post("/memberships/{id}/end")]
+#[post("/memberships/{id:[0-9]+}/end")]
 pub async fn end_membership(
     state: web::Data<AppState>,
     actor: Auth<Desk>,

@@ -18,7 +18,7 @@ use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"username": "butler", "password": "demo-pass-123"}))]
+#[schema(example = json!({"username": "butler", "password": "correct horse battery staple"}))]
 pub struct LoginRequest {
     /// Username, or the phone number of the account.
     pub username: String,
@@ -30,7 +30,8 @@ pub struct LoginRequest {
 #[schema(example = json!({"current_password": "old-pass-123", "new_password": "new-pass-456"}))]
 pub struct PasswordChange {
     pub current_password: String,
-    /// 8-128 characters, different from the current one.
+    /// Different from the current one.
+    #[schema(min_length = 8, max_length = 128)]
     pub new_password: String,
 }
 

@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{format_clock, iso_weekday, parse_clock, DayKind, Span, MINUTES_PER_DAY};
-use crate::error::{limits, AppError, Validator};
+use crate::error::{AppError, Validator};
 use crate::ids::SiteId;
+use crate::text::NameText;
 
 /// At most this many spans in a week (ten a day).
 pub const MAX_SPANS: usize = 70;
@@ -19,10 +20,13 @@ pub struct WeeklySpan {
     #[schema(example = 1, minimum = 1, maximum = 7)]
     pub weekday: u8,
     /// `HH:MM`, 00:00-23:59; working time starts here.
-    #[schema(example = "08:30", pattern = r"^\d\d:\d\d$")]
+    #[schema(example = "08:30", pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub starts: String,
     /// `HH:MM`, after `starts`, at most `24:00`; working time ends here.
-    #[schema(example = "12:00", pattern = r"^\d\d:\d\d$")]
+    #[schema(
+        example = "12:00",
+        pattern = r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"
+    )]
     pub ends: String,
 }
 
@@ -55,7 +59,8 @@ pub struct WeeklyHours {
     {"weekday": 6, "starts": "09:00", "ends": "12:00"}
 ]}))]
 pub struct SetWeeklyHours {
-    /// 1-70 spans; spans of one weekday may touch but not overlap.
+    /// Spans of one weekday may touch but not overlap.
+    #[schema(min_items = 1, max_items = 70)]
     pub spans: Vec<WeeklySpan>,
 }
 
@@ -145,16 +150,7 @@ pub struct SetCalendarDay {
     /// `holiday`: no working time. `working_day`: worked even on a weekend (调休上班), with
     /// that weekday's hours or, if it has none, those of the first weekday that has any.
     pub kind: DayKind,
-    /// 1-100 characters.
-    pub name: String,
-}
-
-impl SetCalendarDay {
-    pub fn validate(&self) -> Result<(), AppError> {
-        Validator::new()
-            .text("name", &self.name, 1, limits::NAME)
-            .finish()
-    }
+    pub name: NameText,
 }
 
 /// A site's working calendar.
@@ -173,8 +169,8 @@ pub struct SiteCalendar {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CalendarFilter {
-    /// Only the special days of this year (1970-9999).
-    #[param(example = 2026)]
+    /// Only the special days of this year.
+    #[param(example = 2026, minimum = 1970, maximum = 9999)]
     pub year: Option<i32>,
 }
 

@@ -131,7 +131,6 @@ pub async fn set_day(
     date: NaiveDate,
     input: SetCalendarDay,
 ) -> Result<CalendarDay, AppError> {
-    input.validate()?;
     let actor = actor.clone();
     db::transaction(&state.pool, move |conn| {
         managed_site(conn, &actor, site_id)?;

@@ -5,16 +5,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::*;
-use crate::contact::{check_phone, normalize_phone};
+use crate::contact::Phone;
 use crate::deadlines::Deadline;
-use crate::error::{limits, AppError, Validator};
+use crate::error::{AppError, Validator};
 use crate::ids::{ComplaintId, SiteId, UnitId, UserId};
+use crate::text::{DescriptionText, NameText, NoteText};
 use crate::timeline::TimelineEntry;
 use crate::visits::{Satisfaction, Visit};
-
-fn text(v: &mut Validator, field: &str, value: &str) {
-    v.text(field, value, 1, limits::NOTE);
-}
 
 /// Who complained: a resident account, a named person, or nobody known.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -26,9 +23,9 @@ pub struct NewComplainant {
     #[schema(value_type = Option<i64>)]
     pub user_id: Option<UserId>,
     /// `named`: the person's name, 1-100 characters ...
-    pub name: Option<String>,
+    pub name: Option<NameText>,
     /// ... and a phone, if they gave one.
-    pub phone: Option<String>,
+    pub phone: Option<Phone>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -61,25 +58,19 @@ pub struct NewComplaint {
     /// Sensitive: no follow-up visit (R-CMP-13).
     #[serde(default)]
     pub sensitive: bool,
-    /// 1-2000 characters.
-    pub description: String,
+    pub description: DescriptionText,
 }
 
 impl NewComplaint {
     pub fn validate(&self) -> Result<(), AppError> {
         let mut v = Validator::new();
-        v.text("description", &self.description, 1, limits::DESCRIPTION)
-            .check(
-                self.site_id.is_some() || self.unit_id.is_some(),
-                "site_id",
-                "give site_id or unit_id",
-            );
+        v.check(
+            self.site_id.is_some() || self.unit_id.is_some(),
+            "site_id",
+            "give site_id or unit_id",
+        );
         check_nature(&mut v, self.nature, self.communication_kind);
         if let Some(c) = &self.complainant {
-            v.optional_text("complainant.name", c.name.as_deref(), 1, limits::NAME);
-            if let Some(phone) = &c.phone {
-                check_phone(&mut v, "complainant.phone", &normalize_phone(phone));
-            }
             let fits = match c.kind {
                 ComplainantKind::Resident => c.user_id.is_some() && c.name.is_none(),
                 ComplainantKind::Named => c.user_id.is_none() && c.name.is_some(),
@@ -123,8 +114,8 @@ pub struct Classify {
     pub nature: Option<Nature>,
     pub communication_kind: Option<CommunicationKind>,
     pub subject: Option<ComplaintSubject>,
-    /// Why, 1-1000 characters.
-    pub note: String,
+    /// Why.
+    pub note: NoteText,
 }
 
 /// R-CMP-15: a major complaint; a department head (a manager of the site) steps in.
@@ -134,7 +125,7 @@ pub struct Classify {
 pub struct MarkMajor {
     #[schema(value_type = i64)]
     pub lead_id: UserId,
-    pub note: String,
+    pub note: NoteText,
 }
 
 /// A reply to the complainant: free text, or a standard reply (R-CMP-19), or both (the
@@ -144,8 +135,8 @@ pub struct MarkMajor {
 #[schema(example = json!({"standard_reply_id": 1, "text": "The cleaning team will redo floor 12 today by 17:00."}))]
 pub struct NewReply {
     pub standard_reply_id: Option<i64>,
-    /// 1-1000 characters; default: the standard reply's text.
-    pub text: Option<String>,
+    /// Default: the standard reply's text.
+    pub text: Option<NoteText>,
 }
 
 /// Staff-only note; the complainant never sees it.
@@ -153,7 +144,7 @@ pub struct NewReply {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"note": "Cleaner on floor 12 was on sick leave; no cover arranged"}))]
 pub struct InternalNote {
-    pub note: String,
+    pub note: NoteText,
 }
 
 /// R-CMP-6: hand to the responsible department.
@@ -162,7 +153,7 @@ pub struct InternalNote {
 #[schema(example = json!({"department": "cleaning", "note": "Supervisor Wang informed"}))]
 pub struct HandToDepartment {
     pub department: Department,
-    pub note: Option<String>,
+    pub note: Option<NoteText>,
 }
 
 /// R-CMP-9: the department's fix deadline.
@@ -171,7 +162,7 @@ pub struct HandToDepartment {
 #[schema(example = json!({"fix_by": "2026-11-25T09:00:00Z", "note": "Deep clean scheduled"}))]
 pub struct FixDeadline {
     pub fix_by: DateTime<Utc>,
-    pub note: Option<String>,
+    pub note: Option<NoteText>,
 }
 
 /// R-CMP-8: not our fault and not explained at once: a reply promised by a date.
@@ -180,7 +171,7 @@ pub struct FixDeadline {
 #[schema(example = json!({"reply_by": "2026-11-27T10:00:00Z", "explanation": "Asked the water company about the outage"}))]
 pub struct PromiseReply {
     pub reply_by: DateTime<Utc>,
-    pub explanation: String,
+    pub explanation: NoteText,
 }
 
 /// R-CMP-8: who is responsible.
@@ -189,7 +180,7 @@ pub struct PromiseReply {
 #[schema(example = json!({"responsibility": "company", "note": "Cleaning schedule was not followed"}))]
 pub struct EstablishResponsibility {
     pub responsibility: Responsibility,
-    pub note: String,
+    pub note: NoteText,
 }
 
 /// R-CMP-8: compensation, only once responsibility is established as the company's.
@@ -197,7 +188,7 @@ pub struct EstablishResponsibility {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"compensation": "One month's cleaning fee waived"}))]
 pub struct PromiseCompensation {
-    pub compensation: String,
+    pub compensation: NoteText,
 }
 
 /// R-CMP-9: escalate one level; the resident must be told.
@@ -206,16 +197,16 @@ pub struct PromiseCompensation {
 #[schema(example = json!({"level": "supervisor", "reason": "Department cannot fix before the holiday", "told_resident": "Called Ms Li: escalated to the supervisor"}))]
 pub struct Escalate {
     pub level: Escalation,
-    pub reason: String,
-    pub told_resident: String,
+    pub reason: NoteText,
+    pub told_resident: NoteText,
 }
 
 /// R-CMP-10: class 2 goes to the developer.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"note": "Contact slip sent to the developer's service desk"}))]
-pub struct DeveloperTransfer {
-    pub note: String,
+pub struct TransferToDeveloper {
+    pub note: NoteText,
 }
 
 /// R-CMP-10: the developer's solution.
@@ -223,7 +214,7 @@ pub struct DeveloperTransfer {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"solution": "Developer will re-seal the exterior wall on 2 December"}))]
 pub struct DeveloperSolution {
-    pub solution: String,
+    pub solution: NoteText,
 }
 
 /// R-CMP-11: a chase and its result. The result is passed to the complainant: it is
@@ -233,7 +224,7 @@ pub struct DeveloperSolution {
 #[schema(example = json!({"result": "Cleaning redid floor 12 this morning"}))]
 pub struct ChaseResult {
     /// 1-1000 characters, as told to the complainant.
-    pub result: String,
+    pub result: NoteText,
 }
 
 /// R-CMP-12/17: the result of the handling and its root cause.
@@ -241,7 +232,7 @@ pub struct ChaseResult {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"resolution": "Floor 12 cleaned, cover rota fixed", "root_cause": "method_process"}))]
 pub struct Resolve {
-    pub resolution: String,
+    pub resolution: NoteText,
     pub root_cause: RootCause,
     /// Solved on the spot and confirmed by the complainant: no visit (R-CMP-13).
     #[serde(default)]
@@ -254,7 +245,7 @@ pub struct Resolve {
 #[schema(example = json!({"opinion": "satisfied", "comment": "Clean now, thanks"}))]
 pub struct Opinion {
     pub opinion: Satisfaction,
-    pub comment: Option<String>,
+    pub comment: Option<NoteText>,
 }
 
 /// R-CMP-12: the manager's review of the handling form.
@@ -262,7 +253,7 @@ pub struct Opinion {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"note": "Handled well; add floor 12 to the weekly check"}))]
 pub struct Review {
-    pub note: String,
+    pub note: NoteText,
 }
 
 /// R-CMP-16: count this complaint with the one about the same event.
@@ -273,13 +264,12 @@ pub struct Merge {
     #[schema(value_type = i64)]
     pub into_id: ComplaintId,
     /// The event's impact, recorded on the complaint it is merged into.
-    pub impact: Option<String>,
+    pub impact: Option<NoteText>,
 }
 
 impl Classify {
     pub fn validate(&self) -> Result<(), AppError> {
         let mut v = Validator::new();
-        text(&mut v, "note", &self.note);
         v.check(
             self.class.is_some()
                 || self.nature.is_some()
@@ -290,21 +280,6 @@ impl Classify {
         );
         v.finish()
     }
-}
-
-/// Checks the free texts of an action body, 1-1000 characters each.
-pub fn check_texts(
-    required: &[(&str, &str)],
-    optional: &[(&str, Option<&str>)],
-) -> Result<(), AppError> {
-    let mut v = Validator::new();
-    for (field, value) in required {
-        text(&mut v, field, value);
-    }
-    for (field, value) in optional {
-        v.optional_text(field, *value, 1, limits::NOTE);
-    }
-    v.finish()
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -9,10 +9,11 @@ use super::model::ComplaintSubject;
 use super::repo::{self, StandardReplyRow};
 use crate::access::Actor;
 use crate::db::{self, utc, AnyConnection};
-use crate::error::{limits, AppError, Lookup, Validator};
+use crate::error::{AppError, Lookup};
 use crate::ids::SiteId;
 use crate::sites;
 use crate::state::AppState;
+use crate::text::{NameText, NoteText};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -24,10 +25,9 @@ pub struct NewStandardReply {
     #[schema(value_type = i64)]
     pub site_id: SiteId,
     pub subject: ComplaintSubject,
-    /// 1-100 characters, unique on the site.
-    pub title: String,
-    /// 1-1000 characters.
-    pub body: String,
+    /// Unique on the site.
+    pub title: NameText,
+    pub body: NoteText,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -85,10 +85,6 @@ pub async fn create(
     actor: &Actor,
     input: NewStandardReply,
 ) -> Result<StandardReply, AppError> {
-    Validator::new()
-        .text("title", &input.title, 1, limits::NAME)
-        .text("body", &input.body, 1, limits::NOTE)
-        .finish()?;
     let (actor, now) = (actor.clone(), state.now());
     db::transaction(&state.pool, move |conn| {
         sites::service::visible_site(conn, &actor, input.site_id)

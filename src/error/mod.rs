@@ -14,7 +14,7 @@ mod precondition;
 mod validation;
 
 pub use precondition::Precondition;
-pub use validation::{limits, FieldError, Validator};
+pub use validation::{FieldError, Validator};
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 

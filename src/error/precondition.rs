@@ -36,6 +36,8 @@ pub enum Precondition {
     NotDeveloperClass,
     /// Complaints: exempt from the follow-up visit (R-CMP-13).
     VisitExempt,
+    /// Complaints: already escalated to this level or higher (R-CMP-9).
+    AlreadyEscalated,
     /// Complaints: others are merged into this one.
     HasMerged,
     /// Tickets: the developer has already acknowledged.

@@ -5,18 +5,6 @@ use utoipa::ToSchema;
 
 use super::AppError;
 
-/// How long texts may be, in characters, for every capability alike.
-pub mod limits {
-    /// A name or a title: a person, a site, a fee item, a standard reply's title.
-    pub const NAME: usize = 100;
-    /// One line: an address, a location, what a charge is for.
-    pub const LINE: usize = 200;
-    /// A note, a reason, a reply, a message.
-    pub const NOTE: usize = 1000;
-    /// A free account: a problem's description, a visit's result.
-    pub const DESCRIPTION: usize = 2000;
-}
-
 /// One invalid field of a request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct FieldError {
@@ -60,19 +48,6 @@ impl Validator {
                 format!("must be between {min} and {max} characters")
             },
         )
-    }
-
-    pub fn optional_text(
-        &mut self,
-        field: &str,
-        value: Option<&str>,
-        min: usize,
-        max: usize,
-    ) -> &mut Self {
-        if let Some(value) = value {
-            self.text(field, value, min, max);
-        }
-        self
     }
 
     pub fn finish(&mut self) -> Result<(), AppError> {

@@ -9,11 +9,12 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::access::Actor;
 use crate::db::{self, utc};
-use crate::error::{limits, AppError, Lookup, Validator};
+use crate::error::{AppError, Lookup};
 use crate::ids::SiteId;
-use crate::money::Fen;
+use crate::money::{Amount, Fen};
 use crate::sites;
 use crate::state::AppState;
+use crate::text::NameText;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FeeItem {
@@ -31,10 +32,9 @@ pub struct FeeItem {
 #[schema(example = json!({"site_id": 1, "name": "Replace a tap cartridge", "price_fen": 3000}))]
 pub struct NewFeeItem {
     pub site_id: i64,
-    /// 1-100 characters, unique per site.
-    pub name: String,
-    /// Integer fen, 0 or more.
-    pub price_fen: Fen,
+    /// Unique per site.
+    pub name: NameText,
+    pub price_fen: Amount,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -48,14 +48,6 @@ pub async fn create(
     actor: &Actor,
     input: NewFeeItem,
 ) -> Result<FeeItem, AppError> {
-    Validator::new()
-        .text("name", &input.name, 1, limits::NAME)
-        .check(
-            !input.price_fen.is_negative(),
-            "price_fen",
-            "must not be negative",
-        )
-        .finish()?;
     let actor = actor.clone();
     let now = utc(state.now());
     db::transaction(&state.pool, move |conn| {
@@ -65,7 +57,7 @@ pub async fn create(
             conn,
             input.site_id,
             &input.name,
-            input.price_fen,
+            input.price_fen.fen(),
             now,
         )?)
     })

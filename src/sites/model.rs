@@ -1,9 +1,11 @@
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::{RefOr, Schema};
+use utoipa::{IntoParams, PartialSchema, ToSchema};
 
-use crate::error::{limits, Validator};
 use crate::ids::SiteId;
+use crate::text::{LineText, NameText};
 
 pub const DEFAULT_TIME_ZONE: &str = "Asia/Shanghai";
 
@@ -28,12 +30,11 @@ pub struct Site {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Sunny Gardens 阳光花园", "time_zone": "Asia/Shanghai", "address": "88 Binjiang Road, Hangzhou"}))]
 pub struct NewSite {
-    /// 1-100 characters, unique.
-    pub name: String,
-    /// IANA time zone name; default `Asia/Shanghai`.
-    pub time_zone: Option<String>,
-    /// Up to 200 characters.
-    pub address: Option<String>,
+    /// Unique.
+    pub name: NameText,
+    /// Default `Asia/Shanghai`.
+    pub time_zone: Option<TimeZoneName>,
+    pub address: Option<LineText>,
 }
 
 /// Fields to change; absent fields stay as they are, `"address": null` clears it.
@@ -41,11 +42,11 @@ pub struct NewSite {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"address": "90 Binjiang Road, Hangzhou"}))]
 pub struct SiteChanges {
-    pub name: Option<String>,
-    pub time_zone: Option<String>,
+    pub name: Option<NameText>,
+    pub time_zone: Option<TimeZoneName>,
     #[serde(default, deserialize_with = "crate::json::nullable")]
-    #[schema(value_type = Option<String>)]
-    pub address: Option<Option<String>>,
+    #[schema(value_type = Option<LineText>)]
+    pub address: Option<Option<LineText>>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -55,43 +56,36 @@ pub struct SiteFilter {
     pub active: Option<bool>,
 }
 
-fn check_time_zone(v: &mut Validator, time_zone: &str) {
-    v.check(
-        time_zone.parse::<chrono_tz::Tz>().is_ok(),
-        "time_zone",
-        "must be an IANA time zone such as Asia/Shanghai",
-    );
-}
+/// An IANA time zone (`Asia/Shanghai`): deadlines and "same day" rules use a site's local
+/// time. The spec lists every name the server knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeZoneName(chrono_tz::Tz);
 
-impl NewSite {
-    pub fn validate(&self) -> Result<(), crate::error::AppError> {
-        let mut v = Validator::new();
-        v.text("name", &self.name, 1, limits::NAME).optional_text(
-            "address",
-            self.address.as_deref(),
-            1,
-            200,
-        );
-        if let Some(tz) = &self.time_zone {
-            check_time_zone(&mut v, tz);
-        }
-        v.finish()
+impl TimeZoneName {
+    pub fn name(self) -> &'static str {
+        self.0.name()
     }
 }
 
-impl SiteChanges {
-    pub fn validate(&self) -> Result<(), crate::error::AppError> {
-        let mut v = Validator::new();
-        v.optional_text("name", self.name.as_deref(), 1, limits::NAME)
-            .optional_text(
-                "address",
-                self.address.clone().flatten().as_deref(),
-                1,
-                limits::LINE,
-            );
-        if let Some(tz) = &self.time_zone {
-            check_time_zone(&mut v, tz);
-        }
-        v.finish()
+impl<'de> Deserialize<'de> for TimeZoneName {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        let zone = name
+            .parse::<chrono_tz::Tz>()
+            .map_err(|_| "must be an IANA time zone such as Asia/Shanghai".to_owned());
+        crate::json::checked(zone, || chrono_tz::Tz::UTC).map(TimeZoneName)
     }
 }
+
+impl PartialSchema for TimeZoneName {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some("An IANA time zone name"))
+            .enum_values(Some(chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())))
+            .examples([DEFAULT_TIME_ZONE])
+            .into()
+    }
+}
+
+impl ToSchema for TimeZoneName {}

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::model::{NewSite, Site, SiteChanges, SiteFilter, DEFAULT_TIME_ZONE};
+use super::model::{NewSite, Site, SiteChanges, SiteFilter, TimeZoneName, DEFAULT_TIME_ZONE};
 use super::repo::{self, NewSiteRow, SiteRow, SiteUpdate};
 use crate::access::Actor;
 use crate::access::Role;
@@ -59,14 +59,15 @@ pub fn time_zone(conn: &mut AnyConnection, site_id: SiteId) -> Result<chrono_tz:
 
 pub async fn create(state: &AppState, actor: &Actor, input: NewSite) -> Result<Site, AppError> {
     require_company_wide(actor)?;
-    input.validate()?;
     let now = utc(state.now());
     db::transaction(&state.pool, move |conn| {
         let row = repo::insert(
             conn,
             &NewSiteRow {
                 name: &input.name,
-                time_zone: input.time_zone.as_deref().unwrap_or(DEFAULT_TIME_ZONE),
+                time_zone: input
+                    .time_zone
+                    .map_or(DEFAULT_TIME_ZONE, TimeZoneName::name),
                 address: input.address.as_deref(),
                 active: true,
                 created_at: now,
@@ -106,7 +107,6 @@ pub async fn update(
     id: SiteId,
     changes: SiteChanges,
 ) -> Result<Site, AppError> {
-    changes.validate()?;
     let actor = actor.clone();
     let now = utc(state.now());
     db::transaction(&state.pool, move |conn| {
@@ -118,9 +118,9 @@ pub async fn update(
             conn,
             id,
             &SiteUpdate {
-                name: changes.name,
-                time_zone: changes.time_zone,
-                address: changes.address,
+                name: changes.name.map(String::from),
+                time_zone: changes.time_zone.map(|zone| zone.name().to_owned()),
+                address: changes.address.map(|a| a.map(String::from)),
                 active: None,
                 updated_at: now,
             },

@@ -5,11 +5,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::*;
-use crate::contact::{check_phone, normalize_phone};
+use crate::contact::Phone;
 use crate::deadlines::Deadline;
-use crate::error::{limits, AppError, Validator};
+use crate::error::{AppError, Validator};
 use crate::ids::{SiteId, TicketId, UnitId, UserId};
-use crate::money::Fen;
+use crate::money::{Amount, Fen};
+use crate::text::{DescriptionText, LineText, NameText, NoteText};
 use crate::timeline::TimelineEntry;
 use crate::visits::Visit;
 
@@ -24,7 +25,7 @@ pub struct NewTicket {
     #[schema(value_type = Option<i64>)]
     pub unit_id: Option<UnitId>,
     /// Public-area repairs (staff only): where, e.g. "Building 3 basement pump room" ...
-    pub location: Option<String>,
+    pub location: Option<LineText>,
     /// ... and on which site.
     #[schema(value_type = Option<i64>)]
     pub site_id: Option<SiteId>,
@@ -33,31 +34,22 @@ pub struct NewTicket {
     pub priority: Priority,
     /// Staff: how the report came in (default `phone`). Residents always report via `app`.
     pub channel: Option<Channel>,
-    /// Default: the reporter's own phone.
-    pub contact_phone: Option<String>,
-    /// 1-2000 characters.
-    pub description: String,
+    /// Default: the reporter's own phone; required when the reporter's account has none
+    /// (staff reporting for a resident usually give it).
+    pub contact_phone: Option<Phone>,
+    pub description: DescriptionText,
 }
 
 impl NewTicket {
     pub fn validate(&self) -> Result<(), AppError> {
         let mut v = Validator::new();
-        v.text("description", &self.description, 1, limits::DESCRIPTION)
-            .optional_text("location", self.location.as_deref(), 1, limits::LINE)
-            .check(
-                self.unit_id.is_some() != self.location.is_some(),
-                "unit_id",
-                "give either unit_id (in-home) or location (public area)",
-            );
-        if let Some(phone) = &self.contact_phone {
-            check_phone(&mut v, "contact_phone", &normalize_phone(phone));
-        }
+        v.check(
+            self.unit_id.is_some() != self.location.is_some(),
+            "unit_id",
+            "give either unit_id (in-home) or location (public area)",
+        );
         v.finish()
     }
-}
-
-fn check_note(v: &mut Validator, field: &str, note: &str) {
-    v.text(field, note, 1, limits::NOTE);
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -66,32 +58,34 @@ fn check_note(v: &mut Validator, field: &str, note: &str) {
 pub struct Reclassify {
     pub priority: Option<Priority>,
     pub category: Option<Category>,
-    /// Why, 1-1000 characters.
-    pub note: String,
+    /// Why.
+    pub note: NoteText,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"engineer_ids": [3, 6], "lead_id": 3}))]
 pub struct Dispatch {
-    /// 1-10 engineers of the ticket's site; replaces any earlier assignment.
-    #[schema(value_type = Vec<i64>)]
+    /// Engineers of the ticket's site; replaces any earlier assignment.
+    #[schema(value_type = Vec<i64>, min_items = 1, max_items = 10)]
     pub engineer_ids: Vec<UserId>,
     /// One of `engineer_ids`.
     #[schema(value_type = i64)]
     pub lead_id: UserId,
 }
 
+/// The most of one material a line may count; with [`Amount::MAX`] it bounds a line's total.
+pub const MAX_QUANTITY: i64 = 10_000;
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "DN20 copper elbow", "quantity": 2, "unit_price_fen": 1500}))]
 pub struct Material {
-    /// 1-100 characters.
-    pub name: String,
-    /// Whole units, at least 1.
+    pub name: NameText,
+    /// Whole units, 1 to 10 000.
+    #[schema(minimum = 1, maximum = 10000)]
     pub quantity: i64,
-    /// Integer fen, 0 or more.
-    pub unit_price_fen: Fen,
+    pub unit_price_fen: Amount,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -101,13 +95,16 @@ pub struct Material {
     "materials": [{"name": "DN20 copper elbow", "quantity": 2, "unit_price_fen": 1500}]
 }))]
 pub struct Complete {
-    /// Minutes of work, 1-10000.
+    /// Minutes of work.
+    #[schema(minimum = 1, maximum = 10000)]
     pub labour_minutes: i64,
     /// People who worked; default the assigned engineers.
+    #[schema(minimum = 1, maximum = 50)]
     pub head_count: Option<i32>,
     #[serde(default)]
+    #[schema(max_items = 50)]
     pub materials: Vec<Material>,
-    pub result_note: String,
+    pub result_note: NoteText,
 }
 
 impl Complete {
@@ -124,24 +121,17 @@ impl Complete {
             "must be between 1 and 50",
         )
         .check(self.materials.len() <= 50, "materials", "at most 50 lines");
-        check_note(&mut v, "result_note", &self.result_note);
         for (i, m) in self.materials.iter().enumerate() {
-            v.text(&format!("materials[{i}].name"), &m.name, 1, limits::NAME)
-                .check(
-                    m.quantity > 0,
-                    &format!("materials[{i}].quantity"),
-                    "must be at least 1",
-                )
-                .check(
-                    !m.unit_price_fen.is_negative(),
-                    &format!("materials[{i}].unit_price_fen"),
-                    "must not be negative",
-                );
+            v.check(
+                (1..=MAX_QUANTITY).contains(&m.quantity),
+                &format!("materials[{i}].quantity"),
+                format!("must be between 1 and {MAX_QUANTITY}"),
+            );
         }
         let lines: Vec<(i64, Fen)> = self
             .materials
             .iter()
-            .map(|m| (m.quantity, m.unit_price_fen))
+            .map(|m| (m.quantity, m.unit_price_fen.fen()))
             .collect();
         v.check(
             materials_total(&lines).is_some(),
@@ -157,7 +147,7 @@ impl Complete {
 #[schema(example = json!({"slip": "GZLXD-2026-118: balcony wall seepage, 3-2-1201", "developer_due_at": "2026-11-30T10:00:00Z"}))]
 pub struct Transfer {
     /// The contact slip (工作联系单): its number and what was handed over.
-    pub slip: String,
+    pub slip: NoteText,
     /// The deadline agreed with the developer.
     pub developer_due_at: DateTime<Utc>,
 }
@@ -167,15 +157,14 @@ pub struct Transfer {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"note": "Developer's service desk confirmed by phone"}))]
 pub struct ActionNote {
-    pub note: Option<String>,
+    pub note: Option<NoteText>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"reason": "Resident moved the appointment to tomorrow"}))]
 pub struct Reason {
-    /// 1-1000 characters.
-    pub reason: String,
+    pub reason: NoteText,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -185,9 +174,9 @@ pub struct ChargeProposal {
     /// A fee-schedule item: billed at its price once the resident accepts.
     pub fee_item_id: Option<i64>,
     /// Outside the schedule: an amount in integer fen, which a manager must approve ...
-    pub amount_fen: Option<Fen>,
+    pub amount_fen: Option<Amount>,
     /// ... and what it is for.
-    pub description: Option<String>,
+    pub description: Option<LineText>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -195,16 +184,18 @@ pub struct ChargeProposal {
 #[schema(example = json!({"rating": 5, "comment": "Quick and tidy"}))]
 pub struct Confirmation {
     /// 1 (poor) to 5 (excellent).
+    #[schema(minimum = 1, maximum = 5)]
     pub rating: i32,
-    pub comment: Option<String>,
+    pub comment: Option<NoteText>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"rating": 4, "comment": "Signed on the paper work order"}))]
 pub struct PaperSignature {
+    #[schema(minimum = 1, maximum = 5)]
     pub rating: Option<i32>,
-    pub comment: Option<String>,
+    pub comment: Option<NoteText>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -212,9 +203,9 @@ pub struct PaperSignature {
 #[schema(example = json!({"reason": "Waiting for a replacement pump part", "told_resident": "Called: repair expected tomorrow noon"}))]
 pub struct Chase {
     /// Why the order is late.
-    pub reason: String,
+    pub reason: NoteText,
     /// What the resident was told.
-    pub told_resident: String,
+    pub told_resident: NoteText,
 }
 
 pub fn check_rating(v: &mut Validator, rating: i32) {
@@ -223,14 +214,6 @@ pub fn check_rating(v: &mut Validator, rating: i32) {
         "rating",
         "must be between 1 and 5",
     );
-}
-
-pub fn check_optional_note(v: &mut Validator, field: &str, note: Option<&str>) {
-    v.optional_text(field, note, 1, limits::NOTE);
-}
-
-pub fn check_required_note(v: &mut Validator, field: &str, note: &str) {
-    check_note(v, field, note);
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -375,4 +358,17 @@ pub struct TicketFilter {
     pub to: Option<NaiveDate>,
     /// Changed at or after this instant (for handhelds syncing).
     pub updated_since: Option<DateTime<Utc>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use utoipa::PartialSchema;
+
+    use super::*;
+
+    #[test]
+    fn the_spec_states_the_quantity_bound_the_server_checks() {
+        let schema = serde_json::to_value(Material::schema()).unwrap();
+        assert_eq!(schema["properties"]["quantity"]["maximum"], MAX_QUANTITY);
+    }
 }

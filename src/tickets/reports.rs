@@ -145,7 +145,7 @@ pub struct CostQuery {
     #[param(value_type = i64)]
     pub site_id: SiteId,
     /// `YYYY-MM`, in the site's local time; not in the future.
-    #[param(example = "2026-11")]
+    #[param(example = "2026-11", pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
     pub month: String,
 }
 

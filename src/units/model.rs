@@ -1,8 +1,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::{RefOr, Schema};
+use utoipa::{IntoParams, PartialSchema, ToSchema};
 
-use crate::error::{AppError, Validator};
 use crate::ids::{SiteId, UnitId};
 
 /// A dwelling (or shop) of a site.
@@ -38,12 +39,10 @@ pub struct Unit {
 pub struct NewUnit {
     #[schema(value_type = i64)]
     pub site_id: SiteId,
-    /// 1-16 characters, no '-' or spaces (they separate the parts of the code).
-    pub building: String,
-    pub entrance: String,
-    pub room: String,
-    /// Greater than 0, at most 100000, at most two decimals.
-    pub floor_area_m2: Option<f64>,
+    pub building: UnitPart,
+    pub entrance: UnitPart,
+    pub room: UnitPart,
+    pub floor_area_m2: Option<FloorArea>,
     pub handover_date: Option<NaiveDate>,
 }
 
@@ -52,12 +51,12 @@ pub struct NewUnit {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"handover_date": "2024-07-15"}))]
 pub struct UnitChanges {
-    pub building: Option<String>,
-    pub entrance: Option<String>,
-    pub room: Option<String>,
+    pub building: Option<UnitPart>,
+    pub entrance: Option<UnitPart>,
+    pub room: Option<UnitPart>,
     #[serde(default, deserialize_with = "crate::json::nullable")]
-    #[schema(value_type = Option<f64>)]
-    pub floor_area_m2: Option<Option<f64>>,
+    #[schema(value_type = Option<FloorArea>)]
+    pub floor_area_m2: Option<Option<FloorArea>>,
     #[serde(default, deserialize_with = "crate::json::nullable")]
     #[schema(value_type = Option<NaiveDate>)]
     pub handover_date: Option<Option<NaiveDate>>,
@@ -77,61 +76,131 @@ pub fn code(building: &str, entrance: &str, room: &str) -> String {
     format!("{building}-{entrance}-{room}")
 }
 
-fn check_part(v: &mut Validator, field: &str, value: &str) {
-    v.text(field, value, 1, 16).check(
-        !value.contains('-') && !value.contains(char::is_whitespace),
-        field,
-        "must not contain '-' or spaces",
-    );
+/// One part of a unit's code (`3`, `2`, `1201`): 1-16 characters with no `-` or blanks,
+/// which separate the parts of the code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitPart(String);
+
+const UNIT_PART_MAX: usize = 16;
+
+fn checked_part(part: String) -> Result<String, String> {
+    let chars = part.chars().count();
+    let separators = part.contains(|c| c == '-' || crate::text::is_blank(c));
+    if (1..=UNIT_PART_MAX).contains(&chars) && !separators {
+        Ok(part)
+    } else {
+        Err(format!(
+            "1-{UNIT_PART_MAX} characters without '-' or spaces"
+        ))
+    }
+}
+
+impl<'de> Deserialize<'de> for UnitPart {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let part = checked_part(String::deserialize(deserializer)?);
+        crate::json::checked(part, String::new).map(UnitPart)
+    }
+}
+
+impl PartialSchema for UnitPart {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(format!(
+                "^[^-{}]{{1,{UNIT_PART_MAX}}}$",
+                crate::text::blank_class()
+            )))
+            .description(Some(
+                "A part of a unit's code: 1-16 characters, no '-' or blanks",
+            ))
+            .examples(["1201"])
+            .into()
+    }
+}
+
+impl ToSchema for UnitPart {}
+
+/// For parts the program itself supplies (the demo estate's).
+impl std::str::FromStr for UnitPart {
+    type Err = String;
+
+    fn from_str(part: &str) -> Result<Self, String> {
+        checked_part(part.to_owned()).map(UnitPart)
+    }
+}
+
+impl From<UnitPart> for String {
+    fn from(part: UnitPart) -> String {
+        part.0
+    }
+}
+
+impl std::ops::Deref for UnitPart {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
 }
 
 const MAX_AREA_M2: f64 = 100_000.0;
 
-/// Square metres to hundredths, refusing what cannot be stored exactly.
-pub fn area_to_centi(v: &mut Validator, area_m2: Option<f64>) -> Option<i64> {
-    let area = area_m2?;
+/// A floor area in square metres, kept in hundredths: more than 0, at most 100 000, with
+/// at most two decimals (what the column stores exactly).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FloorArea(i64);
+
+impl FloorArea {
+    pub fn centi_m2(self) -> i64 {
+        self.0
+    }
+}
+
+fn checked_area(area: f64) -> Result<i64, String> {
     let centi = area * 100.0;
     let exact = (centi - centi.round()).abs() < 1e-6;
-    v.check(
-        area > 0.0 && area <= MAX_AREA_M2 && exact,
-        "floor_area_m2",
-        "must be greater than 0 and at most 100000, with at most two decimals",
-    );
-    Some(centi.round() as i64)
+    if area > 0.0 && area <= MAX_AREA_M2 && exact {
+        Ok(centi.round() as i64)
+    } else {
+        Err("must be greater than 0 and at most 100000, with at most two decimals".into())
+    }
 }
+
+/// For areas the program itself supplies (the demo estate's).
+impl TryFrom<f64> for FloorArea {
+    type Error = String;
+
+    fn try_from(area: f64) -> Result<Self, String> {
+        checked_area(area).map(FloorArea)
+    }
+}
+
+impl<'de> Deserialize<'de> for FloorArea {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let centi = checked_area(f64::deserialize(deserializer)?);
+        crate::json::checked(centi, || 0).map(FloorArea)
+    }
+}
+
+impl PartialSchema for FloorArea {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::Number)
+            .exclusive_minimum(Some(0.0))
+            .maximum(Some(MAX_AREA_M2))
+            .multiple_of(Some(0.01))
+            .description(Some(
+                "Square metres: more than 0, at most 100000, at most two decimals",
+            ))
+            .examples([89.5])
+            .into()
+    }
+}
+
+impl ToSchema for FloorArea {}
 
 pub fn centi_to_area(centi: Option<i64>) -> Option<f64> {
     centi.map(|c| c as f64 / 100.0)
-}
-
-impl NewUnit {
-    /// Validates and returns the floor area in hundredths of a square metre.
-    pub fn validate(&self) -> Result<Option<i64>, AppError> {
-        let mut v = Validator::new();
-        check_part(&mut v, "building", &self.building);
-        check_part(&mut v, "entrance", &self.entrance);
-        check_part(&mut v, "room", &self.room);
-        let centi = area_to_centi(&mut v, self.floor_area_m2);
-        v.finish().map(|_| centi)
-    }
-}
-
-impl UnitChanges {
-    /// Validates and returns the floor-area change in hundredths of a square metre.
-    pub fn validate(&self) -> Result<Option<Option<i64>>, AppError> {
-        let mut v = Validator::new();
-        for (field, value) in [
-            ("building", &self.building),
-            ("entrance", &self.entrance),
-            ("room", &self.room),
-        ] {
-            if let Some(value) = value {
-                check_part(&mut v, field, value);
-            }
-        }
-        let centi = self.floor_area_m2.map(|area| area_to_centi(&mut v, area));
-        v.finish().map(|_| centi)
-    }
 }
 
 #[cfg(test)]
@@ -140,35 +209,22 @@ mod tests {
 
     #[test]
     fn area_is_stored_exactly_in_hundredths() {
-        let mut v = Validator::new();
-        assert_eq!(area_to_centi(&mut v, Some(89.5)), Some(8950));
-        assert_eq!(area_to_centi(&mut v, Some(120.07)), Some(12007));
-        assert!(v.finish().is_ok());
+        assert_eq!(checked_area(89.5), Ok(8950));
+        assert_eq!(checked_area(120.07), Ok(12007));
         assert_eq!(centi_to_area(Some(12007)), Some(120.07));
-        for bad in [0.0, -3.0, 89.555, 200_000.0] {
-            let mut v = Validator::new();
-            area_to_centi(&mut v, Some(bad));
-            assert!(v.finish().is_err(), "{bad} accepted");
+        for bad in [0.0, -3.0, 89.555, 200_000.0, f64::NAN] {
+            assert!(checked_area(bad).is_err(), "{bad} accepted");
         }
     }
 
     #[test]
     fn code_parts_may_not_contain_the_separator() {
-        let unit = NewUnit {
-            site_id: SiteId::new(1),
-            building: "3-A".into(),
-            entrance: "2".into(),
-            room: "".into(),
-            floor_area_m2: None,
-            handover_date: None,
-        };
-        match unit.validate() {
-            Err(AppError::Validation(errors)) => {
-                let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
-                assert_eq!(fields, ["building", "room"]);
-            }
-            other => panic!("unexpected {other:?}"),
+        for bad in ["3-A", "", "3 A", "1\u{3000}", &"9".repeat(17)] {
+            assert!(bad.parse::<UnitPart>().is_err(), "{bad:?} accepted");
         }
+        assert_eq!(&*"1201".parse::<UnitPart>().unwrap(), "1201");
         assert_eq!(code("3", "2", "1201"), "3-2-1201");
+        let schema = serde_json::to_value(UnitPart::schema()).unwrap();
+        assert!(schema["pattern"].as_str().unwrap().ends_with("]{1,16}$"));
     }
 }

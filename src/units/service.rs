@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use super::model::{centi_to_area, code, NewUnit, Unit, UnitChanges, UnitFilter};
+use super::model::{centi_to_area, code, FloorArea, NewUnit, Unit, UnitChanges, UnitFilter};
 use super::repo::{self, NewUnitRow, UnitQuery, UnitRow, UnitUpdate};
 use crate::access::{self, Actor};
 use crate::db::{self, utc, AnyConnection};
@@ -46,7 +46,6 @@ pub fn visible_unit(
 }
 
 pub async fn create(state: &AppState, actor: &Actor, input: NewUnit) -> Result<Unit, AppError> {
-    let area = input.validate()?;
     let actor = actor.clone();
     let now = utc(state.now());
     db::transaction(&state.pool, move |conn| {
@@ -65,7 +64,7 @@ pub async fn create(state: &AppState, actor: &Actor, input: NewUnit) -> Result<U
                 building: &input.building,
                 entrance: &input.entrance,
                 room: &input.room,
-                floor_area_centi_m2: area,
+                floor_area_centi_m2: input.floor_area_m2.map(FloorArea::centi_m2),
                 handover_date: input.handover_date,
                 active: true,
                 created_at: now,
@@ -113,12 +112,11 @@ pub async fn update(
     id: UnitId,
     changes: UnitChanges,
 ) -> Result<Unit, AppError> {
-    let area = changes.validate()?;
     apply(state, actor, id, move |now| UnitUpdate {
-        building: changes.building,
-        entrance: changes.entrance,
-        room: changes.room,
-        floor_area_centi_m2: area,
+        building: changes.building.map(String::from),
+        entrance: changes.entrance.map(String::from),
+        room: changes.room.map(String::from),
+        floor_area_centi_m2: changes.floor_area_m2.map(|a| a.map(FloorArea::centi_m2)),
         handover_date: changes.handover_date,
         active: None,
         updated_at: Some(now),

@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::access::Role;
+use crate::contact::Phone;
 use crate::ids::{SiteId, UnitId, UserId};
+use crate::text::NameText;
 use crate::text_enum;
 use crate::units::model::Unit;
 
@@ -53,12 +55,12 @@ pub struct User {
 pub struct NewUser {
     /// 3-32 characters `[a-z0-9._-]`, starting with a letter; stored lower-case. A username,
     /// a phone, or both are required: either can be used to log in.
+    #[schema(pattern = r"^[A-Za-z][A-Za-z0-9._-]{2,31}$")]
     pub username: Option<String>,
-    pub phone: Option<String>,
-    /// 1-100 characters.
-    pub display_name: String,
+    pub phone: Option<Phone>,
+    pub display_name: NameText,
     pub role: Role,
-    /// 8-128 characters.
+    #[schema(min_length = 8, max_length = 128)]
     pub password: String,
     /// Staff only: the sites they work for. A manager with none is company-wide.
     #[serde(default)]
@@ -79,12 +81,12 @@ pub struct NewUser {
 #[schema(example = json!({"display_name": "Zhang Wei", "phone": "13900139001"}))]
 pub struct UserChanges {
     #[serde(default, deserialize_with = "crate::json::nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = r"^[A-Za-z][A-Za-z0-9._-]{2,31}$")]
     pub username: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::json::nullable")]
-    #[schema(value_type = Option<String>)]
-    pub phone: Option<Option<String>>,
-    pub display_name: Option<String>,
+    #[schema(value_type = Option<Phone>)]
+    pub phone: Option<Option<Phone>>,
+    pub display_name: Option<NameText>,
     /// Staff only, managers only: replaces the sites the person works for.
     #[schema(value_type = Option<Vec<i64>>)]
     pub site_ids: Option<Vec<SiteId>>,
@@ -101,7 +103,8 @@ pub struct UserFilter {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"new_password": "temporary-pass-789"}))]
 pub struct PasswordReset {
-    /// 8-128 characters; tell the person to change it after signing in.
+    /// Tell the person to change it after signing in.
+    #[schema(min_length = 8, max_length = 128)]
     pub new_password: String,
 }
 

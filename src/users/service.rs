@@ -5,11 +5,10 @@
 use super::model::*;
 use super::repo::{self, NewMembershipRow, NewUserRow, UserRow, UserUpdate};
 use crate::access::{self, Actor, Role};
-use crate::auth::credentials::{check_password, check_username, normalize_username};
+use crate::auth::credentials::{check_password, check_username};
 use crate::auth::{self, password};
-use crate::contact::{check_phone, normalize_phone};
 use crate::db::{self, utc, AnyConnection};
-use crate::error::{limits, AppError, Lookup, Precondition, Validator};
+use crate::error::{AppError, Lookup, Precondition, Validator};
 use crate::ids::{SiteId, UserId};
 use crate::pagination::{Page, PageRequest};
 use crate::sites;
@@ -93,15 +92,12 @@ fn check_site_links(
 fn normalized_login(
     v: &mut Validator,
     username: Option<&str>,
-    phone: Option<&str>,
+    phone: Option<String>,
 ) -> (Option<String>, Option<String>) {
-    let username = username.map(normalize_username);
-    let phone = phone.map(normalize_phone);
+    // Stored lower-case; unlike a login name, not trimmed: what is kept is what was sent.
+    let username = username.map(str::to_ascii_lowercase);
     if let Some(username) = &username {
         check_username(v, "username", username);
-    }
-    if let Some(phone) = &phone {
-        check_phone(v, "phone", phone);
     }
     (username, phone)
 }
@@ -112,14 +108,16 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
 
 pub async fn create(state: &AppState, actor: &Actor, input: NewUser) -> Result<User, AppError> {
     let mut v = Validator::new();
-    let (username, phone) =
-        normalized_login(&mut v, input.username.as_deref(), input.phone.as_deref());
+    let (username, phone) = normalized_login(
+        &mut v,
+        input.username.as_deref(),
+        input.phone.clone().map(String::from),
+    );
     v.check(
         username.is_some() || phone.is_some(),
         "username",
         "a username or a phone is required",
-    )
-    .text("display_name", &input.display_name, 1, limits::NAME);
+    );
     check_password(&mut v, "password", &input.password);
     let resident = input.role == Role::Resident;
     v.check(
@@ -161,7 +159,7 @@ pub async fn create(state: &AppState, actor: &Actor, input: NewUser) -> Result<U
             NewUserRow {
                 username,
                 phone,
-                display_name: input.display_name,
+                display_name: input.display_name.into(),
                 role: input.role,
                 password_hash,
                 active: true,
@@ -221,13 +219,7 @@ pub async fn update(
     let (username, phone) = normalized_login(
         &mut v,
         changes.username.clone().flatten().as_deref(),
-        changes.phone.clone().flatten().as_deref(),
-    );
-    v.optional_text(
-        "display_name",
-        changes.display_name.as_deref(),
-        1,
-        limits::NAME,
+        changes.phone.clone().flatten().map(String::from),
     );
     v.finish()?;
     let actor = actor.clone();
@@ -239,7 +231,7 @@ pub async fn update(
         let update = UserUpdate {
             username: changes.username.map(|_| username),
             phone: changes.phone.map(|_| phone),
-            display_name: changes.display_name,
+            display_name: changes.display_name.map(String::from),
             updated_at: Some(now),
             ..UserUpdate::default()
         };

@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::error::{limits, AppError, Validator};
 use crate::ids::UserId;
+use crate::text::DescriptionText;
 use crate::text_enum;
 
 text_enum! {
@@ -32,16 +32,8 @@ text_enum! {
 pub struct NewVisit {
     pub method: VisitMethod,
     pub satisfaction: Satisfaction,
-    /// What the resident said, 1-2000 characters.
-    pub result: String,
-}
-
-impl NewVisit {
-    pub fn validate(&self) -> Result<(), AppError> {
-        Validator::new()
-            .text("result", &self.result, 1, limits::DESCRIPTION)
-            .finish()
-    }
+    /// What the resident said.
+    pub result: DescriptionText,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

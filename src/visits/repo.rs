@@ -35,7 +35,7 @@ pub fn record(
             follow_up_visits::butler_id.eq(butler_id),
             follow_up_visits::method.eq(visit.method.as_str()),
             follow_up_visits::satisfaction.eq(visit.satisfaction.as_str()),
-            follow_up_visits::result.eq(&visit.result),
+            follow_up_visits::result.eq(visit.result.as_str()),
             follow_up_visits::visited_at.eq(at),
             follow_up_visits::created_at.eq(at),
         ))

@@ -289,7 +289,7 @@ async fn run(pool_size: u32, concurrency: usize, requests: usize) {
         propdesk::users::model::NewUser {
             username: Some("engineer.other".into()),
             phone: None,
-            display_name: "Other".into(),
+            display_name: "Other".parse().expect("a valid name"),
             role: propdesk::access::Role::Engineer,
             password: PASSWORD.into(),
             site_ids: vec![SiteId::new(1)],

@@ -14,7 +14,6 @@ use crate::visits::{self, NewVisit, Satisfaction};
 /// R-CMP-12/13/17: the result and root cause; the visit falls due a week on, unless exempt.
 pub fn resolve(input: Resolve) -> Action {
     Box::new(move |conn, ctx| {
-        check_texts(&[("resolution", &input.resolution)], &[])?;
         let row = ctx.row;
         let refuses_visits = match row.complainant_id {
             Some(id) => users_repo::find(conn, id)?.is_some_and(|u| u.refuses_visits),
@@ -27,7 +26,7 @@ pub fn resolve(input: Resolve) -> Action {
             refuses_visits,
         });
         let mut change = ComplaintChange {
-            resolution: Some(Some(input.resolution.clone())),
+            resolution: Some(Some(input.resolution.to_string())),
             root_cause: Some(Some(input.root_cause)),
             resolved_at: Some(Some(utc(ctx.now))),
             visit_exemption: Some(exemption),
@@ -51,11 +50,10 @@ pub fn resolve(input: Resolve) -> Action {
 /// R-CMP-12: the complainant's opinion of the handling.
 pub fn opinion(input: Opinion) -> Action {
     Box::new(move |_, _| {
-        check_texts(&[], &[("comment", input.comment.as_deref())])?;
         Ok(Effect {
             change: ComplaintChange {
                 opinion: Some(Some(input.opinion)),
-                opinion_comment: Some(input.comment.clone()),
+                opinion_comment: Some(input.comment.clone().map(String::from)),
                 ..Default::default()
             },
             note: Some(format!("opinion: {}", input.opinion)),
@@ -66,14 +64,13 @@ pub fn opinion(input: Opinion) -> Action {
 /// R-CMP-12: a manager reviews the handling form.
 pub fn review(input: Review) -> Action {
     Box::new(move |_, ctx| {
-        check_texts(&[("note", &input.note)], &[])?;
         Ok(Effect {
             change: ComplaintChange {
                 reviewed_by: Some(Some(ctx.actor.user_id)),
                 reviewed_at: Some(Some(utc(ctx.now))),
                 ..Default::default()
             },
-            note: Some(input.note.clone()),
+            note: Some(input.note.to_string()),
         })
     })
 }
@@ -100,7 +97,6 @@ pub fn visit_action(input: &NewVisit) -> ComplaintAction {
 /// R-CMP-13/14: the follow-up visit; satisfied (or neutral) closes, dissatisfied reopens.
 pub fn visit(input: NewVisit) -> Action {
     Box::new(move |conn, ctx| {
-        input.validate()?;
         require_visit_due(ctx.row)?;
         visits::repo::record(
             conn,
@@ -151,18 +147,14 @@ fn exempt(ctx: &Ctx, reason: VisitExemption, note: String) -> Result<Effect, App
 /// R-CMP-13: the resident refuses visits: flagged, and never scheduled for one again.
 pub fn refuse_visits(input: InternalNote) -> Action {
     Box::new(move |conn, ctx| {
-        check_texts(&[("note", &input.note)], &[])?;
         if let Some(id) = ctx.row.complainant_id {
             users_repo::refuse_visits(conn, id)?;
         }
-        exempt(ctx, VisitExemption::RefusesVisits, input.note)
+        exempt(ctx, VisitExemption::RefusesVisits, input.note.into())
     })
 }
 
 /// R-CMP-13: the complainant cannot be reached.
 pub fn mark_unreachable(input: InternalNote) -> Action {
-    Box::new(move |_, ctx| {
-        check_texts(&[("note", &input.note)], &[])?;
-        exempt(ctx, VisitExemption::Unreachable, input.note)
-    })
+    Box::new(move |_, ctx| exempt(ctx, VisitExemption::Unreachable, input.note.into()))
 }

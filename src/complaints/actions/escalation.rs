@@ -10,18 +10,11 @@ use crate::error::{AppError, Precondition};
 /// R-CMP-9: one level up at a time or more, never down; the resident is told.
 pub fn escalate(input: Escalate) -> Action {
     Box::new(move |conn, ctx| {
-        check_texts(
-            &[
-                ("reason", &input.reason),
-                ("told_resident", &input.told_resident),
-            ],
-            &[],
-        )?;
         let current = ctx.row.escalation;
         let rank = |e: Escalation| Escalation::ALL.iter().position(|x| *x == e);
         if current.is_some_and(|c| rank(c) >= rank(input.level)) {
-            return Err(AppError::field(
-                "level",
+            return Err(AppError::precondition(
+                Precondition::AlreadyEscalated,
                 format!("already escalated to {}", current.expect("checked")),
             ));
         }
@@ -38,9 +31,8 @@ pub fn escalate(input: Escalate) -> Action {
 }
 
 /// R-CMP-10: class 2 goes to the developer, who owes a solution within a week.
-pub fn transfer_to_developer(input: DeveloperTransfer) -> Action {
+pub fn transfer_to_developer(input: TransferToDeveloper) -> Action {
     Box::new(move |_, ctx| {
-        check_texts(&[("note", &input.note)], &[])?;
         if ctx.row.class != ComplaintClass::Developer {
             return Err(AppError::precondition(
                 Precondition::NotDeveloperClass,
@@ -73,7 +65,6 @@ pub fn transfer_to_developer(input: DeveloperTransfer) -> Action {
 /// R-CMP-10: the developer's solution; handling goes on with the desk.
 pub fn developer_reply(input: DeveloperSolution) -> Action {
     Box::new(move |_, ctx| {
-        check_texts(&[("solution", &input.solution)], &[])?;
         Ok(Effect {
             change: ComplaintChange {
                 developer_replied_at: Some(Some(utc(ctx.now))),

@@ -12,13 +12,12 @@ use crate::error::{AppError, Precondition};
 /// R-CMP-5/19: a reply to the complainant, from the standard library or free text.
 pub fn reply(input: NewReply) -> Action {
     Box::new(move |conn, ctx| {
-        check_texts(&[], &[("text", input.text.as_deref())])?;
         let standard = input
             .standard_reply_id
             .map(|id| replies::usable(conn, id, ctx.row.site_id))
             .transpose()?;
         let text = match (input.text, &standard) {
-            (Some(text), _) => text,
+            (Some(text), _) => text.into(),
             (None, Some(s)) => s.body.clone(),
             (None, None) => return Err(AppError::field("text", "give text or standard_reply_id")),
         };
@@ -38,7 +37,6 @@ pub fn reply(input: NewReply) -> Action {
 /// A note for staff only.
 pub fn note(input: InternalNote) -> Action {
     Box::new(move |conn, ctx| {
-        check_texts(&[("note", &input.note)], &[])?;
         repo::add_message(
             conn,
             ctx.row.id,
@@ -55,7 +53,6 @@ pub fn note(input: InternalNote) -> Action {
 /// R-CMP-6: to the responsible department (within 20 minutes for service quality).
 pub fn hand_to_department(input: HandToDepartment) -> Action {
     Box::new(move |_, ctx| {
-        check_texts(&[], &[("note", input.note.as_deref())])?;
         let mut change = ComplaintChange {
             department: Some(Some(input.department)),
             ..Default::default()
@@ -77,7 +74,6 @@ pub fn hand_to_department(input: HandToDepartment) -> Action {
 /// R-CMP-9: the department replies with a fix deadline; chases aim at it.
 pub fn set_fix_deadline(input: FixDeadline) -> Action {
     Box::new(move |_, ctx| {
-        check_texts(&[], &[("note", input.note.as_deref())])?;
         in_future(input.fix_by, ctx, "fix_by")?;
         if ctx.row.department.is_none() {
             return Err(AppError::precondition(
@@ -106,7 +102,6 @@ pub fn set_fix_deadline(input: FixDeadline) -> Action {
 /// by which a full reply is promised.
 pub fn promise_reply(input: PromiseReply) -> Action {
     Box::new(move |conn, ctx| {
-        check_texts(&[("explanation", &input.explanation)], &[])?;
         in_future(input.reply_by, ctx, "reply_by")?;
         if ctx.row.responsibility == Some(Responsibility::Company) {
             return Err(AppError::precondition(
@@ -129,7 +124,6 @@ pub fn promise_reply(input: PromiseReply) -> Action {
 /// R-CMP-8: who is responsible.
 pub fn establish_responsibility(input: EstablishResponsibility) -> Action {
     Box::new(move |_, _| {
-        check_texts(&[("note", &input.note)], &[])?;
         Ok(Effect {
             change: ComplaintChange {
                 responsibility: Some(Some(input.responsibility)),
@@ -146,7 +140,6 @@ pub fn establish_responsibility(input: EstablishResponsibility) -> Action {
 /// R-CMP-8: no compensation is promised before the company's responsibility is established.
 pub fn promise_compensation(input: PromiseCompensation) -> Action {
     Box::new(move |_, ctx| {
-        check_texts(&[("compensation", &input.compensation)], &[])?;
         match ctx.row.responsibility {
             None => {
                 return Err(AppError::precondition(
@@ -164,7 +157,7 @@ pub fn promise_compensation(input: PromiseCompensation) -> Action {
         }
         Ok(Effect {
             change: ComplaintChange {
-                compensation: Some(Some(input.compensation.clone())),
+                compensation: Some(Some(input.compensation.to_string())),
                 ..Default::default()
             },
             note: Some(format!("compensation promised: {}", input.compensation)),
@@ -176,7 +169,6 @@ pub fn promise_compensation(input: PromiseCompensation) -> Action {
 /// complainant as a reply (recorded as one even when the complainant is anonymous).
 pub fn chase(input: ChaseResult) -> Action {
     Box::new(move |conn, ctx| {
-        check_texts(&[("result", &input.result)], &[])?;
         let mut change = ComplaintChange {
             next_chase_at: Some(Some(utc(next_chase(
                 ctx.row.major,
@@ -188,7 +180,7 @@ pub fn chase(input: ChaseResult) -> Action {
         said_to_complainant(conn, ctx, &input.result, None, &mut change)?;
         Ok(Effect {
             change,
-            note: Some(input.result),
+            note: Some(input.result.into()),
         })
     })
 }

@@ -64,7 +64,6 @@ pub fn classify(input: Classify) -> Action {
 /// R-CMP-15: major; a department head steps in and it is chased daily.
 pub fn mark_major(input: MarkMajor) -> Action {
     Box::new(move |conn, ctx| {
-        check_texts(&[("note", &input.note)], &[])?;
         let name = staff_of_site(conn, ctx, input.lead_id, Role::Manager, "lead_id")?;
         Ok(Effect {
             change: ComplaintChange {

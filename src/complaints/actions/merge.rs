@@ -41,7 +41,6 @@ fn new_person(
 /// an occurrence, a complainant if this one is a new person, and the impact.
 pub fn merge(input: Merge) -> Action {
     Box::new(move |conn, ctx| {
-        check_texts(&[], &[("impact", input.impact.as_deref())])?;
         let row = ctx.row;
         if input.into_id == row.id {
             return Err(AppError::field(
@@ -75,7 +74,7 @@ pub fn merge(input: Merge) -> Action {
             change: ComplaintChange {
                 occurrences: Some(target.occurrences + 1),
                 complainant_count: Some(target.complainant_count + i32::from(new_person)),
-                impact: input.impact.clone().map(Some),
+                impact: input.impact.clone().map(|impact| Some(impact.into())),
                 ..Default::default()
             },
             note: Some(format!("{} counted with this event", row.number)),

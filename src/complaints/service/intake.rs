@@ -9,7 +9,6 @@ use crate::calendar;
 use crate::complaints::dto::*;
 use crate::complaints::model::*;
 use crate::complaints::repo::{self, NewComplaintRow};
-use crate::contact::normalize_phone;
 use crate::db::{self, utc, AnyConnection};
 use crate::error::AppError;
 use crate::ids::{SiteId, UserId};
@@ -65,8 +64,8 @@ fn complainant_of(
         ComplainantKind::Named => Ok((
             ComplainantKind::Named,
             None,
-            input.name,
-            input.phone.map(|p| normalize_phone(&p)),
+            input.name.map(String::from),
+            input.phone.map(String::from),
         )),
         ComplainantKind::Anonymous => Ok((ComplainantKind::Anonymous, None, None, None)),
     }
@@ -146,7 +145,7 @@ pub async fn receive(
                 subject: input.subject,
                 major: input.major,
                 sensitive: input.sensitive,
-                description: input.description,
+                description: input.description.into(),
                 received_by: actor.user_id,
                 owner_id: owner,
                 status: ComplaintStatus::Received,

@@ -1,9 +1,9 @@
 //! After the repair: charges (R-TKT-8), the resident's acceptance or rejection (R-TKT-9)
 //! and the follow-up visit (R-TKT-10).
 
-use super::{check_note, Action};
+use super::Action;
 use crate::db::utc;
-use crate::error::{limits, AppError, Precondition, Validator};
+use crate::error::{AppError, Precondition, Validator};
 use crate::fees;
 use crate::ids::SiteId;
 use crate::money::Fen;
@@ -48,12 +48,21 @@ pub fn charge(input: ChargeProposal) -> Action {
                 (item.price_fen, item.name, ChargeStatus::AwaitingResident)
             }
             (None, Some(amount)) => {
-                let description = input.description.clone().unwrap_or_default();
+                let amount = amount.fen();
                 Validator::new()
                     .check(amount > Fen::ZERO, "amount_fen", "must be greater than 0")
-                    .text("description", &description, 1, limits::LINE)
+                    .check(
+                        input.description.is_some(),
+                        "description",
+                        "say what an amount outside the schedule is for",
+                    )
                     .finish()?;
-                (amount, description, ChargeStatus::PendingApproval)
+                let description = input.description.clone().map(String::from);
+                (
+                    amount,
+                    description.unwrap_or_default(),
+                    ChargeStatus::PendingApproval,
+                )
             }
             _ => {
                 return Err(AppError::field(
@@ -78,7 +87,6 @@ pub fn charge(input: ChargeProposal) -> Action {
 /// resident's decision.
 fn charge_step(input: ActionNote, from: ChargeStatus, to: ChargeStatus) -> Action {
     Box::new(move |_, ctx| {
-        check_note(&input)?;
         let current = ctx.row.charge_status;
         if current != from {
             return Err(AppError::precondition(
@@ -91,7 +99,7 @@ fn charge_step(input: ActionNote, from: ChargeStatus, to: ChargeStatus) -> Actio
                 charge_status: Some(to),
                 ..Default::default()
             },
-            note: input.note,
+            note: input.note.map(String::from),
         })
     })
 }
@@ -143,7 +151,6 @@ fn accepted(
     if let Some(rating) = rating {
         check_rating(&mut v, rating);
     }
-    check_optional_note(&mut v, "comment", comment.as_deref());
     v.finish()?;
     Ok(Effect {
         change: TicketChange {
@@ -162,20 +169,31 @@ fn accepted(
 
 /// R-TKT-9: the resident confirms in the app, with a rating.
 pub fn confirm(input: Confirmation) -> Action {
-    Box::new(move |_, ctx| accepted(Acceptance::App, Some(input.rating), input.comment, ctx))
+    Box::new(move |_, ctx| {
+        accepted(
+            Acceptance::App,
+            Some(input.rating),
+            input.comment.map(String::from),
+            ctx,
+        )
+    })
 }
 
 /// R-TKT-9: staff record the signature on the paper work order.
 pub fn record_signature(input: PaperSignature) -> Action {
-    Box::new(move |_, ctx| accepted(Acceptance::Paper, input.rating, input.comment, ctx))
+    Box::new(move |_, ctx| {
+        accepted(
+            Acceptance::Paper,
+            input.rating,
+            input.comment.map(String::from),
+            ctx,
+        )
+    })
 }
 
 /// R-TKT-9: the resident rejects the result: back to the engineers, deadline running again.
 pub fn reject(input: Reason) -> Action {
     Box::new(move |_, ctx| {
-        let mut v = Validator::new();
-        check_required_note(&mut v, "reason", &input.reason);
-        v.finish()?;
         Ok(Effect {
             change: TicketChange {
                 completed_at: Some(None),
@@ -183,7 +201,7 @@ pub fn reject(input: Reason) -> Action {
                 rework_count: Some(ctx.row.rework_count + 1),
                 ..Default::default()
             },
-            note: Some(input.reason),
+            note: Some(input.reason.into()),
         })
     })
 }
@@ -191,7 +209,6 @@ pub fn reject(input: Reason) -> Action {
 /// R-TKT-10: the butler's follow-up visit closes the ticket.
 pub fn visit(input: NewVisit) -> Action {
     Box::new(move |conn, ctx| {
-        input.validate()?;
         visits::repo::record(
             conn,
             Subject::Ticket,

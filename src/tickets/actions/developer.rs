@@ -1,7 +1,7 @@
 //! The developer's warranty repairs: transfer and acknowledgement (R-TKT-5), the
 //! developer's own completion, engineering's take-over and its settlement (R-TKT-6).
 
-use super::{check_note, completion, Action};
+use super::{completion, Action};
 use crate::db::utc;
 use crate::error::{AppError, Precondition, Validator};
 use crate::tickets::dto::*;
@@ -13,7 +13,6 @@ use crate::tickets::service::Effect;
 pub fn transfer(input: Transfer) -> Action {
     Box::new(move |_, ctx| {
         Validator::new()
-            .text("slip", &input.slip, 1, 500)
             .check(
                 input.developer_due_at > ctx.now,
                 "developer_due_at",
@@ -23,7 +22,7 @@ pub fn transfer(input: Transfer) -> Action {
         Ok(Effect {
             change: TicketChange {
                 route: Some(Route::Developer),
-                developer_slip: Some(Some(input.slip.clone())),
+                developer_slip: Some(Some(input.slip.to_string())),
                 developer_due_at: Some(Some(utc(input.developer_due_at))),
                 ..Default::default()
             },
@@ -38,7 +37,6 @@ pub fn transfer(input: Transfer) -> Action {
 /// R-TKT-5: the developer acknowledged the slip and its deadline.
 pub fn developer_acknowledge(input: ActionNote) -> Action {
     Box::new(move |_, ctx| {
-        check_note(&input)?;
         if ctx.row.developer_acknowledged_at.is_some() {
             return Err(AppError::precondition(
                 Precondition::DeveloperAcknowledged,
@@ -50,7 +48,7 @@ pub fn developer_acknowledge(input: ActionNote) -> Action {
                 developer_acknowledged_at: Some(Some(utc(ctx.now))),
                 ..Default::default()
             },
-            note: input.note,
+            note: input.note.map(String::from),
         })
     })
 }
@@ -58,10 +56,9 @@ pub fn developer_acknowledge(input: ActionNote) -> Action {
 /// The developer repaired it; the resident's acceptance follows as for any repair.
 pub fn developer_complete(input: ActionNote) -> Action {
     Box::new(move |conn, ctx| {
-        check_note(&input)?;
         Ok(Effect {
             change: completion(conn, ctx)?,
-            note: input.note,
+            note: input.note.map(String::from),
         })
     })
 }
@@ -70,7 +67,6 @@ pub fn developer_complete(input: ActionNote) -> Action {
 /// from now, and its cost is kept for settlement.
 pub fn take_over(input: ActionNote) -> Action {
     Box::new(move |_, ctx| {
-        check_note(&input)?;
         let due_at = ctx.row.developer_due_at.map(|d| d.and_utc());
         if due_at.is_none_or(|due| ctx.now <= due) {
             return Err(AppError::precondition(
@@ -87,7 +83,7 @@ pub fn take_over(input: ActionNote) -> Action {
                 fix_by: Some(utc(due.fix_by)),
                 ..Default::default()
             },
-            note: input.note,
+            note: input.note.map(String::from),
         })
     })
 }
@@ -95,7 +91,6 @@ pub fn take_over(input: ActionNote) -> Action {
 /// R-TKT-6: the developer signed off engineering's cost.
 pub fn settlement_signed(input: ActionNote) -> Action {
     Box::new(move |_, ctx| {
-        check_note(&input)?;
         if ctx.row.taken_over_at.is_none() || ctx.row.completed_at.is_none() {
             return Err(AppError::precondition(
                 Precondition::NotTakenOver,
@@ -113,7 +108,7 @@ pub fn settlement_signed(input: ActionNote) -> Action {
                 settlement_signed_at: Some(Some(utc(ctx.now))),
                 ..Default::default()
             },
-            note: input.note,
+            note: input.note.map(String::from),
         })
     })
 }

@@ -13,8 +13,7 @@ pub use developer::*;
 pub use repair::*;
 
 use crate::db::{utc, AnyConnection};
-use crate::error::{AppError, Validator};
-use crate::tickets::dto::*;
+use crate::error::AppError;
 use crate::tickets::model::*;
 use crate::tickets::repo::TicketChange;
 use crate::tickets::service::{Ctx, Effect};
@@ -26,12 +25,6 @@ fn note_only(note: Option<String>) -> Result<Effect, AppError> {
         change: TicketChange::default(),
         note,
     })
-}
-
-fn check_note(note: &ActionNote) -> Result<(), AppError> {
-    let mut v = Validator::new();
-    check_optional_note(&mut v, "note", note.note.as_deref());
-    v.finish()
 }
 
 /// R-TKT-4/10: done now; the follow-up visit falls due (same local day for hot water).

@@ -16,7 +16,6 @@ use crate::tickets::service::{require_assigned, Effect};
 pub fn reclassify(input: Reclassify) -> Action {
     Box::new(move |_, ctx| {
         let mut v = Validator::new();
-        check_required_note(&mut v, "note", &input.note);
         v.check(
             input.priority.is_some() || input.category.is_some(),
             "priority",
@@ -120,7 +119,7 @@ pub fn complete(input: Complete) -> Action {
             input
                 .materials
                 .iter()
-                .map(|m| (m.quantity, m.unit_price_fen)),
+                .map(|m| (m.quantity, m.unit_price_fen.fen())),
         );
         if materials_total(&priced).is_none() {
             return Err(AppError::field(
@@ -131,17 +130,17 @@ pub fn complete(input: Complete) -> Action {
         let lines: Vec<(String, i64, i64)> = input
             .materials
             .into_iter()
-            .map(|m| (m.name, m.quantity, m.unit_price_fen.get()))
+            .map(|m| (m.name.into(), m.quantity, m.unit_price_fen.fen().get()))
             .collect();
         repo::add_materials(conn, ctx.row.id, &lines)?;
         Ok(Effect {
             change: TicketChange {
                 head_count: Some(Some(input.head_count.unwrap_or(assigned.max(1)))),
                 labour_minutes: Some(Some(input.labour_minutes)),
-                result_note: Some(Some(input.result_note.clone())),
+                result_note: Some(Some(input.result_note.to_string())),
                 ..completion(conn, ctx)?
             },
-            note: Some(input.result_note),
+            note: Some(input.result_note.into()),
         })
     })
 }
@@ -149,10 +148,6 @@ pub fn complete(input: Complete) -> Action {
 /// R-TKT-11: why an order is late and what the resident was told.
 pub fn chase(input: Chase) -> Action {
     Box::new(move |_, _| {
-        let mut v = Validator::new();
-        check_required_note(&mut v, "reason", &input.reason);
-        check_required_note(&mut v, "told_resident", &input.told_resident);
-        v.finish()?;
         note_only(Some(format!(
             "late because: {}; resident told: {}",
             input.reason, input.told_resident
@@ -163,9 +158,6 @@ pub fn chase(input: Chase) -> Action {
 /// Residents cancel their own reports before anyone is on site; so may the desk.
 pub fn cancel(input: Reason) -> Action {
     Box::new(move |_, ctx| {
-        let mut v = Validator::new();
-        check_required_note(&mut v, "reason", &input.reason);
-        v.finish()?;
         if ctx.actor.role == Role::Resident && ctx.row.arrived_at.is_some() {
             return Err(AppError::precondition(
                 Precondition::EngineerArrived,
@@ -177,7 +169,7 @@ pub fn cancel(input: Reason) -> Action {
                 cancelled_at: Some(Some(utc(ctx.now))),
                 ..Default::default()
             },
-            note: Some(input.reason),
+            note: Some(input.reason.into()),
         })
     })
 }

@@ -11,7 +11,11 @@ use actix_web::{web, FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 
-use crate::error::AppError;
+use crate::error::{AppError, FieldError};
+pub use strict::checked;
+use strict::{reading, Strict};
+
+mod strict;
 
 pub struct Json<T>(pub T);
 
@@ -72,29 +76,35 @@ fn named_field(message: &str) -> Option<&str> {
 }
 
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|err| {
-        let path = err.path().to_string();
-        let inner = err.into_inner();
-        if !inner.is_data() {
-            return AppError::BadRequest(format!("the body is not valid JSON: {inner}"));
-        }
-        let message = without_position(&inner.to_string()).to_owned();
-        let field = match path.as_str() {
-            "." => {
-                if message.starts_with("missing field") || message.starts_with("unknown field") {
-                    named_field(&message).unwrap_or_default().to_owned()
-                } else {
-                    String::new()
-                }
-            }
-            _ => path,
-        };
-        AppError::field(field, message)
-    })?;
-    de.end()
+    let value: serde_json::Value = serde_json::from_slice(bytes)
         .map_err(|e| AppError::BadRequest(format!("the body is not valid JSON: {e}")))?;
-    Ok(value)
+    let (read, mut problems) = reading(|| serde_path_to_error::deserialize(Strict(&value)));
+    match read {
+        Ok(value) if problems.is_empty() => Ok(value),
+        Ok(_) => Err(AppError::Validation(problems)),
+        // Reading stopped here; what was deferred before it is listed first.
+        Err(err) => {
+            problems.push(field_error(err));
+            Err(AppError::Validation(problems))
+        }
+    }
+}
+
+fn field_error(err: serde_path_to_error::Error<serde_json::Error>) -> FieldError {
+    let path = err.path().to_string();
+    let message = without_position(&err.into_inner().to_string()).to_owned();
+    // A missing field is reported at the object that lacks it; name the field too.
+    let missing = message
+        .starts_with("missing field")
+        .then(|| named_field(&message))
+        .flatten();
+    let field = match (path.as_str(), missing) {
+        (".", Some(name)) => name.to_owned(),
+        (".", None) => String::new(),
+        (_, Some(name)) => format!("{path}.{name}"),
+        (_, None) => path,
+    };
+    FieldError { field, message }
 }
 
 /// For PATCH bodies: tells an absent field (`None`) from an explicit `null` (`Some(None)`).
@@ -157,5 +167,58 @@ mod tests {
         let null: Body = parse(br#"{"name": "a", "ids": [], "note": null}"#).unwrap();
         assert_eq!(absent.note, None);
         assert_eq!(null.note, Some(None));
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Span {
+        starts: i64,
+        ends: i64,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Week {
+        spans: Vec<Span>,
+    }
+
+    #[test]
+    fn arrays_are_not_objects() {
+        let err = parse::<Body>(br#"["a", [1], null]"#).unwrap_err();
+        assert!(matches!(err, AppError::Validation(_)), "{err:?}");
+        let err = parse::<Week>(br#"{"spans": [[1, 2]]}"#).unwrap_err();
+        assert_eq!(field_of(err), "spans[0]");
+    }
+
+    #[test]
+    fn nested_missing_and_unknown_fields_name_the_field() {
+        let err = parse::<Week>(br#"{"spans": [{"starts": 1}]}"#).unwrap_err();
+        assert_eq!(field_of(err), "spans[0].ends");
+        let err = parse::<Week>(br#"{"spans": [{"starts": 1, "ends": 2, "end": 3}]}"#).unwrap_err();
+        assert_eq!(field_of(err), "spans[0].end");
+    }
+
+    #[test]
+    fn nul_characters_are_refused_where_they_stand() {
+        let err = parse::<Body>(br#"{"name": "a\u0000b", "ids": []}"#).unwrap_err();
+        assert_eq!(field_of(err), "name");
+    }
+
+    #[test]
+    fn integer_valued_numbers_are_integers() {
+        let body: Body = parse(br#"{"name": "a", "ids": [28153498.0, -3.0]}"#).unwrap();
+        assert_eq!(body.ids, [28153498, -3]);
+        let err = parse::<Body>(br#"{"name": "a", "ids": [1.5]}"#).unwrap_err();
+        assert_eq!(field_of(err), "ids[0]");
+        let err = parse::<Body>(br#"{"name": "a", "ids": [1e300]}"#).unwrap_err();
+        assert_eq!(field_of(err), "ids[0]");
+    }
+
+    #[test]
+    fn null_for_a_required_text_is_a_field_error() {
+        let err = parse::<Body>(br#"{"name": null, "ids": []}"#).unwrap_err();
+        assert_eq!(field_of(err), "name");
     }
 }
