@@ -39,6 +39,7 @@ macro_rules! action_route {
     };
 }
 
+mod across;
 pub mod auth;
 pub mod calendar;
 pub mod complaints;

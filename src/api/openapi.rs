@@ -19,8 +19,9 @@ sites, units, people and sessions (platform); repair tickets, complaints, archiv
 hot-water billing build on it.\n\n\
 Authenticate with `POST /api/v1/auth/login`, then send `Authorization: Bearer <access_token>`. \
 Every error is `application/problem+json` (RFC 9457). Lists take `limit` (1-100, default 20) \
-and an opaque `cursor`, and answer `{items, next_cursor}`. Timestamps are RFC 3339 UTC.",
-        license(name = "Apache-2.0"),
+and a `cursor`, and answer `{items, next_cursor}`. Timestamps are RFC 3339 UTC. No string \
+may contain the NUL character (U+0000), which PostgreSQL cannot store.",
+        license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
     servers((url = "http://localhost:8080", description = "A server started with `cargo run` on the default port")),
     components(schemas(Problem, FieldError, Precondition)),
@@ -191,6 +192,7 @@ fn add(operation: &mut Operation, status: &str, name: &str) {
 /// Completes the document the handlers produced.
 pub fn complete(mut doc: Document) -> Document {
     let components = doc.components.get_or_insert_with(Default::default);
+    super::across::state(components);
     components.add_security_scheme(
         "bearer",
         SecurityScheme::Http(

@@ -22,10 +22,10 @@ pub struct WeeklySpan {
     /// `HH:MM`, 00:00-23:59; working time starts here.
     #[schema(example = "08:30", pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub starts: String,
-    /// `HH:MM`, after `starts`, at most `24:00`; working time ends here.
+    /// `HH:MM`, 00:01-24:00 and after `starts`; working time ends here.
     #[schema(
         example = "12:00",
-        pattern = r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"
+        pattern = r"^(00:(0[1-9]|[1-5][0-9])|(0[1-9]|1[0-9]|2[0-3]):[0-5][0-9]|24:00)$"
     )]
     pub ends: String,
 }
