@@ -37,7 +37,13 @@ fn when(condition: Value, then: Vec<Value>) -> Value {
 /// Each body schema's rules across its fields, as the services check them.
 fn rules() -> Vec<(&'static str, Vec<Value>)> {
     vec![
-        ("NewTicket", vec![exactly_one(&["unit_id", "location"])]),
+        (
+            "NewTicket",
+            vec![
+                exactly_one(&["unit_id", "location"]),
+                at_least_one(&["site_id", "unit_id"]),
+            ],
+        ),
         ("Reclassify", vec![at_least_one(&["priority", "category"])]),
         (
             "ChargeProposal",
@@ -117,10 +123,21 @@ pub fn state(components: &mut Components) {
                 );
             }
         }
-        object
-            .extensions
-            .get_or_insert_with(Default::default)
-            .insert("allOf".into(), Value::Array(rules));
+        let extensions = object.extensions.get_or_insert_with(Default::default);
+        // One rule of its own keywords stands alone: an `allOf` of one is noise to linters.
+        match <[Value; 1]>::try_from(rules) {
+            Ok([Value::Object(rule)])
+                if !rule.contains_key("properties") && !rule.contains_key("required") =>
+            {
+                extensions.extend(rule);
+            }
+            Ok(rules) => {
+                extensions.insert("allOf".into(), Value::Array(rules.into()));
+            }
+            Err(rules) => {
+                extensions.insert("allOf".into(), Value::Array(rules));
+            }
+        }
     }
 }
 
@@ -156,7 +173,7 @@ mod tests {
         named.sort();
         assert_eq!(named, ["kind", "name", "user_id"]);
         let spec = serde_json::to_value(crate::openapi()).unwrap();
-        let rules = &spec["components"]["schemas"]["NewReply"]["allOf"][0]["anyOf"];
+        let rules = &spec["components"]["schemas"]["NewReply"]["anyOf"];
         assert_eq!(rules[0]["required"], json!(["text"]));
         assert_eq!(rules[1]["required"], json!(["standard_reply_id"]));
     }
