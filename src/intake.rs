@@ -78,7 +78,11 @@ pub fn place(
         SiteWide::Staff => sites::service::visible_site(conn, actor, site_id)
             .found()?
             .is_some(),
-        SiteWide::StaffAndResidents => access::may_see_site(conn, actor, site_id, today)?,
+        // A company-wide manager may see every site, even one that does not exist.
+        SiteWide::StaffAndResidents => {
+            access::may_see_site(conn, actor, site_id, today)?
+                && sites::repo::find(conn, site_id)?.is_some()
+        }
     };
     if !allowed {
         return Err(AppError::field(

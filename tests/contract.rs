@@ -383,3 +383,29 @@ async fn every_status_a_route_answers_is_documented() {
         }
     }
 }
+
+/// A body naming a site that is not there is a 422 on `site_id`, as for a site of someone
+/// else's: never a 404, which would say the route itself was not found.
+#[actix_web::test]
+async fn a_body_naming_no_site_is_a_field_error() {
+    let app = TestApp::new().await;
+    let manager = app.token("manager").await;
+    let res = app
+        .post("/api/v1/complaints")
+        .token(&manager)
+        .json(
+            json!({"site_id": 999_999, "channel": "phone", "subject": "service_quality",
+                     "complainant": {"kind": "anonymous"}, "description": "Gate left open"}),
+        )
+        .send()
+        .await;
+    assert_eq!(res.invalid_fields(), ["site_id"]);
+    let res = report(
+        &app,
+        &manager,
+        json!({"site_id": 999_999, "location": "Gate 2", "category": "public_facilities",
+               "priority": "general", "contact_phone": "13800138000", "description": "Gate stuck"}),
+    )
+    .await;
+    assert_eq!(res.invalid_fields(), ["site_id"]);
+}

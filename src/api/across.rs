@@ -81,12 +81,14 @@ fn rules() -> Vec<(&'static str, Vec<Value>)> {
         ),
         (
             "Classify",
-            vec![at_least_one(&[
-                "class",
-                "nature",
-                "communication_kind",
-                "subject",
-            ])],
+            vec![
+                at_least_one(&["class", "nature", "communication_kind", "subject"]),
+                // Without `nature` in the body, the complaint's stored nature decides.
+                when(
+                    json!({"allOf": [present("communication_kind"), present("nature")]}),
+                    vec![is("nature", "communication")],
+                ),
+            ],
         ),
         (
             "NewReply",
