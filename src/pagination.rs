@@ -1,5 +1,5 @@
-//! Keyset pagination shared by every list: `?limit=` (default 20, at most 100) and an opaque
-//! `cursor`; responses are `{items, next_cursor}`.
+//! Keyset pagination shared by every list: `?limit=` (default 20, at most 100) and a
+//! `cursor` (the last id of the page before); responses are `{items, next_cursor}`.
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
