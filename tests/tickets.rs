@@ -59,6 +59,18 @@ async fn report(app: &TestApp, token: &str, body: Value) -> Value {
         .expect(201)
 }
 
+/// A refused completion kept nothing: the ticket is still on site, with no materials.
+async fn assert_still_on_site_without_materials(app: &TestApp, d: &Desk, t: i64) {
+    let ticket = app
+        .get(&format!("/api/v1/tickets/{t}"))
+        .token(&d.butler)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(ticket["status"], "on_site");
+    assert_eq!(ticket["work_order"]["materials"], json!([]));
+}
+
 async fn act(app: &TestApp, token: &str, id: i64, action: &str, body: Value) -> common::Response {
     app.action(token, "tickets", id, action, body).await
 }
@@ -766,14 +778,7 @@ async fn work_orders_belong_to_their_engineers_and_refuse_bad_materials() {
     .await;
     assert_eq!(res.invalid_fields(), ["labour_minutes", "head_count"]);
     // Nothing of the rejected attempts was kept.
-    let ticket = app
-        .get(&format!("/api/v1/tickets/{t}"))
-        .token(&d.butler)
-        .send()
-        .await
-        .expect(200);
-    assert_eq!(ticket["status"], "on_site");
-    assert_eq!(ticket["work_order"]["materials"], json!([]));
+    assert_still_on_site_without_materials(&app, &d, t).await;
 
     let ticket = act(
         &app,
@@ -828,14 +833,7 @@ async fn amounts_beyond_the_bound_are_refused_and_change_nothing() {
         .await;
         assert_eq!(res.invalid_fields(), [field]);
     }
-    let ticket = app
-        .get(&format!("/api/v1/tickets/{t}"))
-        .token(&d.butler)
-        .send()
-        .await
-        .expect(200);
-    assert_eq!(ticket["status"], "on_site");
-    assert_eq!(ticket["work_order"]["materials"], json!([]));
+    assert_still_on_site_without_materials(&app, &d, t).await;
 
     let ticket = act(
         &app,
