@@ -59,14 +59,18 @@ async fn report(app: &TestApp, token: &str, body: Value) -> Value {
         .expect(201)
 }
 
-/// A refused completion kept nothing: the ticket is still on site, with no materials.
-async fn assert_still_on_site_without_materials(app: &TestApp, d: &Desk, t: i64) {
-    let ticket = app
-        .get(&format!("/api/v1/tickets/{t}"))
-        .token(&d.butler)
+/// The ticket as `token` sees it.
+async fn view(app: &TestApp, token: &str, t: i64) -> Value {
+    app.get(&format!("/api/v1/tickets/{t}"))
+        .token(token)
         .send()
         .await
-        .expect(200);
+        .expect(200)
+}
+
+/// A refused completion kept nothing: the ticket is still on site, with no materials.
+async fn assert_still_on_site_without_materials(app: &TestApp, d: &Desk, t: i64) {
+    let ticket = view(app, &d.butler, t).await;
     assert_eq!(ticket["status"], "on_site");
     assert_eq!(ticket["work_order"]["materials"], json!([]));
 }
@@ -482,12 +486,7 @@ async fn staff_reclassify_and_deadlines_are_recomputed_from_the_report_time() {
     assert_eq!(ticket["deadlines"]["fix"]["due_at"], "2026-11-26T10:30:00Z");
     // Three hours after the report, past the urgent 2 hours: the downgraded ticket is not late.
     let d = later(&app, Duration::hours(3)).await;
-    let ticket = app
-        .get(&format!("/api/v1/tickets/{t}"))
-        .token(&d.butler)
-        .send()
-        .await
-        .expect(200);
+    let ticket = view(&app, &d.butler, t).await;
     assert_eq!(ticket["overdue"], false);
 }
 
@@ -497,24 +496,14 @@ async fn hot_water_needs_an_engineer_on_site_within_fifteen_minutes() {
     let app = TestApp::new().await;
     let d = desk(&app).await;
     let t = dispatched(&app, &d, "hot_water", "general").await;
-    let ticket = app
-        .get(&format!("/api/v1/tickets/{t}"))
-        .token(&d.butler)
-        .send()
-        .await
-        .expect(200);
+    let ticket = view(&app, &d.butler, t).await;
     assert_eq!(
         ticket["deadlines"]["arrive"]["due_at"],
         "2026-11-23T10:15:00Z"
     );
     assert_eq!(ticket["overdue"], false);
     let d = later(&app, Duration::minutes(16)).await;
-    let ticket = app
-        .get(&format!("/api/v1/tickets/{t}"))
-        .token(&d.butler)
-        .send()
-        .await
-        .expect(200);
+    let ticket = view(&app, &d.butler, t).await;
     assert_eq!(ticket["deadlines"]["arrive"]["state"], "missed");
     assert_eq!(ticket["overdue"], true);
     // Late arrival stays recorded as missed.
@@ -967,12 +956,7 @@ async fn hot_water_repairs_are_visited_the_same_local_day() {
     let app = TestApp::new().await;
     let d = desk(&app).await;
     let t = completed(&app, &d, "hot_water").await;
-    let ticket = app
-        .get(&format!("/api/v1/tickets/{t}"))
-        .token(&d.butler)
-        .send()
-        .await
-        .expect(200);
+    let ticket = view(&app, &d.butler, t).await;
     // Completed 18:00 in Shanghai: the visit is due by 23:59:59 local, 15:59:59 UTC.
     assert_eq!(
         ticket["deadlines"]["visit"]["due_at"],
@@ -1854,11 +1838,6 @@ async fn an_action_applies_only_to_the_version_it_read() {
     .await
     .unwrap();
     assert!(stale.is_none());
-    let ticket = app
-        .get(&format!("/api/v1/tickets/{t}"))
-        .token(&d.butler)
-        .send()
-        .await
-        .expect(200);
+    let ticket = view(&app, &d.butler, t).await;
     assert_eq!(ticket["charge"]["status"], "none");
 }
