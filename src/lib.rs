@@ -94,7 +94,6 @@ pub fn build_app(
     app.app_data(web::Data::new(state))
         .app_data(web::Data::new(routes))
         .app_data(web::PayloadConfig::new(body_limit))
-        .app_data(api::query_config())
         .app_data(api::path_config())
         .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", doc))
         .route(

@@ -281,6 +281,25 @@ async fn an_integer_valued_number_is_an_integer() {
     )
     .await;
     assert_eq!(res.invalid_fields(), ["unit_id"]);
+
+    // A query string reads its integers the same way.
+    let list = app
+        .get(&format!("/api/v1/tickets?unit_id={unit}.0"))
+        .token(&resident)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(list["items"][0]["id"], ticket["id"]);
+    let problem = app
+        .get(&format!("/api/v1/tickets?unit_id={unit}.5"))
+        .token(&resident)
+        .send()
+        .await
+        .expect(400);
+    assert!(
+        problem["detail"].as_str().unwrap().contains("unit_id"),
+        "{problem}"
+    );
 }
 
 /// A fixed path is its own route: the wrong method there is a 405, not an id that does not

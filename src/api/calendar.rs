@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::access::{ManagerOnly, Staff};
+use crate::api::query::Query;
 use crate::auth::Auth;
 use crate::calendar::dto::{
     CalendarDay, CalendarFilter, SetCalendarDay, SetWeeklyHours, SiteCalendar, WeeklyHours,
@@ -27,7 +28,7 @@ pub async fn get_calendar(
     state: web::Data<AppState>,
     actor: Auth<Staff>,
     id: web::Path<SiteId>,
-    filter: web::Query<CalendarFilter>,
+    filter: Query<CalendarFilter>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(service::get(&state, &actor, *id, filter.into_inner()).await?))
 }

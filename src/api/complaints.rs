@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::access::{AnyRole, Desk, ManagerOnly, ResidentOrDesk, Staff};
+use crate::api::query::Query;
 use crate::auth::Auth;
 use crate::boards::BoardQuery;
 use crate::complaints::actions;
@@ -54,8 +55,8 @@ pub async fn receive_complaint(
 pub async fn list_complaints(
     state: web::Data<AppState>,
     actor: Auth<AnyRole>,
-    page: web::Query<PageParams>,
-    filter: web::Query<ComplaintFilter>,
+    page: Query<PageParams>,
+    filter: Query<ComplaintFilter>,
 ) -> Result<HttpResponse, AppError> {
     let page = page.request()?;
     Ok(HttpResponse::Ok().json(reports::list(&state, &actor, filter.into_inner(), page).await?))
@@ -75,7 +76,7 @@ pub async fn list_complaints(
 pub async fn complaint_board(
     state: web::Data<AppState>,
     actor: Auth<Staff>,
-    query: web::Query<BoardQuery>,
+    query: Query<BoardQuery>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(reports::daily_board(&state, &actor, query.into_inner()).await?))
 }
@@ -94,7 +95,7 @@ pub async fn complaint_board(
 pub async fn weekly_summary(
     state: web::Data<AppState>,
     actor: Auth<Desk>,
-    query: web::Query<WeekQuery>,
+    query: Query<WeekQuery>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(reports::weekly_summary(&state, &actor, query.into_inner()).await?))
 }
@@ -114,7 +115,7 @@ pub async fn weekly_summary(
 pub async fn monthly_report(
     state: web::Data<AppState>,
     actor: Auth<Desk>,
-    query: web::Query<MonthQuery>,
+    query: Query<MonthQuery>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(reports::monthly_report(&state, &actor, query.into_inner()).await?))
 }
@@ -134,7 +135,7 @@ pub async fn monthly_report(
 pub async fn public_summary(
     state: web::Data<AppState>,
     actor: Auth<AnyRole>,
-    query: web::Query<MonthQuery>,
+    query: Query<MonthQuery>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(reports::public_summary(&state, &actor, query.into_inner()).await?))
 }
@@ -386,7 +387,7 @@ pub async fn create_standard_reply(
 pub async fn list_standard_replies(
     state: web::Data<AppState>,
     actor: Auth<Staff>,
-    filter: web::Query<StandardReplyFilter>,
+    filter: Query<StandardReplyFilter>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(replies::list(&state, &actor, filter.into_inner()).await?))
 }

@@ -45,6 +45,7 @@ pub mod calendar;
 pub mod complaints;
 pub mod health;
 pub mod openapi;
+mod query;
 pub mod sites;
 pub mod tickets;
 pub mod units;
@@ -139,12 +140,7 @@ pub async fn fallback(req: HttpRequest, routes: web::Data<RouteTable>) -> HttpRe
     }
 }
 
-/// Query strings and path segments that do not parse get the same problem shape as bodies.
-pub fn query_config() -> web::QueryConfig {
-    web::QueryConfig::default()
-        .error_handler(|err, _| AppError::BadRequest(format!("invalid query string: {err}")).into())
-}
-
+/// Path segments that do not parse get the same problem shape as bodies.
 pub fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|err, _| {
         AppError::BadRequest(format!("invalid path parameter: {err}")).into()

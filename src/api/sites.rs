@@ -5,6 +5,7 @@ use actix_web::{get, patch, post, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::access::{ManagerOnly, Staff};
+use crate::api::query::Query;
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::ids::SiteId;
@@ -44,8 +45,8 @@ pub async fn create_site(
 pub async fn list_sites(
     state: web::Data<AppState>,
     actor: Auth<Staff>,
-    page: web::Query<PageParams>,
-    filter: web::Query<SiteFilter>,
+    page: Query<PageParams>,
+    filter: Query<SiteFilter>,
 ) -> Result<HttpResponse, AppError> {
     let page = page.request()?;
     Ok(HttpResponse::Ok().json(service::list(&state, &actor, filter.into_inner(), page).await?))

@@ -7,6 +7,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::access::{
     AnyRole, Desk, EngineerOnly, ManagerOnly, ResidentOnly, ResidentOrDesk, Staff,
 };
+use crate::api::query::Query;
 use crate::auth::Auth;
 use crate::boards::BoardQuery;
 use crate::error::AppError;
@@ -55,8 +56,8 @@ pub async fn report_ticket(
 pub async fn list_tickets(
     state: web::Data<AppState>,
     actor: Auth<AnyRole>,
-    page: web::Query<PageParams>,
-    filter: web::Query<TicketFilter>,
+    page: Query<PageParams>,
+    filter: Query<TicketFilter>,
 ) -> Result<HttpResponse, AppError> {
     let page = page.request()?;
     Ok(HttpResponse::Ok().json(reports::list(&state, &actor, filter.into_inner(), page).await?))
@@ -90,7 +91,7 @@ pub async fn work_orders(
 pub async fn daily_board(
     state: web::Data<AppState>,
     actor: Auth<Staff>,
-    query: web::Query<BoardQuery>,
+    query: Query<BoardQuery>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(reports::daily_board(&state, &actor, query.into_inner()).await?))
 }
@@ -109,7 +110,7 @@ pub async fn daily_board(
 pub async fn public_costs(
     state: web::Data<AppState>,
     actor: Auth<Staff>,
-    query: web::Query<CostQuery>,
+    query: Query<CostQuery>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(reports::public_costs(&state, &actor, query.into_inner()).await?))
 }
@@ -325,7 +326,7 @@ pub async fn create_fee_item(
 pub async fn list_fee_items(
     state: web::Data<AppState>,
     actor: Auth<Staff>,
-    filter: web::Query<FeeFilter>,
+    filter: Query<FeeFilter>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(fees::list(&state, &actor, filter.into_inner()).await?))
 }

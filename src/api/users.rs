@@ -4,6 +4,7 @@ use actix_web::{get, patch, post, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::access::Desk;
+use crate::api::query::Query;
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::ids::UserId;
@@ -46,8 +47,8 @@ pub async fn create_user(
 pub async fn list_users(
     state: web::Data<AppState>,
     actor: Auth<Desk>,
-    page: web::Query<PageParams>,
-    filter: web::Query<UserFilter>,
+    page: Query<PageParams>,
+    filter: Query<UserFilter>,
 ) -> Result<HttpResponse, AppError> {
     let page = page.request()?;
     Ok(HttpResponse::Ok().json(service::list(&state, &actor, filter.into_inner(), page).await?))

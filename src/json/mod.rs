@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 
 use crate::error::{AppError, FieldError};
-pub use strict::checked;
+pub use strict::{checked, integer_value};
 use strict::{reading, Strict};
 
 mod strict;

@@ -161,6 +161,12 @@ pub struct Strict<'a>(pub &'a Value);
 /// numbers are no longer exact, so they stay floats (and an integer field refuses them).
 const EXACT_F64: f64 = 9_007_199_254_740_992.0;
 
+/// The integer an integer-valued number such as `28.0` or `1e3` stands for, as JSON
+/// Schema's `integer` reads it; `None` for a fraction, or a number too large to be exact.
+pub fn integer_value(f: f64) -> Option<i64> {
+    (f.fract() == 0.0 && f.abs() <= EXACT_F64).then_some(f as i64)
+}
+
 fn number<'de, V: Visitor<'de>>(n: &Number, visitor: V) -> Result<V::Value, Error> {
     if let Some(i) = n.as_i64() {
         visitor.visit_i64(i)
@@ -168,10 +174,9 @@ fn number<'de, V: Visitor<'de>>(n: &Number, visitor: V) -> Result<V::Value, Erro
         visitor.visit_u64(u)
     } else {
         let f = n.as_f64().unwrap_or(f64::NAN);
-        if f.fract() == 0.0 && f.abs() <= EXACT_F64 {
-            visitor.visit_i64(f as i64)
-        } else {
-            visitor.visit_f64(f)
+        match integer_value(f) {
+            Some(i) => visitor.visit_i64(i),
+            None => visitor.visit_f64(f),
         }
     }
 }
