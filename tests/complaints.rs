@@ -1891,6 +1891,56 @@ async fn each_root_cause_is_recorded_and_counted_in_the_reports() {
     assert_eq!(week["by_root_cause"], json!(expected));
 }
 
+// R-CMP-18: the complaints' board counts exactly and pages each section on its own route.
+#[actix_web::test]
+async fn a_busy_day_complaint_board_counts_every_complaint_and_pages_each_section() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let unit = app.unit_id("1-1-101").await;
+    let mut received = Vec::new();
+    for n in 0..23 {
+        received.push(id(&receive(
+            &app,
+            &d.resident,
+            json!({"unit_id": unit, "subject": "equipment", "description": format!("Lift {n}")}),
+        )
+        .await));
+    }
+    let board = app
+        .get(&format!(
+            "/api/v1/complaints/daily-board?site_id={}",
+            app.site_id
+        ))
+        .token(&d.butler)
+        .send()
+        .await
+        .expect(200);
+    for section in ["new", "open", "unowned"] {
+        assert_eq!(board[section]["count"], 23, "{section}");
+        assert_eq!(board[section]["items"].as_array().unwrap().len(), 20);
+    }
+    let rest = app
+        .get(&format!(
+            "/api/v1/complaints/daily-board/unowned?site_id={}&cursor={}",
+            app.site_id,
+            board["unowned"]["next_cursor"].as_str().unwrap()
+        ))
+        .token(&d.butler)
+        .send()
+        .await
+        .expect(200);
+    let rest: Vec<i64> = rest["items"].as_array().unwrap().iter().map(id).collect();
+    assert_eq!(rest, [received[2], received[1], received[0]]);
+    app.get(&format!(
+        "/api/v1/complaints/daily-board/closed?site_id={}",
+        app.site_id
+    ))
+    .token(&d.butler)
+    .send()
+    .await
+    .expect(404);
+}
+
 // R-CMP-18
 #[actix_web::test]
 async fn boards_and_reports_cover_the_day_the_week_and_the_month() {
@@ -1920,9 +1970,10 @@ async fn boards_and_reports_cover_the_day_the_week_and_the_month() {
         .send()
         .await
         .expect(200);
-    assert_eq!(board["new"].as_array().unwrap().len(), 2);
-    assert_eq!(board["unowned"].as_array().unwrap().len(), 1);
-    assert_eq!(board["unowned"][0]["id"], id(&web));
+    assert_eq!(board["new"]["count"], 2);
+    assert_eq!(board["new"]["items"].as_array().unwrap().len(), 2);
+    assert_eq!(board["unowned"]["count"], 1);
+    assert_eq!(board["unowned"]["items"][0]["id"], id(&web));
     act(
         &app,
         &d.butler,
@@ -1943,8 +1994,9 @@ async fn boards_and_reports_cover_the_day_the_week_and_the_month() {
         .send()
         .await
         .expect(200);
-    assert!(board["new"].as_array().unwrap().is_empty());
-    assert_eq!(board["response_overdue"][0]["id"], id(&web));
+    assert_eq!(board["new"]["count"], 0);
+    assert!(board["new"]["items"].as_array().unwrap().is_empty());
+    assert_eq!(board["response_overdue"]["items"][0]["id"], id(&web));
 
     let week = app
         .get(&format!(

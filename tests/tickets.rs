@@ -1382,7 +1382,11 @@ async fn the_daily_board_shows_new_open_unassigned_overdue_and_completed() {
         .await
         .expect(200);
     let ids = |key: &str| -> Vec<i64> {
-        board[key]
+        assert_eq!(
+            board[key]["count"],
+            board[key]["items"].as_array().unwrap().len()
+        );
+        board[key]["items"]
             .as_array()
             .unwrap()
             .iter()
@@ -1403,9 +1407,96 @@ async fn the_daily_board_shows_new_open_unassigned_overdue_and_completed() {
         .send()
         .await
         .expect(200);
-    assert_eq!(next_day["new"], json!([]));
+    assert_eq!(
+        next_day["new"],
+        json!({"count": 0, "items": [], "next_cursor": null})
+    );
     app.get(&format!(
         "/api/v1/tickets/daily-board?site_id={}",
+        app.site_id
+    ))
+    .token(&d.resident)
+    .send()
+    .await
+    .expect(403);
+}
+
+// R-TKT-13: no ticket is lost however busy the day: every section counts exactly, shows its
+// newest, and its own route pages through the rest.
+#[actix_web::test]
+async fn a_busy_day_board_counts_every_ticket_and_pages_each_section() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let unit = app.unit_id("1-2-101").await;
+    let mut reported = Vec::new();
+    for n in 0..25 {
+        reported.push(id(&report(
+            &app,
+            &d.butler,
+            json!({"unit_id": unit, "category": "lift", "priority": "urgent",
+                   "contact_phone": "13700137000", "description": format!("Lift stuck {n}")}),
+        )
+        .await));
+    }
+    let d = later(&app, Duration::hours(3)).await;
+    let board = app
+        .get(&format!(
+            "/api/v1/tickets/daily-board?site_id={}&date=2026-11-23",
+            app.site_id
+        ))
+        .token(&d.engineer)
+        .send()
+        .await
+        .expect(200);
+    for section in ["new", "open", "unassigned", "overdue"] {
+        assert_eq!(board[section]["count"], 25, "{section}");
+        assert_eq!(board[section]["items"].as_array().unwrap().len(), 20);
+    }
+    assert_eq!(board["completed"]["count"], 0);
+
+    // Paging the overdue section yields every overdue ticket once, newest first.
+    let mut seen = Vec::new();
+    let mut cursor = board["overdue"]["next_cursor"].as_str().map(str::to_owned);
+    seen.extend(
+        board["overdue"]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["id"].as_i64().unwrap()),
+    );
+    while let Some(after) = cursor {
+        let page = app
+            .get(&format!(
+                "/api/v1/tickets/daily-board/overdue?site_id={}&date=2026-11-23&limit=2&cursor={after}",
+                app.site_id
+            ))
+            .token(&d.butler)
+            .send()
+            .await
+            .expect(200);
+        assert_eq!(page["count"], 25);
+        seen.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t["id"].as_i64().unwrap()),
+        );
+        cursor = page["next_cursor"].as_str().map(str::to_owned);
+    }
+    reported.reverse();
+    assert_eq!(seen, reported);
+
+    app.get(&format!(
+        "/api/v1/tickets/daily-board/late?site_id={}",
+        app.site_id
+    ))
+    .token(&d.butler)
+    .send()
+    .await
+    .expect(404);
+    app.get(&format!(
+        "/api/v1/tickets/daily-board/open?site_id={}",
         app.site_id
     ))
     .token(&d.resident)
@@ -1472,7 +1563,7 @@ async fn the_daily_board_counts_only_undispatched_engineering_tickets_as_unassig
         }
     };
     let ids = |board: &Value, key: &str| -> Vec<i64> {
-        board[key]
+        board[key]["items"]
             .as_array()
             .unwrap()
             .iter()

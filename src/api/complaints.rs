@@ -10,13 +10,14 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::access::{AnyRole, Desk, ManagerOnly, ResidentOrDesk, Staff};
 use crate::api::query::Query;
 use crate::auth::Auth;
-use crate::boards::BoardQuery;
+use crate::boards::{self, BoardQuery, Section};
 use crate::complaints::actions;
 use crate::complaints::dto::*;
 use crate::complaints::model::ComplaintAction;
 use crate::complaints::replies::{self, NewStandardReply, StandardReply, StandardReplyFilter};
 use crate::complaints::reports::{
-    self, ComplaintBoard, MonthQuery, MonthlyReport, PublicSummary, WeekQuery, WeeklySummary,
+    self, ComplaintBoard, ComplaintSection, MonthQuery, MonthlyReport, PublicSummary, WeekQuery,
+    WeeklySummary,
 };
 use crate::complaints::service;
 use crate::error::AppError;
@@ -79,6 +80,33 @@ pub async fn complaint_board(
     query: Query<BoardQuery>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(reports::daily_board(&state, &actor, query.into_inner()).await?))
+}
+
+/// R-CMP-18: one section of the day's complaints, all of it a page at a time, with its count.
+#[utoipa::path(
+    tag = "complaint reports",
+    params(
+        ("section" = ComplaintSection, Path, description = "The section of the daily board"),
+        BoardQuery,
+        PageParams,
+    ),
+    responses(
+        (status = 200, description = "A page of the section", body = Section<Complaint>),
+        (status = 404, response = crate::api::openapi::NotFound),
+    ),
+    security(("bearer" = [])),
+)]
+#[get("/complaints/daily-board/{section:new|open|unowned|response_overdue|chase_due}")]
+pub async fn complaint_board_section(
+    state: web::Data<AppState>,
+    actor: Auth<Staff>,
+    section: web::Path<ComplaintSection>,
+    query: Query<BoardQuery>,
+    page: Query<PageParams>,
+) -> Result<HttpResponse, AppError> {
+    let page = page.request()?;
+    let section = boards::section(&state, &actor, *section, query.into_inner(), page).await?;
+    Ok(HttpResponse::Ok().json(section))
 }
 
 /// R-CMP-18: a week's totals by class, subject, channel, root cause and department.
@@ -415,6 +443,7 @@ pub async fn deactivate_standard_reply(
 /// `.../close-quiet` never falls through to an id route, whatever the order.
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(complaint_board)
+        .service(complaint_board_section)
         .service(weekly_summary)
         .service(monthly_report)
         .service(public_summary)

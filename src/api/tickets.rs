@@ -9,7 +9,7 @@ use crate::access::{
 };
 use crate::api::query::Query;
 use crate::auth::Auth;
-use crate::boards::BoardQuery;
+use crate::boards::{self, BoardQuery, Section};
 use crate::error::AppError;
 use crate::fees::{self, FeeFilter, FeeItem, NewFeeItem};
 use crate::ids::TicketId;
@@ -19,7 +19,7 @@ use crate::state::AppState;
 use crate::tickets::actions;
 use crate::tickets::dto::*;
 use crate::tickets::model::TicketAction;
-use crate::tickets::reports::{self, CostQuery, DailyBoard, PublicCosts};
+use crate::tickets::reports::{self, CostQuery, DailyBoard, PublicCosts, TicketSection};
 use crate::tickets::service;
 use crate::visits::NewVisit;
 
@@ -94,6 +94,33 @@ pub async fn daily_board(
     query: Query<BoardQuery>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(reports::daily_board(&state, &actor, query.into_inner()).await?))
+}
+
+/// R-TKT-13: one section of a site's day, all of it a page at a time, with its count.
+#[utoipa::path(
+    tag = "tickets",
+    params(
+        ("section" = TicketSection, Path, description = "The section of the daily board"),
+        BoardQuery,
+        PageParams,
+    ),
+    responses(
+        (status = 200, description = "A page of the section", body = Section<Ticket>),
+        (status = 404, response = crate::api::openapi::NotFound),
+    ),
+    security(("bearer" = [])),
+)]
+#[get("/tickets/daily-board/{section:new|open|unassigned|overdue|completed}")]
+pub async fn daily_board_section(
+    state: web::Data<AppState>,
+    actor: Auth<Staff>,
+    section: web::Path<TicketSection>,
+    query: Query<BoardQuery>,
+    page: Query<PageParams>,
+) -> Result<HttpResponse, AppError> {
+    let page = page.request()?;
+    let section = boards::section(&state, &actor, *section, query.into_inner(), page).await?;
+    Ok(HttpResponse::Ok().json(section))
 }
 
 /// R-TKT-14: labour and materials of public-facility repairs completed in a month.
@@ -355,6 +382,7 @@ pub async fn deactivate_fee_item(
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(work_orders)
         .service(daily_board)
+        .service(daily_board_section)
         .service(public_costs)
         .service(report_ticket)
         .service(list_tickets)

@@ -3,16 +3,16 @@
 //! merged into another as duplicates are not counted again (R-CMP-16), and root causes are
 //! the final ones (R-CMP-17).
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::dto::{Complaint, ComplaintFilter};
 use super::model::*;
-use super::repo::{self, ComplaintQuery, ComplaintScope, Dimension, EventFilter};
+use super::repo::{self, ComplaintQuery, ComplaintScope, EventFilter, TREND_MONTHS};
 use super::service::to_complaints;
 use crate::access::{self, Actor, SiteScope};
-use crate::boards::{self, BoardQuery};
+use crate::boards::{self, BoardQuery, BoardSection, Section, FIRST_PAGE};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::AppError;
 use crate::ids::{ComplaintId, SiteId};
@@ -48,7 +48,7 @@ pub async fn list(
             response_overdue_at: yes(filter.response_overdue),
             created_from,
             created_before,
-            open_only: false,
+            ..ComplaintQuery::default()
         };
         let rows = repo::list(conn, scope, query, page)?;
         let page = Page::from_rows(rows, page, |r| r.id, |r| r);
@@ -67,15 +67,85 @@ pub struct ComplaintBoard {
     pub site_id: SiteId,
     pub date: NaiveDate,
     /// Received that day.
-    pub new: Vec<Complaint>,
+    pub new: Section<Complaint>,
     /// Received by the end of that day and still open.
-    pub open: Vec<Complaint>,
+    pub open: Section<Complaint>,
     /// Open and no butler owns it yet (R-CMP-6).
-    pub unowned: Vec<Complaint>,
+    pub unowned: Section<Complaint>,
     /// Open, nothing said to the complainant, first-response deadline passed (R-CMP-5).
-    pub response_overdue: Vec<Complaint>,
+    pub response_overdue: Section<Complaint>,
     /// Open with a chase due now (R-CMP-11).
-    pub chase_due: Vec<Complaint>,
+    pub chase_due: Section<Complaint>,
+}
+
+/// A section of the complaints' daily board (R-CMP-18).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ComplaintSection {
+    New,
+    Open,
+    Unowned,
+    ResponseOverdue,
+    ChaseDue,
+}
+
+impl ComplaintSection {
+    /// The section's complaints of the site's day `day`, deadlines as of `now`.
+    fn query(self, site_id: SiteId, day: &Period, now: NaiveDateTime) -> ComplaintQuery {
+        let site = ComplaintQuery {
+            site_id: Some(site_id),
+            ..ComplaintQuery::default()
+        };
+        let open = ComplaintQuery {
+            created_before: Some(day.end),
+            open_only: true,
+            ..site
+        };
+        match self {
+            ComplaintSection::New => ComplaintQuery {
+                created_from: Some(day.start),
+                created_before: Some(day.end),
+                ..site
+            },
+            ComplaintSection::Open => open,
+            ComplaintSection::Unowned => ComplaintQuery {
+                unowned: true,
+                ..open
+            },
+            ComplaintSection::ResponseOverdue => ComplaintQuery {
+                response_overdue_at: Some(now),
+                ..site
+            },
+            ComplaintSection::ChaseDue => ComplaintQuery {
+                chase_due_at: Some(now),
+                ..site
+            },
+        }
+    }
+}
+
+impl BoardSection for ComplaintSection {
+    type Item = Complaint;
+
+    fn read(
+        self,
+        conn: &mut AnyConnection,
+        site_id: SiteId,
+        day: &Period,
+        now: DateTime<Utc>,
+        page: PageRequest,
+    ) -> Result<Section<Complaint>, AppError> {
+        let all = || ComplaintScope::Sites(SiteScope::All);
+        let count = repo::count(conn, all(), self.query(site_id, day, utc(now)))?;
+        let rows = repo::list(conn, all(), self.query(site_id, day, utc(now)), page)?;
+        Section::new(
+            count,
+            rows,
+            page,
+            |r| r.id,
+            |rows| to_complaints(conn, rows, now),
+        )
+    }
 }
 
 pub async fn daily_board(
@@ -86,50 +156,15 @@ pub async fn daily_board(
     let (actor, now) = (actor.clone(), state.now());
     db::read(&state.pool, move |conn| {
         let day = boards::day(conn, &actor, &query, now)?;
-        let mut section = |q: ComplaintQuery| -> Result<Vec<Complaint>, AppError> {
-            let q = ComplaintQuery {
-                site_id: Some(query.site_id),
-                ..q
-            };
-            let rows = repo::list(
-                conn,
-                ComplaintScope::Sites(SiteScope::All),
-                q,
-                boards::SECTION,
-            )?;
-            to_complaints(conn, rows, now)
-        };
-        let new = section(ComplaintQuery {
-            created_from: Some(day.start),
-            created_before: Some(day.end),
-            ..Default::default()
-        })?;
-        let open = section(ComplaintQuery {
-            created_before: Some(day.end),
-            open_only: true,
-            ..Default::default()
-        })?;
-        let response_overdue = section(ComplaintQuery {
-            response_overdue_at: Some(utc(now)),
-            ..Default::default()
-        })?;
-        let chase_due = section(ComplaintQuery {
-            chase_due_at: Some(utc(now)),
-            ..Default::default()
-        })?;
-        let unowned = open
-            .iter()
-            .filter(|c| c.owner_id.is_none())
-            .cloned()
-            .collect();
+        let mut section = |s: ComplaintSection| s.read(conn, query.site_id, &day, now, FIRST_PAGE);
         Ok(ComplaintBoard {
             site_id: query.site_id,
             date: day.first,
-            new,
-            open,
-            unowned,
-            response_overdue,
-            chase_due,
+            new: section(ComplaintSection::New)?,
+            open: section(ComplaintSection::Open)?,
+            unowned: section(ComplaintSection::Unowned)?,
+            response_overdue: section(ComplaintSection::ResponseOverdue)?,
+            chase_due: section(ComplaintSection::ChaseDue)?,
         })
     })
     .await
@@ -173,45 +208,48 @@ fn rate(part: i64, whole: i64) -> Option<f64> {
     (whole > 0).then(|| (part as f64 / whole as f64 * 1000.0).round() / 1000.0)
 }
 
+/// Events per key, sorted by key; `not_set` where the dimension has no value yet.
+fn buckets<'a>(
+    groups: &'a [repo::Group],
+    key: impl Fn(&'a repo::Group) -> Option<&'a str>,
+) -> Vec<Bucket> {
+    let mut events = std::collections::BTreeMap::<&str, i64>::new();
+    for group in groups.iter().filter(|g| g.events > 0) {
+        *events.entry(key(group).unwrap_or("not_set")).or_default() += group.events;
+    }
+    events
+        .into_iter()
+        .map(|(key, events)| Bucket {
+            key: key.to_owned(),
+            events,
+        })
+        .collect()
+}
+
 fn summarise(
     conn: &mut AnyConnection,
     site_id: SiteId,
     period: &Period,
 ) -> Result<PeriodSummary, AppError> {
-    let (from, to) = (period.start, period.end);
-    let mut by = |d: Dimension| -> Result<Vec<Bucket>, AppError> {
-        let mut buckets: Vec<Bucket> = repo::count_by(conn, site_id, from, to, d)?
-            .into_iter()
-            .map(|(key, events)| Bucket {
-                key: key.unwrap_or_else(|| "not_set".into()),
-                events,
-            })
-            .collect();
-        buckets.sort_by(|a, b| a.key.cmp(&b.key));
-        Ok(buckets)
-    };
-    let (by_class, by_subject, by_channel, by_root_cause, by_department) = (
-        by(Dimension::Class)?,
-        by(Dimension::Subject)?,
-        by(Dimension::Channel)?,
-        by(Dimension::RootCause)?,
-        by(Dimension::Department)?,
-    );
-    let counts = repo::counts(conn, site_id, from, to)?;
+    let groups = repo::groups(conn, site_id, period.start, period.end)?;
+    let total = |figure: fn(&repo::Group) -> i64| groups.iter().map(figure).sum::<i64>();
+    let events = total(|g| g.events);
+    let responded_on_time = total(|g| g.responded_on_time);
+    let closed = total(|g| g.closed);
     Ok(PeriodSummary {
-        complaints: counts.complaints,
-        events: counts.events,
-        complainants: counts.complainants,
-        major: counts.major,
-        by_class,
-        by_subject,
-        by_channel,
-        by_root_cause,
-        by_department,
-        responded_on_time: counts.responded_on_time,
-        response_on_time_rate: rate(counts.responded_on_time, counts.events),
-        closed: counts.closed,
-        closure_rate: rate(counts.closed, counts.events),
+        complaints: total(|g| g.complaints),
+        events,
+        complainants: total(|g| g.complainants),
+        major: total(|g| g.major),
+        by_class: buckets(&groups, |g| Some(&g.class)),
+        by_subject: buckets(&groups, |g| Some(&g.subject)),
+        by_channel: buckets(&groups, |g| Some(&g.channel)),
+        by_root_cause: buckets(&groups, |g| g.root_cause.as_deref()),
+        by_department: buckets(&groups, |g| g.department.as_deref()),
+        responded_on_time,
+        response_on_time_rate: rate(responded_on_time, events),
+        closed,
+        closure_rate: rate(closed, events),
     })
 }
 
@@ -307,10 +345,38 @@ pub struct MonthlyReport {
     pub major_cases: Vec<MajorCase>,
 }
 
-/// Months of trend in the monthly report, this one included.
-const TREND_MONTHS: u32 = 6;
 /// Major cases listed in one report at most.
 const MAJOR_CAP: i64 = 200;
+
+/// Events of the month starting `first` and the months before it, oldest first.
+fn trend(
+    conn: &mut AnyConnection,
+    site_id: SiteId,
+    first: NaiveDate,
+) -> Result<Vec<MonthCount>, AppError> {
+    let tz = sites::service::time_zone(conn, site_id)?;
+    // The first days of the trend's months, oldest first, then of the month after.
+    let oldest = first
+        .checked_sub_months(chrono::Months::new(TREND_MONTHS as u32 - 1))
+        .ok_or_else(|| AppError::field("month", "out of range"))?;
+    let mut starts = [oldest; TREND_MONTHS + 1];
+    for i in 1..starts.len() {
+        starts[i] = periods::next_month(starts[i - 1])?;
+    }
+    let mut bounds = [NaiveDateTime::default(); TREND_MONTHS + 1];
+    for (bound, start) in bounds.iter_mut().zip(starts) {
+        *bound = periods::local_midnight(tz, start)?;
+    }
+    let events = repo::events_by_month(conn, site_id, bounds)?;
+    Ok(starts
+        .iter()
+        .zip(events)
+        .map(|(start, events)| MonthCount {
+            month: start.format("%Y-%m").to_string(),
+            events,
+        })
+        .collect())
+}
 
 pub async fn monthly_report(
     state: &AppState,
@@ -323,19 +389,7 @@ pub async fn monthly_report(
         sites::service::visible_site(conn, &actor, query.site_id)?;
         let month = periods::site_month(conn, query.site_id, first, now)?;
         let summary = summarise(conn, query.site_id, &month)?;
-        let tz = sites::service::time_zone(conn, query.site_id)?;
-        let mut trend = Vec::new();
-        for back in (0..TREND_MONTHS).rev() {
-            let Some(start) = first.checked_sub_months(chrono::Months::new(back)) else {
-                continue;
-            };
-            let from = periods::local_midnight(tz, start)?;
-            let to = periods::local_midnight(tz, periods::next_month(start)?)?;
-            trend.push(MonthCount {
-                month: start.format("%Y-%m").to_string(),
-                events: repo::counts(conn, query.site_id, from, to)?.events,
-            });
-        }
+        let trend = trend(conn, query.site_id, first)?;
         let major_cases = repo::events_where(
             conn,
             query.site_id,

@@ -8,7 +8,7 @@ use super::model::{
 };
 use crate::access::{Reach, SiteScope};
 use crate::db::schema::{ticket_engineers, ticket_materials, tickets, users};
-use crate::db::AnyConnection;
+use crate::db::{AnyConnection, MultiBackend};
 use crate::ids::{SiteId, TicketId, UnitId, UserId};
 use crate::pagination::PageRequest;
 use crate::text_enum::{texts, NullableText};
@@ -282,6 +282,7 @@ pub struct TicketQuery {
     pub status: Option<TicketStatus>,
     pub priority: Option<Priority>,
     pub category: Option<Category>,
+    pub route: Option<Route>,
     pub unit_id: Option<UnitId>,
     pub engineer_id: Option<UserId>,
     pub public_area: Option<bool>,
@@ -327,13 +328,8 @@ fn overdue_at(now: NaiveDateTime) -> Condition {
         .expect("at least one overdue rule")
 }
 
-/// Newest first, `limit` rows after the cursor.
-pub fn list(
-    conn: &mut AnyConnection,
-    reach: Reach,
-    q: TicketQuery,
-    page: PageRequest,
-) -> QueryResult<Vec<TicketRow>> {
+/// The tickets within `reach` that match `q`.
+fn matching(reach: Reach, q: TicketQuery) -> tickets::BoxedQuery<'static, MultiBackend> {
     let mut query = tickets::table.into_boxed();
     match reach {
         Reach::Sites(SiteScope::Only(sites)) => {
@@ -350,6 +346,9 @@ pub fn list(
     }
     if let Some(v) = q.priority {
         query = query.filter(tickets::priority.eq(v.as_str()));
+    }
+    if let Some(v) = q.route {
+        query = query.filter(tickets::route.eq(v.as_str()));
     }
     if let Some(v) = q.category {
         query = query.filter(tickets::category.eq(v.as_str()));
@@ -392,6 +391,17 @@ pub fn list(
     if let Some(v) = q.updated_since {
         query = query.filter(tickets::updated_at.ge(v));
     }
+    query
+}
+
+/// Newest first, `limit` rows after the cursor.
+pub fn list(
+    conn: &mut AnyConnection,
+    reach: Reach,
+    q: TicketQuery,
+    page: PageRequest,
+) -> QueryResult<Vec<TicketRow>> {
+    let mut query = matching(reach, q);
     if let Some(after) = page.after_id {
         query = query.filter(tickets::id.lt(after));
     }
@@ -399,6 +409,11 @@ pub fn list(
         .order(tickets::id.desc())
         .limit(page.fetch())
         .load(conn)
+}
+
+/// How many tickets a list with this filter holds, all pages together.
+pub fn count(conn: &mut AnyConnection, reach: Reach, q: TicketQuery) -> QueryResult<i64> {
+    matching(reach, q).count().get_result(conn)
 }
 
 /// An engineer's open work orders, the most pressing first.

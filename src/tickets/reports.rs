@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -12,8 +12,8 @@ use super::model::{Category, Route, Scope, TicketStatus};
 use super::repo::{self, TicketQuery};
 use super::view::{out_of_range, to_tickets};
 use crate::access::{self, Actor, Reach, SiteScope};
-use crate::boards::{self, BoardQuery};
-use crate::db::{self, utc};
+use crate::boards::{self, BoardQuery, BoardSection, Section, FIRST_PAGE};
+use crate::db::{self, utc, AnyConnection};
 use crate::error::AppError;
 use crate::ids::SiteId;
 use crate::money::Fen;
@@ -74,15 +74,86 @@ pub struct DailyBoard {
     pub site_id: SiteId,
     pub date: NaiveDate,
     /// Reported that day.
-    pub new: Vec<Ticket>,
+    pub new: Section<Ticket>,
     /// Reported by the end of that day and still open.
-    pub open: Vec<Ticket>,
+    pub open: Section<Ticket>,
     /// Open, for engineering, and nobody dispatched yet.
-    pub unassigned: Vec<Ticket>,
+    pub unassigned: Section<Ticket>,
     /// Open with a missed deadline.
-    pub overdue: Vec<Ticket>,
+    pub overdue: Section<Ticket>,
     /// Repaired that day.
-    pub completed: Vec<Ticket>,
+    pub completed: Section<Ticket>,
+}
+
+/// A section of the tickets' daily board (R-TKT-13).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketSection {
+    New,
+    Open,
+    Unassigned,
+    Overdue,
+    Completed,
+}
+
+impl TicketSection {
+    /// The section's tickets of the site's day `day`, overdue as of `now`.
+    fn query(self, site_id: SiteId, day: &periods::Period, now: NaiveDateTime) -> TicketQuery {
+        let open = TicketQuery {
+            site_id: Some(site_id),
+            created_before: Some(day.end),
+            open_only: true,
+            ..TicketQuery::default()
+        };
+        match self {
+            TicketSection::New => TicketQuery {
+                site_id: Some(site_id),
+                created_from: Some(day.start),
+                created_before: Some(day.end),
+                ..TicketQuery::default()
+            },
+            TicketSection::Open => open,
+            TicketSection::Unassigned => TicketQuery {
+                status: Some(TicketStatus::Reported),
+                route: Some(Route::Engineering),
+                ..open
+            },
+            TicketSection::Overdue => TicketQuery {
+                overdue_at: Some(now),
+                ..open
+            },
+            TicketSection::Completed => TicketQuery {
+                site_id: Some(site_id),
+                completed_from: Some(day.start),
+                completed_before: Some(day.end),
+                ..TicketQuery::default()
+            },
+        }
+    }
+}
+
+impl BoardSection for TicketSection {
+    type Item = Ticket;
+
+    fn read(
+        self,
+        conn: &mut AnyConnection,
+        site_id: SiteId,
+        day: &periods::Period,
+        now: DateTime<Utc>,
+        page: PageRequest,
+    ) -> Result<Section<Ticket>, AppError> {
+        let all = || Reach::Sites(SiteScope::All);
+        let count = repo::count(conn, all(), self.query(site_id, day, utc(now)))?;
+        let rows = repo::list(conn, all(), self.query(site_id, day, utc(now)), page)?;
+        Section::new(
+            count,
+            rows,
+            page,
+            |r| r.id,
+            |rows| to_tickets(conn, rows, now),
+        )
+    }
 }
 
 pub async fn daily_board(
@@ -92,48 +163,16 @@ pub async fn daily_board(
 ) -> Result<DailyBoard, AppError> {
     let (actor, now) = (actor.clone(), state.now());
     db::read(&state.pool, move |conn| {
-        let periods::Period {
-            first: date,
-            start,
-            end,
-        } = boards::day(conn, &actor, &query, now)?;
-        let mut section = |q: TicketQuery| -> Result<Vec<Ticket>, AppError> {
-            let base = TicketQuery {
-                site_id: Some(query.site_id),
-                ..q
-            };
-            let rows = repo::list(conn, Reach::Sites(SiteScope::All), base, boards::SECTION)?;
-            to_tickets(conn, rows, now)
-        };
-        let new = section(TicketQuery {
-            created_from: Some(start),
-            created_before: Some(end),
-            ..Default::default()
-        })?;
-        let open = section(TicketQuery {
-            created_before: Some(end),
-            open_only: true,
-            ..Default::default()
-        })?;
-        let completed = section(TicketQuery {
-            completed_from: Some(start),
-            completed_before: Some(end),
-            ..Default::default()
-        })?;
-        let unassigned = open
-            .iter()
-            .filter(|t| t.status == TicketStatus::Reported && t.route == Route::Engineering)
-            .cloned()
-            .collect();
-        let overdue = open.iter().filter(|t| t.overdue).cloned().collect();
+        let day = boards::day(conn, &actor, &query, now)?;
+        let mut section = |s: TicketSection| s.read(conn, query.site_id, &day, now, FIRST_PAGE);
         Ok(DailyBoard {
             site_id: query.site_id,
-            date,
-            new,
-            open,
-            unassigned,
-            overdue,
-            completed,
+            date: day.first,
+            new: section(TicketSection::New)?,
+            open: section(TicketSection::Open)?,
+            unassigned: section(TicketSection::Unassigned)?,
+            overdue: section(TicketSection::Overdue)?,
+            completed: section(TicketSection::Completed)?,
         })
     })
     .await

@@ -7,7 +7,7 @@ use super::ComplaintRow;
 use crate::access::SiteScope;
 use crate::complaints::model::{ComplaintClass, ComplaintStatus, ComplaintSubject, OPEN};
 use crate::db::schema::complaints;
-use crate::db::AnyConnection;
+use crate::db::{AnyConnection, MultiBackend};
 use crate::ids::{SiteId, UnitId, UserId};
 use crate::pagination::PageRequest;
 use crate::text_enum::texts;
@@ -27,6 +27,8 @@ pub struct ComplaintQuery {
     pub subject: Option<ComplaintSubject>,
     pub unit_id: Option<UnitId>,
     pub owner_id: Option<UserId>,
+    /// No butler owns it yet (R-CMP-6).
+    pub unowned: bool,
     pub major: Option<bool>,
     /// Open with a chase due at this instant.
     pub chase_due_at: Option<NaiveDateTime>,
@@ -37,13 +39,11 @@ pub struct ComplaintQuery {
     pub open_only: bool,
 }
 
-/// Newest first, `limit` rows after the cursor.
-pub fn list(
-    conn: &mut AnyConnection,
+/// The complaints within `scope` that match `q`.
+fn matching(
     scope: ComplaintScope,
     q: ComplaintQuery,
-    page: PageRequest,
-) -> QueryResult<Vec<ComplaintRow>> {
+) -> complaints::BoxedQuery<'static, MultiBackend> {
     let mut query = complaints::table.into_boxed();
     match scope {
         ComplaintScope::Sites(SiteScope::Only(sites)) => {
@@ -72,6 +72,9 @@ pub fn list(
     if let Some(v) = q.owner_id {
         query = query.filter(complaints::owner_id.eq(v));
     }
+    if q.unowned {
+        query = query.filter(complaints::owner_id.is_null());
+    }
     if let Some(v) = q.major {
         query = query.filter(complaints::major.eq(v));
     }
@@ -95,6 +98,17 @@ pub fn list(
     if let Some(v) = q.created_before {
         query = query.filter(complaints::created_at.lt(v));
     }
+    query
+}
+
+/// Newest first, `limit` rows after the cursor.
+pub fn list(
+    conn: &mut AnyConnection,
+    scope: ComplaintScope,
+    q: ComplaintQuery,
+    page: PageRequest,
+) -> QueryResult<Vec<ComplaintRow>> {
+    let mut query = matching(scope, q);
     if let Some(after) = page.after_id {
         query = query.filter(complaints::id.lt(after));
     }
@@ -102,4 +116,13 @@ pub fn list(
         .order(complaints::id.desc())
         .limit(page.fetch())
         .load(conn)
+}
+
+/// How many complaints a list with this filter holds, all pages together.
+pub fn count(
+    conn: &mut AnyConnection,
+    scope: ComplaintScope,
+    q: ComplaintQuery,
+) -> QueryResult<i64> {
+    matching(scope, q).count().get_result(conn)
 }
