@@ -97,6 +97,7 @@ fn open() -> (Config, db::Pool) {
     for version in applied {
         log::info!("applied migration {version}");
     }
+    db::optimize(&mut conn).unwrap_or_else(|e| fail(e));
     (config, pool)
 }
 

@@ -98,9 +98,37 @@ impl<T> Page<T> {
     }
 }
 
+/// The first `request.fetch()` rows, newest first, of several lists each fetched with
+/// `request` (one per site, say): what one query ordered by id over their union returns,
+/// without a query that sorts every row of every part.
+pub fn newest_of<R, I: Into<i64>>(
+    parts: Vec<Vec<R>>,
+    request: PageRequest,
+    id_of: impl Fn(&R) -> I,
+) -> Vec<R> {
+    let mut rows: Vec<R> = parts.into_iter().flatten().collect();
+    rows.sort_by_key(|r| std::cmp::Reverse(id_of(r).into()));
+    rows.truncate(request.fetch() as usize);
+    rows
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_newest_of_several_lists_is_the_first_page_of_their_union() {
+        let request = PageRequest {
+            limit: 3,
+            after_id: None,
+        };
+        let merged = newest_of(
+            vec![vec![9, 4, 2, 1], vec![], vec![8, 7, 3]],
+            request,
+            |id| *id,
+        );
+        assert_eq!(merged, [9, 8, 7, 4]);
+    }
 
     #[test]
     fn limit_defaults_caps_and_rejects_zero() {

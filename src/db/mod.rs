@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{self, ManageConnection};
-use diesel::{Connection, PgConnection, RunQueryDsl, SqliteConnection};
+use diesel::{Connection, PgConnection, QueryResult, RunQueryDsl, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 use crate::error::AppError;
@@ -130,6 +130,19 @@ pub fn build_pool(database_url: &str, size: Option<u32>) -> Result<Pool, String>
         })
 }
 
+/// Refreshes SQLite's query-planner statistics where they are missing or stale, reading a
+/// bounded sample of each index (`analysis_limit`), so a large table costs milliseconds.
+/// Without statistics SQLite may pick an index that reads every row of a site. PostgreSQL's
+/// autovacuum keeps its own statistics, so there it does nothing.
+pub fn optimize(conn: &mut AnyConnection) -> QueryResult<()> {
+    match conn {
+        AnyConnection::Sqlite(sqlite) => {
+            sqlite.batch_execute("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;")
+        }
+        AnyConnection::Postgresql(_) => Ok(()),
+    }
+}
+
 /// Applies pending migrations of the connection's backend; returns the versions applied.
 pub fn run_migrations(conn: &mut AnyConnection) -> Result<Vec<String>, String> {
     let applied = match conn {
@@ -211,9 +224,78 @@ pub fn utc(at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDateTime {
     at.naive_utc()
 }
 
+/// The query plans (`EXPLAIN QUERY PLAN`, its steps joined by "; ") of every SELECT that
+/// `run` sends, on a fresh migrated SQLite database: tests check that lists use their
+/// indexes. Bound parameters are left unbound; SQLite plans without their values.
+#[cfg(test)]
+pub fn sqlite_plans(run: impl FnOnce(&mut AnyConnection)) -> Vec<String> {
+    use std::sync::{Arc, Mutex};
+
+    use diesel::connection::InstrumentationEvent;
+
+    #[derive(diesel::QueryableByName)]
+    struct Step {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        detail: String,
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut conn = establish(&dir.path().join("plans.db").display().to_string()).unwrap();
+    run_migrations(&mut conn).unwrap();
+    let sent = Arc::new(Mutex::new(Vec::new()));
+    let record = Arc::clone(&sent);
+    conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+        if let InstrumentationEvent::StartQuery { query, .. } = event {
+            record.lock().unwrap().push(query.to_string());
+        }
+    });
+    run(&mut conn);
+    conn.set_instrumentation(|_: InstrumentationEvent<'_>| {});
+    let sent = sent.lock().unwrap().clone();
+    sent.iter()
+        .filter(|sql| sql.trim_start().starts_with("SELECT"))
+        .map(|sql| {
+            let sql = sql.split(" -- binds:").next().unwrap_or(sql);
+            let steps: Vec<Step> = diesel::sql_query(format!("EXPLAIN QUERY PLAN {sql}"))
+                .load(&mut conn)
+                .unwrap();
+            steps
+                .into_iter()
+                .map(|s| s.detail)
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn count(conn: &mut AnyConnection, sql: &str) -> i64 {
+        diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(sql))
+            .get_result(conn)
+            .unwrap()
+    }
+
+    #[test]
+    fn optimize_gives_sqlite_statistics_for_tables_that_have_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = dir.path().join("stats.db").display().to_string();
+        let mut conn = establish(&url).unwrap();
+        conn.batch_execute(
+            "CREATE TABLE items (id INTEGER PRIMARY KEY, site BIGINT NOT NULL);
+             CREATE INDEX items_site ON items (site);
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)
+             INSERT INTO items (site) SELECT i % 7 FROM n;",
+        )
+        .unwrap();
+        let stats = "(SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1')";
+        assert_eq!(count(&mut conn, stats), 0);
+        optimize(&mut conn).unwrap();
+        let rows = "(SELECT count(*) FROM sqlite_stat1 WHERE idx = 'items_site')";
+        assert_eq!(count(&mut conn, rows), 1);
+    }
 
     #[test]
     fn a_failed_commit_is_rolled_back_and_leaves_no_transaction_open() {
@@ -235,11 +317,7 @@ mod tests {
         // Inside a still-open transaction, BEGIN would fail.
         conn.batch_execute("BEGIN; ROLLBACK;")
             .expect("no transaction is left open");
-        let children: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
-            "(SELECT count(*) FROM child)",
-        ))
-        .get_result(&mut conn)
-        .unwrap();
+        let children = count(&mut conn, "(SELECT count(*) FROM child)");
         assert_eq!(children, 0, "the failed work is not kept");
     }
 }

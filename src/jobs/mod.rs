@@ -27,15 +27,28 @@ pub struct Job {
 
 /// Every job `serve` starts.
 pub fn all() -> Vec<Job> {
-    vec![Job {
-        name: "close_quiet_complaints",
-        every: Duration::from_secs(300),
-        run: |state| {
-            Box::pin(
-                async move { Ok(crate::complaints::service::close_quiet(&state).await?.len()) },
-            )
+    vec![
+        Job {
+            name: "close_quiet_complaints",
+            every: Duration::from_secs(300),
+            run: |state| {
+                Box::pin(
+                    async move { Ok(crate::complaints::service::close_quiet(&state).await?.len()) },
+                )
+            },
         },
-    }]
+        Job {
+            name: "refresh_planner_statistics",
+            every: Duration::from_secs(3600),
+            run: |state| {
+                Box::pin(async move {
+                    crate::db::transaction(&state.pool, |conn| Ok(crate::db::optimize(conn)?))
+                        .await?;
+                    Ok(0)
+                })
+            },
+        },
+    ]
 }
 
 /// Runs the job once if this instance gets its lease; `None` when another holds it.

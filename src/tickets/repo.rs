@@ -10,7 +10,7 @@ use crate::access::{Reach, SiteScope};
 use crate::db::schema::{ticket_engineers, ticket_materials, tickets, users};
 use crate::db::{AnyConnection, MultiBackend};
 use crate::ids::{SiteId, TicketId, UnitId, UserId};
-use crate::pagination::PageRequest;
+use crate::pagination::{self, PageRequest};
 use crate::text_enum::{texts, NullableText};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -276,7 +276,7 @@ pub fn latest_company_repair(
 }
 
 /// The list filter in database terms.
-#[derive(Default)]
+#[derive(Debug, Clone, Default)]
 pub struct TicketQuery {
     pub site_id: Option<SiteId>,
     pub status: Option<TicketStatus>,
@@ -394,8 +394,40 @@ fn matching(reach: Reach, q: TicketQuery) -> tickets::BoxedQuery<'static, MultiB
     query
 }
 
-/// Newest first, `limit` rows after the cursor.
+/// Newest first, `limit` rows after the cursor. A reach of several sites or units is read
+/// one site or unit at a time, each through its index, and merged: one query over all of
+/// them would sort every row they hold.
 pub fn list(
+    conn: &mut AnyConnection,
+    reach: Reach,
+    q: TicketQuery,
+    page: PageRequest,
+) -> QueryResult<Vec<TicketRow>> {
+    let parts: Vec<TicketQuery> = match &reach {
+        Reach::Sites(SiteScope::Only(sites)) if sites.len() > 1 && q.site_id.is_none() => sites
+            .iter()
+            .map(|site| TicketQuery {
+                site_id: Some(*site),
+                ..q.clone()
+            })
+            .collect(),
+        Reach::Units(units) if units.len() > 1 && q.unit_id.is_none() => units
+            .iter()
+            .map(|unit| TicketQuery {
+                unit_id: Some(*unit),
+                ..q.clone()
+            })
+            .collect(),
+        _ => return one_page(conn, reach, q, page),
+    };
+    let pages = parts
+        .into_iter()
+        .map(|part| one_page(conn, reach.clone(), part, page))
+        .collect::<QueryResult<_>>()?;
+    Ok(pagination::newest_of(pages, page, |r: &TicketRow| r.id))
+}
+
+fn one_page(
     conn: &mut AnyConnection,
     reach: Reach,
     q: TicketQuery,
@@ -416,26 +448,123 @@ pub fn count(conn: &mut AnyConnection, reach: Reach, q: TicketQuery) -> QueryRes
     matching(reach, q).count().get_result(conn)
 }
 
-/// An engineer's open work orders, the most pressing first.
+/// The statuses of an engineer's open work. Work orders name them literally in SQL, not as
+/// bound parameters, so that the planner can prove the query stays within the partial index
+/// `tickets_work_orders`, whose `WHERE` lists the same statuses in the same order.
+pub const WORK_ORDER: &[TicketStatus] = &[
+    TicketStatus::Dispatched,
+    TicketStatus::OnSite,
+    TicketStatus::Rework,
+];
+
+/// `tickets.status IN ('a', 'b')` with the statuses as literals; they are program
+/// constants, never input.
+fn status_among(statuses: &[TicketStatus]) -> diesel::expression::SqlLiteral<Bool> {
+    let quoted: Vec<String> = statuses
+        .iter()
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect();
+    diesel::dsl::sql(&format!("tickets.status IN ({})", quoted.join(", ")))
+}
+
+/// An engineer's open work orders, the most pressing first: the open work in deadline order,
+/// each checked for the engineer's assignment, so the engineer's closed history is never read.
 pub fn work_orders_of(
     conn: &mut AnyConnection,
     engineer_id: UserId,
     limit: i64,
 ) -> QueryResult<Vec<TicketRow>> {
     tickets::table
-        .filter(
-            tickets::id.eq_any(
-                ticket_engineers::table
-                    .filter(ticket_engineers::engineer_id.eq(engineer_id))
-                    .select(ticket_engineers::ticket_id),
-            ),
-        )
-        .filter(tickets::status.eq_any(texts(&[
-            TicketStatus::Dispatched,
-            TicketStatus::OnSite,
-            TicketStatus::Rework,
-        ])))
+        .filter(status_among(WORK_ORDER))
+        .filter(diesel::dsl::exists(
+            ticket_engineers::table
+                .filter(ticket_engineers::ticket_id.eq(tickets::id))
+                .filter(ticket_engineers::engineer_id.eq(engineer_id)),
+        ))
         .order((tickets::fix_by.asc(), tickets::id.asc()))
         .limit(limit)
         .load(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::sqlite_plans;
+
+    fn plan_of(read: impl FnOnce(&mut AnyConnection)) -> String {
+        let plans = sqlite_plans(read);
+        assert_eq!(plans.len(), 1, "{plans:?}");
+        plans[0].clone()
+    }
+
+    #[test]
+    fn lists_read_a_site_or_a_unit_newest_first_through_an_index() {
+        let page = PageRequest {
+            limit: 20,
+            after_id: Some(500),
+        };
+        let site = Reach::Sites(SiteScope::Only(vec![SiteId::new(1)]));
+        let plan = plan_of(|conn| {
+            list(conn, site, TicketQuery::default(), page).unwrap();
+        });
+        assert!(
+            plan.contains("INDEX tickets_site_id (site_id=? AND id<?)"),
+            "{plan}"
+        );
+        assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+
+        let unit = Reach::Units(vec![UnitId::new(1)]);
+        let plan = plan_of(|conn| {
+            list(conn, unit, TicketQuery::default(), page).unwrap();
+        });
+        assert!(
+            plan.contains("INDEX tickets_unit_id (unit_id=? AND id<?)"),
+            "{plan}"
+        );
+    }
+
+    #[test]
+    fn several_sites_are_read_one_index_range_each() {
+        let sites = Reach::Sites(SiteScope::Only(vec![SiteId::new(1), SiteId::new(2)]));
+        let plans = sqlite_plans(|conn| {
+            list(
+                conn,
+                sites,
+                TicketQuery::default(),
+                crate::boards::FIRST_PAGE,
+            )
+            .unwrap();
+        });
+        assert_eq!(plans.len(), 2);
+        for plan in plans {
+            assert!(plan.contains("INDEX tickets_site_id"), "{plan}");
+            assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+        }
+    }
+
+    #[test]
+    fn work_orders_scan_only_open_work_in_deadline_order() {
+        let plan = plan_of(|conn| {
+            work_orders_of(conn, UserId::new(3), 100).unwrap();
+        });
+        assert!(plan.contains("INDEX tickets_work_orders"), "{plan}");
+        assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+    }
+
+    #[test]
+    fn open_tickets_of_a_site_are_counted_from_the_index_alone() {
+        let q = TicketQuery {
+            site_id: Some(SiteId::new(1)),
+            open_only: true,
+            created_before: Some(chrono::NaiveDateTime::default()),
+            ..TicketQuery::default()
+        };
+        let plan = plan_of(|conn| {
+            count(conn, Reach::Sites(SiteScope::All), q).unwrap();
+        });
+        assert!(
+            plan.contains("COVERING INDEX tickets_site_status"),
+            "{plan}"
+        );
+    }
 }
