@@ -9,8 +9,8 @@ use rand::RngCore;
 #[derive(Clone, Debug)]
 pub struct Config {
     pub database_url: String,
-    /// Connections in the pool; `None` picks per backend (SQLite 1 writer, PostgreSQL 10).
-    pub db_pool_size: Option<u32>,
+    /// The database pool: PostgreSQL connections, or SQLite readers beside the one writer.
+    pub db_pool: crate::db::PoolSettings,
     pub bind: String,
     pub data_dir: PathBuf,
     pub jwt_secret: String,
@@ -68,9 +68,14 @@ impl Config {
         });
         let config = Config {
             database_url,
-            db_pool_size: var("DB_POOL_SIZE")
-                .map(|_| parsed("DB_POOL_SIZE", 0u32))
-                .transpose()?,
+            db_pool: crate::db::PoolSettings {
+                size: parsed("DB_POOL_SIZE", crate::db::PoolSettings::DEFAULT_SIZE)?,
+                wait: Duration::from_millis(parsed("DB_POOL_WAIT_MS", 2000)?),
+                statement_timeout: Duration::from_millis(parsed(
+                    "DB_STATEMENT_TIMEOUT_MS",
+                    10_000,
+                )?),
+            },
             bind: var("BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
             data_dir,
             jwt_secret: var("JWT_SECRET").unwrap_or_default(),
@@ -89,7 +94,7 @@ impl Config {
                 .map(|_| parsed("WORKERS", 1usize))
                 .transpose()?,
         };
-        if config.db_pool_size == Some(0) {
+        if config.db_pool.size == 0 {
             return Err(ConfigError::Invalid {
                 name: "DB_POOL_SIZE",
                 reason: "must be at least 1".into(),

@@ -264,3 +264,34 @@ fn both_migration_folders_hold_the_same_versions() {
     assert!(!sqlite.is_empty());
     assert_eq!(sqlite, list("postgres"));
 }
+
+/// A request that finds no database connection free in time is told to come back (503 with
+/// `Retry-After`), promptly, and keeps nothing; on SQLite the readers answer meanwhile.
+#[actix_web::test]
+async fn a_request_that_finds_no_connection_in_time_is_a_503_with_retry_after() {
+    let app = TestApp::with_pool(|pool| {
+        pool.size = 1;
+        pool.wait = std::time::Duration::from_millis(200);
+    })
+    .await;
+    let butler = app.token("butler").await;
+    let unit = app.unit_id("1-1-101").await;
+    let held = app.state.pool.get().unwrap();
+    let res = app
+        .post("/api/v1/tickets")
+        .token(&butler)
+        .json(json!({"unit_id": unit, "category": "lift", "priority": "urgent",
+                     "contact_phone": "13700137000", "description": "Lift stuck"}))
+        .send()
+        .await;
+    assert_eq!(res.header("retry-after"), Some("1"));
+    assert_eq!(res.expect(503)["type"], "/problems/unavailable");
+    drop(held);
+    let list = app
+        .get("/api/v1/tickets")
+        .token(&butler)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(list["items"], json!([]), "the refused report kept nothing");
+}

@@ -1856,11 +1856,11 @@ async fn lists_filter_and_sync_by_update_time() {
     assert_eq!(by("limit=1").await, [second]);
 }
 
-/// Concurrent intakes on a pool of several connections (on SQLite: several writers) all
-/// succeed and never share a number.
+/// Concurrent intakes on a pool of several connections (on SQLite: readers beside the one
+/// writer) all succeed and never share a number.
 #[actix_web::test]
 async fn concurrent_intakes_on_a_multi_connection_pool_all_succeed() {
-    let app = TestApp::with_pool(Some(4)).await;
+    let app = TestApp::with_pool(|pool| pool.size = 4).await;
     let butler_id = app.user_id(&app.token("butler").await).await;
     let actor = propdesk::access::Actor {
         user_id: butler_id.into(),

@@ -33,7 +33,7 @@ pub async fn healthz() -> HttpResponse {
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let pool = state.pool.clone();
     web::block(move || {
-        let mut conn = pool.get()?;
+        let mut conn = pool.get_reader()?;
         db::ping(&mut conn).map_err(|e| AppError::Unavailable(format!("database ping: {e}")))
     })
     .await??;

@@ -3,7 +3,9 @@
 //! forget its 401 or 422 and the spec stays the contract.
 
 use serde_json::json;
+use utoipa::openapi::header::Header;
 use utoipa::openapi::path::Operation;
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi as Document, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::OpenApi;
@@ -139,6 +141,15 @@ problem_response!(
     "too many failed attempts; retry in 60 s"
 );
 problem_response!(
+    Unavailable,
+    503,
+    "unavailable",
+    "Service unavailable",
+    "Busy: no database connection, or no password-hashing slot, came free in time; retry \
+after `Retry-After` seconds",
+    "service temporarily unavailable"
+);
+problem_response!(
     Internal,
     500,
     "internal",
@@ -181,6 +192,18 @@ fn problem(description: &str, example: serde_json::Value) -> Response {
         .build()
 }
 
+/// The response carries `Retry-After`: seconds to wait before trying again.
+fn retry_after(mut response: Response) -> Response {
+    let seconds = ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .minimum(Some(0))
+        .examples([json!(1)]);
+    let mut header = Header::new(seconds);
+    header.description = Some("Seconds to wait before trying again".into());
+    response.headers.insert("Retry-After".into(), header);
+    response
+}
+
 fn add(operation: &mut Operation, status: &str, name: &str) {
     operation
         .responses
@@ -212,7 +235,8 @@ pub fn complete(mut doc: Document) -> Document {
         ("PayloadTooLarge", PayloadTooLarge::build()),
         ("UnsupportedMediaType", UnsupportedMediaType::build()),
         ("Validation", Validation::build()),
-        ("TooManyRequests", TooManyRequests::build()),
+        ("TooManyRequests", retry_after(TooManyRequests::build())),
+        ("Unavailable", retry_after(Unavailable::build())),
         ("Internal", Internal::build()),
     ] {
         components
@@ -252,6 +276,10 @@ pub fn complete(mut doc: Document) -> Document {
             }
             if has_path_params {
                 add(operation, "404", "NotFound");
+            }
+            // Only the liveness probe answers without the database.
+            if !path.ends_with("/healthz") {
+                add(operation, "503", "Unavailable");
             }
             add(operation, "500", "Internal");
         }

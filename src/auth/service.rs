@@ -141,7 +141,7 @@ pub async fn login(
 
     // 2. Verify off the async workers, holding no connection; unknown accounts cost the same.
     let password = input.password;
-    let verified = actix_web::web::block(move || match account {
+    let verified = password::hashing(move || match account {
         Some(user) if password::verify(&password, &user.password_hash) => Some(user),
         Some(_) => None,
         None => {
@@ -253,7 +253,7 @@ pub async fn change_password(
         current_password,
         new_password,
     } = input;
-    let new_hash = actix_web::web::block(move || {
+    let new_hash = password::hashing(move || {
         if !password::verify(&current_password, &current.password_hash) {
             return Err(AppError::field(
                 "current_password",

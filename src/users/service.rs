@@ -103,7 +103,7 @@ fn normalized_login(
 }
 
 pub async fn hash_password(password: String) -> Result<String, AppError> {
-    actix_web::web::block(move || password::hash(&password)).await?
+    password::hashing(move || password::hash(&password)).await?
 }
 
 pub async fn create(state: &AppState, actor: &Actor, input: NewUser) -> Result<User, AppError> {

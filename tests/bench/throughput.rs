@@ -211,7 +211,11 @@ async fn run(pool_size: u32, concurrency: usize, requests: usize) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
     let config = Config::for_database(&url, dir.path());
-    let pool = db::build_pool(&url, Some(pool_size)).unwrap();
+    let settings = db::PoolSettings {
+        size: pool_size,
+        ..config.db_pool.clone()
+    };
+    let pool = db::build_pool(&url, &settings).unwrap();
     db::run_migrations(&mut pool.get().unwrap()).unwrap();
     let state = AppState::new(pool.clone(), config, Arc::new(SystemClock));
     seed::seed_demo(&state, Some(PASSWORD.into()))

@@ -216,16 +216,18 @@ impl<'a> Call<'a> {
 impl TestApp {
     /// The demo estate at 2026-11-23 10:00 UTC.
     pub async fn new() -> Self {
-        Self::with_pool(None).await
+        Self::with_pool(|_| {}).await
     }
 
-    /// The demo estate on a pool of `size` connections (default: the backend's).
-    pub async fn with_pool(size: Option<u32>) -> Self {
+    /// The demo estate on a pool set up as `adjust` leaves the default settings.
+    pub async fn with_pool(adjust: impl FnOnce(&mut db::PoolSettings)) -> Self {
         let _ = env_logger::builder().is_test(true).try_init();
         let db = TestDb::create();
         let data = tempfile::tempdir().unwrap();
         let config = Config::for_database(&db.url, data.path());
-        let pool = db::build_pool(&config.database_url, size).expect("pool");
+        let mut settings = config.db_pool.clone();
+        adjust(&mut settings);
+        let pool = db::build_pool(&config.database_url, &settings).expect("pool");
         db::run_migrations(&mut pool.get().unwrap()).expect("migrations");
         let clock = Arc::new(ManualClock::new(
             Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap(),
