@@ -14,7 +14,7 @@ use crate::text_enum::TextEnum;
 use crate::timeline::{self, Step, Subject};
 use crate::units::repo::UnitRow;
 use crate::users::repo as users_repo;
-use crate::{numbering, sites, units};
+use crate::{sites, units};
 
 /// How a record came in (R-TKT-1, R-CMP-1): a resident's own comes by the app; staff say
 /// which channel brought it (`staff_default` when they may leave it out), never the app.
@@ -96,18 +96,15 @@ pub fn place(
     })
 }
 
-/// The record's number (`PREFIX-YYYYMMDD-NNNN`) on the site's local day, with the site's
-/// time zone and local date, which intake's deadline maths go on to use.
-pub fn number(
+/// The site's time zone and local date at `now`: what intake's deadline maths and the
+/// record's number (`numbering::next`) go by.
+pub fn site_today(
     conn: &mut AnyConnection,
     site_id: SiteId,
-    prefix: &'static str,
     now: DateTime<Utc>,
-) -> Result<(String, Tz, NaiveDate), AppError> {
+) -> Result<(Tz, NaiveDate), AppError> {
     let tz = sites::service::time_zone(conn, site_id)?;
-    let local_today = now.with_timezone(&tz).date_naive();
-    let number = numbering::next(conn, site_id, prefix, local_today)?;
-    Ok((number, tz, local_today))
+    Ok((tz, now.with_timezone(&tz).date_naive()))
 }
 
 /// The phone to reach someone on: the one given, else their account's.

@@ -16,8 +16,11 @@ struct Counter {
 }
 
 /// Takes the next number. The upsert is atomic on both backends, so concurrent intakes on
-/// several instances never share a number. Only integers and a static prefix are spliced
-/// into the SQL, which is why no bind parameters are needed.
+/// several instances never share a number. The counter's row then stays locked until the
+/// transaction ends, so every other intake of the site that day waits: take the number
+/// last, just before the record's own inserts, and build responses after the commit. Only
+/// integers and a static prefix are spliced into the SQL, which is why no bind parameters
+/// are needed.
 pub fn next(
     conn: &mut AnyConnection,
     site_id: SiteId,

@@ -312,7 +312,8 @@ async fn the_working_clock_follows_the_calendar_managers_enter() {
     let pool = app.state.pool.clone();
     let site_id = app.site_id.into();
     let calendar = actix_web::web::block(move || {
-        propdesk::calendar::service::load(&mut pool.get().unwrap(), site_id)
+        let from = chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
+        propdesk::calendar::service::load(&mut pool.get().unwrap(), site_id, from)
     })
     .await
     .unwrap()

@@ -280,8 +280,10 @@ async fn a_request_that_finds_no_connection_in_time_is_a_503_with_retry_after() 
     let res = app
         .post("/api/v1/tickets")
         .token(&butler)
-        .json(json!({"unit_id": unit, "category": "lift", "priority": "urgent",
-                     "contact_phone": "13700137000", "description": "Lift stuck"}))
+        .json(
+            json!({"unit_id": unit, "category": "lift", "priority": "urgent",
+                     "contact_phone": "13700137000", "description": "Lift stuck"}),
+        )
         .send()
         .await;
     assert_eq!(res.header("retry-after"), Some("1"));

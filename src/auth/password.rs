@@ -99,7 +99,10 @@ mod tests {
             actix_web::rt::task::yield_now().await;
         }
         let refused = gate.run(|| true).await;
-        assert!(matches!(refused, Err(AppError::Unavailable(_))), "{refused:?}");
+        assert!(
+            matches!(refused, Err(AppError::Unavailable(_))),
+            "{refused:?}"
+        );
         release.send(()).unwrap();
         assert!(first.await.unwrap().unwrap());
         assert!(second.await.unwrap().unwrap());

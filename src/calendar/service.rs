@@ -49,11 +49,26 @@ fn week(
     Ok((true, spans))
 }
 
-/// The site's working calendar, for deadline maths inside a use case's transaction. No
-/// access check: the caller has already loaded something of this site.
-pub fn load(conn: &mut AnyConnection, site_id: SiteId) -> Result<WorkingCalendar, AppError> {
+/// How far ahead of its start a deadline's special days are read: a count of working hours
+/// that starts on `from` ends long before, unless the calendar has no working time for a
+/// year, when it falls back to clock time anyway (see the module documentation).
+const HORIZON_DAYS: u64 = 2 * 366;
+
+/// The site's working calendar for deadlines that start on local date `from`, for deadline
+/// maths inside a use case's transaction: the weekly hours, and the special days from the
+/// day before (an instant's local date may lag) to [`HORIZON_DAYS`] after, not every day the
+/// site ever marked. No access check: the caller has already loaded something of this site.
+pub fn load(
+    conn: &mut AnyConnection,
+    site_id: SiteId,
+    from: NaiveDate,
+) -> Result<WorkingCalendar, AppError> {
     let (_, spans) = week(conn, site_id)?;
-    let days = repo::days(conn, site_id, None)?
+    let first = from.pred_opt().unwrap_or(from);
+    let last = from
+        .checked_add_days(chrono::Days::new(HORIZON_DAYS))
+        .unwrap_or(NaiveDate::MAX);
+    let days = repo::days(conn, site_id, Some((first, last)))?
         .into_iter()
         .map(|row| (row.day, row.kind));
     Ok(WorkingCalendar::new(spans, days))

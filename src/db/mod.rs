@@ -278,7 +278,10 @@ where
     T: Send + 'static,
     F: FnOnce(&mut AnyConnection) -> Result<T, AppError> + Send + 'static,
 {
-    run(pool, Pool::get_reader, move |conn| conn.transaction(use_case)).await
+    run(pool, Pool::get_reader, move |conn| {
+        conn.transaction(use_case)
+    })
+    .await
 }
 
 /// `BEGIN IMMEDIATE` ... `COMMIT`, rolled back on error, panic or a failed COMMIT, so the

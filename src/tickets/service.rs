@@ -14,6 +14,7 @@ use crate::error::AppError;
 use crate::ids::TicketId;
 use crate::intake::{self, FirstStep, Place, SiteWide};
 use crate::lifecycle::{self, Lifecycle};
+use crate::numbering;
 use crate::state::AppState;
 use crate::timeline::{self, Subject};
 use crate::units::repo::UnitRow;
@@ -125,7 +126,7 @@ pub async fn report(
     let channel = intake_channel(actor, &input)?;
     let resident = actor.role == Role::Resident;
     let (actor, now) = (actor.clone(), state.now());
-    db::transaction(&state.pool, move |conn| {
+    let row = db::transaction(&state.pool, move |conn| {
         let Place { site_id, unit } = intake::place(
             conn,
             &actor,
@@ -139,13 +140,14 @@ pub async fn report(
                 AppError::field("contact_phone", "required: the account has no phone")
             })?;
         let due = deadlines(input.priority, input.category, now);
-        let (number, _, local_today) = intake::number(conn, site_id, NUMBER_PREFIX, now)?;
+        let (_, local_today) = intake::site_today(conn, site_id, now)?;
         let proposal = propose_route(
             input.category,
             unit.as_ref().and_then(|u| u.handover_date),
             local_today,
         );
         let original = repeated_repair(conn, unit.as_ref(), input.category, now)?;
+        let number = numbering::next(conn, site_id, NUMBER_PREFIX, local_today)?;
         let row = repo::insert(
             conn,
             NewTicketRow {
@@ -178,9 +180,11 @@ pub async fn report(
         )?;
         let first = first_step(&proposal, original.as_ref());
         intake::record_first_step(conn, Subject::Ticket, row.id, &actor, first, now)?;
-        detail(conn, row, now)
+        Ok(row)
     })
-    .await
+    .await?;
+    // Built after the commit, so the day's number counter is not held meanwhile.
+    db::read(&state.pool, move |conn| detail(conn, row, now)).await
 }
 
 /// What an action's effect is handed, and what it returns.

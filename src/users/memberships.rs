@@ -44,27 +44,24 @@ pub async fn me(state: &AppState, actor: &Actor) -> Result<Me, AppError> {
             Some(user.site_ids.clone())
         };
         let sites = match site_ids {
+            Some(ids) if ids.is_empty() => Vec::new(),
             Some(ids) => sites::repo::names(conn, &ids)?,
             None => sites::repo::all_names(conn)?,
         }
         .into_iter()
         .map(|(id, name)| SiteRef { id, name })
         .collect();
-        let mut units = Vec::new();
-        for membership in repo::memberships_of_user(conn, actor.user_id)? {
-            if !membership_is_current(membership.start_date, membership.end_date, today) {
-                continue;
-            }
-            let unit =
-                units::repo::find(conn, membership.unit_id)?.ok_or(AppError::NotFound("unit"))?;
-            units.push(MyUnit {
+        let units = repo::memberships_of_user(conn, actor.user_id)?
+            .into_iter()
+            .filter(|(m, _)| membership_is_current(m.start_date, m.end_date, today))
+            .map(|(membership, unit)| MyUnit {
                 membership_id: membership.id,
                 relation: membership.relation,
                 start_date: membership.start_date,
                 end_date: membership.end_date,
                 unit: unit.into(),
-            });
-        }
+            })
+            .collect();
         Ok(Me { user, sites, units })
     })
     .await

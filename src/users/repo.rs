@@ -8,6 +8,7 @@ use crate::ids::{SiteId, UnitId, UserId};
 use crate::db::schema::{staff_sites, unit_memberships, units, users};
 use crate::db::AnyConnection;
 use crate::pagination::PageRequest;
+use crate::units::repo::UnitRow;
 
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = users)]
@@ -196,13 +197,16 @@ pub fn memberships_of_unit(
         .load(conn)
 }
 
+/// The user's memberships with their units, in one query.
 pub fn memberships_of_user(
     conn: &mut AnyConnection,
     user_id: UserId,
-) -> QueryResult<Vec<MembershipRow>> {
+) -> QueryResult<Vec<(MembershipRow, UnitRow)>> {
     unit_memberships::table
+        .inner_join(units::table)
         .filter(unit_memberships::user_id.eq(user_id))
         .order(unit_memberships::id.asc())
+        .select((MembershipRow::as_select(), UnitRow::as_select()))
         .load(conn)
 }
 

@@ -30,7 +30,12 @@ pub fn to_user(row: UserRow, site_ids: Vec<SiteId>) -> Result<User, AppError> {
 }
 
 pub(super) fn load_user(conn: &mut AnyConnection, row: UserRow) -> Result<User, AppError> {
-    let sites = access::repo::staff_site_ids(conn, row.id)?;
+    // Residents work for no site; their homes are their memberships.
+    let sites = if row.role.is_staff() {
+        access::repo::staff_site_ids(conn, row.id)?
+    } else {
+        Vec::new()
+    };
     to_user(row, sites)
 }
 

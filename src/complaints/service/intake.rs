@@ -13,6 +13,7 @@ use crate::db::{self, utc, AnyConnection};
 use crate::error::AppError;
 use crate::ids::{SiteId, UserId};
 use crate::intake::{self, FirstStep, SiteWide};
+use crate::numbering;
 use crate::state::AppState;
 use crate::timeline::Subject;
 use crate::users::repo as users_repo;
@@ -112,7 +113,7 @@ pub async fn receive(
     input.validate()?;
     let channel = channel_of(actor, &input)?;
     let (actor, now) = (actor.clone(), state.now());
-    db::transaction(&state.pool, move |conn| {
+    let (row, actor) = db::transaction(&state.pool, move |conn| {
         let today = now.date_naive();
         let place = intake::place(
             conn,
@@ -125,9 +126,10 @@ pub async fn receive(
         let (site_id, unit_id) = (place.site_id, place.unit.map(|u| u.id));
         let (kind, complainant_id, name, phone) =
             complainant_of(conn, &actor, input.complainant.take(), site_id, today)?;
-        let calendar = calendar::service::load(conn, site_id)?;
-        let (number, tz, _) = intake::number(conn, site_id, NUMBER_PREFIX, now)?;
+        let (tz, local_today) = intake::site_today(conn, site_id, now)?;
+        let calendar = calendar::service::load(conn, site_id, local_today)?;
         let owner = (actor.role == Role::Butler).then_some(actor.user_id);
+        let number = numbering::next(conn, site_id, NUMBER_PREFIX, local_today)?;
         let row = repo::insert(
             conn,
             NewComplaintRow {
@@ -158,7 +160,9 @@ pub async fn receive(
         )?;
         let first = first_step(owner.is_some());
         intake::record_first_step(conn, Subject::Complaint, row.id, &actor, first, now)?;
-        detail(conn, &actor, row, now)
+        Ok((row, actor))
     })
-    .await
+    .await?;
+    // Built after the commit, so the day's number counter is not held meanwhile.
+    db::read(&state.pool, move |conn| detail(conn, &actor, row, now)).await
 }
