@@ -23,6 +23,8 @@ pub struct Config {
     pub login_lockout_base: Duration,
     pub login_lockout_max: Duration,
     pub workers: Option<usize>,
+    /// Proxies (addresses or CIDR ranges) whose `Forwarded` / `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +56,22 @@ where
                 reason: e.to_string(),
             }),
     }
+}
+
+/// `10.0.0.0/8, 192.168.1.4`: ranges, or single addresses.
+fn trusted_proxies(list: &str) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+    list.split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            entry
+                .parse::<ipnet::IpNet>()
+                .or_else(|_| entry.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| ConfigError::Invalid {
+                    name: "TRUSTED_PROXIES",
+                    reason: format!("{entry} is not an address or a CIDR range"),
+                })
+        })
+        .collect()
 }
 
 impl Config {
@@ -93,6 +111,7 @@ impl Config {
             workers: var("WORKERS")
                 .map(|_| parsed("WORKERS", 1usize))
                 .transpose()?,
+            trusted_proxies: trusted_proxies(&var("TRUSTED_PROXIES").unwrap_or_default())?,
         };
         if config.db_pool.size == 0 {
             return Err(ConfigError::Invalid {
@@ -179,6 +198,18 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trusted_proxies_are_ranges_or_single_addresses() {
+        let nets = trusted_proxies("10.0.0.0/8, 192.168.1.4 ::1").unwrap();
+        let shown: Vec<String> = nets.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, ["10.0.0.0/8", "192.168.1.4/32", "::1/128"]);
+        assert!(trusted_proxies("").unwrap().is_empty());
+        assert!(matches!(
+            trusted_proxies("10.0.0.0/8,balancer"),
+            Err(ConfigError::Invalid { name: "TRUSTED_PROXIES", .. })
+        ));
+    }
 
     #[test]
     fn generated_secret_is_kept_and_reused() {

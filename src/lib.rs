@@ -106,9 +106,16 @@ pub fn build_app(
         )
         .default_service(web::to(api::fallback))
         .wrap(from_fn(request_id))
-        .wrap(Logger::new(
-            "%{r}a \"%r\" %s %b %Dms request_id=%{x-request-id}o",
-        ))
+        .wrap(
+            Logger::new("%{client}xi \"%r\" %s %b %Dms request_id=%{x-request-id}o")
+                .custom_request_replace("client", |req| {
+                    let trusted = req
+                        .app_data::<web::Data<AppState>>()
+                        .map_or(&[][..], |state| &state.config.trusted_proxies);
+                    api::client::address(req.request(), trusted)
+                        .map_or_else(|| "-".to_owned(), |ip| ip.to_string())
+                }),
+        )
 }
 
 /// Tags every response with `X-Request-Id` (the caller's, if sane, else a new one) and logs

@@ -274,6 +274,49 @@ async fn repeated_failures_are_throttled_per_account_and_address_and_the_lock_en
         .expect(401);
 }
 
+/// Behind a load balancer every connection comes from it: the address it forwards is the
+/// client's, so one attacker does not lock the account for everyone; a forwarded address
+/// from anyone else is not believed.
+#[actix_web::test]
+async fn behind_a_trusted_proxy_throttling_goes_by_the_forwarded_client() {
+    let app =
+        TestApp::with_config(|config| config.trusted_proxies = vec!["10.0.0.0/8".parse().unwrap()])
+            .await;
+    let attempt = |password: &'static str, peer: &'static str, client: &'static str| {
+        app.post("/api/v1/auth/login")
+            .peer(peer)
+            .header("x-forwarded-for", client)
+            .json(json!({"username": "butler", "password": password}))
+    };
+    for _ in 0..5 {
+        attempt("wrong-password", "10.0.0.2:4000", "203.0.113.7")
+            .send()
+            .await
+            .expect(401);
+    }
+    attempt(PASSWORD, "10.0.0.2:4000", "203.0.113.7")
+        .send()
+        .await
+        .expect(429);
+    // Another resident behind the same balancer signs in.
+    attempt(PASSWORD, "10.0.0.2:4001", "198.51.100.2")
+        .send()
+        .await
+        .expect(200);
+
+    // Not through the proxy: the claimed address is ignored, the peer is throttled.
+    for _ in 0..5 {
+        attempt("wrong-password", "192.0.2.50:4000", "198.51.100.77")
+            .send()
+            .await
+            .expect(401);
+    }
+    attempt(PASSWORD, "192.0.2.50:4000", "198.51.100.78")
+        .send()
+        .await
+        .expect(429);
+}
+
 #[actix_web::test]
 async fn lockout_doubles_but_is_capped() {
     let app = TestApp::new().await;

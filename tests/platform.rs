@@ -269,9 +269,9 @@ fn both_migration_folders_hold_the_same_versions() {
 /// `Retry-After`), promptly, and keeps nothing; on SQLite the readers answer meanwhile.
 #[actix_web::test]
 async fn a_request_that_finds_no_connection_in_time_is_a_503_with_retry_after() {
-    let app = TestApp::with_pool(|pool| {
-        pool.size = 1;
-        pool.wait = std::time::Duration::from_millis(200);
+    let app = TestApp::with_config(|config| {
+        config.db_pool.size = 1;
+        config.db_pool.wait = std::time::Duration::from_millis(200);
     })
     .await;
     let butler = app.token("butler").await;

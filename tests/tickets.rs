@@ -1860,7 +1860,7 @@ async fn lists_filter_and_sync_by_update_time() {
 /// writer) all succeed and never share a number.
 #[actix_web::test]
 async fn concurrent_intakes_on_a_multi_connection_pool_all_succeed() {
-    let app = TestApp::with_pool(|pool| pool.size = 4).await;
+    let app = TestApp::with_config(|config| config.db_pool.size = 4).await;
     let butler_id = app.user_id(&app.token("butler").await).await;
     let actor = propdesk::access::Actor {
         user_id: butler_id.into(),

@@ -31,9 +31,8 @@ pub async fn login(
     req: HttpRequest,
     body: Json<LoginRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let client = req
-        .peer_addr()
-        .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string());
+    let client = super::client::address(&req, &state.config.trusted_proxies)
+        .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
     let pair = service::login(&state, body.0, client).await?;
     Ok(HttpResponse::Ok().json(pair))
 }

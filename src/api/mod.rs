@@ -42,6 +42,7 @@ macro_rules! action_route {
 mod across;
 pub mod auth;
 pub mod calendar;
+pub mod client;
 pub mod complaints;
 pub mod health;
 pub mod openapi;

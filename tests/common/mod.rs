@@ -216,18 +216,17 @@ impl<'a> Call<'a> {
 impl TestApp {
     /// The demo estate at 2026-11-23 10:00 UTC.
     pub async fn new() -> Self {
-        Self::with_pool(|_| {}).await
+        Self::with_config(|_| {}).await
     }
 
-    /// The demo estate on a pool set up as `adjust` leaves the default settings.
-    pub async fn with_pool(adjust: impl FnOnce(&mut db::PoolSettings)) -> Self {
+    /// The demo estate with the settings `adjust` leaves (the pool, trusted proxies, ...).
+    pub async fn with_config(adjust: impl FnOnce(&mut Config)) -> Self {
         let _ = env_logger::builder().is_test(true).try_init();
         let db = TestDb::create();
         let data = tempfile::tempdir().unwrap();
-        let config = Config::for_database(&db.url, data.path());
-        let mut settings = config.db_pool.clone();
-        adjust(&mut settings);
-        let pool = db::build_pool(&config.database_url, &settings).expect("pool");
+        let mut config = Config::for_database(&db.url, data.path());
+        adjust(&mut config);
+        let pool = db::build_pool(&config.database_url, &config.db_pool).expect("pool");
         db::run_migrations(&mut pool.get().unwrap()).expect("migrations");
         let clock = Arc::new(ManualClock::new(
             Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap(),
