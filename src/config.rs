@@ -207,7 +207,10 @@ mod tests {
         assert!(trusted_proxies("").unwrap().is_empty());
         assert!(matches!(
             trusted_proxies("10.0.0.0/8,balancer"),
-            Err(ConfigError::Invalid { name: "TRUSTED_PROXIES", .. })
+            Err(ConfigError::Invalid {
+                name: "TRUSTED_PROXIES",
+                ..
+            })
         ));
     }
 

@@ -428,3 +428,58 @@ async fn a_body_naming_no_site_is_a_field_error() {
     .await;
     assert_eq!(res.invalid_fields(), ["site_id"]);
 }
+
+/// Every `$ref` names a component the document defines: a type used only as a path
+/// parameter is not collected by itself.
+#[test]
+fn every_reference_resolves() {
+    fn walk(value: &Value, spec: &Value, missing: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(target)) = map.get("$ref") {
+                    let pointer = target.trim_start_matches('#');
+                    if spec.pointer(pointer).is_none() {
+                        missing.push(target.clone());
+                    }
+                }
+                map.values().for_each(|v| walk(v, spec, missing));
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, spec, missing)),
+            _ => {}
+        }
+    }
+    let spec = spec();
+    let mut missing = Vec::new();
+    walk(&spec, &spec, &mut missing);
+    assert!(missing.is_empty(), "unresolved: {missing:?}");
+}
+
+/// Each board section the spec lists is a route the server answers (the route's pattern
+/// and the section enum are written separately).
+#[actix_web::test]
+async fn every_documented_board_section_is_served() {
+    let spec = spec();
+    let app = TestApp::new().await;
+    let butler = app.token("butler").await;
+    for board in ["tickets", "complaints"] {
+        let path = format!("/api/v1/{board}/daily-board/{{section}}");
+        let sections = spec["paths"][&path]["get"]["parameters"][0]["schema"]["enum"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{path} lists its sections"))
+            .clone();
+        assert!(sections.len() >= 5);
+        for section in sections {
+            let section = section.as_str().unwrap();
+            let page = app
+                .get(&format!(
+                    "/api/v1/{board}/daily-board/{section}?site_id={}",
+                    app.site_id
+                ))
+                .token(&butler)
+                .send()
+                .await
+                .expect(200);
+            assert!(page["count"].is_i64(), "{board} {section}: {page}");
+        }
+    }
+}

@@ -86,7 +86,7 @@ pub async fn complaint_board(
 #[utoipa::path(
     tag = "complaint reports",
     params(
-        ("section" = ComplaintSection, Path, description = "The section of the daily board"),
+        ("section" = inline(ComplaintSection), Path, description = "The section of the daily board"),
         BoardQuery,
         PageParams,
     ),

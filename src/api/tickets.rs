@@ -100,7 +100,7 @@ pub async fn daily_board(
 #[utoipa::path(
     tag = "tickets",
     params(
-        ("section" = TicketSection, Path, description = "The section of the daily board"),
+        ("section" = inline(TicketSection), Path, description = "The section of the daily board"),
         BoardQuery,
         PageParams,
     ),
