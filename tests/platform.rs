@@ -297,3 +297,41 @@ async fn a_request_that_finds_no_connection_in_time_is_a_503_with_retry_after() 
         .expect(200);
     assert_eq!(list["items"], json!([]), "the refused report kept nothing");
 }
+
+/// A connection the database dropped (a restart, an operator's kill) fails one request and
+/// is then replaced, not handed out again. PostgreSQL only: SQLite has no server to drop it.
+#[actix_web::test]
+async fn a_connection_the_database_dropped_is_replaced_after_one_failure() {
+    use diesel::{Connection, PgConnection, RunQueryDsl};
+    let app = TestApp::with_config(|config| config.db_pool.size = 1).await;
+    let url = app.state.config.database_url.clone();
+    if propdesk::db::Backend::of(&url) != propdesk::db::Backend::Postgres {
+        return;
+    }
+    let butler = app.token("butler").await;
+    let pool = app.state.pool.clone();
+    #[derive(diesel::QueryableByName)]
+    struct Pid {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        pid: i32,
+    }
+    let pid = actix_web::web::block(move || {
+        let mut conn = pool.get().unwrap();
+        diesel::sql_query("SELECT pg_backend_pid() AS pid")
+            .get_result::<Pid>(&mut **conn)
+            .unwrap()
+            .pid
+    })
+    .await
+    .unwrap();
+    let mut admin = PgConnection::establish(&url).unwrap();
+    diesel::sql_query(format!("SELECT pg_terminate_backend({pid})"))
+        .execute(&mut admin)
+        .unwrap();
+    let list = |butler: String| {
+        let app = &app;
+        async move { app.get("/api/v1/tickets").token(&butler).send().await }
+    };
+    list(butler.clone()).await.expect(500);
+    list(butler).await.expect(200);
+}

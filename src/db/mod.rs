@@ -87,11 +87,29 @@ pub struct ConnectionManager {
     statement_timeout: Duration,
 }
 
-impl ManageConnection for ConnectionManager {
-    type Connection = AnyConnection;
-    type Error = r2d2::Error;
+/// A pooled connection, and whether a failure found it dead (a restarted database), so the
+/// pool drops it instead of handing it out again. Derefs to the connection.
+pub struct Checked {
+    conn: AnyConnection,
+    broken: bool,
+}
 
-    fn connect(&self) -> Result<AnyConnection, r2d2::Error> {
+impl std::ops::Deref for Checked {
+    type Target = AnyConnection;
+
+    fn deref(&self) -> &AnyConnection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for Checked {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.conn
+    }
+}
+
+impl ConnectionManager {
+    fn open(&self) -> Result<AnyConnection, r2d2::Error> {
         let mut conn = establish(&self.database_url).map_err(r2d2::Error::ConnectionError)?;
         let settings = match conn {
             AnyConnection::Sqlite(_) if self.read_only => "PRAGMA query_only = ON".to_owned(),
@@ -105,13 +123,26 @@ impl ManageConnection for ConnectionManager {
             .map_err(r2d2::Error::QueryError)?;
         Ok(conn)
     }
+}
 
-    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), r2d2::Error> {
+impl ManageConnection for ConnectionManager {
+    type Connection = Checked;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<Checked, r2d2::Error> {
+        Ok(Checked {
+            conn: self.open()?,
+            broken: false,
+        })
+    }
+
+    fn is_valid(&self, conn: &mut Checked) -> Result<(), r2d2::Error> {
         ping(conn).map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut AnyConnection) -> bool {
-        false
+    fn has_broken(&self, conn: &mut Checked) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        conn.broken || conn.conn.is_broken()
     }
 }
 
@@ -166,8 +197,8 @@ pub fn build_pool(database_url: &str, settings: &PoolSettings) -> Result<Pool, S
         r2d2::Pool::builder()
             .max_size(size)
             .connection_timeout(settings.wait)
-            // A broken connection shows on first use; a `SELECT 1` before every request
-            // would cost a round trip each.
+            // A `SELECT 1` before every request would cost a round trip each; `run`
+            // checks a connection only after a failure.
             .test_on_check_out(false)
             .build(ConnectionManager {
                 database_url: database_url.to_owned(),
@@ -250,7 +281,12 @@ where
         if abandoned.load(Ordering::Relaxed) {
             return Err(AppError::Unavailable("the request was abandoned".into()));
         }
-        use_case(&mut pooled)
+        let result = use_case(&mut pooled);
+        // No `SELECT 1` on every checkout: only a failure makes the connection suspect.
+        if matches!(result, Err(AppError::Internal { .. })) && ping(&mut pooled).is_err() {
+            pooled.broken = true;
+        }
+        result
     })
     .await?
 }

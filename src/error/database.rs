@@ -64,6 +64,12 @@ impl From<diesel::result::Error> for AppError {
                 log::warn!("check violation: {}", info.message());
                 AppError::precondition(Precondition::DataRule, "the change would break a data rule")
             }
+            // PostgreSQL's statement_timeout (SQLSTATE 57014, which diesel does not expose):
+            // the database is overloaded, not the request wrong.
+            Error::DatabaseError(_, info) if info.message().contains("statement timeout") => {
+                log::warn!("statement timeout: {}", info.message());
+                AppError::Unavailable("the database took too long".into())
+            }
             other => AppError::internal_from("database", other),
         }
     }

@@ -101,7 +101,7 @@ fn store_tickets(
 ) {
     let mut conn = pool.get().unwrap();
     let now = chrono::Utc::now().naive_utc();
-    diesel::Connection::transaction::<_, diesel::result::Error, _>(&mut *conn, |conn| {
+    diesel::Connection::transaction::<_, diesel::result::Error, _>(&mut **conn, |conn| {
         for i in 0..STORED_TICKETS {
             let mine = i % 1000 == 0;
             let row = NewTicketRow {
@@ -160,7 +160,7 @@ fn store_complaints(pool: &db::Pool, site_id: SiteId, unit_id: UnitId, butler: U
     let mut conn = pool.get().unwrap();
     let today = chrono::Utc::now().date_naive();
     let month_start = today.with_day(1).unwrap().and_hms_opt(12, 0, 0).unwrap();
-    diesel::Connection::transaction::<_, diesel::result::Error, _>(&mut *conn, |conn| {
+    diesel::Connection::transaction::<_, diesel::result::Error, _>(&mut **conn, |conn| {
         let mut previous = ComplaintId::new(0);
         for i in 0..STORED_COMPLAINTS {
             let pick = |n: usize| i as usize % n;
