@@ -1,9 +1,10 @@
 //! Accounts and data made from the command line: the first manager of a real deployment
 //! (`create-user`), a demo estate to try the API with (`seed-demo`, in `demo.rs`, through
 //! the same services as the API) and a company's year of tickets and complaints for the
-//! load benchmark (`seed-load`).
+//! load benchmark (`seed-load`, in `load/`, written in bulk).
 
 mod demo;
+pub mod load;
 
 pub use demo::{seed_demo, DemoAccount};
 

@@ -221,6 +221,19 @@ impl TestApp {
 
     /// The demo estate on a pool of `size` connections (default: the backend's).
     pub async fn with_pool(size: Option<u32>) -> Self {
+        let app = Self::empty_with_pool(size);
+        seed::seed_demo(&app.state, Some(PASSWORD.into()))
+            .await
+            .expect("demo estate");
+        app
+    }
+
+    /// A migrated database with nothing in it (no demo estate), at 2026-11-23 10:00 UTC.
+    pub fn empty() -> Self {
+        Self::empty_with_pool(None)
+    }
+
+    fn empty_with_pool(size: Option<u32>) -> Self {
         let _ = env_logger::builder().is_test(true).try_init();
         let db = TestDb::create();
         let data = tempfile::tempdir().unwrap();
@@ -231,9 +244,6 @@ impl TestApp {
             Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap(),
         ));
         let state = AppState::new(pool, config, clock.clone());
-        seed::seed_demo(&state, Some(PASSWORD.into()))
-            .await
-            .expect("demo estate");
         TestApp {
             state,
             clock,
