@@ -104,7 +104,7 @@ pub fn exponential(rng: &mut SmallRng, mean: Duration) -> Duration {
     Duration::seconds((-(1.0 - u).ln() * mean.num_seconds() as f64) as i64)
 }
 
-/// Whole seconds, as the API's clock would store them: sub-second parts add nothing here.
+/// An instant as `Timestamp` columns store it (UTC).
 pub fn stored(at: DateTime<Utc>) -> NaiveDateTime {
     crate::db::utc(at)
 }
