@@ -57,7 +57,7 @@ struct SeedLoadArgs {
     /// Password of every generated account.
     #[arg(long)]
     password: String,
-    /// Random seed: the same seed gives the same data (relative to now).
+    /// Random seed: the same seed draws the same records (their times relative to now).
     #[arg(long, default_value_t = 11)]
     seed: u64,
 }

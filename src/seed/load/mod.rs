@@ -6,7 +6,7 @@
 //! a few thousand records), not through the services, so a million tickets take minutes,
 //! not hours; every row keeps the schema's constraints and the rules the services keep
 //! (numbers per site and day, deadlines from intake, statuses replayed through the state
-//! machines). The same seed gives the same data relative to "now".
+//! machines). The same seed draws the same records, their instants relative to "now".
 
 mod bulk;
 mod complaints;

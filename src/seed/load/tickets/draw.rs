@@ -244,8 +244,10 @@ fn reported_at(
         let span = (year - last - Duration::minutes(1)).max(Duration::hours(1));
         let mut at = now - year + Duration::seconds(rng.random_range(0..span.num_seconds()));
         // Most reports come in the day (local time is UTC+8).
+        // (Drawn whatever the hour, so the stream does not depend on the time of day.)
+        let to_day = rng.random_bool(0.75);
         let hour = (at.hour() + 8) % 24;
-        if !(7..22).contains(&hour) && rng.random_bool(0.75) {
+        if !(7..22).contains(&hour) && to_day {
             let moved = at + Duration::hours(9);
             if moved + last < now {
                 at = moved;

@@ -265,8 +265,9 @@ pub fn steps(
     }
     let last = t.last().unwrap_or(d.created);
     let late = fix_by < now && job.completed_at.is_none() && d.status.is_open() && !d.developer;
-    if late && rng.random_bool(0.5) {
-        let at = fix_by.max(last) + minutes(rng, 30, 600);
+    let (chased, after) = (rng.random_bool(0.5), minutes(rng, 30, 600));
+    if late && chased {
+        let at = fix_by.max(last) + after;
         if at < now {
             let note = Some("late because: waiting for parts; resident told: tomorrow".into());
             step(desk, A::Chase, d.status, note, at);
