@@ -221,6 +221,19 @@ impl TestApp {
 
     /// The demo estate with the settings `adjust` leaves (the pool, trusted proxies, ...).
     pub async fn with_config(adjust: impl FnOnce(&mut Config)) -> Self {
+        let app = Self::empty_with_config(adjust);
+        seed::seed_demo(&app.state, Some(PASSWORD.into()))
+            .await
+            .expect("demo estate");
+        app
+    }
+
+    /// A migrated database with nothing in it (no demo estate), at 2026-11-23 10:00 UTC.
+    pub fn empty() -> Self {
+        Self::empty_with_config(|_| {})
+    }
+
+    fn empty_with_config(adjust: impl FnOnce(&mut Config)) -> Self {
         let _ = env_logger::builder().is_test(true).try_init();
         let db = TestDb::create();
         let data = tempfile::tempdir().unwrap();
@@ -232,9 +245,6 @@ impl TestApp {
             Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap(),
         ));
         let state = AppState::new(pool, config, clock.clone());
-        seed::seed_demo(&state, Some(PASSWORD.into()))
-            .await
-            .expect("demo estate");
         TestApp {
             state,
             clock,

@@ -1,40 +1,20 @@
-//! Accounts and data made from the command line: the first manager of a real deployment
-//! (`create-user`) and a demo estate to try the API with (`seed-demo`). Both go through the
-//! same services as the API, so the same rules hold.
+//! A demo estate to try the API with (`seed-demo`): one site, 24 units and five accounts,
+//! made through the same services as the API, so the same rules hold.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use crate::access::tokens::random_token;
-use crate::access::Actor;
+use super::{create_user, generated_password, operator};
 use crate::access::Role;
 use crate::db;
 use crate::error::{AppError, Precondition};
-use crate::ids::UserId;
 use crate::ids::{SiteId, UnitId};
 use crate::sites::model::NewSite;
 use crate::state::AppState;
 use crate::units::model::{FloorArea, NewUnit};
-use crate::users::model::{NewUser, Relation, User};
+use crate::users::model::{NewUser, Relation};
 use crate::{sites, units, users};
-
-/// The command line acts as a company-wide manager.
-fn operator() -> Actor {
-    Actor {
-        user_id: UserId::new(0),
-        role: Role::Manager,
-        sites: Vec::new(),
-    }
-}
-
-pub fn generated_password() -> String {
-    random_token(12)
-}
-
-pub async fn create_user(state: &AppState, input: NewUser) -> Result<User, AppError> {
-    users::service::create(state, &operator(), input).await
-}
 
 /// A created demo account and its password.
 pub struct DemoAccount {
