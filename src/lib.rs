@@ -145,7 +145,15 @@ async fn request_id(
                 None => e.to_string(),
             })
             .unwrap_or_default();
-        log::error!(
+        // A 503 is load shed on purpose (a full pool, a full hashing queue): worth a
+        // warning, not an error line per refused request.
+        let level = if res.status() == actix_web::http::StatusCode::SERVICE_UNAVAILABLE {
+            log::Level::Warn
+        } else {
+            log::Level::Error
+        };
+        log::log!(
+            level,
             "request_id={id} {} {}: {cause}",
             res.status(),
             res.request().path()
