@@ -252,11 +252,12 @@ pub fn run_migrations(conn: &mut AnyConnection) -> Result<Vec<String>, String> {
     Ok(applied.iter().map(|v| v.to_string()).collect())
 }
 
-/// Set when the request that wants a use case is gone (its client disconnected, so actix
-/// dropped the handler): work still queued for a connection is then not started.
-struct Wanted(Arc<AtomicBool>);
+/// Marks a use case abandoned when the request that wanted it is dropped (its client
+/// disconnected, so actix dropped the handler): work still queued for a connection is then
+/// not started. Dropped after the work too, when it no longer matters.
+struct AbandonOnDrop(Arc<AtomicBool>);
 
-impl Drop for Wanted {
+impl Drop for AbandonOnDrop {
     fn drop(&mut self) {
         self.0.store(true, Ordering::Relaxed);
     }
@@ -275,7 +276,7 @@ where
 {
     let pool = pool.clone();
     let abandoned = Arc::new(AtomicBool::new(false));
-    let _wanted = Wanted(Arc::clone(&abandoned));
+    let _guard = AbandonOnDrop(Arc::clone(&abandoned));
     actix_web::web::block(move || {
         let mut pooled = get(&pool)?;
         if abandoned.load(Ordering::Relaxed) {
