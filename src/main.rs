@@ -122,6 +122,21 @@ fn open() -> (Config, db::Pool) {
     (config, pool)
 }
 
+/// glibc gives threads that allocate at once arenas of their own, up to eight per core, and
+/// keeps what each arena once held: with the blocking pool's many threads that was most of
+/// the server's memory. One arena per core keeps allocation fast and memory bounded.
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let arenas = i32::try_from(cores).unwrap_or(i32::MAX);
+        // SAFETY: mallopt only sets a parameter of the allocator, which locks for it.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, arenas);
+        }
+    }
+}
+
 fn state(config: Config, pool: db::Pool) -> AppState {
     AppState::new(pool, config, Arc::new(SystemClock))
 }
@@ -132,6 +147,7 @@ async fn main() -> std::io::Result<()> {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     match Cli::parse().command.unwrap_or(Command::Serve) {
         Command::Serve => {
+            limit_malloc_arenas();
             let (config, pool) = open();
             let bind = config.bind.clone();
             let workers = config.workers;

@@ -119,6 +119,8 @@ pub async fn login(
 ) -> Result<TokenPair, AppError> {
     let key = throttle::key(&input.username, &client);
     let now = state.now();
+    // 0. A place for the hashing first: in a storm, a refused login costs no database work.
+    let hashing = password::reserve()?;
 
     // 1. Refuse while locked; find the account (if any) and its hash.
     let (lookup_key, username, phone) = (
@@ -141,15 +143,16 @@ pub async fn login(
 
     // 2. Verify off the async workers, holding no connection; unknown accounts cost the same.
     let password = input.password;
-    let verified = password::hashing(move || match account {
-        Some(user) if password::verify(&password, &user.password_hash) => Some(user),
-        Some(_) => None,
-        None => {
-            password::verify_dummy(&password);
-            None
-        }
-    })
-    .await?;
+    let verified = hashing
+        .run(move |workspace| match account {
+            Some(user) if password::verify(&password, &user.password_hash, workspace) => Some(user),
+            Some(_) => None,
+            None => {
+                password::verify_dummy(&password, workspace);
+                None
+            }
+        })
+        .await?;
 
     // 3. Record the outcome.
     let state2 = state.clone();
@@ -253,14 +256,14 @@ pub async fn change_password(
         current_password,
         new_password,
     } = input;
-    let new_hash = password::hashing(move || {
-        if !password::verify(&current_password, &current.password_hash) {
+    let new_hash = password::hashing(move |workspace| {
+        if !password::verify(&current_password, &current.password_hash, workspace) {
             return Err(AppError::field(
                 "current_password",
                 "is not your current password",
             ));
         }
-        password::hash(&new_password)
+        password::hash(&new_password, workspace)
     })
     .await??;
     let now = utc(state.now());

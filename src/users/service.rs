@@ -108,7 +108,7 @@ fn normalized_login(
 }
 
 pub async fn hash_password(password: String) -> Result<String, AppError> {
-    password::hashing(move || password::hash(&password)).await?
+    password::hashing(move |workspace| password::hash(&password, workspace)).await?
 }
 
 pub async fn create(state: &AppState, actor: &Actor, input: NewUser) -> Result<User, AppError> {

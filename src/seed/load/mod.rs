@@ -115,7 +115,7 @@ pub fn seed_load(
     }
     bulk::tune(conn)?;
     let mut rng = SmallRng::seed_from_u64(params.seed);
-    let hash = password::hash(&params.password)?;
+    let hash = password::hash(&params.password, &mut password::Workspace::default())?;
     let shape = estate::Shape {
         sites: params.sites,
         units: params.units(),
