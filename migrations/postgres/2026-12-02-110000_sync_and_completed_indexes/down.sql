@@ -1,0 +1,2 @@
+DROP INDEX tickets_site_updated;
+DROP INDEX tickets_site_completed;
