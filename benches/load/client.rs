@@ -127,10 +127,11 @@ impl Figures {
 pub type Make = Arc<dyn Fn(usize, u64) -> Req + Send + Sync>;
 
 /// Runs `conns` client threads for the warm-up and then `seconds`, each sending what
-/// `make(thread, n)` says on its own keep-alive connection; counts what started after the
-/// warm-up. `stop` ends it early (for a background load).
+/// `make(thread, n)` says on its own keep-alive connection to one of `bases` (thread `i` to
+/// `bases[i % len]`); counts what started after the warm-up. `stop` ends it early (for a
+/// background load).
 pub fn run(
-    base: &str,
+    bases: &[String],
     conns: usize,
     seconds: f64,
     make: &Make,
@@ -141,8 +142,8 @@ pub fn run(
     let barrier = Arc::new(Barrier::new(conns + 1));
     let handles: Vec<_> = (0..conns)
         .map(|thread| {
-            let (base, make, barrier, stop) =
-                (base.to_owned(), make.clone(), barrier.clone(), stop.clone());
+            let base = bases[thread % bases.len()].clone();
+            let (make, barrier, stop) = (make.clone(), barrier.clone(), stop.clone());
             std::thread::spawn(move || {
                 let agent = agent();
                 let mut latencies = Vec::new();
@@ -250,7 +251,7 @@ pub fn beside(
         std::thread::spawn(move || background(stop))
     };
     std::thread::sleep(Duration::from_millis(300));
-    let figures = run(base, 16, seconds, measured, None);
+    let figures = run(&[base.to_owned()], 16, seconds, measured, None);
     stop.store(true, Ordering::Relaxed);
     (bg.join().expect("background load"), figures)
 }

@@ -297,5 +297,5 @@ pub fn login_storm(
         )
     });
     let base = base.to_owned();
-    move |stop| crate::client::run(&base, 16, seconds + 5.0, &storm, Some(stop))
+    move |stop| crate::client::run(&[base], 16, seconds + 5.0, &storm, Some(stop))
 }

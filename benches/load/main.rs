@@ -1,7 +1,8 @@
 //! The load benchmark (issue 11): propdesk at a company's scale, over HTTP.
 //!
 //! `cargo bench --bench load -- [--short] [--tickets N] [--complaints N] [--sites N]
-//! [--seconds S] [--conns 32,64] [--database-url postgres://user@host:port/db] [--keep]`
+//! [--seconds S] [--conns 32,64] [--database-url postgres://user@host:port/db] [--keep]
+//! [--scale-out N]`
 //!
 //! It makes a fresh database (a SQLite file in a temp dir, or a new database next to the
 //! PostgreSQL one given), fills it with `propdesk seed-load`, starts `propdesk serve` (the
@@ -13,14 +14,20 @@
 //! counted per endpoint, warm-up included; timings never fail the run. Then two interference
 //! scenarios and the server's peak RSS.
 //!
+//! With `--scale-out N` it first starts N processes over the database at once, with the
+//! complaints that wait for their quiet week made due, and shows how many of them each
+//! sweep closed and how often; then runs a few endpoints against one process and spread over
+//! all N, before the rest runs against the first alone.
+//!
 //! `setup.rs`: the database, the seeding, the server; `endpoints.rs`: the sign-ins, the
 //! records to act on and each endpoint's request; `client.rs`: the timed clients;
-//! `ceiling.rs`: the INSERT ceiling; `report.rs`: the table.
+//! `ceiling.rs`: the INSERT ceiling; `report.rs`: the table; `scale.rs`: the scale-out.
 
 mod ceiling;
 mod client;
 mod endpoints;
 mod report;
+mod scale;
 mod setup;
 
 use std::sync::Arc;
@@ -38,6 +45,7 @@ pub struct Options {
     pub conns: Vec<usize>,
     pub database_url: Option<String>,
     pub keep: bool,
+    pub scale_out: usize,
 }
 
 fn options() -> Options {
@@ -49,6 +57,7 @@ fn options() -> Options {
         conns: vec![32, 64],
         database_url: None,
         keep: false,
+        scale_out: 1,
     };
     let mut args = std::env::args().skip(1);
     let mut explicit = (false, false);
@@ -80,6 +89,7 @@ fn options() -> Options {
             }
             "--database-url" => o.database_url = Some(value("--database-url")),
             "--keep" => o.keep = true,
+            "--scale-out" => o.scale_out = value("--scale-out").parse().expect("a process count"),
             other => panic!("unknown option {other}; see the top of benches/load.rs"),
         }
     }
@@ -106,8 +116,10 @@ fn main() {
         o.tickets, o.complaints, o.sites, o.seconds, o.conns
     );
     let accounts = seed(&db, &o);
-    let server = Server::start(&db);
-    let base = server.base.clone();
+    let due = (o.scale_out > 1).then(|| scale::age_quiet_complaints(&db.url));
+    let mut servers = Server::start_all(&db, o.scale_out.max(1));
+    let base = servers[0].base.clone();
+    let one = [base.clone()];
     let ctx = endpoints::prepare(&base, &accounts);
     println!(
         "accounts: {}; site #{}; {} units, {} open tickets, {} complaints to act on",
@@ -123,6 +135,12 @@ fn main() {
     );
     println!();
 
+    if let Some(due) = due {
+        scale_out(&db, &servers, &due, &ctx, &o);
+        servers.truncate(1);
+    }
+    let server = &servers[0];
+
     let mut c = Ceilings::default();
     header();
     for (path, name) in [
@@ -136,8 +154,8 @@ fn main() {
             body: None,
         });
         for &n in &o.conns {
-            let f = run(&base, n, o.seconds, &probe, None);
-            row(name, n, &f, &c, false);
+            let f = run(&one, n, o.seconds, &probe, None);
+            row(name, n, &f, &c, false, Some(server.memory().now));
             let ceiling = if path == "/healthz" {
                 &mut c.healthz
             } else {
@@ -150,8 +168,8 @@ fn main() {
     let mut slowest: Option<(f64, usize)> = None;
     for (i, e) in reads.iter().enumerate() {
         for &n in &o.conns {
-            let f = run(&base, n, o.seconds, &e.make, None);
-            row(&e.name, n, &f, &c, e.write);
+            let f = run(&one, n, o.seconds, &e.make, None);
+            row(&e.name, n, &f, &c, e.write, Some(server.memory().now));
             let p50 = f.percentile(0.5);
             if e.list && n == o.conns[0] && slowest.is_none_or(|(slow, _)| p50 > slow) {
                 slowest = Some((p50, i));
@@ -166,14 +184,15 @@ fn main() {
             &f,
             &c,
             false,
+            None,
         );
         c.insert.insert(n, f.rate());
     }
     let most = o.conns.iter().copied().max().unwrap_or(1);
     for e in &endpoints::writes(&ctx, most) {
         for &n in &o.conns {
-            let f = run(&base, n, o.seconds, &e.make, None);
-            row(&e.name, n, &f, &c, e.write);
+            let f = run(&one, n, o.seconds, &e.make, None);
+            row(&e.name, n, &f, &c, e.write, Some(server.memory().now));
         }
     }
 
@@ -185,9 +204,10 @@ fn main() {
         let m = ctx.manager.clone();
         Arc::new(move |_, _| Req::get("/api/v1/me", &m))
     };
-    let alone = run(&base, 16, o.seconds, &me, None);
+    let alone = run(&one, 16, o.seconds, &me, None);
     let storm = endpoints::login_storm(&base, o.seconds, &ctx);
     let (storm, during) = beside(&base, o.seconds, storm, &me);
+    let after_storm = server.memory();
     let slow = &reads[slowest.map_or(0, |(_, i)| i)];
     let list = {
         let (base, first) = (base.clone(), (slow.make)(0, 0));
@@ -206,6 +226,7 @@ fn main() {
         during.percentile(0.5), during.percentile(0.99), during.rate(), during.failures(),
         storm.rate(), storm.percentile(0.99), storm.failures()
     );
+    println!("                               after the storm: {after_storm}");
     println!(
         "  while one client pages {}:\n                               p50 {:>7.2} ms  p99 {:>7.2} ms  {:>7.0} req/s  non-2xx {}  (pages: {:.0}/s, p99 {:.0} ms, non-2xx {})",
         slow.name, beside_list.percentile(0.5), beside_list.percentile(0.99), beside_list.rate(), beside_list.failures(),
@@ -218,4 +239,75 @@ fn main() {
     for line in errors.iter().take(10) {
         println!("  {line}");
     }
+}
+
+/// The sweep of `servers` started together over `due` complaints, then a few endpoints at the
+/// most connections against the first process alone and spread over all of them.
+fn scale_out(
+    db: &setup::BenchDb,
+    servers: &[Server],
+    due: &[i64],
+    ctx: &endpoints::Ctx,
+    o: &Options,
+) {
+    let n = servers.len();
+    println!("scale-out: {n} processes over one database, started together");
+    let sweep = scale::sweep_of(&db.url, due);
+    let swept: Vec<String> = servers
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| {
+            s.log_lines("close_quiet_complaints:")
+                .into_iter()
+                .map(move |line| format!("process {}: {}", i + 1, line.trim()))
+        })
+        .collect();
+    println!(
+        "  quiet-week sweep: {} complaints due, {} closed within {:.1} s, {} closed more than once; logged by {} of {n} processes",
+        sweep.due, sweep.closed, sweep.seconds, sweep.closed_twice, swept.len()
+    );
+    for line in &swept {
+        println!("    {line}");
+    }
+    let all: Vec<String> = servers.iter().map(|s| s.base.clone()).collect();
+    let conns = o.conns.iter().copied().max().unwrap_or(64);
+    let reads = endpoints::reads(ctx);
+    let writes = endpoints::writes(ctx, conns);
+    let chosen = [
+        "GET /tickets?limit=20 (butler)",
+        "GET /me (manager)",
+        "POST /tickets (butler)",
+        "POST /complaints/{id}/note (butler)",
+    ];
+    println!(
+        "  {:<44} {:>5} {:>14} {:>10} {:>16} {:>10} {:>7}",
+        "endpoint",
+        "conns",
+        "1 process r/s",
+        "p99 ms",
+        format!("{n} processes r/s"),
+        "p99 ms",
+        "ratio"
+    );
+    for e in reads
+        .iter()
+        .chain(&writes)
+        .filter(|e| chosen.contains(&e.name.as_str()))
+    {
+        let alone = run(&all[..1], conns, o.seconds, &e.make, None);
+        let spread = run(&all, conns, o.seconds, &e.make, None);
+        println!(
+            "  {:<44} {:>5} {:>14.0} {:>10.2} {:>16.0} {:>10.2} {:>7.2}  non-2xx {} / {}",
+            e.name,
+            conns,
+            alone.rate(),
+            alone.percentile(0.99),
+            spread.rate(),
+            spread.percentile(0.99),
+            spread.rate() / alone.rate(),
+            alone.failures(),
+            spread.failures()
+        );
+    }
+    println!();
 }

@@ -14,16 +14,17 @@ pub struct Ceilings {
 
 pub fn header() {
     println!(
-        "{:<46} {:>5} {:>9} {:>9} {:>9} {:>8} {:>8} {:>8}  non-2xx",
-        "endpoint", "conns", "req/s", "p50 ms", "p99 ms", "/healthz", "/readyz", "INSERT"
+        "{:<46} {:>5} {:>9} {:>9} {:>9} {:>8} {:>8} {:>8} {:>7}  non-2xx",
+        "endpoint", "conns", "req/s", "p50 ms", "p99 ms", "/healthz", "/readyz", "INSERT", "RSS MB"
     );
 }
 
-pub fn row(name: &str, conns: usize, f: &Figures, c: &Ceilings, write: bool) {
+/// One measured row; `rss` is the server's resident set (MB) after it, when a server ran it.
+pub fn row(name: &str, conns: usize, f: &Figures, c: &Ceilings, write: bool, rss: Option<f64>) {
     let ratio =
         |ceiling: Option<&f64>| ceiling.map_or("".to_owned(), |c| format!("{:.2}", f.rate() / c));
     println!(
-        "{:<46} {:>5} {:>9.0} {:>9.2} {:>9.2} {:>8} {:>8} {:>8}  {}",
+        "{:<46} {:>5} {:>9.0} {:>9.2} {:>9.2} {:>8} {:>8} {:>8} {:>7}  {}",
         name,
         conns,
         f.rate(),
@@ -36,6 +37,7 @@ pub fn row(name: &str, conns: usize, f: &Figures, c: &Ceilings, write: bool) {
         } else {
             String::new()
         },
+        rss.map_or(String::new(), |mb| format!("{mb:.0}")),
         f.failures()
     );
 }

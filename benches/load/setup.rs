@@ -133,7 +133,8 @@ pub fn env(db: &BenchDb) -> Vec<(&'static str, String)> {
             "load-benchmark-secret-0123456789abcdef-0123456789".into(),
         ),
         ("ACCESS_TOKEN_TTL_SECS", "86400".into()),
-        ("RUST_LOG", "warn".into()),
+        // The jobs log what they changed, so a run can tell which process swept.
+        ("RUST_LOG", "warn,propdesk::jobs=info".into()),
     ]
 }
 
@@ -182,13 +183,58 @@ pub struct Server {
     pub log: PathBuf,
 }
 
+/// A resident set in MB: its peak, now, and now split into the process's own (anonymous)
+/// memory and file pages it maps (SQLite's memory-mapped database).
+pub struct Memory {
+    pub peak: f64,
+    pub now: f64,
+    pub anonymous: f64,
+    pub file: f64,
+}
+
+impl std::fmt::Display for Memory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "peak RSS (VmHWM) {:.0} MB; RSS now {:.0} MB: {:.0} MB anonymous, {:.0} MB file pages mapped",
+            self.peak, self.now, self.anonymous, self.file
+        )
+    }
+}
+
 impl Server {
-    pub fn start(db: &BenchDb) -> Server {
+    /// `n` processes over the database, started at once; each answers `/healthz` before
+    /// this returns.
+    pub fn start_all(db: &BenchDb, n: usize) -> Vec<Server> {
+        let servers: Vec<Server> = (0..n).map(|i| Server::spawn(db, i)).collect();
+        let agent = agent();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        for server in &servers {
+            loop {
+                if agent
+                    .get(format!("{}/healthz", server.base))
+                    .call()
+                    .is_ok_and(|r| r.status() == 200)
+                {
+                    break;
+                }
+                assert!(
+                    Instant::now() < deadline,
+                    "the server did not come up; see {}",
+                    server.log.display()
+                );
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+        servers
+    }
+
+    fn spawn(db: &BenchDb, i: usize) -> Server {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free port")
             .port();
-        let log = db.dir.path().join("server.log");
+        let log = db.dir.path().join(format!("server-{i}.log"));
         let file = std::fs::File::create(&log).expect("server log");
         let child = Command::new(env!("CARGO_BIN_EXE_propdesk"))
             .arg("serve")
@@ -198,50 +244,44 @@ impl Server {
             .stderr(file)
             .spawn()
             .expect("propdesk serve starts");
-        let server = Server {
+        Server {
             child,
             base: format!("http://127.0.0.1:{port}"),
             log,
-        };
-        let agent = agent();
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while Instant::now() < deadline {
-            if agent
-                .get(format!("{}/healthz", server.base))
-                .call()
-                .is_ok_and(|r| r.status() == 200)
-            {
-                return server;
-            }
-            std::thread::sleep(Duration::from_millis(100));
         }
-        panic!("the server did not come up; see {}", server.log.display());
     }
 
-    /// The server's peak and current resident set, from /proc.
-    pub fn memory(&self) -> String {
+    /// The server's resident set in MB, from /proc.
+    pub fn memory(&self) -> Memory {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
             .unwrap_or_default();
-        let field = |name: &str| {
+        let megabytes = |name: &str| {
             status
                 .lines()
                 .find_map(|l| l.strip_prefix(name))
-                .map_or("?".to_owned(), |v| v.trim().to_owned())
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+                .map_or(f64::NAN, |kb| kb / 1024.0)
         };
-        format!(
-            "peak RSS (VmHWM) {}, RSS now {}",
-            field("VmHWM:"),
-            field("VmRSS:")
-        )
+        Memory {
+            peak: megabytes("VmHWM:"),
+            now: megabytes("VmRSS:"),
+            anonymous: megabytes("RssAnon:"),
+            file: megabytes("RssFile:"),
+        }
     }
 
     /// Error lines the server logged (each 5xx is logged with its cause).
     pub fn errors(&self) -> Vec<String> {
+        self.log_lines("ERROR")
+    }
+
+    /// The lines of the server's log that contain `needle`.
+    pub fn log_lines(&self, needle: &str) -> Vec<String> {
         let file = std::fs::File::open(&self.log).expect("server log");
         BufReader::new(file)
             .lines()
             .map_while(Result::ok)
-            .filter(|l| l.contains("ERROR"))
+            .filter(|l| l.contains(needle))
             .collect()
     }
 }
