@@ -252,7 +252,12 @@ fn scale_out(
 ) {
     let n = servers.len();
     println!("scale-out: {n} processes over one database, started together");
-    let sweep = scale::sweep_of(&db.url, due);
+    let logged = || {
+        servers
+            .iter()
+            .any(|s| !s.log_lines("close_quiet_complaints:").is_empty())
+    };
+    let sweep = scale::sweep_of(&db.url, due, logged);
     let swept: Vec<String> = servers
         .iter()
         .enumerate()
@@ -263,8 +268,8 @@ fn scale_out(
         })
         .collect();
     println!(
-        "  quiet-week sweep: {} complaints due, {} closed within {:.1} s, {} closed more than once; logged by {} of {n} processes",
-        sweep.due, sweep.closed, sweep.seconds, sweep.closed_twice, swept.len()
+        "  quiet-week sweep: {} complaints due; {} closed and {} left resolved; {} closed more than once; logged by {} of {n} processes",
+        sweep.due, sweep.closed, sweep.due - sweep.closed, sweep.closed_twice, swept.len()
     );
     for line in &swept {
         println!("    {line}");

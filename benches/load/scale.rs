@@ -33,36 +33,31 @@ pub fn age_quiet_complaints(url: &str) -> Vec<i64> {
     waiting.into_iter().map(|(id, _)| id).collect()
 }
 
-/// What the sweep did with `due`, once none of them waits any more (or after a minute):
-/// how many are closed and how many carry more than one quiet-week close.
+/// What the sweep did with `due`: how many it closed, how many it left resolved (a repeat
+/// complaint within the week keeps one open) and how many carry more than one quiet-week
+/// close.
 pub struct Sweep {
     pub due: usize,
     pub closed: usize,
     pub closed_twice: usize,
-    pub seconds: f64,
 }
 
-pub fn sweep_of(url: &str, due: &[i64]) -> Sweep {
-    let mut conn = propdesk::db::establish(url).expect("database reachable");
+/// Waits until `swept()` (a process logged its sweep) or a minute has passed, then counts.
+pub fn sweep_of(url: &str, due: &[i64], swept: impl Fn() -> bool) -> Sweep {
     let started = Instant::now();
-    let closed = |conn: &mut propdesk::db::AnyConnection| -> usize {
-        let mut closed = 0;
-        for ids in due.chunks(500) {
-            closed += complaints::table
-                .filter(complaints::id.eq_any(ids))
-                .filter(complaints::status.eq(ComplaintStatus::Closed.as_str()))
-                .count()
-                .get_result::<i64>(conn)
-                .expect("closed complaints") as usize;
-        }
-        closed
-    };
-    let mut done = closed(&mut conn);
-    while done < due.len() && started.elapsed() < Duration::from_secs(60) {
+    while !swept() && started.elapsed() < Duration::from_secs(60) {
         std::thread::sleep(Duration::from_millis(100));
-        done = closed(&mut conn);
     }
-    let seconds = started.elapsed().as_secs_f64();
+    let mut conn = propdesk::db::establish(url).expect("database reachable");
+    let mut closed = 0;
+    for ids in due.chunks(500) {
+        closed += complaints::table
+            .filter(complaints::id.eq_any(ids))
+            .filter(complaints::status.eq(ComplaintStatus::Closed.as_str()))
+            .count()
+            .get_result::<i64>(&mut conn)
+            .expect("closed complaints") as usize;
+    }
     let mut closed_twice = 0;
     for ids in due.chunks(500) {
         closed_twice += timeline_entries::table
@@ -78,8 +73,7 @@ pub fn sweep_of(url: &str, due: &[i64]) -> Sweep {
     }
     Sweep {
         due: due.len(),
-        closed: done,
+        closed,
         closed_twice,
-        seconds,
     }
 }

@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::dto::{Complaint, ComplaintFilter};
 use super::model::*;
-use super::repo::{self, ComplaintQuery, ComplaintScope, EventFilter, TREND_MONTHS};
+use super::repo::{self, ComplaintQuery, ComplaintRow, ComplaintScope, EventFilter, TREND_MONTHS};
 use super::service::to_complaints;
 use crate::access::{self, Actor, SiteScope};
 use crate::boards::{self, BoardQuery, BoardSection, Section, FIRST_PAGE};
@@ -125,26 +125,33 @@ impl ComplaintSection {
 }
 
 impl BoardSection for ComplaintSection {
+    type Row = ComplaintRow;
     type Item = Complaint;
 
-    fn read(
+    fn rows(
         self,
         conn: &mut AnyConnection,
         site_id: SiteId,
         day: &Period,
         now: DateTime<Utc>,
         page: PageRequest,
-    ) -> Result<Section<Complaint>, AppError> {
+    ) -> Result<(i64, Vec<ComplaintRow>), AppError> {
         let all = || ComplaintScope::Sites(SiteScope::All);
         let count = repo::count(conn, all(), self.query(site_id, day, utc(now)))?;
         let rows = repo::list(conn, all(), self.query(site_id, day, utc(now)), page)?;
-        Section::new(
-            count,
-            rows,
-            page,
-            |r| r.id,
-            |rows| to_complaints(conn, rows, now),
-        )
+        Ok((count, rows))
+    }
+
+    fn id_of(row: &ComplaintRow) -> i64 {
+        row.id.into()
+    }
+
+    fn items(
+        conn: &mut AnyConnection,
+        rows: Vec<ComplaintRow>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Complaint>, AppError> {
+        to_complaints(conn, rows, now)
     }
 }
 
@@ -156,15 +163,18 @@ pub async fn daily_board(
     let (actor, now) = (actor.clone(), state.now());
     db::read(&state.pool, move |conn| {
         let day = boards::day(conn, &actor, &query, now)?;
-        let mut section = |s: ComplaintSection| s.read(conn, query.site_id, &day, now, FIRST_PAGE);
+        use ComplaintSection as S;
+        let sections = [S::New, S::Open, S::Unowned, S::ResponseOverdue, S::ChaseDue];
+        let [new, open, unowned, response_overdue, chase_due] =
+            boards::read(conn, sections, query.site_id, &day, now, FIRST_PAGE)?;
         Ok(ComplaintBoard {
             site_id: query.site_id,
             date: day.first,
-            new: section(ComplaintSection::New)?,
-            open: section(ComplaintSection::Open)?,
-            unowned: section(ComplaintSection::Unowned)?,
-            response_overdue: section(ComplaintSection::ResponseOverdue)?,
-            chase_due: section(ComplaintSection::ChaseDue)?,
+            new,
+            open,
+            unowned,
+            response_overdue,
+            chase_due,
         })
     })
     .await

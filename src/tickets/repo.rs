@@ -473,23 +473,43 @@ fn status_among(statuses: &[TicketStatus]) -> diesel::expression::SqlLiteral<Boo
     diesel::dsl::sql(&format!("tickets.status IN ({})", quoted.join(", ")))
 }
 
-/// An engineer's open work orders, the most pressing first: the open work in deadline order,
-/// each checked for the engineer's assignment, so the engineer's closed history is never read.
+/// An engineer's open work orders on `sites`, the most pressing first: each site's open work
+/// in deadline order (`tickets_work_orders`), checked for the engineer's assignment, so
+/// neither the engineer's closed history nor other sites' open work is read. Several sites
+/// are read one at a time and merged, as the lists are.
 pub fn work_orders_of(
     conn: &mut AnyConnection,
     engineer_id: UserId,
+    sites: &SiteScope,
     limit: i64,
 ) -> QueryResult<Vec<TicketRow>> {
-    tickets::table
-        .filter(status_among(WORK_ORDER))
-        .filter(diesel::dsl::exists(
-            ticket_engineers::table
-                .filter(ticket_engineers::ticket_id.eq(tickets::id))
-                .filter(ticket_engineers::engineer_id.eq(engineer_id)),
-        ))
-        .order((tickets::fix_by.asc(), tickets::id.asc()))
-        .limit(limit)
-        .load(conn)
+    let of_sites = |conn: &mut AnyConnection, site: Option<SiteId>| {
+        let mut query = tickets::table
+            .filter(status_among(WORK_ORDER))
+            .filter(diesel::dsl::exists(
+                ticket_engineers::table
+                    .filter(ticket_engineers::ticket_id.eq(tickets::id))
+                    .filter(ticket_engineers::engineer_id.eq(engineer_id)),
+            ))
+            .into_boxed();
+        if let Some(site) = site {
+            query = query.filter(tickets::site_id.eq(site));
+        }
+        query
+            .order((tickets::fix_by.asc(), tickets::id.asc()))
+            .limit(limit)
+            .load::<TicketRow>(conn)
+    };
+    let SiteScope::Only(sites) = sites else {
+        return of_sites(conn, None);
+    };
+    let mut rows = Vec::new();
+    for site in sites {
+        rows.extend(of_sites(conn, Some(*site))?);
+    }
+    rows.sort_by_key(|r| (r.fix_by, r.id));
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok(rows)
 }
 
 #[cfg(test)]
@@ -584,10 +604,14 @@ mod tests {
 
     #[test]
     fn work_orders_scan_only_open_work_in_deadline_order() {
+        let site = SiteScope::Only(vec![SiteId::new(1)]);
         let plan = plan_of(|conn| {
-            work_orders_of(conn, UserId::new(3), 100).unwrap();
+            work_orders_of(conn, UserId::new(3), &site, 100).unwrap();
         });
-        assert!(plan.contains("INDEX tickets_work_orders"), "{plan}");
+        assert!(
+            plan.contains("INDEX tickets_work_orders (site_id=?)"),
+            "{plan}"
+        );
         assert!(!plan.contains("TEMP B-TREE"), "{plan}");
     }
 

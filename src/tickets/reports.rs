@@ -59,9 +59,9 @@ pub async fn list(
 
 /// The engineer's open work orders, the most pressing repair deadline first.
 pub async fn work_orders(state: &AppState, actor: &Actor) -> Result<Vec<Ticket>, AppError> {
-    let (engineer_id, now) = (actor.user_id, state.now());
+    let (engineer_id, sites, now) = (actor.user_id, actor.site_scope(), state.now());
     db::read(&state.pool, move |conn| {
-        let rows = repo::work_orders_of(conn, engineer_id, MAX_LIMIT)?;
+        let rows = repo::work_orders_of(conn, engineer_id, &sites, MAX_LIMIT)?;
         to_tickets(conn, rows, now)
     })
     .await
@@ -133,26 +133,33 @@ impl TicketSection {
 }
 
 impl BoardSection for TicketSection {
+    type Row = repo::TicketRow;
     type Item = Ticket;
 
-    fn read(
+    fn rows(
         self,
         conn: &mut AnyConnection,
         site_id: SiteId,
         day: &periods::Period,
         now: DateTime<Utc>,
         page: PageRequest,
-    ) -> Result<Section<Ticket>, AppError> {
+    ) -> Result<(i64, Vec<repo::TicketRow>), AppError> {
         let all = || Reach::Sites(SiteScope::All);
         let count = repo::count(conn, all(), self.query(site_id, day, utc(now)))?;
         let rows = repo::list(conn, all(), self.query(site_id, day, utc(now)), page)?;
-        Section::new(
-            count,
-            rows,
-            page,
-            |r| r.id,
-            |rows| to_tickets(conn, rows, now),
-        )
+        Ok((count, rows))
+    }
+
+    fn id_of(row: &repo::TicketRow) -> i64 {
+        row.id.into()
+    }
+
+    fn items(
+        conn: &mut AnyConnection,
+        rows: Vec<repo::TicketRow>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Ticket>, AppError> {
+        to_tickets(conn, rows, now)
     }
 }
 
@@ -164,15 +171,18 @@ pub async fn daily_board(
     let (actor, now) = (actor.clone(), state.now());
     db::read(&state.pool, move |conn| {
         let day = boards::day(conn, &actor, &query, now)?;
-        let mut section = |s: TicketSection| s.read(conn, query.site_id, &day, now, FIRST_PAGE);
+        use TicketSection as S;
+        let sections = [S::New, S::Open, S::Unassigned, S::Overdue, S::Completed];
+        let [new, open, unassigned, overdue, completed] =
+            boards::read(conn, sections, query.site_id, &day, now, FIRST_PAGE)?;
         Ok(DailyBoard {
             site_id: query.site_id,
             date: day.first,
-            new: section(TicketSection::New)?,
-            open: section(TicketSection::Open)?,
-            unassigned: section(TicketSection::Unassigned)?,
-            overdue: section(TicketSection::Overdue)?,
-            completed: section(TicketSection::Completed)?,
+            new,
+            open,
+            unassigned,
+            overdue,
+            completed,
         })
     })
     .await

@@ -1,2 +1,0 @@
-DROP INDEX tickets_site_updated;
-DROP INDEX tickets_site_completed;
