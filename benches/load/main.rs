@@ -14,10 +14,11 @@
 //! counted per endpoint, warm-up included; timings never fail the run. Then two interference
 //! scenarios and the server's peak RSS.
 //!
-//! With `--scale-out N` it first starts N processes over the database at once, with the
-//! complaints that wait for their quiet week made due, and shows how many of them each
-//! sweep closed and how often; then runs a few endpoints against one process and spread over
-//! all N, before the rest runs against the first alone.
+//! With `--scale-out N` it ends by stopping the server and starting N processes over the
+//! database at once, with the complaints that wait for their quiet week made due, and shows
+//! how many of them the sweeps closed and how often; then runs a few endpoints against one
+//! process and spread over all N. (Last, so that its writes do not change what the reads
+//! before it find.)
 //!
 //! `setup.rs`: the database, the seeding, the server; `endpoints.rs`: the sign-ins, the
 //! records to act on and each endpoint's request; `client.rs`: the timed clients;
@@ -116,9 +117,8 @@ fn main() {
         o.tickets, o.complaints, o.sites, o.seconds, o.conns
     );
     let accounts = seed(&db, &o);
-    let due = (o.scale_out > 1).then(|| scale::age_quiet_complaints(&db.url));
-    let mut servers = Server::start_all(&db, o.scale_out.max(1));
-    let base = servers[0].base.clone();
+    let server = Server::start_all(&db, 1).remove(0);
+    let base = server.base.clone();
     let one = [base.clone()];
     let ctx = endpoints::prepare(&base, &accounts);
     println!(
@@ -134,12 +134,6 @@ fn main() {
         ctx.complaints.len()
     );
     println!();
-
-    if let Some(due) = due {
-        scale_out(&db, &servers, &due, &ctx, &o);
-        servers.truncate(1);
-    }
-    let server = &servers[0];
 
     let mut c = Ceilings::default();
     header();
@@ -234,6 +228,20 @@ fn main() {
     );
     println!();
     println!("server: {}", server.memory());
+    report_errors(&server);
+    if o.scale_out > 1 {
+        drop(server);
+        println!();
+        let due = scale::age_quiet_complaints(&db.url);
+        let servers = Server::start_all(&db, o.scale_out);
+        scale_out(&db, &servers, &due, &ctx, &o);
+        for server in &servers {
+            report_errors(server);
+        }
+    }
+}
+
+fn report_errors(server: &Server) {
     let errors = server.errors();
     println!("server log: {} error lines", errors.len());
     for line in errors.iter().take(10) {
@@ -314,5 +322,4 @@ fn scale_out(
             spread.failures()
         );
     }
-    println!();
 }
