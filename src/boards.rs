@@ -1,5 +1,5 @@
-//! What every daily board (日盘点) shares: one site's local day, asked the same way, with
-//! each section loaded whole. Tickets (R-TKT-13) and complaints (R-CMP-18) each add the
+//! What every daily board (日盘点) shares: one site's local day, asked the same way, each
+//! section counted exactly and read a page at a time. Tickets (R-TKT-13) and complaints (R-CMP-18) each add the
 //! sections that are theirs (unassigned, unowned, overdue, chase due, ...).
 
 use std::collections::HashMap;

@@ -15,10 +15,10 @@
 //! scenarios and the server's peak RSS.
 //!
 //! With `--scale-out N` it ends by stopping the server and starting N processes over the
-//! database at once, with the complaints that wait for their quiet week made due, and shows
-//! how many of them the sweeps closed and how often; then runs a few endpoints against one
-//! process and spread over all N. (Last, so that its writes do not change what the reads
-//! before it find.)
+//! database at once, with the complaints that wait for their quiet week made due and the
+//! jobs' leases ended, and shows how many of them the sweeps closed and how often; then
+//! runs a few endpoints against one process and spread over all N. (Last, so that its
+//! writes do not change what the reads before it find.)
 //!
 //! `setup.rs`: the database, the seeding, the server; `endpoints.rs`: the sign-ins, the
 //! records to act on and each endpoint's request; `client.rs`: the timed clients;
@@ -232,7 +232,7 @@ fn main() {
     if o.scale_out > 1 {
         drop(server);
         println!();
-        let due = scale::age_quiet_complaints(&db.url);
+        let due = scale::make_sweeps_due(&db.url);
         let servers = Server::start_all(&db, o.scale_out);
         scale_out(&db, &servers, &due, &ctx, &o);
         for server in &servers {

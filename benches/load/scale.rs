@@ -6,13 +6,18 @@ use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
 use propdesk::complaints::model::{ComplaintAction, ComplaintStatus, QUIET_WEEK};
-use propdesk::db::schema::{complaints, timeline_entries};
+use propdesk::db::schema::{complaints, job_leases, timeline_entries};
 use propdesk::timeline::Subject;
 
 /// Makes every complaint that waits for its quiet week (resolved, no visit due) a week and a
-/// day older, so the sweep of the processes about to start has them all to close. Their ids.
-pub fn age_quiet_complaints(url: &str) -> Vec<i64> {
+/// day older, and ends the jobs' leases (the server that ran before holds them for a period),
+/// so that the sweeps of the processes about to start have them all to close. Their ids.
+pub fn make_sweeps_due(url: &str) -> Vec<i64> {
     let mut conn = propdesk::db::establish(url).expect("database reachable");
+    diesel::update(job_leases::table)
+        .set(job_leases::leased_until.eq(chrono::DateTime::UNIX_EPOCH.naive_utc()))
+        .execute(&mut conn)
+        .expect("ended leases");
     let waiting: Vec<(i64, Option<chrono::NaiveDateTime>)> = complaints::table
         .filter(complaints::status.eq(ComplaintStatus::Resolved.as_str()))
         .filter(complaints::visit_exemption.is_not_null())
