@@ -1742,6 +1742,83 @@ async fn residents_and_other_sites_see_only_their_own_tickets() {
 }
 
 #[actix_web::test]
+async fn an_engineer_of_two_sites_gets_both_sites_work_orders_soonest_deadline_first() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let other = app.other_site().await;
+    let both = app
+        .post("/api/v1/users")
+        .token(&d.manager)
+        .json(
+            json!({"username": "engineer.both", "display_name": "Both Sites", "role": "engineer",
+                     "password": PASSWORD, "site_ids": [app.site_id, other.site_id]}),
+        )
+        .send()
+        .await
+        .expect(201);
+    let both_id = both["id"].as_i64().unwrap();
+    let both = app.token("engineer.both").await;
+    let dispatch_to = |butler: String, t: i64| {
+        let app = &app;
+        async move {
+            act(
+                app,
+                &butler,
+                t,
+                "dispatch",
+                json!({"engineer_ids": [both_id], "lead_id": both_id}),
+            )
+            .await
+            .expect(200);
+        }
+    };
+    // A general repair here (72 h), then an urgent one at the other site (24 h).
+    let home = report(
+        &app,
+        &d.resident,
+        json!({"unit_id": app.unit_id("1-1-101").await, "category": "other", "priority": "general",
+               "contact_phone": "13800138000", "description": "A door sticks"}),
+    )
+    .await;
+    dispatch_to(d.butler.clone(), id(&home)).await;
+    let river = app.token("resident.river").await;
+    let away = report(
+        &app,
+        &river,
+        json!({"unit_id": other.unit_id, "category": "other", "priority": "urgent",
+               "contact_phone": "13700137000", "description": "Water on the floor"}),
+    )
+    .await;
+    dispatch_to(app.token("butler.river").await, id(&away)).await;
+
+    let orders = app
+        .get("/api/v1/tickets/work-orders")
+        .token(&both)
+        .send()
+        .await
+        .expect(200);
+    let ids: Vec<i64> = orders
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [id(&away), id(&home)], "{orders}");
+    assert!(
+        orders[0]["deadlines"]["fix"]["due_at"].as_str()
+            < orders[1]["deadlines"]["fix"]["due_at"].as_str()
+    );
+    // The engineer of this site alone sees neither: both went to the other engineer.
+    let mine = app
+        .get("/api/v1/tickets/work-orders")
+        .token(&d.engineer)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(mine, json!([]));
+}
+
+#[actix_web::test]
 async fn residents_cancel_before_anyone_is_on_site() {
     let app = TestApp::new().await;
     let d = desk(&app).await;
