@@ -15,6 +15,7 @@ pub mod db;
 pub mod deadlines;
 pub mod error;
 pub mod fees;
+pub mod idempotency;
 pub mod ids;
 pub mod intake;
 pub mod jobs;
@@ -105,6 +106,7 @@ pub fn build_app(
             }),
         )
         .default_service(web::to(api::fallback))
+        .wrap(from_fn(idempotency::middleware))
         .wrap(from_fn(request_id))
         .wrap(
             Logger::new("%{client}xi \"%r\" %s %b %Dms request_id=%{x-request-id}o")

@@ -9,8 +9,9 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::QueryResult;
 
 use crate::access::Actor;
-use crate::db::{self, utc, AnyConnection};
+use crate::db::{utc, AnyConnection};
 use crate::error::AppError;
+use crate::idempotency::{self, Answer};
 use crate::ids::UserId;
 use crate::state::AppState;
 use crate::text_enum::TextEnum;
@@ -207,7 +208,7 @@ pub async fn act<L, T, F, V>(
 where
     L: Lifecycle,
     L::Action: Send,
-    T: Send + 'static,
+    T: serde::Serialize + Send + 'static,
     F: FnOnce(&mut AnyConnection, &Ctx<L::Row>) -> Result<Effect<L::Change>, AppError>
         + Send
         + 'static,
@@ -216,7 +217,7 @@ where
         + 'static,
 {
     let (actor, now) = (actor.clone(), state.now());
-    db::transaction(&state.pool, move |conn| {
+    idempotency::transaction(state, Answer::Done, move |conn| {
         let updated = run::<L>(conn, &actor, id, action, now, effect)?;
         view(conn, &actor, updated, now)
     })

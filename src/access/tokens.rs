@@ -93,6 +93,19 @@ impl TokenKeys {
     }
 }
 
+/// The access token of an `Authorization: Bearer` header.
+pub fn bearer(headers: &actix_web::http::header::HeaderMap) -> Option<&str> {
+    headers
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
 /// A random URL-safe token of `bytes` bytes of entropy.
 pub fn random_token(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];

@@ -4,13 +4,15 @@
 
 use serde_json::json;
 use utoipa::openapi::header::Header;
-use utoipa::openapi::path::Operation;
+use utoipa::openapi::path::{Operation, Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::Required;
 use utoipa::openapi::{ContentBuilder, OpenApi as Document, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::OpenApi;
 
 use crate::error::{FieldError, Precondition, Problem, PROBLEM_JSON};
+use crate::idempotency;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -109,11 +111,12 @@ problem_response!(
     409,
     "stale-version",
     "Changed meanwhile",
-    "One of four kinds, told apart by `type`: `/problems/stale-version` (the record changed \
+    "One of five kinds, told apart by `type`: `/problems/stale-version` (the record changed \
 since it was read: reload it and try again), `/problems/invalid-transition` (its status does \
 not allow the action: reloading will not help), `/problems/duplicate` (a value that must be \
 unique is taken), `/problems/precondition-failed` (a condition the action needs does not \
-hold; `code` names it)",
+hold; `code` names it), `/problems/idempotency-key-in-use` (a request with the same \
+`Idempotency-Key` is still running: retry it once that one has answered)",
     "the ticket changed meanwhile; reload it and try again"
 );
 problem_response!(
@@ -164,7 +167,9 @@ pub struct Validation;
 impl Validation {
     fn build() -> Response {
         problem(
-            "Well-formed JSON that breaks a rule: each invalid field is listed in `errors`",
+            "Well-formed JSON that breaks a rule: each invalid field is listed in `errors`. \
+On a POST that takes `Idempotency-Key`, also `/problems/idempotency-key-reused`: the key was \
+first used with another method, path or body (no `errors`)",
             json!({
                 "type": "/problems/validation",
                 "title": "Validation failed",
@@ -202,6 +207,31 @@ fn retry_after(mut response: Response) -> Response {
     header.description = Some("Seconds to wait before trying again".into());
     response.headers.insert("Retry-After".into(), header);
     response
+}
+
+/// The `Idempotency-Key` header of a POST (see `crate::idempotency`).
+fn idempotency_key() -> Parameter {
+    let key = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(idempotency::MAX_KEY_LEN))
+        // Visible ASCII but the double quote, as `idempotency::key_of` reads it.
+        .pattern(Some("^[!#-~]+$"))
+        .examples([json!("8e03978e-40d5-43e8-bc93-6894a57f9324")]);
+    ParameterBuilder::new()
+        .name(idempotency::HEADER)
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .schema(Some(key))
+        .description(Some(
+            "A key the client makes up (a UUID) for this request and sends again, with the \
+same body, when it retries. The first response is stored with the work, 24 hours: a retry \
+gets it again, marked `Idempotent-Replayed: true`, and nothing is done twice. Scoped to the \
+caller. The key with another body is 422 `idempotency-key-reused`; while the first request \
+still runs, 409 `idempotency-key-in-use`. A request that fails keeps nothing, so the key may \
+be sent again.",
+        ))
+        .build()
 }
 
 fn add(operation: &mut Operation, status: &str, name: &str) {
@@ -246,6 +276,15 @@ pub fn complete(mut doc: Document) -> Document {
 
     for (path, item) in doc.paths.paths.iter_mut() {
         let has_path_params = path.contains('{');
+        if let Some(post) = item.post.as_mut() {
+            if !idempotency::IGNORED.iter().any(|p| path.starts_with(p)) {
+                post.parameters
+                    .get_or_insert_with(Vec::new)
+                    .push(idempotency_key());
+                add(post, "409", "Conflict");
+                add(post, "422", "Validation");
+            }
+        }
         for operation in [
             &mut item.get,
             &mut item.post,

@@ -10,8 +10,9 @@ use std::future::{ready, Ready};
 use std::marker::PhantomData;
 use std::ops::Deref;
 
-use actix_web::{http::header, web, FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpRequest};
 
+use crate::access::tokens::bearer;
 use crate::access::{Actor, AnyRole, RoleSet};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -34,16 +35,7 @@ fn authenticate(req: &HttpRequest) -> Result<Actor, AppError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| AppError::internal("AppState missing"))?;
-    let token = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
+    let token = bearer(req.headers())
         .ok_or_else(|| AppError::Unauthorized("missing bearer access token".into()))?;
     state.tokens.verify_access(token, state.now())
 }

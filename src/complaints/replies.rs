@@ -10,6 +10,7 @@ use super::repo::{self, StandardReplyRow};
 use crate::access::Actor;
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, Lookup};
+use crate::idempotency::{self, Answer};
 use crate::ids::SiteId;
 use crate::sites;
 use crate::state::AppState;
@@ -86,7 +87,7 @@ pub async fn create(
     input: NewStandardReply,
 ) -> Result<StandardReply, AppError> {
     let (actor, now) = (actor.clone(), state.now());
-    db::transaction(&state.pool, move |conn| {
+    idempotency::transaction(state, Answer::Created, move |conn| {
         sites::service::visible_site(conn, &actor, input.site_id)
             .missing_as(|| AppError::field("site_id", "no site with this id among yours"))?;
         if repo::standard_reply_title_taken(conn, input.site_id, &input.title)? {
@@ -128,7 +129,7 @@ pub async fn deactivate(
     id: i64,
 ) -> Result<StandardReply, AppError> {
     let (actor, now) = (actor.clone(), state.now());
-    db::transaction(&state.pool, move |conn| {
+    idempotency::transaction(state, Answer::Done, move |conn| {
         repo::find_standard_reply(conn, id)?
             .filter(|r| actor.covers_site(r.site_id))
             .ok_or(AppError::NotFound("standard reply"))?;

@@ -94,6 +94,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    idempotency_keys (user_id, key) {
+        user_id -> BigInt,
+        key -> Text,
+        fingerprint -> Text,
+        created_at -> Timestamp,
+        claim -> Nullable<Text>,
+        locked_until -> Nullable<Timestamp>,
+        response_status -> Nullable<BigInt>,
+        response_body -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     number_sequences (site_id, prefix, day) {
         site_id -> BigInt,
         prefix -> Text,
@@ -353,4 +366,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     working_hours,
     calendar_days,
     job_leases,
+    idempotency_keys,
 );

@@ -67,6 +67,12 @@ pub enum AppError {
     /// A value that must be unique is taken.
     #[error("{0}")]
     Duplicate(String),
+    /// Another request with the same `Idempotency-Key` is still running.
+    #[error("a request with this Idempotency-Key is still in progress; retry after it ends")]
+    IdempotencyKeyInUse,
+    /// The `Idempotency-Key` was first used with another request.
+    #[error("this Idempotency-Key was used with another request; use a new key for a new request")]
+    IdempotencyKeyReused,
     /// A condition the action needs does not hold; `code` names it.
     #[error("{detail}")]
     PreconditionFailed { code: Precondition, detail: String },
@@ -151,6 +157,10 @@ impl AppError {
             AppError::InvalidTransition(_) => ("invalid-transition", "Not allowed in this state"),
             AppError::Duplicate(_) => ("duplicate", "Already exists"),
             AppError::PreconditionFailed { .. } => ("precondition-failed", "Precondition failed"),
+            AppError::IdempotencyKeyInUse => ("idempotency-key-in-use", "Request in progress"),
+            AppError::IdempotencyKeyReused => {
+                ("idempotency-key-reused", "Key used for another request")
+            }
             AppError::PayloadTooLarge(_) => ("payload-too-large", "Payload too large"),
             AppError::UnsupportedMediaType(_) => {
                 ("unsupported-media-type", "Unsupported media type")
@@ -200,7 +210,9 @@ impl ResponseError for AppError {
             AppError::StaleVersion(_)
             | AppError::InvalidTransition(_)
             | AppError::Duplicate(_)
-            | AppError::PreconditionFailed { .. } => StatusCode::CONFLICT,
+            | AppError::PreconditionFailed { .. }
+            | AppError::IdempotencyKeyInUse => StatusCode::CONFLICT,
+            AppError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,

@@ -10,6 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::access::Actor;
 use crate::db::{self, utc};
 use crate::error::{AppError, Lookup};
+use crate::idempotency::{self, Answer};
 use crate::ids::SiteId;
 use crate::money::{Amount, Fen};
 use crate::sites;
@@ -50,7 +51,7 @@ pub async fn create(
 ) -> Result<FeeItem, AppError> {
     let actor = actor.clone();
     let now = utc(state.now());
-    db::transaction(&state.pool, move |conn| {
+    idempotency::transaction(state, Answer::Created, move |conn| {
         sites::service::visible_site(conn, &actor, SiteId::new(input.site_id))
             .missing_as(|| AppError::field("site_id", "no site with this id among yours"))?;
         Ok(repo::insert(
@@ -78,7 +79,7 @@ pub async fn list(
 
 pub async fn deactivate(state: &AppState, actor: &Actor, id: i64) -> Result<FeeItem, AppError> {
     let actor = actor.clone();
-    db::transaction(&state.pool, move |conn| {
+    idempotency::transaction(state, Answer::Done, move |conn| {
         let item = repo::find(conn, id)?
             .filter(|item| actor.covers_site(SiteId::new(item.site_id)))
             .ok_or(AppError::NotFound("fee item"))?;

@@ -38,6 +38,11 @@ pub fn all() -> Vec<Job> {
             },
         },
         Job {
+            name: "expire_idempotency_keys",
+            every: Duration::from_secs(600),
+            run: |state| Box::pin(async move { crate::idempotency::expire(&state).await }),
+        },
+        Job {
             name: "refresh_planner_statistics",
             every: Duration::from_secs(3600),
             run: |state| {

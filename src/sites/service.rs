@@ -9,6 +9,7 @@ use crate::access::Actor;
 use crate::access::Role;
 use crate::db::{self, utc, AnyConnection};
 use crate::error::AppError;
+use crate::idempotency::{self, Answer};
 use crate::ids::SiteId;
 use crate::pagination::{Page, PageRequest};
 use crate::state::AppState;
@@ -60,7 +61,7 @@ pub fn time_zone(conn: &mut AnyConnection, site_id: SiteId) -> Result<chrono_tz:
 pub async fn create(state: &AppState, actor: &Actor, input: NewSite) -> Result<Site, AppError> {
     require_company_wide(actor)?;
     let now = utc(state.now());
-    db::transaction(&state.pool, move |conn| {
+    idempotency::transaction(state, Answer::Created, move |conn| {
         let row = repo::insert(
             conn,
             &NewSiteRow {
@@ -139,7 +140,7 @@ pub async fn set_active(
     require_company_wide(actor)?;
     let actor = actor.clone();
     let now: DateTime<Utc> = state.now();
-    db::transaction(&state.pool, move |conn| {
+    idempotency::transaction(state, Answer::Done, move |conn| {
         visible_site(conn, &actor, id)?;
         let row = repo::update(
             conn,

@@ -11,6 +11,7 @@ use super::view::to_tickets;
 use crate::access::{self, Actor, Role};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::AppError;
+use crate::idempotency::{self, Answer};
 use crate::ids::TicketId;
 use crate::intake::{self, FirstStep, Place, SiteWide};
 use crate::lifecycle::{self, Lifecycle};
@@ -126,7 +127,7 @@ pub async fn report(
     let channel = intake_channel(actor, &input)?;
     let resident = actor.role == Role::Resident;
     let (actor, now) = (actor.clone(), state.now());
-    let row = db::transaction(&state.pool, move |conn| {
+    let write = move |conn: &mut AnyConnection| {
         let Place { site_id, unit } = intake::place(
             conn,
             &actor,
@@ -181,10 +182,9 @@ pub async fn report(
         let first = first_step(&proposal, original.as_ref());
         intake::record_first_step(conn, Subject::Ticket, row.id, &actor, first, now)?;
         Ok(row)
-    })
-    .await?;
-    // Built after the commit, so the day's number counter is not held meanwhile.
-    db::read(&state.pool, move |conn| detail(conn, row, now)).await
+    };
+    let read = move |conn: &mut AnyConnection, row| detail(conn, row, now);
+    idempotency::transaction_then_read(state, Answer::Created, write, read).await
 }
 
 /// What an action's effect is handed, and what it returns.

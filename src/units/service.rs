@@ -8,6 +8,7 @@ use super::repo::{self, NewUnitRow, UnitQuery, UnitRow, UnitUpdate};
 use crate::access::{self, Actor};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, Lookup, Precondition};
+use crate::idempotency::{self, Answer};
 use crate::ids::UnitId;
 use crate::pagination::{Page, PageRequest};
 use crate::sites;
@@ -48,7 +49,7 @@ pub fn visible_unit(
 pub async fn create(state: &AppState, actor: &Actor, input: NewUnit) -> Result<Unit, AppError> {
     let actor = actor.clone();
     let now = utc(state.now());
-    db::transaction(&state.pool, move |conn| {
+    idempotency::transaction(state, Answer::Created, move |conn| {
         let site = sites::service::visible_site(conn, &actor, input.site_id)
             .missing_as(|| AppError::field("site_id", "no site with this id among yours"))?;
         if !site.active {
@@ -147,7 +148,7 @@ async fn apply(
 ) -> Result<Unit, AppError> {
     let actor = actor.clone();
     let now = state.now();
-    db::transaction(&state.pool, move |conn| {
+    idempotency::transaction(state, Answer::Done, move |conn| {
         visible_unit(conn, &actor, id, now.date_naive())?;
         let row = repo::update(conn, id, &changes(utc(now)))?;
         Ok(row.into())

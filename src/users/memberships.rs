@@ -10,6 +10,7 @@ use crate::access::{Actor, Role};
 use crate::db;
 use crate::db::utc;
 use crate::error::{AppError, Lookup, Precondition};
+use crate::idempotency::{self, Answer};
 use crate::ids::UnitId;
 use crate::sites;
 use crate::state::AppState;
@@ -93,7 +94,7 @@ pub async fn add_membership(
     let actor = actor.clone();
     let now = state.now();
     let today = now.date_naive();
-    db::transaction(&state.pool, move |conn| {
+    idempotency::transaction(state, Answer::Created, move |conn| {
         let unit = units::service::visible_unit(conn, &actor, unit_id, today)?;
         if !unit.active {
             return Err(AppError::precondition(
@@ -141,7 +142,7 @@ pub async fn end_membership(
 ) -> Result<Membership, AppError> {
     let actor = actor.clone();
     let today = state.now().date_naive();
-    db::transaction(&state.pool, move |conn| {
+    idempotency::transaction(state, Answer::Done, move |conn| {
         let membership =
             repo::find_membership(conn, id)?.ok_or(AppError::NotFound("membership"))?;
         units::service::visible_unit(conn, &actor, membership.unit_id, today)

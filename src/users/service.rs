@@ -9,6 +9,7 @@ use crate::auth::credentials::{check_password, check_username};
 use crate::auth::{self, password};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, Lookup, Precondition, Validator};
+use crate::idempotency::{self, Answer};
 use crate::ids::{SiteId, UserId};
 use crate::pagination::{Page, PageRequest};
 use crate::sites;
@@ -146,7 +147,7 @@ pub async fn create(state: &AppState, actor: &Actor, input: NewUser) -> Result<U
     let password_hash = hash_password(input.password).await?;
     let actor = actor.clone();
     let now = state.now();
-    db::transaction(&state.pool, move |conn| {
+    idempotency::transaction(state, Answer::Created, move |conn| {
         check_site_links(conn, &actor, input.role, &input.site_ids)?;
         let unit = match input.unit_id {
             Some(unit_id) => Some(
@@ -313,7 +314,7 @@ async fn change_account(
 ) -> Result<User, AppError> {
     let actor = actor.clone();
     let now = utc(state.now());
-    db::transaction(&state.pool, move |conn| {
+    idempotency::transaction(state, Answer::Done, move |conn| {
         let row = visible_user(conn, &actor, id)?;
         require_manages(&actor, row.role)?;
         let row = repo::update(conn, id, &update(now))?;

@@ -445,3 +445,31 @@ impl Field for Value {
         })
     }
 }
+
+/// Runs two futures at once on this task, as two clients' requests arriving together.
+pub async fn both<A: std::future::Future, B: std::future::Future>(
+    a: A,
+    b: B,
+) -> (A::Output, B::Output) {
+    use std::task::Poll;
+    let (mut a, mut b) = (std::pin::pin!(a), std::pin::pin!(b));
+    let (mut first, mut second) = (None, None);
+    std::future::poll_fn(|cx| {
+        if first.is_none() {
+            if let Poll::Ready(out) = a.as_mut().poll(cx) {
+                first = Some(out);
+            }
+        }
+        if second.is_none() {
+            if let Poll::Ready(out) = b.as_mut().poll(cx) {
+                second = Some(out);
+            }
+        }
+        if first.is_some() && second.is_some() {
+            Poll::Ready((first.take().unwrap(), second.take().unwrap()))
+        } else {
+            Poll::Pending
+        }
+    })
+    .await
+}

@@ -9,8 +9,9 @@ use crate::calendar;
 use crate::complaints::dto::*;
 use crate::complaints::model::*;
 use crate::complaints::repo::{self, NewComplaintRow};
-use crate::db::{self, utc, AnyConnection};
+use crate::db::{utc, AnyConnection};
 use crate::error::AppError;
+use crate::idempotency::{self, Answer};
 use crate::ids::{SiteId, UserId};
 use crate::intake::{self, FirstStep, SiteWide};
 use crate::numbering;
@@ -113,7 +114,7 @@ pub async fn receive(
     input.validate()?;
     let channel = channel_of(actor, &input)?;
     let (actor, now) = (actor.clone(), state.now());
-    let (row, actor) = db::transaction(&state.pool, move |conn| {
+    let write = move |conn: &mut AnyConnection| {
         let today = now.date_naive();
         let place = intake::place(
             conn,
@@ -161,8 +162,7 @@ pub async fn receive(
         let first = first_step(owner.is_some());
         intake::record_first_step(conn, Subject::Complaint, row.id, &actor, first, now)?;
         Ok((row, actor))
-    })
-    .await?;
-    // Built after the commit, so the day's number counter is not held meanwhile.
-    db::read(&state.pool, move |conn| detail(conn, &actor, row, now)).await
+    };
+    let read = move |conn: &mut AnyConnection, (row, actor)| detail(conn, &actor, row, now);
+    idempotency::transaction_then_read(state, Answer::Created, write, read).await
 }
