@@ -22,6 +22,7 @@ pub mod jobs;
 pub mod json;
 pub mod lifecycle;
 pub mod money;
+pub mod notifications;
 pub mod numbering;
 pub mod pagination;
 pub mod periods;

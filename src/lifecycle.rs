@@ -13,6 +13,7 @@ use crate::db::{utc, AnyConnection};
 use crate::error::AppError;
 use crate::idempotency::{self, Answer};
 use crate::ids::UserId;
+use crate::notifications::{self, Notice};
 use crate::state::AppState;
 use crate::text_enum::TextEnum;
 use crate::timeline::{self, Step, Subject};
@@ -50,6 +51,16 @@ pub trait Lifecycle {
         change: Self::Change,
         now: NaiveDateTime,
     ) -> QueryResult<Option<Self::Row>>;
+    /// Whom `action`, just taken, tells what (`row` as it is now); written with the step.
+    /// Most actions tell nobody.
+    fn notices(
+        _conn: &mut AnyConnection,
+        _action: Self::Action,
+        _row: &Self::Row,
+        _now: DateTime<Utc>,
+    ) -> QueryResult<Vec<Notice>> {
+        Ok(Vec::new())
+    }
 }
 
 /// What an action's effect is handed.
@@ -151,6 +162,15 @@ fn commit<L: Lifecycle>(
             note,
         },
         utc(now),
+    )?;
+    let notices = L::notices(conn, allowed.action, &updated, now)?;
+    notifications::notify(
+        conn,
+        L::SUBJECT,
+        allowed.id.into(),
+        notices,
+        by.actor_id(),
+        now,
     )?;
     Ok(updated)
 }

@@ -76,6 +76,27 @@ fn enum_columns() -> Vec<(&'static str, &'static str, Vec<String>)> {
             texts(Subject::ALL, Subject::as_str),
         ),
         (
+            "notifications",
+            "subject",
+            texts(Subject::ALL, Subject::as_str),
+        ),
+        (
+            "notifications",
+            "kind",
+            texts(
+                propdesk::notifications::Kind::ALL,
+                propdesk::notifications::Kind::as_str,
+            ),
+        ),
+        (
+            "notifications",
+            "delivered_via",
+            texts(
+                propdesk::notifications::DeliveredVia::ALL,
+                propdesk::notifications::DeliveredVia::as_str,
+            ),
+        ),
+        (
             "follow_up_visits",
             "subject",
             texts(Subject::ALL, Subject::as_str),

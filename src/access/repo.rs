@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use crate::db::schema::{staff_sites, unit_memberships, units, users};
-use crate::db::AnyConnection;
+use crate::db::{AnyConnection, MultiBackend};
 use crate::ids::{SiteId, UnitId, UserId};
 
 /// What access needs to know of a person.
@@ -66,6 +66,18 @@ pub fn lives_on_site(
     .get_result(conn)
 }
 
+/// Memberships that run today: from their start date up to, not including, their end date.
+fn current_memberships(today: NaiveDate) -> unit_memberships::BoxedQuery<'static, MultiBackend> {
+    unit_memberships::table
+        .filter(unit_memberships::start_date.le(today))
+        .filter(
+            unit_memberships::end_date
+                .is_null()
+                .or(unit_memberships::end_date.gt(today)),
+        )
+        .into_boxed()
+}
+
 /// Units the resident lives in today: a membership runs from its start date up to, not
 /// including, its end date.
 pub fn current_unit_ids(
@@ -73,14 +85,20 @@ pub fn current_unit_ids(
     user_id: UserId,
     today: NaiveDate,
 ) -> QueryResult<Vec<UnitId>> {
-    unit_memberships::table
+    current_memberships(today)
         .filter(unit_memberships::user_id.eq(user_id))
-        .filter(unit_memberships::start_date.le(today))
-        .filter(
-            unit_memberships::end_date
-                .is_null()
-                .or(unit_memberships::end_date.gt(today)),
-        )
         .select(unit_memberships::unit_id)
+        .load(conn)
+}
+
+/// Who lives in the unit today: the residents a notice about it goes to.
+pub fn residents_of_unit(
+    conn: &mut AnyConnection,
+    unit_id: UnitId,
+    today: NaiveDate,
+) -> QueryResult<Vec<UserId>> {
+    current_memberships(today)
+        .filter(unit_memberships::unit_id.eq(unit_id))
+        .select(unit_memberships::user_id)
         .load(conn)
 }

@@ -45,6 +45,7 @@ pub mod calendar;
 pub mod client;
 pub mod complaints;
 pub mod health;
+pub mod notifications;
 pub mod openapi;
 mod query;
 pub mod sites;
@@ -67,6 +68,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     users::routes(cfg);
     tickets::routes(cfg);
     complaints::routes(cfg);
+    notifications::routes(cfg);
 }
 
 /// The documented paths and their methods, to tell "no such route" (404) from "no such

@@ -94,6 +94,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        recipient_id -> BigInt,
+        site_id -> BigInt,
+        unit_id -> Nullable<BigInt>,
+        kind -> Text,
+        subject -> Text,
+        subject_id -> BigInt,
+        message -> Text,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+        delivered_by -> Nullable<BigInt>,
+        delivered_via -> Nullable<Text>,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     idempotency_keys (user_id, key) {
         user_id -> BigInt,
         key -> Text,
@@ -367,4 +385,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     calendar_days,
     job_leases,
     idempotency_keys,
+    notifications,
 );

@@ -6,6 +6,7 @@ pub use crate::ids::TicketId as Id;
 pub mod actions;
 pub mod dto;
 pub mod model;
+pub mod notices;
 pub mod repo;
 pub mod reports;
 pub mod service;

@@ -15,6 +15,7 @@ use crate::idempotency::{self, Answer};
 use crate::ids::TicketId;
 use crate::intake::{self, FirstStep, Place, SiteWide};
 use crate::lifecycle::{self, Lifecycle};
+use crate::notifications::Notice;
 use crate::numbering;
 use crate::state::AppState;
 use crate::timeline::{self, Subject};
@@ -231,6 +232,15 @@ impl Lifecycle for TicketLifecycle {
         change.updated_at = Some(now);
         change.version = Some(row.version + 1);
         repo::apply(conn, row.id, row.version, change)
+    }
+
+    fn notices(
+        conn: &mut AnyConnection,
+        action: TicketAction,
+        row: &TicketRow,
+        now: DateTime<Utc>,
+    ) -> QueryResult<Vec<Notice>> {
+        super::notices::of_action(conn, action, row, now)
     }
 }
 

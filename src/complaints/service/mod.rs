@@ -3,6 +3,7 @@
 //! [`crate::lifecycle`], and the closing sweep (R-CMP-14) in `sweep.rs`.
 
 mod intake;
+mod notices;
 mod sweep;
 mod view;
 
@@ -98,6 +99,15 @@ impl Lifecycle for ComplaintLifecycle {
         change.updated_at = Some(now);
         change.version = Some(row.version + 1);
         repo::apply(conn, row.id, row.version, change)
+    }
+
+    fn notices(
+        _conn: &mut AnyConnection,
+        action: ComplaintAction,
+        row: &ComplaintRow,
+        _now: DateTime<Utc>,
+    ) -> QueryResult<Vec<crate::notifications::Notice>> {
+        notices::of_action(action, row)
     }
 }
 

@@ -1,0 +1,212 @@
+//! The `notifications` rows.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::{DeliveredVia, Delivery, Kind, Notice, Notification};
+use crate::access::Role;
+use crate::db::schema::{notifications as n, users};
+use crate::db::AnyConnection;
+use crate::ids::{SiteId, UnitId, UserId};
+use crate::pagination::PageRequest;
+use crate::text_enum::NullableText;
+use crate::timeline::Subject;
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = n)]
+pub struct NotificationRow {
+    pub id: i64,
+    pub recipient_id: UserId,
+    pub site_id: SiteId,
+    pub unit_id: Option<UnitId>,
+    #[diesel(deserialize_as = String)]
+    pub kind: Kind,
+    #[diesel(deserialize_as = String)]
+    pub subject: Subject,
+    pub subject_id: i64,
+    pub message: String,
+    pub created_at: NaiveDateTime,
+    pub read_at: Option<NaiveDateTime>,
+    pub delivered_by: Option<UserId>,
+    #[diesel(deserialize_as = NullableText)]
+    pub delivered_via: Option<DeliveredVia>,
+    pub delivered_at: Option<NaiveDateTime>,
+}
+
+impl From<NotificationRow> for Notification {
+    fn from(row: NotificationRow) -> Self {
+        let delivery = match (row.delivered_by, row.delivered_via, row.delivered_at) {
+            (Some(by), Some(via), Some(at)) => Some(Delivery {
+                by,
+                via,
+                at: at.and_utc(),
+            }),
+            _ => None,
+        };
+        Notification {
+            id: row.id,
+            kind: row.kind,
+            subject: row.subject,
+            subject_id: row.subject_id,
+            site_id: row.site_id,
+            unit_id: row.unit_id,
+            message: row.message,
+            created_at: row.created_at.and_utc(),
+            read_at: row.read_at.map(|at| at.and_utc()),
+            delivery,
+        }
+    }
+}
+
+pub fn insert(
+    conn: &mut AnyConnection,
+    subject: Subject,
+    subject_id: i64,
+    notices: &[Notice],
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    // One statement per notice: diesel's MultiConnection writes no multi-row INSERT, and an
+    // event tells a handful of people.
+    for notice in notices {
+        diesel::insert_into(n::table)
+            .values((
+                n::recipient_id.eq(notice.recipient_id),
+                n::site_id.eq(notice.site_id),
+                n::unit_id.eq(notice.unit_id),
+                n::kind.eq(notice.kind.as_str()),
+                n::subject.eq(subject.as_str()),
+                n::subject_id.eq(subject_id),
+                n::message.eq(&notice.message),
+                n::created_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(notices.len())
+}
+
+/// Which of a recipient's notifications a list shows: for a resident, only those of the
+/// units they live in today (and those of no unit).
+pub struct Mine {
+    pub recipient_id: UserId,
+    pub units: Option<Vec<UnitId>>,
+    pub unread_only: bool,
+}
+
+/// A page of the recipient's notifications, newest first.
+pub fn page_of(
+    conn: &mut AnyConnection,
+    mine: &Mine,
+    page: PageRequest,
+) -> QueryResult<Vec<NotificationRow>> {
+    let mut query = n::table
+        .filter(n::recipient_id.eq(mine.recipient_id))
+        .select(NotificationRow::as_select())
+        .order(n::id.desc())
+        .limit(page.fetch())
+        .into_boxed();
+    if let Some(units) = &mine.units {
+        query = query.filter(n::unit_id.is_null().or(n::unit_id.eq_any(units.clone())));
+    }
+    if mine.unread_only {
+        query = query.filter(n::read_at.is_null());
+    }
+    if let Some(after) = page.after_id {
+        query = query.filter(n::id.lt(after));
+    }
+    query.load(conn)
+}
+
+pub fn unread_count(conn: &mut AnyConnection, mine: &Mine) -> QueryResult<i64> {
+    let mut query = n::table
+        .filter(n::recipient_id.eq(mine.recipient_id))
+        .filter(n::read_at.is_null())
+        .count()
+        .into_boxed();
+    if let Some(units) = &mine.units {
+        query = query.filter(n::unit_id.is_null().or(n::unit_id.eq_any(units.clone())));
+    }
+    query.get_result(conn)
+}
+
+pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<NotificationRow>> {
+    n::table
+        .find(id)
+        .select(NotificationRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Marks one notification read, if it is not yet; the row as it is now.
+pub fn mark_read(
+    conn: &mut AnyConnection,
+    id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<NotificationRow> {
+    diesel::update(n::table.find(id).filter(n::read_at.is_null()))
+        .set(n::read_at.eq(now))
+        .execute(conn)?;
+    n::table
+        .find(id)
+        .select(NotificationRow::as_select())
+        .first(conn)
+}
+
+/// Marks every unread notification of the list read; how many.
+pub fn mark_all_read(
+    conn: &mut AnyConnection,
+    mine: &Mine,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let unread = n::table
+        .filter(n::recipient_id.eq(mine.recipient_id))
+        .filter(n::read_at.is_null())
+        .into_boxed();
+    let ids: Vec<i64> = match &mine.units {
+        Some(units) => unread
+            .filter(n::unit_id.is_null().or(n::unit_id.eq_any(units.clone())))
+            .select(n::id)
+            .load(conn)?,
+        None => unread.select(n::id).load(conn)?,
+    };
+    diesel::update(n::table.filter(n::id.eq_any(ids)))
+        .set(n::read_at.eq(now))
+        .execute(conn)
+}
+
+/// Records that `by` delivered the notification `via` at `now`.
+pub fn record_delivery(
+    conn: &mut AnyConnection,
+    id: i64,
+    by: UserId,
+    via: DeliveredVia,
+    now: NaiveDateTime,
+) -> QueryResult<NotificationRow> {
+    diesel::update(n::table.find(id))
+        .set((
+            n::delivered_by.eq(by),
+            n::delivered_via.eq(via.as_str()),
+            n::delivered_at.eq(now),
+        ))
+        .get_result::<NotificationRow>(conn)
+}
+
+/// A page of the notices to a unit's residents, newest first, for the staff who deliver
+/// them (staff's own notices about the unit are theirs to read).
+pub fn page_of_unit(
+    conn: &mut AnyConnection,
+    unit_id: UnitId,
+    page: PageRequest,
+) -> QueryResult<Vec<NotificationRow>> {
+    let mut query = n::table
+        .inner_join(users::table.on(users::id.eq(n::recipient_id)))
+        .filter(n::unit_id.eq(unit_id))
+        .filter(users::role.eq(Role::Resident.as_str()))
+        .select(NotificationRow::as_select())
+        .order(n::id.desc())
+        .limit(page.fetch())
+        .into_boxed();
+    if let Some(after) = page.after_id {
+        query = query.filter(n::id.lt(after));
+    }
+    query.load(conn)
+}

@@ -1,0 +1,89 @@
+//! Whom each ticket action tells: the resident hears of the steps of their repair, each
+//! engineer of a work order dispatched to them.
+
+use chrono::{DateTime, Utc};
+use diesel::QueryResult;
+
+use super::model::{ChargeStatus, TicketAction as A};
+use super::repo::{self, TicketRow};
+use crate::access;
+use crate::db::AnyConnection;
+use crate::ids::UserId;
+use crate::notifications::{Kind, Notice};
+
+/// The ticket's residents: the resident who reported it, or, for a report staff took (by
+/// phone, at the counter), the people who live in its unit today. A public-area repair has
+/// none.
+fn residents(
+    conn: &mut AnyConnection,
+    row: &TicketRow,
+    now: DateTime<Utc>,
+) -> QueryResult<Vec<UserId>> {
+    match (row.received_by, row.unit_id) {
+        (None, _) => Ok(vec![row.reporter_id]),
+        (Some(_), Some(unit)) => access::repo::residents_of_unit(conn, unit, now.date_naive()),
+        (Some(_), None) => Ok(Vec::new()),
+    }
+}
+
+pub fn of_action(
+    conn: &mut AnyConnection,
+    action: A,
+    row: &TicketRow,
+    now: DateTime<Utc>,
+) -> QueryResult<Vec<Notice>> {
+    let to_residents = |conn: &mut AnyConnection, kind, message: String| {
+        Ok(Notice::to_each(
+            residents(conn, row, now)?,
+            kind,
+            row.site_id,
+            row.unit_id,
+            &message,
+        ))
+    };
+    let number = &row.number;
+    match action {
+        A::Dispatch => {
+            let mut notices = to_residents(
+                conn,
+                Kind::TicketDispatched,
+                format!("{number}: an engineer is assigned to your repair"),
+            )?;
+            let engineers = repo::engineers_of(conn, &[row.id])?
+                .into_iter()
+                .map(|(_, engineer, _, _)| engineer);
+            let due = row.fix_by.and_utc().format("%Y-%m-%d %H:%M UTC");
+            notices.extend(Notice::to_each(
+                engineers,
+                Kind::WorkOrderDispatched,
+                row.site_id,
+                row.unit_id,
+                &format!("{number}: a work order for you, to be fixed by {due}"),
+            ));
+            Ok(notices)
+        }
+        A::Arrive => to_residents(
+            conn,
+            Kind::EngineerOnSite,
+            format!("{number}: the engineer has arrived"),
+        ),
+        A::Complete | A::DeveloperComplete => to_residents(
+            conn,
+            Kind::TicketCompleted,
+            format!("{number}: the repair is done; please confirm it"),
+        ),
+        A::Charge | A::ApproveCharge if row.charge_status == ChargeStatus::AwaitingResident => {
+            to_residents(
+                conn,
+                Kind::ChargeToAccept,
+                format!("{number}: a repair charge waits for your acceptance"),
+            )
+        }
+        A::Visit => to_residents(
+            conn,
+            Kind::VisitRecorded,
+            format!("{number}: thank you for your feedback on the repair"),
+        ),
+        _ => Ok(Vec::new()),
+    }
+}
