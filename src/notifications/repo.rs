@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use super::{DeliveredVia, Delivery, Kind, Notice, Notification};
 use crate::access::Role;
 use crate::db::schema::{notifications as n, users};
-use crate::db::AnyConnection;
+use crate::db::{AnyConnection, MultiBackend};
 use crate::ids::{SiteId, UnitId, UserId};
 use crate::pagination::PageRequest;
 use crate::text_enum::NullableText;
@@ -92,17 +92,11 @@ pub struct Mine {
     pub unread_only: bool,
 }
 
-/// A page of the recipient's notifications, newest first.
-pub fn page_of(
-    conn: &mut AnyConnection,
-    mine: &Mine,
-    page: PageRequest,
-) -> QueryResult<Vec<NotificationRow>> {
+/// The notifications `mine` names: one filter for the list, the count, marking all read
+/// and finding one, so none of them can show what another would not.
+fn of(mine: &Mine) -> n::BoxedQuery<'static, MultiBackend> {
     let mut query = n::table
         .filter(n::recipient_id.eq(mine.recipient_id))
-        .select(NotificationRow::as_select())
-        .order(n::id.desc())
-        .limit(page.fetch())
         .into_boxed();
     if let Some(units) = &mine.units {
         query = query.filter(n::unit_id.is_null().or(n::unit_id.eq_any(units.clone())));
@@ -110,22 +104,40 @@ pub fn page_of(
     if mine.unread_only {
         query = query.filter(n::read_at.is_null());
     }
+    query
+}
+
+/// A page of the recipient's notifications, newest first.
+pub fn page_of(
+    conn: &mut AnyConnection,
+    mine: &Mine,
+    page: PageRequest,
+) -> QueryResult<Vec<NotificationRow>> {
+    let mut query = of(mine)
+        .select(NotificationRow::as_select())
+        .order(n::id.desc())
+        .limit(page.fetch());
     if let Some(after) = page.after_id {
         query = query.filter(n::id.lt(after));
     }
     query.load(conn)
 }
 
-pub fn unread_count(conn: &mut AnyConnection, mine: &Mine) -> QueryResult<i64> {
-    let mut query = n::table
-        .filter(n::recipient_id.eq(mine.recipient_id))
-        .filter(n::read_at.is_null())
-        .count()
-        .into_boxed();
-    if let Some(units) = &mine.units {
-        query = query.filter(n::unit_id.is_null().or(n::unit_id.eq_any(units.clone())));
-    }
-    query.get_result(conn)
+pub fn count(conn: &mut AnyConnection, mine: &Mine) -> QueryResult<i64> {
+    of(mine).count().get_result(conn)
+}
+
+/// Notification `id` if it is among `mine`.
+pub fn find_mine(
+    conn: &mut AnyConnection,
+    mine: &Mine,
+    id: i64,
+) -> QueryResult<Option<NotificationRow>> {
+    of(mine)
+        .filter(n::id.eq(id))
+        .select(NotificationRow::as_select())
+        .first(conn)
+        .optional()
 }
 
 pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<NotificationRow>> {
@@ -151,24 +163,17 @@ pub fn mark_read(
         .first(conn)
 }
 
-/// Marks every unread notification of the list read; how many.
+/// Marks every notification of `mine` read that is not yet; how many.
 pub fn mark_all_read(
     conn: &mut AnyConnection,
     mine: &Mine,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
-    let unread = n::table
-        .filter(n::recipient_id.eq(mine.recipient_id))
+    let unread: Vec<i64> = of(mine)
         .filter(n::read_at.is_null())
-        .into_boxed();
-    let ids: Vec<i64> = match &mine.units {
-        Some(units) => unread
-            .filter(n::unit_id.is_null().or(n::unit_id.eq_any(units.clone())))
-            .select(n::id)
-            .load(conn)?,
-        None => unread.select(n::id).load(conn)?,
-    };
-    diesel::update(n::table.filter(n::id.eq_any(ids)))
+        .select(n::id)
+        .load(conn)?;
+    diesel::update(n::table.filter(n::id.eq_any(unread)))
         .set(n::read_at.eq(now))
         .execute(conn)
 }

@@ -45,15 +45,8 @@ fn own(
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<NotificationRow, AppError> {
-    let row = repo::find(conn, id)?
-        .filter(|row| row.recipient_id == actor.user_id)
-        .ok_or(AppError::NotFound("notification"))?;
-    match (row.unit_id, mine(conn, actor, now, false)?.units) {
-        (Some(unit), Some(units)) if !units.contains(&unit) => {
-            Err(AppError::NotFound("notification"))
-        }
-        _ => Ok(row),
-    }
+    let mine = mine(conn, actor, now, false)?;
+    repo::find_mine(conn, &mine, id)?.ok_or(AppError::NotFound("notification"))
 }
 
 pub async fn list(
@@ -76,7 +69,7 @@ pub async fn unread_count(state: &AppState, actor: &Actor) -> Result<UnreadCount
     db::read(&state.pool, move |conn| {
         let mine = mine(conn, &actor, now, true)?;
         Ok(UnreadCount {
-            unread: repo::unread_count(conn, &mine)?,
+            unread: repo::count(conn, &mine)?,
         })
     })
     .await
@@ -95,7 +88,7 @@ pub async fn mark_read(state: &AppState, actor: &Actor, id: i64) -> Result<Notif
 pub async fn mark_all_read(state: &AppState, actor: &Actor) -> Result<MarkedRead, AppError> {
     let (actor, now) = (actor.clone(), state.now());
     idempotency::transaction(state, Answer::Done, move |conn| {
-        let mine = mine(conn, &actor, now, true)?;
+        let mine = mine(conn, &actor, now, false)?;
         let marked = repo::mark_all_read(conn, &mine, utc(now))?;
         Ok(MarkedRead {
             marked: marked as i64,
