@@ -25,6 +25,58 @@ pub struct Config {
     pub workers: Option<usize>,
     /// Proxies (addresses or CIDR ranges) whose `Forwarded` / `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Where attachments are kept (`FILE_STORE`).
+    pub file_store: FileStore,
+    /// The largest attachment taken, in bytes (`ATTACHMENT_MAX_BYTES`).
+    pub attachment_max_bytes: u64,
+    /// How many attachments one record may hold (`ATTACHMENTS_PER_RECORD`).
+    pub attachments_per_record: usize,
+}
+
+/// Where attachment bytes are kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileStore {
+    /// `FILE_STORE=local` (the default): files under `DATA_DIR/files`.
+    Local,
+    /// `FILE_STORE=s3://bucket/prefix`: an S3-compatible object store.
+    S3(S3Settings),
+}
+
+/// An S3 bucket. What is left `None` comes from the standard `AWS_*` variables
+/// (`AWS_ENDPOINT` for a store other than Amazon's, `AWS_REGION`, `AWS_ACCESS_KEY_ID`, ...).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct S3Settings {
+    pub bucket: String,
+    /// The folder in the bucket the objects go under; empty for its root.
+    pub prefix: String,
+    pub endpoint: Option<String>,
+    pub region: Option<String>,
+    /// Access key id and secret.
+    pub credentials: Option<(String, String)>,
+}
+
+impl FileStore {
+    fn parse(text: &str) -> Result<FileStore, ConfigError> {
+        if text == "local" {
+            return Ok(FileStore::Local);
+        }
+        let invalid = || ConfigError::Invalid {
+            name: "FILE_STORE",
+            reason: format!("{text} is neither `local` nor `s3://bucket[/prefix]`"),
+        };
+        let rest = text.strip_prefix("s3://").ok_or_else(invalid)?;
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        if bucket.is_empty() {
+            return Err(invalid());
+        }
+        Ok(FileStore::S3(S3Settings {
+            bucket: bucket.to_owned(),
+            prefix: prefix.trim_matches('/').to_owned(),
+            endpoint: None,
+            region: None,
+            credentials: None,
+        }))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -112,6 +164,9 @@ impl Config {
                 .map(|_| parsed("WORKERS", 1usize))
                 .transpose()?,
             trusted_proxies: trusted_proxies(&var("TRUSTED_PROXIES").unwrap_or_default())?,
+            file_store: FileStore::parse(var("FILE_STORE").as_deref().unwrap_or("local"))?,
+            attachment_max_bytes: parsed("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)?,
+            attachments_per_record: parsed("ATTACHMENTS_PER_RECORD", 20)?,
         };
         if config.db_pool.size == 0 {
             return Err(ConfigError::Invalid {
@@ -212,6 +267,25 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn the_file_store_is_local_or_an_s3_bucket_with_a_prefix() {
+        assert_eq!(FileStore::parse("local").unwrap(), FileStore::Local);
+        let FileStore::S3(bucket) = FileStore::parse("s3://propdesk-files/prod/").unwrap() else {
+            panic!("an S3 store");
+        };
+        assert_eq!(
+            (bucket.bucket.as_str(), bucket.prefix.as_str()),
+            ("propdesk-files", "prod")
+        );
+        let FileStore::S3(root) = FileStore::parse("s3://files").unwrap() else {
+            panic!("an S3 store");
+        };
+        assert_eq!(root.prefix, "");
+        for wrong in ["s3://", "s3:///x", "/var/files", "gs://bucket"] {
+            assert!(FileStore::parse(wrong).is_err(), "{wrong}");
+        }
     }
 
     #[test]

@@ -96,6 +96,8 @@ id_types! {
     TicketId;
     /// A complaint (投诉) id.
     ComplaintId;
+    /// An attachment (附件) id: a photo or a document on a record.
+    AttachmentId;
 }
 
 #[cfg(test)]

@@ -138,7 +138,7 @@ fn limit_malloc_arenas() {
 }
 
 fn state(config: Config, pool: db::Pool) -> AppState {
-    AppState::new(pool, config, Arc::new(SystemClock))
+    AppState::new(pool, config, Arc::new(SystemClock)).unwrap_or_else(|e| fail(e))
 }
 
 #[actix_web::main]

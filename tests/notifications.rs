@@ -250,3 +250,63 @@ async fn the_desk_records_a_notice_it_delivered_by_phone() {
     let theirs = theirs.token(&river).json(json!({"via": "paper"}));
     theirs.send().await.expect(404);
 }
+
+#[actix_web::test]
+async fn engineers_are_warned_once_when_a_work_orders_fix_by_deadline_is_near() {
+    let app = TestApp::new().await;
+    let id = dispatched_report(&app).await;
+    let engineer = app.token("engineer").await;
+    let ticket = app.get(&format!("/api/v1/tickets/{id}")).token(&engineer);
+    let ticket = ticket.send().await.expect(200);
+    let due: chrono::DateTime<chrono::Utc> = ticket["deadlines"]["fix"]["due_at"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let warn = || propdesk::tickets::service::warn_deadlines_near(&app.state);
+
+    // Far from its deadline: nobody is warned.
+    assert!(due - app.clock_now() > propdesk::tickets::service::WARN_AHEAD);
+    assert_eq!(warn().await.unwrap(), 0);
+    // Within the last two hours: its engineer is told, once, and nobody else.
+    app.clock
+        .advance(due - app.clock_now() - chrono::Duration::minutes(90));
+    assert_eq!(warn().await.unwrap(), 1);
+    assert_eq!(warn().await.unwrap(), 0, "warned already");
+    let engineer = app.token("engineer").await;
+    let mine = notices(&app, &engineer, "").await;
+    assert_eq!(kinds(&mine), ["deadline_near", "work_order_dispatched"]);
+    assert_eq!(mine[0]["subject_id"], id);
+    assert!(mine[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("to be fixed by"));
+    let resident = app.token("resident").await;
+    assert_eq!(
+        kinds(&notices(&app, &resident, "").await),
+        ["ticket_dispatched"]
+    );
+    let butler = app.token("butler").await;
+    assert!(notices(&app, &butler, "").await.is_empty());
+
+    // Done before its deadline: a repaired order is no longer open work.
+    let other = dispatched_report(&app).await;
+    let ticket = app
+        .get(&format!("/api/v1/tickets/{other}"))
+        .token(&engineer);
+    let ticket = ticket.send().await.expect(200);
+    let other_due: chrono::DateTime<chrono::Utc> = ticket["deadlines"]["fix"]["due_at"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let arrive = app.post(&format!("/api/v1/tickets/{other}/arrive"));
+    arrive.token(&engineer).send().await.expect(200);
+    let done = json!({"labour_minutes": 30, "result_note": "Valve replaced"});
+    app.action(&engineer, "tickets", other, "complete", done)
+        .await
+        .expect(200);
+    app.clock
+        .advance(other_due - app.clock_now() - chrono::Duration::hours(1));
+    assert_eq!(warn().await.unwrap(), 0);
+}

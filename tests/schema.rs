@@ -36,10 +36,21 @@ fn in_list(sql: &str, from: usize) -> Vec<String> {
 /// `<table>_<column>_check` added by a later migration, else the CHECK on the column's line
 /// of its CREATE TABLE. `None` when the column has no list.
 fn allowed(sql: &str, table: &str, column: &str) -> Option<Vec<String>> {
-    if let Some(at) = sql.find(&format!("{table}_{column}_check")) {
+    // The last definition counts: a later migration may redefine the list (PostgreSQL
+    // drops and adds the constraint, SQLite rebuilds the table).
+    let name = format!("{table}_{column}_check");
+    let constraint = [
+        format!("ADD CONSTRAINT {name} "),
+        format!("CREATE TRIGGER {name}_insert "),
+    ]
+    .iter()
+    .filter_map(|definition| sql.rfind(definition.as_str()))
+    .max();
+    let create = sql.rfind(&format!("CREATE TABLE {table} ("));
+    if let Some(at) = constraint.filter(|at| create.is_none_or(|c| *at > c)) {
         return Some(in_list(sql, at));
     }
-    let create = sql.find(&format!("CREATE TABLE {table} ("))?;
+    let create = create?;
     let body = &sql[create..create + sql[create..].find("\n);")?];
     let line_at = body.find(&format!("\n    {column} "))?;
     let line_end = body[line_at + 1..]
@@ -79,6 +90,24 @@ fn enum_columns() -> Vec<(&'static str, &'static str, Vec<String>)> {
             "notifications",
             "subject",
             texts(Subject::ALL, Subject::as_str),
+        ),
+        (
+            "attachments",
+            "subject",
+            texts(Subject::ALL, Subject::as_str),
+        ),
+        (
+            "attachments",
+            "stage",
+            texts(propdesk::files::Stage::ALL, propdesk::files::Stage::as_str),
+        ),
+        (
+            "attachments",
+            "content_type",
+            texts(
+                propdesk::files::MediaType::ALL,
+                propdesk::files::MediaType::as_str,
+            ),
         ),
         (
             "notifications",
@@ -251,6 +280,20 @@ fn the_reader_finds_lists_in_create_table_and_in_later_constraints() {
     assert_eq!(allowed(sql, "t", "a"), Some(vec!["x".into(), "y".into()]));
     assert_eq!(allowed(sql, "t", "b"), Some(vec!["p".into()]));
     assert_eq!(allowed(sql, "t", "id"), None);
+    // Redefined later: by a new constraint, or by a rebuilt table.
+    let redefined = format!(
+        "{sql}\nALTER TABLE t DROP CONSTRAINT t_b_check;\n\
+         ALTER TABLE t ADD CONSTRAINT t_b_check CHECK (b IN ('p', 'q'));"
+    );
+    assert_eq!(
+        allowed(&redefined, "t", "b"),
+        Some(vec!["p".into(), "q".into()])
+    );
+    let rebuilt = format!(
+        "{sql}\nALTER TABLE t RENAME TO t_old;\nCREATE TABLE t (\n    \
+         b TEXT CHECK (b IN ('r'))\n);"
+    );
+    assert_eq!(allowed(&rebuilt, "t", "b"), Some(vec!["r".into()]));
 }
 
 /// The lists are enforced, not only written down: on either database a value outside the

@@ -439,6 +439,14 @@ pub async fn deactivate_standard_reply(
     Ok(HttpResponse::Ok().json(replies::deactivate(&state, &actor, *id).await?))
 }
 
+attachment_routes!(
+    complaints, crate::complaints::service::ComplaintFiles, crate::ids::ComplaintId,
+    "complaints", "Complaint id":
+    "/complaints/{id:[0-9]+}/attachments",
+    "/complaints/{id:[0-9]+}/attachments/{attachment_id:[0-9]+}",
+    "/complaints/{id:[0-9]+}/attachments/{attachment_id:[0-9]+}/thumbnail"
+);
+
 /// This capability's routes. Ids match digits only, so a fixed path such as
 /// `.../close-quiet` never falls through to an id route, whatever the order.
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -475,4 +483,5 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(create_standard_reply)
         .service(list_standard_replies)
         .service(deactivate_standard_reply);
+    attachments::routes(cfg);
 }

@@ -39,11 +39,159 @@ macro_rules! action_route {
     };
 }
 
+/// A record's attachment routes, as a module `attachments` of the capability's API: upload,
+/// list, download and thumbnail, the same four for every record that holds files.
+macro_rules! attachment_routes {
+    (
+        $capability:ident, $holder:ty, $id:ty, $tag:tt, $id_doc:tt:
+        $list_path:literal, $file_path:literal, $thumbnail_path:literal
+    ) => {
+        pub mod attachments {
+            use actix_web::{get, post, web, HttpRequest, HttpResponse};
+
+            use crate::access::AnyRole;
+            use crate::api::files::{self, Part};
+            use crate::api::openapi::{
+                Conflict, FileBytes, PayloadTooLarge, RangeNotSatisfiable, UnsupportedMediaType,
+            };
+            use crate::api::query::Query;
+            use crate::auth::Auth;
+            use crate::error::AppError;
+            use crate::files::{AttachmentList, UploadForm, UploadParams, Uploaded};
+            use crate::ids::AttachmentId;
+            use crate::state::AppState;
+
+            /// Attach photos or documents: `multipart/form-data` with one or more parts named
+            /// `file` (JPEG, PNG, WebP, HEIC or PDF, told by content; 10 MB each by default).
+            /// Whoever may see the record, while it is open; `?stage=before_work|after_work`
+            /// for a work order's photos, by its engineers and the desk. The same file again
+            /// is not stored twice: a retried upload answers 200 with the attachments it made
+            /// (so `Idempotency-Key` is not needed here, and is ignored).
+            #[utoipa::path(
+                tag = $tag,
+                operation_id = concat!(stringify!($capability), "_upload_attachments"),
+                params(("id" = i64, Path, description = $id_doc), UploadParams),
+                request_body(content = UploadForm, content_type = "multipart/form-data"),
+                responses(
+                    (status = 201, description = "The files, filed", body = Uploaded),
+                    (status = 200, description = "The record held every file already", body = Uploaded),
+                    (status = 409, response = Conflict),
+                    (status = 413, response = PayloadTooLarge),
+                    (status = 415, response = UnsupportedMediaType),
+                ),
+                security(("bearer" = [])),
+            )]
+            #[post($list_path)]
+            pub async fn upload(
+                state: web::Data<AppState>,
+                actor: Auth<AnyRole>,
+                id: web::Path<$id>,
+                params: Query<UploadParams>,
+                multipart: actix_multipart::Multipart,
+            ) -> Result<HttpResponse, AppError> {
+                files::upload::<$holder>(&state, &actor, *id, params.into_inner(), multipart).await
+            }
+
+            /// The record's attachments, in the order they came.
+            #[utoipa::path(
+                tag = $tag,
+                operation_id = concat!(stringify!($capability), "_list_attachments"),
+                params(("id" = i64, Path, description = $id_doc)),
+                responses((status = 200, description = "The attachments", body = AttachmentList)),
+                security(("bearer" = [])),
+            )]
+            #[get($list_path)]
+            pub async fn list(
+                state: web::Data<AppState>,
+                actor: Auth<AnyRole>,
+                id: web::Path<$id>,
+            ) -> Result<HttpResponse, AppError> {
+                let list = crate::files::service::list::<$holder>(&state, &actor, *id).await?;
+                Ok(HttpResponse::Ok().json(list))
+            }
+
+            /// An attachment's bytes, with `ETag` (its SHA-256; `If-None-Match` answers 304),
+            /// its `Content-Type`, `Content-Disposition` with its file name, and one byte
+            /// range on `Range: bytes=first-last` (206), for large PDFs on a weak network.
+            #[utoipa::path(
+                tag = $tag,
+                operation_id = concat!(stringify!($capability), "_download_attachment"),
+                params(
+                    ("id" = i64, Path, description = $id_doc),
+                    ("attachment_id" = i64, Path, description = "Attachment id"),
+                ),
+                responses(
+                    (status = 200, description = "The file", content(
+                        (FileBytes = "image/jpeg"), (FileBytes = "image/png"),
+                        (FileBytes = "image/webp"), (FileBytes = "image/heic"),
+                        (FileBytes = "application/pdf"),
+                    )),
+                    (status = 206, description = "The byte range asked for", content(
+                        (FileBytes = "image/jpeg"), (FileBytes = "image/png"),
+                        (FileBytes = "image/webp"), (FileBytes = "image/heic"),
+                        (FileBytes = "application/pdf"),
+                    )),
+                    (status = 304, description = "Unchanged since the `ETag` sent"),
+                    (status = 416, response = RangeNotSatisfiable),
+                ),
+                security(("bearer" = [])),
+            )]
+            #[get($file_path)]
+            pub async fn download(
+                req: HttpRequest,
+                state: web::Data<AppState>,
+                actor: Auth<AnyRole>,
+                path: web::Path<($id, AttachmentId)>,
+            ) -> Result<HttpResponse, AppError> {
+                let (id, attachment_id) = path.into_inner();
+                files::download::<$holder>(&req, &state, &actor, id, attachment_id, Part::File)
+                    .await
+            }
+
+            /// A small JPEG of a photo (320 px on its longer side) for lists; 404 for a file
+            /// without one (`has_thumbnail` false: HEIC photos and PDFs).
+            #[utoipa::path(
+                tag = $tag,
+                operation_id = concat!(stringify!($capability), "_attachment_thumbnail"),
+                params(
+                    ("id" = i64, Path, description = $id_doc),
+                    ("attachment_id" = i64, Path, description = "Attachment id"),
+                ),
+                responses(
+                    (status = 200, description = "The thumbnail", content((FileBytes = "image/jpeg"))),
+                    (status = 304, description = "Unchanged since the `ETag` sent"),
+                ),
+                security(("bearer" = [])),
+            )]
+            #[get($thumbnail_path)]
+            pub async fn thumbnail(
+                req: HttpRequest,
+                state: web::Data<AppState>,
+                actor: Auth<AnyRole>,
+                path: web::Path<($id, AttachmentId)>,
+            ) -> Result<HttpResponse, AppError> {
+                let (id, attachment_id) = path.into_inner();
+                files::download::<$holder>(&req, &state, &actor, id, attachment_id, Part::Thumbnail)
+                    .await
+            }
+
+            /// These routes, in match order.
+            pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+                cfg.service(upload)
+                    .service(list)
+                    .service(download)
+                    .service(thumbnail);
+            }
+        }
+    };
+}
+
 mod across;
 pub mod auth;
 pub mod calendar;
 pub mod client;
 pub mod complaints;
+pub mod files;
 pub mod health;
 pub mod notifications;
 pub mod openapi;

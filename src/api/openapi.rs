@@ -49,6 +49,12 @@ may contain the NUL character (U+0000), which PostgreSQL cannot store.",
 )]
 pub struct ApiDoc;
 
+/// A file's bytes, as they were uploaded (or a thumbnail's).
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)] // documents a streamed body
+pub struct FileBytes(Vec<u8>);
+
 macro_rules! problem_response {
     ($name:ident, $status:literal, $slug:literal, $title:literal, $description:literal, $detail:literal) => {
         pub struct $name;
@@ -125,7 +131,7 @@ problem_response!(
     413,
     "payload-too-large",
     "Payload too large",
-    "The body exceeds the size limit",
+    "The body exceeds the size limit, or an uploaded file the largest size taken",
     "request body larger than 65536 bytes"
 );
 problem_response!(
@@ -133,8 +139,17 @@ problem_response!(
     415,
     "unsupported-media-type",
     "Unsupported media type",
-    "The body is not `application/json`",
+    "The body is not `application/json`; on an upload, a file that is not a JPEG, PNG, WebP, \
+HEIC or PDF, or not the type its part claims",
     "send the body as Content-Type: application/json"
+);
+problem_response!(
+    RangeNotSatisfiable,
+    416,
+    "range-not-satisfiable",
+    "Range not satisfiable",
+    "The byte range asked for lies outside the file (`Content-Range: bytes */size`)",
+    "the range asked for lies outside the file's 482133 bytes"
 );
 problem_response!(
     TooManyRequests,
@@ -265,6 +280,7 @@ pub fn complete(mut doc: Document) -> Document {
         ("Conflict", Conflict::build()),
         ("PayloadTooLarge", PayloadTooLarge::build()),
         ("UnsupportedMediaType", UnsupportedMediaType::build()),
+        ("RangeNotSatisfiable", RangeNotSatisfiable::build()),
         ("Validation", Validation::build()),
         ("TooManyRequests", retry_after(TooManyRequests::build())),
         ("Unavailable", retry_after(Unavailable::build())),
@@ -278,7 +294,12 @@ pub fn complete(mut doc: Document) -> Document {
     for (path, item) in doc.paths.paths.iter_mut() {
         let has_path_params = path.contains('{');
         if let Some(post) = item.post.as_mut() {
-            if !idempotency::IGNORED.iter().any(|p| path.starts_with(p)) {
+            // An upload is told apart by its files' SHA-256 instead (`crate::files`).
+            let upload = post
+                .request_body
+                .as_ref()
+                .is_some_and(|body| body.content.contains_key(idempotency::MULTIPART));
+            if !upload && !idempotency::IGNORED.iter().any(|p| path.starts_with(p)) {
                 post.parameters
                     .get_or_insert_with(Vec::new)
                     .push(idempotency_key());

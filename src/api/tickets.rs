@@ -377,6 +377,13 @@ pub async fn deactivate_fee_item(
     Ok(HttpResponse::Ok().json(fees::deactivate(&state, &actor, *id).await?))
 }
 
+attachment_routes!(
+    tickets, crate::tickets::service::TicketFiles, crate::ids::TicketId, "tickets", "Ticket id":
+    "/tickets/{id:[0-9]+}/attachments",
+    "/tickets/{id:[0-9]+}/attachments/{attachment_id:[0-9]+}",
+    "/tickets/{id:[0-9]+}/attachments/{attachment_id:[0-9]+}/thumbnail"
+);
+
 /// This capability's routes. Ids match digits only, so a fixed path such as
 /// `.../close-quiet` never falls through to an id route, whatever the order.
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -409,4 +416,5 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(create_fee_item)
         .service(list_fee_items)
         .service(deactivate_fee_item);
+    attachments::routes(cfg);
 }

@@ -112,6 +112,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    attachments (id) {
+        id -> BigInt,
+        subject -> Text,
+        subject_id -> BigInt,
+        site_id -> BigInt,
+        stage -> Text,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        object_key -> Text,
+        thumbnail_key -> Nullable<Text>,
+        uploaded_by -> BigInt,
+        uploaded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     idempotency_keys (user_id, key) {
         user_id -> BigInt,
         key -> Text,
@@ -386,4 +404,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     job_leases,
     idempotency_keys,
     notifications,
+    attachments,
 );

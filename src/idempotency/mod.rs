@@ -137,10 +137,25 @@ where
     db::read(&state.pool, move |conn| read(conn, written)).await
 }
 
+/// The media type of an upload's body.
+pub const MULTIPART: &str = "multipart/form-data";
+
+/// An upload streams its files and is not buffered here: a retry of one is told apart by
+/// the files' SHA-256 (see `crate::files`), so its key is not read.
+fn is_upload(req: &ServiceRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with(MULTIPART))
+}
+
 /// The key a request brings, if idempotency applies to it: a POST outside [`IGNORED`] with
 /// the header; 400 for a header that is not a key.
 fn key_of(req: &ServiceRequest) -> Result<Option<String>, AppError> {
-    if req.method() != Method::POST || IGNORED.iter().any(|p| req.path().starts_with(p)) {
+    if req.method() != Method::POST
+        || IGNORED.iter().any(|p| req.path().starts_with(p))
+        || is_upload(req)
+    {
         return Ok(None);
     }
     let Some(value) = req.headers().get(HEADER) else {

@@ -43,6 +43,20 @@ pub fn all() -> Vec<Job> {
             run: |state| Box::pin(async move { crate::idempotency::expire(&state).await }),
         },
         Job {
+            name: "warn_deadlines_near",
+            every: Duration::from_secs(300),
+            run: |state| {
+                Box::pin(async move { crate::tickets::service::warn_deadlines_near(&state).await })
+            },
+        },
+        Job {
+            name: "sweep_orphan_files",
+            every: Duration::from_secs(3600),
+            run: |state| {
+                Box::pin(async move { crate::files::service::sweep_orphans(&state).await })
+            },
+        },
+        Job {
             name: "refresh_planner_statistics",
             every: Duration::from_secs(3600),
             run: |state| {

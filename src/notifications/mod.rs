@@ -37,6 +37,8 @@ text_enum! {
         ComplaintReply = "complaint_reply",
         /// To the resident: a follow-up visit was recorded.
         VisitRecorded = "visit_recorded",
+        /// To each engineer of a work order: its fix-by deadline is near (a job finds them).
+        DeadlineNear = "deadline_near",
     }
 }
 

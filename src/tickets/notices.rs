@@ -49,17 +49,12 @@ pub fn of_action(
                 Kind::TicketDispatched,
                 format!("{number}: an engineer is assigned to your repair"),
             )?;
-            let engineers = repo::engineers_of(conn, &[row.id])?
-                .into_iter()
-                .map(|(_, engineer, _, _)| engineer);
-            let due = row.fix_by.and_utc().format("%Y-%m-%d %H:%M UTC");
-            notices.extend(Notice::to_each(
-                engineers,
+            notices.extend(to_engineers(
+                conn,
+                row,
                 Kind::WorkOrderDispatched,
-                row.site_id,
-                row.unit_id,
-                &format!("{number}: a work order for you, to be fixed by {due}"),
-            ));
+                "a work order for you, to be fixed by",
+            )?);
             Ok(notices)
         }
         A::Arrive => to_residents(
@@ -86,4 +81,29 @@ pub fn of_action(
         ),
         _ => Ok(Vec::new()),
     }
+}
+
+/// To each engineer of the work order: `what`, then its fix-by deadline.
+fn to_engineers(
+    conn: &mut AnyConnection,
+    row: &TicketRow,
+    kind: Kind,
+    what: &str,
+) -> QueryResult<Vec<Notice>> {
+    let engineers = repo::engineers_of(conn, &[row.id])?
+        .into_iter()
+        .map(|(_, engineer, _, _)| engineer);
+    let due = row.fix_by.and_utc().format("%Y-%m-%d %H:%M UTC");
+    Ok(Notice::to_each(
+        engineers,
+        kind,
+        row.site_id,
+        row.unit_id,
+        &format!("{}: {what} {due}", row.number),
+    ))
+}
+
+/// To each engineer of the work order: its fix-by deadline is near.
+pub fn deadline_near(conn: &mut AnyConnection, row: &TicketRow) -> QueryResult<Vec<Notice>> {
+    to_engineers(conn, row, Kind::DeadlineNear, "soon due: to be fixed by")
 }

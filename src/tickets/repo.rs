@@ -7,7 +7,7 @@ use super::model::{
     OPEN, OVERDUE_RULES,
 };
 use crate::access::{Reach, SiteScope};
-use crate::db::schema::{ticket_engineers, ticket_materials, tickets, users};
+use crate::db::schema::{notifications, ticket_engineers, ticket_materials, tickets, users};
 use crate::db::{AnyConnection, MultiBackend};
 use crate::ids::{SiteId, TicketId, UnitId, UserId};
 use crate::pagination::{self, PageRequest};
@@ -473,6 +473,30 @@ fn status_among(statuses: &[TicketStatus]) -> diesel::expression::SqlLiteral<Boo
     diesel::dsl::sql(&format!("tickets.status IN ({})", quoted.join(", ")))
 }
 
+/// A site's open work orders whose fix-by falls in `(after, until]` and whose engineers
+/// were not warned of it yet, soonest first: a range of `tickets_work_orders`.
+pub fn due_unwarned(
+    conn: &mut AnyConnection,
+    site_id: SiteId,
+    after: NaiveDateTime,
+    until: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<TicketRow>> {
+    let warned = notifications::table
+        .filter(notifications::subject.eq(crate::timeline::Subject::Ticket.as_str()))
+        .filter(notifications::subject_id.eq(tickets::id))
+        .filter(notifications::kind.eq(crate::notifications::Kind::DeadlineNear.as_str()));
+    tickets::table
+        .filter(tickets::site_id.eq(site_id))
+        .filter(status_among(WORK_ORDER))
+        .filter(tickets::fix_by.gt(after))
+        .filter(tickets::fix_by.le(until))
+        .filter(diesel::dsl::not(diesel::dsl::exists(warned)))
+        .order((tickets::fix_by.asc(), tickets::id.asc()))
+        .limit(limit)
+        .load::<TicketRow>(conn)
+}
+
 /// An engineer's open work orders on `sites`, the most pressing first: each site's open work
 /// in deadline order (`tickets_work_orders`), checked for the engineer's assignment, so
 /// neither the engineer's closed history nor other sites' open work is read. Several sites
@@ -600,6 +624,20 @@ mod tests {
             assert!(plan.contains("INDEX tickets_site_id"), "{plan}");
             assert!(!plan.contains("TEMP B-TREE"), "{plan}");
         }
+    }
+
+    #[test]
+    fn work_orders_near_their_deadline_are_a_range_of_the_work_order_index() {
+        let at = chrono::NaiveDateTime::default();
+        let plan = plan_of(|conn| {
+            due_unwarned(conn, SiteId::new(1), at, at, 500).unwrap();
+        });
+        assert!(
+            plan.contains("INDEX tickets_work_orders (site_id=? AND fix_by>? AND fix_by<?)"),
+            "{plan}"
+        );
+        assert!(plan.contains("INDEX notifications_subject"), "{plan}");
+        assert!(!plan.contains("TEMP B-TREE"), "{plan}");
     }
 
     #[test]

@@ -11,8 +11,9 @@ use super::view::to_tickets;
 use crate::access::{self, Actor, Role};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::AppError;
+use crate::files::{self, Intent, Stage};
 use crate::idempotency::{self, Answer};
-use crate::ids::TicketId;
+use crate::ids::{SiteId, TicketId};
 use crate::intake::{self, FirstStep, Place, SiteWide};
 use crate::lifecycle::{self, Lifecycle};
 use crate::notifications::Notice;
@@ -277,4 +278,81 @@ pub fn require_assigned(conn: &mut AnyConnection, ctx: &Ctx) -> Result<(), AppEr
         ));
     }
     Ok(())
+}
+
+/// How long before a work order's fix-by deadline its engineers are warned.
+pub const WARN_AHEAD: chrono::Duration = chrono::Duration::hours(2);
+/// Work orders warned of per site and run; the next run takes the rest.
+const WARN_BATCH: i64 = 500;
+
+/// Tells each engineer of an open work order whose fix-by deadline falls within
+/// [`WARN_AHEAD`], once per work order; one transaction per site. Answers how many work
+/// orders were warned of. A warning is a notice of kind `deadline_near`, so a work order
+/// already warned of is not read again (and a second instance's run finds nothing left).
+pub async fn warn_deadlines_near(state: &AppState) -> Result<usize, AppError> {
+    let now = state.now();
+    let sites = db::read(&state.pool, |conn| Ok(crate::sites::repo::all_names(conn)?)).await?;
+    let mut warned = 0;
+    for (site_id, _) in sites {
+        warned += db::transaction(&state.pool, move |conn| {
+            let due =
+                repo::due_unwarned(conn, site_id, utc(now), utc(now + WARN_AHEAD), WARN_BATCH)?;
+            for row in &due {
+                let notices = super::notices::deadline_near(conn, row)?;
+                crate::notifications::notify(
+                    conn,
+                    Subject::Ticket,
+                    row.id.get(),
+                    notices,
+                    None,
+                    now,
+                )?;
+            }
+            Ok(due.len())
+        })
+        .await?;
+    }
+    Ok(warned)
+}
+
+/// A ticket's files: the report's photos from whoever may see it, the work order's before
+/// and after photos from the engineers assigned and the desk.
+pub struct TicketFiles;
+
+impl files::Holder for TicketFiles {
+    const SUBJECT: Subject = Subject::Ticket;
+    type Id = TicketId;
+
+    fn check(
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        id: TicketId,
+        intent: Intent,
+        now: DateTime<Utc>,
+    ) -> Result<SiteId, AppError> {
+        let ticket = visible(conn, actor, id, now)?;
+        let Intent::Attach(stage) = intent else {
+            return Ok(ticket.site_id);
+        };
+        files::still_open(ticket.status.is_open(), &ticket.number)?;
+        if matches!(stage, Stage::BeforeWork | Stage::AfterWork) {
+            let assigned = repo::engineers_of(conn, &[id])?
+                .iter()
+                .any(|(_, engineer, _, _)| *engineer == actor.user_id);
+            match actor.role {
+                Role::Resident => {
+                    return Err(AppError::Forbidden(
+                        "before and after photos are the engineers' and the desk's".into(),
+                    ))
+                }
+                Role::Engineer if !assigned => {
+                    return Err(AppError::Forbidden(
+                        "this work order is assigned to other engineers".into(),
+                    ))
+                }
+                _ => {}
+            }
+        }
+        Ok(ticket.site_id)
+    }
 }

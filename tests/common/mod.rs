@@ -17,6 +17,7 @@ use propdesk::config::Config;
 use propdesk::{build_app, db, seed, AppState};
 
 pub mod complaints;
+pub mod s3;
 pub mod tickets;
 
 pub const PASSWORD: &str = "demo-pass-123";
@@ -86,6 +87,8 @@ pub struct Response {
     pub status: StatusCode,
     pub headers: header::HeaderMap,
     pub body: Value,
+    /// The body as it came, for files.
+    pub bytes: Vec<u8>,
 }
 
 impl Response {
@@ -133,6 +136,8 @@ pub struct TestApp {
     /// Ids from the demo estate.
     pub site_id: i64,
     db: TestDb,
+    /// DATA_DIR: the local file store and the uploads' temporary files.
+    pub data: tempfile::TempDir,
 }
 
 /// A request under construction.
@@ -162,6 +167,27 @@ impl<'a> Call<'a> {
     pub fn raw(mut self, body: &[u8], content_type: &str) -> Self {
         self.body = Some(body.to_vec());
         self.content_type = Some(content_type.into());
+        self
+    }
+
+    /// A `multipart/form-data` body of parts `(name, file name, Content-Type, bytes)`.
+    pub fn multipart(mut self, parts: &[(&str, &str, &str, &[u8])]) -> Self {
+        const BOUNDARY: &str = "propdesk-test-boundary-7d1f";
+        let mut body = Vec::new();
+        for (name, file_name, content_type, bytes) in parts {
+            body.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; \
+filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+        self.body = Some(body);
+        self.content_type = Some(format!("multipart/form-data; boundary={BOUNDARY}"));
         self
     }
 
@@ -209,6 +235,7 @@ impl<'a> Call<'a> {
             status,
             headers,
             body,
+            bytes: bytes.to_vec(),
         }
     }
 }
@@ -244,12 +271,13 @@ impl TestApp {
         let clock = Arc::new(ManualClock::new(
             Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap(),
         ));
-        let state = AppState::new(pool, config, clock.clone());
+        let state = AppState::new(pool, config, clock.clone()).expect("file store");
         TestApp {
             state,
             clock,
             site_id: 1,
             db,
+            data,
         }
     }
 

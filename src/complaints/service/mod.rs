@@ -20,7 +20,8 @@ use super::repo::{self, ComplaintChange, ComplaintRow};
 use crate::access::Actor;
 use crate::db::{self, AnyConnection};
 use crate::error::AppError;
-use crate::ids::ComplaintId;
+use crate::files::{self, Intent};
+use crate::ids::{ComplaintId, SiteId};
 use crate::lifecycle::{self, Lifecycle};
 use crate::state::AppState;
 use crate::timeline::Subject;
@@ -123,4 +124,27 @@ where
     F: FnOnce(&mut AnyConnection, &Ctx) -> Result<Effect, AppError> + Send + 'static,
 {
     lifecycle::act::<ComplaintLifecycle, _, _, _>(state, actor, id, action, effect, detail).await
+}
+
+/// A complaint's files: photos and documents from whoever may see it, while it is open.
+pub struct ComplaintFiles;
+
+impl files::Holder for ComplaintFiles {
+    const SUBJECT: Subject = Subject::Complaint;
+    type Id = ComplaintId;
+
+    fn check(
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        id: ComplaintId,
+        intent: Intent,
+        _now: DateTime<Utc>,
+    ) -> Result<SiteId, AppError> {
+        let complaint = visible(conn, actor, id)?;
+        if let Intent::Attach(stage) = intent {
+            files::still_open(complaint.status.is_open(), &complaint.number)?;
+            files::no_work_photos(stage, "complaint")?;
+        }
+        Ok(complaint.site_id)
+    }
 }
