@@ -17,6 +17,22 @@ use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutPayload
 use crate::config::{Config, FileStore, S3Settings};
 use crate::error::AppError;
 
+/// Reads up to `most` bytes of the file on the blocking pool; the file comes back with them.
+async fn read_chunk(
+    file: std::fs::File,
+    most: usize,
+) -> Result<(std::fs::File, Vec<u8>), AppError> {
+    actix_web::web::block(move || {
+        let mut file = file;
+        let mut chunk = Vec::with_capacity(most);
+        (&mut file).take(most as u64).read_to_end(&mut chunk)?;
+        Ok::<_, std::io::Error>((file, chunk))
+    })
+    .await
+    .map_err(AppError::internal)?
+    .map_err(|e| AppError::internal_from("reading an upload's temporary file", e))
+}
+
 /// S3 takes parts of 5 MiB at least (but the last): the most of an upload held in memory.
 const PART_BYTES: usize = 5 * 1024 * 1024;
 /// What is read from a temporary file at a time.
@@ -63,27 +79,27 @@ impl Store {
         Ok(Store { objects })
     }
 
-    /// Copies a finished temporary file into the store under `key`, a part at a time.
-    pub async fn put_file(&self, key: &str, file: std::fs::File) -> Result<(), AppError> {
+    /// Copies a finished temporary file of `size` bytes into the store under `key`: in one
+    /// request when it fits in a part, else a part at a time.
+    pub async fn put_file(
+        &self,
+        key: &str,
+        file: std::fs::File,
+        size: u64,
+    ) -> Result<(), AppError> {
+        if size <= PART_BYTES as u64 {
+            let (_, whole) = read_chunk(file, PART_BYTES).await?;
+            return self.put_bytes(key, whole).await;
+        }
         let upload = self
             .objects
             .put_multipart(&Key::from(key))
             .await
             .map_err(unavailable)?;
         let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_BYTES);
-        let mut file = Some(file);
+        let mut file = file;
         loop {
-            let taken = file.take().expect("the file comes back with each chunk");
-            let (back, chunk) = actix_web::web::block(move || {
-                let mut taken = taken;
-                let mut chunk = vec![0; READ_BYTES];
-                let read = taken.read(&mut chunk)?;
-                chunk.truncate(read);
-                Ok::<_, std::io::Error>((taken, chunk))
-            })
-            .await
-            .map_err(AppError::internal)?
-            .map_err(|e| AppError::internal_from("reading an upload's temporary file", e))?;
+            let (back, chunk) = read_chunk(file, READ_BYTES).await?;
             if chunk.is_empty() {
                 break;
             }
@@ -91,7 +107,7 @@ impl Store {
             if let Err(err) = writer.wait_for_capacity(2).await {
                 return Err(unavailable(err));
             }
-            file = Some(back);
+            file = back;
         }
         writer.finish().await.map_err(unavailable)?;
         Ok(())

@@ -134,7 +134,10 @@ async fn write_one(
         .file
         .reopen()
         .map_err(|e| AppError::internal_from("reopening an upload's temporary file", e))?;
-    state.files.put_file(object_key, handle).await?;
+    state
+        .files
+        .put_file(object_key, handle, file.size_bytes)
+        .await?;
     if let (Some(key), Some(small)) = (thumbnail_key, small) {
         state.files.put_bytes(key, small).await?;
     }
