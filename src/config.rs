@@ -14,6 +14,8 @@ pub struct Config {
     pub bind: String,
     pub data_dir: PathBuf,
     pub jwt_secret: String,
+    /// The key personal data is sealed with, 64 hex digits (`PII_KEY`; see `crate::pii`).
+    pub pii_key: String,
     pub jwt_issuer: String,
     pub jwt_audience: String,
     pub access_token_ttl: Duration,
@@ -127,7 +129,7 @@ fn trusted_proxies(list: &str) -> Result<Vec<ipnet::IpNet>, ConfigError> {
 }
 
 impl Config {
-    /// Reads the environment. Does not touch the disk: see [`Config::ensure_jwt_secret`].
+    /// Reads the environment. Does not touch the disk: see [`Config::ensure_secrets`].
     pub fn from_env() -> Result<Self, ConfigError> {
         let data_dir = PathBuf::from(var("DATA_DIR").unwrap_or_else(|| "./data".into()));
         let database_url = var("DATABASE_URL").unwrap_or_else(|| {
@@ -149,6 +151,7 @@ impl Config {
             bind: var("BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
             data_dir,
             jwt_secret: var("JWT_SECRET").unwrap_or_default(),
+            pii_key: var("PII_KEY").unwrap_or_default(),
             jwt_issuer: var("JWT_ISSUER").unwrap_or_else(|| "propdesk".into()),
             jwt_audience: var("JWT_AUDIENCE").unwrap_or_else(|| "propdesk-api".into()),
             access_token_ttl: Duration::from_secs(parsed("ACCESS_TOKEN_TTL_SECS", 900)?),
@@ -182,54 +185,100 @@ impl Config {
         let mut config = Config::from_env().expect("default configuration is valid");
         config.database_url = database_url.to_owned();
         config.data_dir = data_dir.to_owned();
-        config.jwt_secret = random_secret();
+        config.jwt_secret = random_hex(48);
+        config.pii_key = random_hex(32);
         config
     }
 
-    /// Without `JWT_SECRET`, use the secret kept in the data folder, generating it once.
-    /// A hard-coded fallback would let anyone forge tokens for every default install.
-    pub fn ensure_jwt_secret(&mut self) -> Result<(), ConfigError> {
-        if !self.jwt_secret.is_empty() {
-            if self.jwt_secret.len() < 32 {
-                return Err(ConfigError::Invalid {
-                    name: "JWT_SECRET",
-                    reason: "must be at least 32 characters".into(),
-                });
-            }
-            return Ok(());
+    /// The secrets that, unset, are generated once and kept in the data folder: the JWT
+    /// secret and the key personal data is sealed with. A hard-coded fallback would be every
+    /// default install's, letting anyone forge tokens or open a copied database.
+    pub fn ensure_secrets(&mut self) -> Result<(), ConfigError> {
+        self.jwt_secret = JWT_SECRET.ensure(&self.jwt_secret, &self.data_dir)?;
+        self.pii_key = PII_KEY.ensure(&self.pii_key, &self.data_dir)?;
+        Ok(())
+    }
+}
+
+/// A secret from the environment, or else the one kept in a file of the data folder.
+struct KeptSecret {
+    name: &'static str,
+    file: &'static str,
+    valid: fn(&str) -> bool,
+    requirement: &'static str,
+    /// Random bytes a new one has (written as hex).
+    bytes: usize,
+}
+
+const JWT_SECRET: KeptSecret = KeptSecret {
+    name: "JWT_SECRET",
+    file: "jwt_secret",
+    valid: |secret| secret.len() >= 32,
+    requirement: "must be at least 32 characters",
+    bytes: 48,
+};
+
+const PII_KEY: KeptSecret = KeptSecret {
+    name: "PII_KEY",
+    file: "pii_key",
+    valid: |key| crate::pii::key_from_hex(key).is_some(),
+    requirement: "must be 64 hexadecimal digits (32 bytes)",
+    bytes: 32,
+};
+
+impl KeptSecret {
+    fn ensure(&self, given: &str, data_dir: &Path) -> Result<String, ConfigError> {
+        let invalid = |reason: String| ConfigError::Invalid {
+            name: self.name,
+            reason,
+        };
+        if !given.is_empty() {
+            return if (self.valid)(given) {
+                Ok(given.to_owned())
+            } else {
+                Err(invalid(self.requirement.into()))
+            };
         }
-        let path = self.data_dir.join("jwt_secret");
+        let path = data_dir.join(self.file);
         let io_err = |source| ConfigError::SecretFile {
             path: path.display().to_string(),
             source,
         };
         match std::fs::read_to_string(&path) {
-            Ok(secret) if secret.trim().len() >= 32 => {
-                self.jwt_secret = secret.trim().to_owned();
+            Ok(kept) if (self.valid)(kept.trim()) => {
                 log::info!(
-                    "JWT_SECRET not set: using the secret kept in {}",
+                    "{} not set: using the one kept in {}",
+                    self.name,
                     path.display()
                 );
+                Ok(kept.trim().to_owned())
             }
-            _ => {
-                std::fs::create_dir_all(&self.data_dir).map_err(io_err)?;
-                let secret = random_secret();
+            // Never replaced silently: what it sealed or signed would be lost with it.
+            Ok(_) => Err(invalid(format!(
+                "unset, and the one kept in {} {}; restore it or delete the file",
+                path.display(),
+                self.requirement
+            ))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::create_dir_all(data_dir).map_err(io_err)?;
+                let secret = random_hex(self.bytes);
                 write_private(&path, &secret).map_err(io_err)?;
-                self.jwt_secret = secret;
                 log::warn!(
-                    "JWT_SECRET not set: generated a new secret and kept it in {}",
+                    "{} not set: generated a new one and kept it in {}",
+                    self.name,
                     path.display()
                 );
+                Ok(secret)
             }
+            Err(e) => Err(io_err(e)),
         }
-        Ok(())
     }
 }
 
-fn random_secret() -> String {
-    let mut bytes = [0u8; 48];
-    rand::rng().fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+fn random_hex(bytes: usize) -> String {
+    let mut random = vec![0u8; bytes];
+    rand::rng().fill_bytes(&mut random);
+    random.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(unix)]
@@ -289,24 +338,54 @@ mod tests {
     }
 
     #[test]
-    fn generated_secret_is_kept_and_reused() {
+    fn generated_secrets_are_kept_and_reused() {
         let dir = tempfile::tempdir().unwrap();
-        let mut first = Config::for_database("sqlite://x.db", dir.path());
-        first.jwt_secret.clear();
-        first.ensure_jwt_secret().unwrap();
+        let unset = || {
+            let mut config = Config::for_database("sqlite://x.db", dir.path());
+            config.jwt_secret.clear();
+            config.pii_key.clear();
+            config
+        };
+        let mut first = unset();
+        first.ensure_secrets().unwrap();
         assert!(first.jwt_secret.len() >= 64);
+        assert!(crate::pii::Vault::from_hex(&first.pii_key).is_ok());
 
-        let mut second = Config::for_database("sqlite://x.db", dir.path());
-        second.jwt_secret.clear();
-        second.ensure_jwt_secret().unwrap();
+        let mut second = unset();
+        second.ensure_secrets().unwrap();
         assert_eq!(first.jwt_secret, second.jwt_secret);
+        assert_eq!(first.pii_key, second.pii_key);
+
+        // A kept key that no longer reads is an error, never silently replaced.
+        std::fs::write(dir.path().join("pii_key"), "damaged").unwrap();
+        let refused = unset().ensure_secrets().unwrap_err();
+        assert!(matches!(
+            refused,
+            ConfigError::Invalid {
+                name: "PII_KEY",
+                ..
+            }
+        ));
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("pii_key")).unwrap(),
+            "damaged"
+        );
     }
 
     #[test]
-    fn short_explicit_secret_is_refused() {
+    fn explicit_secrets_that_are_too_weak_are_refused() {
         let dir = tempfile::tempdir().unwrap();
         let mut config = Config::for_database("sqlite://x.db", dir.path());
         config.jwt_secret = "short".into();
-        assert!(config.ensure_jwt_secret().is_err());
+        assert!(config.ensure_secrets().is_err());
+        let mut config = Config::for_database("sqlite://x.db", dir.path());
+        config.pii_key = "0123456789abcdef".into();
+        assert!(matches!(
+            config.ensure_secrets(),
+            Err(ConfigError::Invalid {
+                name: "PII_KEY",
+                ..
+            })
+        ));
     }
 }

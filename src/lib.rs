@@ -27,6 +27,7 @@ pub mod notifications;
 pub mod numbering;
 pub mod pagination;
 pub mod periods;
+pub mod pii;
 pub mod seed;
 pub mod sites;
 pub mod state;

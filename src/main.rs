@@ -111,7 +111,7 @@ fn fail(message: impl std::fmt::Display) -> ! {
 /// Reads the configuration, opens and migrates the database.
 fn open() -> (Config, db::Pool) {
     let mut config = Config::from_env().unwrap_or_else(|e| fail(e));
-    config.ensure_jwt_secret().unwrap_or_else(|e| fail(e));
+    config.ensure_secrets().unwrap_or_else(|e| fail(e));
     let pool = db::build_pool(&config.database_url, &config.db_pool).unwrap_or_else(|e| fail(e));
     let mut conn = pool.get().unwrap_or_else(|e| fail(e));
     let applied = db::run_migrations(&mut conn).unwrap_or_else(|e| fail(e));

@@ -1,5 +1,5 @@
-//! What every request can reach: the pool, the settings, the clock, the token keys and the
-//! file store.
+//! What every request can reach: the pool, the settings, the clock, the token keys, the
+//! file store and the vault for personal data.
 
 use std::sync::Arc;
 
@@ -7,6 +7,7 @@ use crate::access::tokens::TokenKeys;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::Pool;
+use crate::pii::{PiiError, Vault};
 use crate::storage::{Store, StoreError};
 
 #[derive(Clone)]
@@ -16,15 +17,26 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub tokens: Arc<TokenKeys>,
     pub files: Arc<Store>,
+    pub pii: Arc<Vault>,
+}
+
+/// Why the state cannot be built from the configuration.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Pii(#[from] PiiError),
 }
 
 impl AppState {
-    /// Fails when the configured file store cannot be opened.
-    pub fn new(pool: Pool, config: Config, clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
+    /// Fails when the configured file store cannot be opened, or `PII_KEY` is no key.
+    pub fn new(pool: Pool, config: Config, clock: Arc<dyn Clock>) -> Result<Self, StateError> {
         Ok(AppState {
             pool,
             tokens: Arc::new(TokenKeys::new(&config)),
             files: Arc::new(Store::open(&config)?),
+            pii: Arc::new(Vault::from_hex(&config.pii_key)?),
             config: Arc::new(config),
             clock,
         })
