@@ -17,13 +17,14 @@ pub fn agent() -> ureq::Agent {
         .into()
 }
 
-/// One request: method, path, bearer token, JSON body.
+/// One request: method, path, bearer token, JSON body, `Idempotency-Key`.
 #[derive(Clone)]
 pub struct Req {
     pub post: bool,
     pub path: String,
     pub token: Option<Arc<str>>,
     pub body: Option<String>,
+    pub idempotency_key: Option<String>,
 }
 
 impl Req {
@@ -33,6 +34,7 @@ impl Req {
             path: path.into(),
             token: Some(token.clone()),
             body: None,
+            idempotency_key: None,
         }
     }
 
@@ -42,6 +44,15 @@ impl Req {
             path: path.into(),
             token: token.cloned(),
             body: Some(body.to_string()),
+            idempotency_key: None,
+        }
+    }
+
+    /// The same request with an `Idempotency-Key`.
+    pub fn keyed(self, key: String) -> Req {
+        Req {
+            idempotency_key: Some(key),
+            ..self
         }
     }
 }
@@ -54,6 +65,9 @@ pub fn send(agent: &ureq::Agent, base: &str, req: &Req) -> (u16, Vec<u8>) {
         let mut r = agent.post(&url).content_type("application/json");
         if let Some(t) = &req.token {
             r = r.header("Authorization", format!("Bearer {t}"));
+        }
+        if let Some(key) = &req.idempotency_key {
+            r = r.header("Idempotency-Key", key);
         }
         r.send(req.body.as_deref().unwrap_or("{}"))
     } else {

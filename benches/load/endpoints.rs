@@ -2,6 +2,7 @@
 //! a request per client and iteration.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use chrono::Datelike;
@@ -227,7 +228,10 @@ pub fn reads(c: &Ctx) -> Vec<Endpoint> {
     ]
 }
 
-/// The writes: two intakes, one action of each kind on records of its own per client (so
+/// Each keyed request's `Idempotency-Key`: unique across the run's repeats.
+static KEYS: AtomicU64 = AtomicU64::new(0);
+
+/// The writes: two intakes (one also with an `Idempotency-Key`), one action of each kind on records of its own per client (so
 /// no two clients race for a record), `conns` being the most clients of any run.
 pub fn writes(c: &Ctx, conns: usize) -> Vec<Endpoint> {
     let (b, b2, b3, b4) = (
@@ -236,7 +240,8 @@ pub fn writes(c: &Ctx, conns: usize) -> Vec<Endpoint> {
         c.butler.clone(),
         c.butler.clone(),
     );
-    let (u, u2) = (c.units.clone(), c.units.clone());
+    let (u, u2, u3) = (c.units.clone(), c.units.clone(), c.units.clone());
+    let b5 = c.butler.clone();
     let (t, cs) = (c.tickets.clone(), c.complaints.clone());
     vec![
         endpoint("POST /tickets (butler)", true, false, move |thread, n| {
@@ -245,6 +250,20 @@ pub fn writes(c: &Ctx, conns: usize) -> Vec<Endpoint> {
                 "contact_phone": "13800138000", "description": format!("load {thread}-{n}")});
             Req::post("/api/v1/tickets", Some(&b), body)
         }),
+        // The same report with a new key each time: what claiming the key and recording the
+        // response in the report's transaction add (a phone's first try, not its retries).
+        endpoint(
+            "POST /tickets keyed (butler)",
+            true,
+            false,
+            move |thread, n| {
+                let unit = u3[(thread + n as usize * 7) % u3.len()];
+                let body = json!({"unit_id": unit, "category": "other", "priority": "general",
+                "contact_phone": "13800138000", "description": format!("keyed {thread}-{n}")});
+                let key = format!("load-{}", KEYS.fetch_add(1, Ordering::Relaxed));
+                Req::post("/api/v1/tickets", Some(&b5), body).keyed(key)
+            },
+        ),
         endpoint(
             "POST /complaints (butler)",
             true,

@@ -146,6 +146,7 @@ fn main() {
             path: path.into(),
             token: None,
             body: None,
+            idempotency_key: None,
         });
         for &n in &o.conns {
             let f = run(&one, n, o.seconds, &probe, None);
