@@ -15,7 +15,8 @@ import schemathesis
 from schemathesis.core.parameters import CONTAINER_TO_LOCATION
 
 HEADER = "Idempotency-Key"
-VALID = re.compile(r"^[!#-~]{1,255}$")
+# The spec's pattern: as is, or in one pair of quotes.
+VALID = re.compile(r'^("[!#-~]{1,255}"|[!#-~]{1,255})$')
 _fresh = itertools.count(1)
 
 

@@ -71,6 +71,11 @@ async fn a_report_retried_after_a_lost_response_creates_one_ticket() {
     assert_eq!(retry.header("Idempotent-Replayed"), Some("true"));
     assert_eq!(retry.expect(201), first, "the first response, as it was");
     assert_eq!(ticket_count(&app).await, 1);
+    // The IETF draft's form of the same key, a quoted string, is the same key.
+    let quoted = format!("\"{KEY}\"");
+    let retry = report_with_key(&app, &resident, &quoted, report(unit, "Leaking tap")).await;
+    assert_eq!(retry.header("Idempotent-Replayed"), Some("true"));
+    assert_eq!(ticket_count(&app).await, 1);
     // Without a key, the same body is a new report.
     let plain = app.post("/api/v1/tickets").token(&resident);
     plain
@@ -273,7 +278,13 @@ async fn keys_expire_after_24_hours_by_a_job() {
 async fn a_key_that_is_not_a_key_is_400_and_sessions_ignore_keys() {
     let (app, resident, unit) = resident_at_home().await;
     let long = "k".repeat(idempotency::MAX_KEY_LEN + 1);
-    for key in [long.as_str(), "two words"] {
+    for key in [
+        long.as_str(),
+        "two words",
+        "\"unclosed",
+        "\"\"twice\"\"",
+        "\"\"",
+    ] {
         let refused = report_with_key(&app, &resident, key, report(unit, "Leaking tap")).await;
         assert_eq!(
             refused.expect(400)["type"],

@@ -230,9 +230,13 @@ fn idempotency_key() -> Parameter {
     let key = ObjectBuilder::new()
         .schema_type(Type::String)
         .min_length(Some(1))
-        .max_length(Some(idempotency::MAX_KEY_LEN))
-        // Visible ASCII but the double quote, as `idempotency::key_of` reads it.
-        .pattern(Some("^[!#-~]+$"))
+        .max_length(Some(idempotency::MAX_KEY_LEN + 2))
+        // Visible ASCII but the double quote, as is or in one pair of quotes (the IETF
+        // draft's sf-string), as `idempotency::key_of` reads it.
+        .pattern(Some(format!(
+            "^(\"[!#-~]{{1,{max}}}\"|[!#-~]{{1,{max}}})$",
+            max = idempotency::MAX_KEY_LEN
+        )))
         .examples([json!("8e03978e-40d5-43e8-bc93-6894a57f9324")]);
     ParameterBuilder::new()
         .name(idempotency::HEADER)

@@ -164,12 +164,19 @@ fn key_of(req: &ServiceRequest) -> Result<Option<String>, AppError> {
     let key = value
         .to_str()
         .ok()
-        .map(|v| v.trim().trim_matches('"'))
+        .map(str::trim)
+        // As sent, or as the IETF draft's quoted string: one pair of quotes, no more.
+        .map(|v| {
+            v.strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .unwrap_or(v)
+        })
         .filter(|k| (1..=MAX_KEY_LEN).contains(&k.len()))
         .filter(|k| k.chars().all(|c| c.is_ascii_graphic() && c != '"'))
         .ok_or_else(|| {
             AppError::BadRequest(format!(
-                "{HEADER} must be 1 to {MAX_KEY_LEN} visible ASCII characters, such as a UUID"
+                "{HEADER} must be 1 to {MAX_KEY_LEN} visible ASCII characters but '\"', such as \
+a UUID, sent as is or in one pair of quotes"
             ))
         })?;
     Ok(Some(key.to_owned()))
