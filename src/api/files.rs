@@ -42,7 +42,7 @@ pub enum Part {
 /// One byte range asked for, if the request asks for one this file can give: a request for
 /// several ranges gets the whole file, which RFC 9110 allows.
 fn range_of(req: &HttpRequest, size: u64) -> Result<Option<(u64, u64)>, AppError> {
-    let Ok(Range::Bytes(specs)) = req.get_header::<Range>().ok_or(()) else {
+    let Some(Range::Bytes(specs)) = req.get_header::<Range>() else {
         return Ok(None);
     };
     match specs.as_slice() {
