@@ -148,7 +148,7 @@ macro_rules! attachment_routes {
                     .await
             }
 
-            /// A small JPEG of a photo (320 px on its longer side) for lists; 404 for a file
+            /// A small JPEG of a photo (at most 320 px a side, never enlarged) for lists; 404 for a file
             /// without one (`has_thumbnail` false: HEIC photos and PDFs).
             #[utoipa::path(
                 tag = $tag,
