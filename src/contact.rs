@@ -1,4 +1,5 @@
-//! Contact details as people type them: phones for accounts, tickets and complaints.
+//! Contact details as people type them: phones for accounts, tickets and complaints, and
+//! the ID numbers archives keep.
 
 use serde::{Deserialize, Deserializer};
 use utoipa::openapi::schema::{ObjectBuilder, Type};
@@ -81,3 +82,47 @@ mod tests {
         }
     }
 }
+
+/// A resident ID number (居民身份证号) as someone typed it, checked by [`crate::pii::id_number`] while
+/// the body is read and kept normalised (a final `x` upper-cased). It is never answered:
+/// only sealed, hashed and masked.
+#[derive(Clone, PartialEq, Eq)]
+pub struct IdNumber(String);
+
+impl IdNumber {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Never the number itself, so a logged body or error shows no ID number.
+impl std::fmt::Debug for IdNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "IdNumber({})", crate::pii::mask_id_number(&self.0))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IdNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        let checked =
+            crate::pii::id_number(&text).map_err(|why| format!("not a valid ID number: {why}"));
+        crate::json::checked(checked, String::new).map(IdNumber)
+    }
+}
+
+impl utoipa::PartialSchema for IdNumber {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some("^[0-9]{17}[0-9Xx]$"))
+            .description(Some(
+                "A resident ID number (GB 11643): 17 digits and a check digit or X, with a \
+                 valid birth date; answered only masked (`110***********1234`)",
+            ))
+            .examples(["11010519491231002X"])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for IdNumber {}

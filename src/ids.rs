@@ -98,6 +98,14 @@ id_types! {
     ComplaintId;
     /// An attachment (附件) id: a photo or a document on a record.
     AttachmentId;
+    /// An owner archive (业主档案) id: one unit's file for one owner occupancy.
+    ArchiveId;
+    /// A catalogue entry (卷内目录) of an archive: a document, or a ticket or complaint filed.
+    ArchiveDocumentId;
+    /// A person an archive holds: the owner, a co-owner, family.
+    ArchivePersonId;
+    /// A loan in the borrowing register (档案借阅登记).
+    ArchiveLoanId;
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod api;
+pub mod archives;
 pub mod auth;
 pub mod boards;
 pub mod calendar;

@@ -61,6 +61,17 @@ pub trait Lifecycle {
     ) -> QueryResult<Vec<Notice>> {
         Ok(Vec::new())
     }
+    /// What else a step does once written, in its transaction (`row` as it is now, `from`
+    /// its status before): a ticket or complaint that closes files itself into its unit's
+    /// archive. Most steps do nothing more.
+    fn then(
+        _conn: &mut AnyConnection,
+        _from: Self::Status,
+        _row: &Self::Row,
+        _now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        Ok(())
+    }
 }
 
 /// What an action's effect is handed.
@@ -163,6 +174,7 @@ fn commit<L: Lifecycle>(
         },
         utc(now),
     )?;
+    L::then(conn, allowed.from, &updated, now)?;
     let notices = L::notices(conn, allowed.action, &updated, now)?;
     notifications::notify(
         conn,

@@ -41,6 +41,13 @@ enum Command {
     /// Fill an empty database with a company's year of work for the load benchmark: sites,
     /// units, staff, residents, repair tickets and complaints over the last 12 months.
     SeedLoad(SeedLoadArgs),
+    /// Re-seal every stored ID number under the current PII_KEY after a key change (see the
+    /// README, "Key rotation").
+    ResealPii {
+        /// The previous key, 64 hex characters.
+        #[arg(long)]
+        old_key: String,
+    },
 }
 
 #[derive(Args)]
@@ -197,6 +204,14 @@ async fn main() -> std::io::Result<()> {
             if generated {
                 println!("password (shown once): {password}");
             }
+            Ok(())
+        }
+        Command::ResealPii { old_key } => {
+            let (config, pool) = open();
+            let count = propdesk::archives::service::reseal(&state(config, pool), &old_key)
+                .await
+                .unwrap_or_else(|e| fail(describe(&e)));
+            println!("re-sealed {count} ID numbers under the current key");
             Ok(())
         }
         Command::SeedDemo { password } => {

@@ -68,6 +68,8 @@ fn texts<T: Copy>(all: &[T], as_str: fn(T) -> &'static str) -> Vec<String> {
 /// Every enum column, with the values of the Rust enum it stores.
 fn enum_columns() -> Vec<(&'static str, &'static str, Vec<String>)> {
     use propdesk::access::Role;
+    use propdesk::archives::loans::LoanStatus;
+    use propdesk::archives::*;
     use propdesk::calendar::DayKind;
     use propdesk::complaints::model::*;
     use propdesk::tickets::model::*;
@@ -76,6 +78,37 @@ fn enum_columns() -> Vec<(&'static str, &'static str, Vec<String>)> {
     use propdesk::visits::{Satisfaction, VisitMethod};
     vec![
         ("users", "role", texts(Role::ALL, Role::as_str)),
+        (
+            "archives",
+            "status",
+            texts(ArchiveStatus::ALL, ArchiveStatus::as_str),
+        ),
+        (
+            "archives",
+            "close_reason",
+            texts(CloseReason::ALL, CloseReason::as_str),
+        ),
+        (
+            "archive_people",
+            "relation",
+            texts(PersonRelation::ALL, PersonRelation::as_str),
+        ),
+        (
+            "archive_signatures",
+            "party",
+            texts(Party::ALL, Party::as_str),
+        ),
+        (
+            "archive_loans",
+            "status",
+            texts(LoanStatus::ALL, LoanStatus::as_str),
+        ),
+        (
+            "archive_reads",
+            "what",
+            texts(ReadWhat::ALL, ReadWhat::as_str),
+        ),
+        ("archive_flags", "flag", texts(Flag::ALL, Flag::as_str)),
         (
             "unit_memberships",
             "relation",

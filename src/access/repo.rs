@@ -102,3 +102,20 @@ pub fn residents_of_unit(
         .select(unit_memberships::user_id)
         .load(conn)
 }
+
+/// The active staff in `role` who work for the site (managers linked to no site are
+/// company-wide and not listed: a site's own managers answer for it).
+pub fn staff_ids_of_site(
+    conn: &mut AnyConnection,
+    site_id: SiteId,
+    role: super::Role,
+) -> QueryResult<Vec<UserId>> {
+    staff_sites::table
+        .inner_join(users::table)
+        .filter(staff_sites::site_id.eq(site_id))
+        .filter(users::role.eq(role.as_str()))
+        .filter(users::active.eq(true))
+        .select(users::id)
+        .order(users::id.asc())
+        .load(conn)
+}

@@ -187,6 +187,7 @@ macro_rules! attachment_routes {
 }
 
 mod across;
+pub mod archives;
 pub mod auth;
 pub mod calendar;
 pub mod client;
@@ -217,6 +218,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     tickets::routes(cfg);
     complaints::routes(cfg);
     notifications::routes(cfg);
+    archives::routes(cfg);
 }
 
 /// The documented paths and their methods, to tell "no such route" (404) from "no such

@@ -43,6 +43,7 @@ may contain the NUL character (U+0000), which PostgreSQL cannot store.",
         (name = "complaint reports", description = "Daily board, weekly summary, monthly report, public summary, closing sweep"),
         (name = "standard replies", description = "Approved reply texts by subject (统一回复口径)"),
         (name = "notifications", description = "What each person is told: newest first, unread count, marking read; deliveries staff make by phone or on paper"),
+        (name = "archives", description = "Owner archives (业主档案): one per unit and owner occupancy, its catalogue against the site's checklist, what is missing and who is chased, the borrowing register, the read log, masked ID numbers with a logged reveal, and the customer profile"),
         (name = "fee schedule", description = "Repair fees kept by managers per site"),
         (name = "health", description = "Liveness and readiness probes"),
     ),
@@ -303,7 +304,9 @@ pub fn complete(mut doc: Document) -> Document {
                 .request_body
                 .as_ref()
                 .is_some_and(|body| body.content.contains_key(idempotency::MULTIPART));
-            if !upload && !idempotency::IGNORED.iter().any(|p| path.starts_with(p)) {
+            let unkeyed = idempotency::IGNORED.iter().any(|p| path.starts_with(p))
+                || idempotency::NEVER_STORED.iter().any(|p| path.ends_with(p));
+            if !upload && !unkeyed {
                 post.parameters
                     .get_or_insert_with(Vec::new)
                     .push(idempotency_key());

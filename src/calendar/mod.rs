@@ -240,6 +240,21 @@ impl WorkingCalendar {
             .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 
+    /// The close of the first working day after `start`'s local date: the due time of
+    /// "within one working day" (an archive opened on Friday evening is due on Monday's
+    /// close; before a holiday, on the close of the day after it).
+    pub fn close_of_next_working_day(&self, tz: Tz, start: DateTime<Utc>) -> DateTime<Utc> {
+        let mut date = start.with_timezone(&tz).date_naive();
+        for _ in 0..SCAN_LIMIT_DAYS {
+            let Some(next) = date.succ_opt() else { break };
+            date = next;
+            if let Some((_, close)) = self.intervals(tz, date).last() {
+                return close;
+            }
+        }
+        start + Duration::days(1)
+    }
+
     /// The working spans of a local date as UTC instants.
     fn intervals(
         &self,

@@ -205,3 +205,22 @@ fn clock_times_read_and_print_as_hh_mm() {
     assert_eq!(format_clock(510), "08:30");
     assert_eq!(format_clock(1440), "24:00");
 }
+
+// R-ARC-1
+#[test]
+fn one_working_day_ends_at_the_close_of_the_next_working_day() {
+    let calendar = national_day_2026();
+    for (from, due) in [
+        // Friday evening: Monday's close
+        ("2026-11-20 19:30", "2026-11-23 17:30"),
+        // a Tuesday morning: Wednesday's close
+        ("2026-11-24 09:00", "2026-11-25 17:30"),
+        // the day before the holiday week: the Thursday after it
+        ("2026-09-30 10:00", "2026-10-08 17:30"),
+        // Saturday 19 September: the make-up Sunday
+        ("2026-09-19 12:00", "2026-09-20 17:30"),
+    ] {
+        let got = calendar.close_of_next_working_day(SHANGHAI, local(from));
+        assert_eq!(got, local(due), "{from}");
+    }
+}

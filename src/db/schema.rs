@@ -361,6 +361,144 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    archive_checklists (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        version -> Integer,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    archive_checklist_items (id) {
+        id -> BigInt,
+        checklist_id -> BigInt,
+        position -> Integer,
+        doc_type -> Text,
+        title -> Text,
+        required -> Bool,
+        owner_signs -> Bool,
+        staff_signs -> Bool,
+        finance_signs -> Bool,
+    }
+}
+
+diesel::table! {
+    archives (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        unit_id -> BigInt,
+        occupancy_id -> BigInt,
+        owner_id -> BigInt,
+        checklist_id -> BigInt,
+        status -> Text,
+        moved_in_at -> Timestamp,
+        open_by -> Timestamp,
+        opened_at -> Nullable<Timestamp>,
+        established_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        close_reason -> Nullable<Text>,
+        staff_note -> Nullable<Text>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    archive_people (id) {
+        id -> BigInt,
+        archive_id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        name -> Text,
+        relation -> Text,
+        phone -> Nullable<Text>,
+        id_number_sealed -> Nullable<Text>,
+        id_number_hash -> Nullable<Text>,
+        id_number_masked -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    archive_documents (id) {
+        id -> BigInt,
+        archive_id -> BigInt,
+        site_id -> BigInt,
+        doc_type -> Text,
+        title -> Text,
+        doc_date -> Date,
+        filed_by -> Nullable<BigInt>,
+        filed_at -> Timestamp,
+        ticket_id -> Nullable<BigInt>,
+        complaint_id -> Nullable<BigInt>,
+        summary -> Nullable<Text>,
+        staff_note -> Nullable<Text>,
+        for_user_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    archive_signatures (id) {
+        id -> BigInt,
+        document_id -> BigInt,
+        party -> Text,
+        recorded_by -> BigInt,
+        signed_by_name -> Text,
+        signed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    archive_loans (id) {
+        id -> BigInt,
+        archive_id -> BigInt,
+        site_id -> BigInt,
+        borrower_id -> BigInt,
+        purpose -> Text,
+        due_back -> Timestamp,
+        status -> Text,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        decision_note -> Nullable<Text>,
+        out_at -> Nullable<Timestamp>,
+        back_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    archive_reads (id) {
+        id -> BigInt,
+        archive_id -> BigInt,
+        site_id -> BigInt,
+        reader_id -> BigInt,
+        what -> Text,
+        document_id -> Nullable<BigInt>,
+        person_id -> Nullable<BigInt>,
+        attachment_id -> Nullable<BigInt>,
+        loan_id -> Nullable<BigInt>,
+        reason -> Text,
+        read_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    archive_flags (id) {
+        id -> BigInt,
+        archive_id -> BigInt,
+        flag -> Text,
+        reason -> Text,
+        set_by -> BigInt,
+        set_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(units -> sites (site_id));
 diesel::joinable!(staff_sites -> users (user_id));
 diesel::joinable!(staff_sites -> sites (site_id));
@@ -380,6 +518,15 @@ diesel::joinable!(standard_replies -> sites (site_id));
 diesel::joinable!(complaints -> sites (site_id));
 diesel::joinable!(complaints -> units (unit_id));
 diesel::joinable!(complaint_messages -> complaints (complaint_id));
+
+diesel::joinable!(archive_checklist_items -> archive_checklists (checklist_id));
+diesel::joinable!(archives -> units (unit_id));
+diesel::joinable!(archive_people -> archives (archive_id));
+diesel::joinable!(archive_documents -> archives (archive_id));
+diesel::joinable!(archive_signatures -> archive_documents (document_id));
+diesel::joinable!(archive_loans -> archives (archive_id));
+diesel::joinable!(archive_reads -> archives (archive_id));
+diesel::joinable!(archive_flags -> archives (archive_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     sites,
@@ -405,4 +552,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     notifications,
     attachments,
+    archive_checklists,
+    archive_checklist_items,
+    archives,
+    archive_people,
+    archive_documents,
+    archive_signatures,
+    archive_loans,
+    archive_reads,
+    archive_flags,
 );

@@ -21,6 +21,21 @@ const UNIQUE_VALUES: &[(&str, &str, &str)] = &[
         "the site's schedule already has an item of that name",
     ),
     (
+        "archives",
+        "occupancy_id",
+        "this owner occupancy already has an archive",
+    ),
+    (
+        "archive_signatures",
+        "document_id",
+        "the document already has that party's signature",
+    ),
+    (
+        "archive_flags",
+        "archive_id",
+        "the archive already carries this flag",
+    ),
+    (
         "standard_replies",
         "site_id",
         "the site already has a standard reply with this title",

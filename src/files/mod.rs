@@ -175,6 +175,32 @@ pub trait Holder: Send + 'static {
         intent: Intent,
         now: DateTime<Utc>,
     ) -> Result<SiteId, AppError>;
+
+    /// Whether every read of the record's files is logged (archives, R-ARC-5): its lists
+    /// and downloads then take a writing transaction and call [`Holder::log_read`].
+    const LOGS_READS: bool = false;
+
+    /// Logs a read of the record's files: the list (`None`) or one attachment.
+    fn log_read(
+        _conn: &mut AnyConnection,
+        _actor: &Actor,
+        _id: Self::Id,
+        _attachment_id: Option<AttachmentId>,
+        _now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        Ok(())
+    }
+
+    /// What the record does once new files are filed on it, in the same transaction (an
+    /// archive's document counts its scan).
+    fn filed(
+        _conn: &mut AnyConnection,
+        _actor: &Actor,
+        _id: Self::Id,
+        _now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        Ok(())
+    }
 }
 
 /// 422 unless the stage is one anybody who sees the record may file: before and after

@@ -229,6 +229,9 @@ pub async fn upload<H: Holder>(
             held.push(repo::insert(conn, row)?);
             created += 1;
         }
+        if created > 0 {
+            H::filed(conn, &actor, id, now)?;
+        }
         let attachments = order
             .iter()
             .filter_map(|sha| held.iter().find(|row| &row.sha256 == sha))
@@ -252,6 +255,19 @@ pub async fn upload<H: Holder>(
     }
 }
 
+/// Runs a read of a record's files: in a reading transaction, or in a writing one when the
+/// holder logs its reads.
+async fn reading<H: Holder, T: Send + 'static>(
+    state: &AppState,
+    read: impl FnOnce(&mut db::AnyConnection) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    if H::LOGS_READS {
+        db::transaction(&state.pool, read).await
+    } else {
+        db::read(&state.pool, read).await
+    }
+}
+
 /// The record's attachments, if the caller may see the record.
 pub async fn list<H: Holder>(
     state: &AppState,
@@ -259,8 +275,9 @@ pub async fn list<H: Holder>(
     id: H::Id,
 ) -> Result<AttachmentList, AppError> {
     let (actor, now) = (actor.clone(), state.now());
-    db::read(&state.pool, move |conn| {
+    reading::<H, _>(state, move |conn| {
         H::check(conn, &actor, id, Intent::Read, now)?;
+        H::log_read(conn, &actor, id, None, now)?;
         let rows = repo::of_record(conn, H::SUBJECT, id.into())?;
         Ok(AttachmentList {
             attachments: rows.into_iter().map(Attachment::from).collect(),
@@ -278,10 +295,12 @@ pub async fn find<H: Holder>(
     attachment_id: AttachmentId,
 ) -> Result<AttachmentRow, AppError> {
     let (actor, now) = (actor.clone(), state.now());
-    db::read(&state.pool, move |conn| {
+    reading::<H, _>(state, move |conn| {
         H::check(conn, &actor, id, Intent::Read, now)?;
-        repo::find_on_record(conn, H::SUBJECT, id.into(), attachment_id)?
-            .ok_or(AppError::NotFound("attachment"))
+        let row = repo::find_on_record(conn, H::SUBJECT, id.into(), attachment_id)?
+            .ok_or(AppError::NotFound("attachment"))?;
+        H::log_read(conn, &actor, id, Some(attachment_id), now)?;
+        Ok(row)
     })
     .await
 }

@@ -44,6 +44,9 @@ pub const MAX_KEY_LEN: usize = 255;
 /// tokens are single use by themselves), and the closing sweep, which finds nothing left to
 /// do when repeated.
 pub const IGNORED: &[&str] = &["/api/v1/auth/", "/api/v1/complaints/close-quiet"];
+/// POSTs whose answer must never be stored: an ID number revealed in full exists only on
+/// the wire (R-ARC-5), so a retry reveals it again, and is logged again.
+pub const NEVER_STORED: &[&str] = &["/reveal-id-number"];
 
 /// What the work answers when it succeeds: a record it created (201) or an action it ran
 /// (200). The handler answers with the same status.
@@ -154,6 +157,7 @@ fn is_upload(req: &ServiceRequest) -> bool {
 fn key_of(req: &ServiceRequest) -> Result<Option<String>, AppError> {
     if req.method() != Method::POST
         || IGNORED.iter().any(|p| req.path().starts_with(p))
+        || NEVER_STORED.iter().any(|p| req.path().ends_with(p))
         || is_upload(req)
     {
         return Ok(None);

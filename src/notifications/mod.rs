@@ -39,6 +39,10 @@ text_enum! {
         VisitRecorded = "visit_recorded",
         /// To each engineer of a work order: its fix-by deadline is near (a job finds them).
         DeadlineNear = "deadline_near",
+        /// To the site's managers: someone asks to borrow an archive.
+        LoanRequested = "loan_requested",
+        /// To the borrower: their loan is approved or refused.
+        LoanDecided = "loan_decided",
     }
 }
 

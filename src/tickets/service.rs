@@ -9,6 +9,7 @@ use super::model::*;
 use super::repo::{self, NewTicketRow, TicketChange, TicketRow};
 use super::view::to_tickets;
 use crate::access::{self, Actor, Role};
+use crate::archives;
 use crate::db::{self, utc, AnyConnection};
 use crate::error::AppError;
 use crate::files::{self, Intent, Stage};
@@ -242,6 +243,35 @@ impl Lifecycle for TicketLifecycle {
         now: DateTime<Utc>,
     ) -> QueryResult<Vec<Notice>> {
         super::notices::of_action(conn, action, row, now)
+    }
+
+    /// A repair that closes files itself into its unit's archive (R-ARC-4).
+    fn then(
+        conn: &mut AnyConnection,
+        from: TicketStatus,
+        row: &TicketRow,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        if row.status != TicketStatus::Closed || from == TicketStatus::Closed {
+            return Ok(());
+        }
+        let result = row.result_note.as_deref().unwrap_or("no result recorded");
+        archives::filing::file_closed(
+            conn,
+            archives::filing::ClosedRecord {
+                unit_id: row.unit_id,
+                ticket_id: Some(row.id.get()),
+                complaint_id: None,
+                title: format!(
+                    "{}: {}",
+                    row.number,
+                    row.category.as_str().replace('_', " ")
+                ),
+                summary: format!("{}. Result: {result}", row.description),
+                raised_by: Some(row.reporter_id),
+            },
+            now,
+        )
     }
 }
 

@@ -15,6 +15,9 @@ text_enum! {
     pub enum Subject {
         Ticket = "ticket",
         Complaint = "complaint",
+        Archive = "archive",
+        ArchiveDocument = "archive_document",
+        ArchiveLoan = "archive_loan",
     }
 }
 

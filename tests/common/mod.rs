@@ -138,6 +138,9 @@ pub struct TestApp {
     db: TestDb,
     /// DATA_DIR: the local file store and the uploads' temporary files.
     pub data: tempfile::TempDir,
+    /// Every response body this app sent, in order: what a test searches for data that must
+    /// never leave the server.
+    pub transcript: std::sync::Mutex<Vec<u8>>,
 }
 
 /// A request under construction.
@@ -225,6 +228,11 @@ filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
         let status = res.status();
         let headers = res.headers().clone();
         let bytes = test::read_body(res).await;
+        self.app
+            .transcript
+            .lock()
+            .unwrap()
+            .extend_from_slice(&bytes);
         let body = if bytes.is_empty() {
             Value::Null
         } else {
@@ -278,6 +286,7 @@ impl TestApp {
             site_id: 1,
             db,
             data,
+            transcript: Default::default(),
         }
     }
 
@@ -291,6 +300,19 @@ impl TestApp {
             content_type: None,
             peer: None,
             headers: Vec::new(),
+        }
+    }
+
+    /// The SQLite database's files (the database and its write-ahead log), when the test
+    /// runs on SQLite.
+    pub fn sqlite_files(&self) -> Vec<std::path::PathBuf> {
+        match self.db.url.strip_prefix("sqlite://") {
+            Some(path) => ["", "-wal"]
+                .iter()
+                .map(|suffix| std::path::PathBuf::from(format!("{path}{suffix}")))
+                .filter(|p| p.exists())
+                .collect(),
+            None => Vec::new(),
         }
     }
 

@@ -110,6 +110,55 @@ impl Lifecycle for ComplaintLifecycle {
     ) -> QueryResult<Vec<crate::notifications::Notice>> {
         notices::of_action(action, row)
     }
+
+    /// A complaint that closes files its handling form (投诉处理书) into its unit's archive:
+    /// the result, the complainant's opinion and the manager's review (R-ARC-4). A merged
+    /// duplicate is filed with the event it joined, not on its own.
+    fn then(
+        conn: &mut AnyConnection,
+        from: ComplaintStatus,
+        row: &ComplaintRow,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        if row.status != ComplaintStatus::Closed
+            || from == ComplaintStatus::Closed
+            || row.merged_into.is_some()
+        {
+            return Ok(());
+        }
+        crate::archives::filing::file_closed(
+            conn,
+            crate::archives::filing::ClosedRecord {
+                unit_id: row.unit_id,
+                ticket_id: None,
+                complaint_id: Some(row.id.get()),
+                title: format!("{}: {}", row.number, row.subject.as_str().replace('_', " ")),
+                summary: handling_form(row),
+                raised_by: row.complainant_id,
+            },
+            now,
+        )
+    }
+}
+
+/// The handling form's text: what was done, why it happened, what the complainant said of
+/// it and whether a manager reviewed it.
+fn handling_form(row: &ComplaintRow) -> String {
+    let result = row.resolution.as_deref().unwrap_or("no result recorded");
+    let cause = row.root_cause.map_or("not recorded", |c| c.as_str());
+    let opinion = match (row.opinion, &row.opinion_comment) {
+        (Some(o), Some(comment)) => format!("{} ({comment})", o.as_str()),
+        (Some(o), None) => o.as_str().to_owned(),
+        (None, _) => "not given".to_owned(),
+    };
+    let review = match (row.reviewed_by, row.reviewed_at) {
+        (Some(by), Some(at)) => format!("by manager {by} on {}", at.format("%Y-%m-%d")),
+        _ => "none".to_owned(),
+    };
+    format!(
+        "Result: {result}. Root cause: {cause}. Complainant's opinion: {opinion}. \
+         Manager's review: {review}."
+    )
 }
 
 /// Runs one complaint action in one transaction (see [`lifecycle::run`]).
