@@ -827,6 +827,24 @@ async fn confidentiality_of_archives() {
         .await
         .expect(403);
 
+    // People lists mask phones; the person's own record shows it to staff who may see them.
+    let buyer = new_owner(&app, "buyer", "2-1-201").await;
+    let people = get(&app, &d.butler, "/users?role=resident&limit=100")
+        .await
+        .expect(200);
+    let listed = people["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] == buyer)
+        .unwrap()
+        .clone();
+    assert_eq!(listed["phone"], "139****5678");
+    let one = get(&app, &d.butler, &format!("/users/{buyer}"))
+        .await
+        .expect(200);
+    assert_eq!(one["phone"], "13912345678");
+
     // Found by ID number through its keyed hash; a malformed one is 422.
     let found = get(
         &app,
@@ -1101,4 +1119,199 @@ async fn a_new_pii_key_reseals_every_id_number() {
     .await
     .expect(200);
     assert!(found["items"].as_array().unwrap().is_empty());
+}
+
+// R-ARC-4: a complaint handling form (投诉处理书) files itself when the complaint closes:
+// the result, the complainant's opinion and the manager's review. The complainant reads it
+// in their summary; another occupant's would not be theirs.
+#[actix_web::test]
+async fn a_closed_complaint_files_its_handling_form() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let unit = app.unit_id("1-1-101").await;
+    let owner = app.user_id(&d.resident).await;
+    let a = open(&app, &d.butler, json!({"unit_id": unit, "owner_id": owner}))
+        .await
+        .expect(201)["id"]
+        .as_i64()
+        .unwrap();
+    let complaint = app
+        .post("/api/v1/complaints")
+        .token(&d.resident)
+        .json(json!({"unit_id": unit, "subject": "other", "description": "Lift lobby light out for a week"}))
+        .send()
+        .await
+        .expect(201);
+    let c = complaint["id"].as_i64().unwrap();
+    app.action(&d.butler, "complaints", c, "resolve",
+        json!({"resolution": "Lamp replaced; lobby lights on the weekly round", "root_cause": "method_process"}))
+        .await
+        .expect(200);
+    app.action(
+        &d.resident,
+        "complaints",
+        c,
+        "opinion",
+        json!({"opinion": "satisfied", "comment": "Fixed the same day"}),
+    )
+    .await
+    .expect(200);
+    app.action(
+        &d.manager,
+        "complaints",
+        c,
+        "review",
+        json!({"note": "Handled well"}),
+    )
+    .await
+    .expect(200);
+    let before = get(&app, &d.butler, &format!("/archives/{a}"))
+        .await
+        .expect(200);
+    assert!(
+        before["catalogue"].as_array().unwrap().is_empty(),
+        "filed only when it closes"
+    );
+    let closed = app
+        .action(
+            &d.butler,
+            "complaints",
+            c,
+            "visit",
+            json!({"method": "phone", "satisfaction": "satisfied", "result": "All good"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(closed["status"], "closed");
+
+    let archive = get(&app, &d.butler, &format!("/archives/{a}"))
+        .await
+        .expect(200);
+    let form = &archive["catalogue"][0];
+    assert_eq!(form["doc_type"], "complaint_form");
+    assert_eq!(form["complaint_id"], c);
+    let summary = form["summary"].as_str().unwrap();
+    for part in [
+        "Lamp replaced",
+        "method_process",
+        "satisfied (Fixed the same day)",
+        "by manager",
+    ] {
+        assert!(summary.contains(part), "{part} missing from {summary}");
+    }
+    // The complainant reads it in their summary; the archive's status is not affected.
+    let own = get(&app, &d.resident, &format!("/archives/{a}"))
+        .await
+        .expect(200);
+    assert_eq!(own["catalogue"][0]["complaint_id"], c);
+    assert_eq!(own["status"], "opening");
+}
+
+// R-ARC-5: the register tells the managers of a request and the borrower of the decision;
+// a loan out past its date is listed as overdue; a refused one gives no access.
+#[actix_web::test]
+async fn loans_are_told_listed_and_overdue() {
+    let app = TestApp::new().await;
+    let d = desk(&app).await;
+    let unit = app.unit_id("1-1-101").await;
+    let owner = app.user_id(&d.resident).await;
+    let a = open(&app, &d.butler, json!({"unit_id": unit, "owner_id": owner}))
+        .await
+        .expect(201)["id"]
+        .as_i64()
+        .unwrap();
+    let ask = |token: &str, hours: i64| {
+        let due_back = (app.clock_now() + Duration::hours(hours)).to_rfc3339();
+        app.post(&format!("/api/v1/archives/{a}/loans"))
+            .token(token)
+            .json(json!({"purpose": "Meter room key list", "due_back": due_back}))
+            .send()
+    };
+    assert_eq!(ask(&d.engineer, -1).await.invalid_fields(), ["due_back"]);
+    assert_eq!(
+        ask(&d.engineer, 24 * 31).await.invalid_fields(),
+        ["due_back"]
+    );
+    ask(&d.butler, 2)
+        .await
+        .expect_conflict("invalid-transition");
+    ask(&d.resident, 2).await.expect(403);
+    let first = ask(&d.engineer, 2).await.expect(201)["id"]
+        .as_i64()
+        .unwrap();
+    ask(&d.engineer, 2).await.expect_conflict("duplicate");
+
+    let told = get(&app, &d.manager, "/me/notifications").await.expect(200);
+    assert!(told["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n["kind"] == "loan_requested"
+            && n["subject"] == "archive_loan"
+            && n["subject_id"] == first));
+    let refused = app
+        .action(
+            &d.manager,
+            "archive-loans",
+            first,
+            "refuse",
+            json!({"note": "Ask the butler"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(refused["status"], "refused");
+    assert_eq!(refused["decision_note"], "Ask the butler");
+    get(&app, &d.engineer, &format!("/archives/{a}"))
+        .await
+        .expect(403);
+    app.action(&d.manager, "archive-loans", first, "approve", json!({}))
+        .await
+        .expect_conflict("invalid-transition");
+    let told = get(&app, &d.engineer, "/me/notifications")
+        .await
+        .expect(200);
+    assert!(told["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n["kind"] == "loan_decided"));
+
+    let second = ask(&d.engineer, 2).await.expect(201)["id"]
+        .as_i64()
+        .unwrap();
+    app.action(&d.manager, "archive-loans", second, "approve", json!({}))
+        .await
+        .expect(200);
+    let overdue = |d: &Desk| {
+        let token = d.butler.clone();
+        let app = &app;
+        async move {
+            let page = get(app, &token, "/archive-loans?site_id=1&overdue=true")
+                .await
+                .expect(200);
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| l["id"].as_i64().unwrap())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert!(overdue(&d).await.is_empty());
+    let d = later(&app, Duration::hours(3)).await;
+    assert_eq!(overdue(&d).await, [second]);
+    // Overdue, still out: the borrower is responsible and may still read it, until returned.
+    get(&app, &d.engineer, &format!("/archives/{a}"))
+        .await
+        .expect(200);
+    let mine = get(&app, &d.engineer, "/archive-loans").await.expect(200);
+    assert_eq!(mine["items"][0]["overdue"], true);
+    // The desk takes it back.
+    app.action(&d.butler, "archive-loans", second, "return", json!({}))
+        .await
+        .expect(200);
+    assert!(overdue(&d).await.is_empty());
+    get(&app, &d.engineer, &format!("/archives/{a}"))
+        .await
+        .expect(403);
 }

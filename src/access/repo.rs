@@ -103,18 +103,19 @@ pub fn residents_of_unit(
         .load(conn)
 }
 
-/// The active staff in `role` who work for the site (managers linked to no site are
-/// company-wide and not listed: a site's own managers answer for it).
-pub fn staff_ids_of_site(
-    conn: &mut AnyConnection,
-    site_id: SiteId,
-    role: super::Role,
-) -> QueryResult<Vec<UserId>> {
-    staff_sites::table
-        .inner_join(users::table)
-        .filter(staff_sites::site_id.eq(site_id))
-        .filter(users::role.eq(role.as_str()))
+/// The active managers who answer for the site: those linked to it and the company-wide
+/// ones (linked to no site), as `staff_of_site` counts them.
+pub fn managers_of_site(conn: &mut AnyConnection, site_id: SiteId) -> QueryResult<Vec<UserId>> {
+    let linked = staff_sites::table
+        .filter(staff_sites::user_id.eq(users::id))
+        .select(staff_sites::site_id);
+    users::table
+        .filter(users::role.eq(super::Role::Manager.as_str()))
         .filter(users::active.eq(true))
+        .filter(
+            diesel::dsl::exists(linked.filter(staff_sites::site_id.eq(site_id)))
+                .or(diesel::dsl::not(diesel::dsl::exists(linked))),
+        )
         .select(users::id)
         .order(users::id.asc())
         .load(conn)

@@ -46,7 +46,10 @@ pub async fn open_archive(
 #[utoipa::path(
     tag = "archives",
     params(ArchiveQuery),
-    responses((status = 200, description = "A page of archives", body = ArchivePage)),
+    responses(
+        (status = 200, description = "A page of archives", body = ArchivePage),
+        (status = 404, response = crate::api::openapi::NotFound),
+    ),
     security(("bearer" = [])),
 )]
 #[get("/archives")]
@@ -338,7 +341,10 @@ pub async fn request_loan(
 #[utoipa::path(
     tag = "archives",
     params(LoanQuery),
-    responses((status = 200, description = "A page of loans", body = LoanPage)),
+    responses(
+        (status = 200, description = "A page of loans", body = LoanPage),
+        (status = 404, response = crate::api::openapi::NotFound),
+    ),
     security(("bearer" = [])),
 )]
 #[get("/archive-loans")]

@@ -37,6 +37,7 @@ pub async fn create_user(
 }
 
 /// People of the caller's sites: staff who work there, residents who live or lived there.
+/// Phones are masked (`138****5678`) in the list; `GET /users/{id}` shows them whole.
 #[utoipa::path(
     tag = "users",
     params(PageParams, UserFilter),

@@ -358,7 +358,7 @@ pub async fn request(
             },
             at,
         )?;
-        let managers = access::repo::staff_ids_of_site(conn, archive.site_id, Role::Manager)?;
+        let managers = access::repo::managers_of_site(conn, archive.site_id)?;
         let message = format!(
             "Loan {} asks to borrow archive {}: {}",
             row.id, archive_id, row.purpose

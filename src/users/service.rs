@@ -210,7 +210,13 @@ pub async fn list(
     let scope = actor.site_scope();
     db::read(&state.pool, move |conn| {
         let rows = repo::list(conn, &scope, filter.role, filter.active, page)?;
-        Page::from_rows(rows, page, |r| r.id, |r| r).try_map(|row| load_user(conn, row))
+        // A list is nobody's call to make: phones masked; `GET /users/{id}` shows it whole
+        // to staff who may see the person (R-ARC-5).
+        Page::from_rows(rows, page, |r| r.id, |r| r).try_map(|row| {
+            let mut user = load_user(conn, row)?;
+            user.phone = user.phone.as_deref().map(crate::pii::mask_phone);
+            Ok(user)
+        })
     })
     .await
 }
