@@ -282,6 +282,20 @@ async fn the_archive_story() {
     assert_eq!(archive["status"], "established", "{}", archive["missing"]);
     assert!(archive["missing"].as_array().unwrap().is_empty());
     assert!(archive["established_at"].is_string());
+    let actions: Vec<&str> = archive["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions.first(), Some(&"open"));
+    let at = |action: &str| actions.iter().position(|a| *a == action).unwrap();
+    assert!(at("open") < at("incomplete") && at("incomplete") < at("established"));
+    assert_eq!(
+        actions[at("established") - 1],
+        "sign",
+        "the last signature established it"
+    );
 
     // A repair of the unit closes and files itself.
     let t = closed_ticket(&app, &d, unit).await;
@@ -808,6 +822,12 @@ async fn confidentiality_of_archives() {
     assert_eq!(summary["people"][0]["user_id"], owner);
     assert!(summary["staff_note"].is_null());
     assert!(summary["flags"].as_array().unwrap().is_empty());
+    assert!(summary["timeline"].as_array().unwrap().is_empty());
+    assert_eq!(
+        summary["checklist"].as_array().unwrap().len(),
+        13,
+        "the checklist is theirs to read"
+    );
     assert_eq!(summary["missing"].as_array().unwrap().len(), 10);
     let own = get(&app, &d.resident, "/archives").await.expect(200);
     assert_eq!(own["items"][0]["id"], a);

@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::checklist::ChecklistItem;
 use super::{
     ArchiveStatus, CloseReason, Flag, Lack, Party, PersonRelation, ReadWhat, ResidenceStage,
     ResponsibleParty,
@@ -16,6 +17,7 @@ use crate::ids::{
     UserId,
 };
 use crate::text::{LineText, NameText, NoteText};
+use crate::timeline::TimelineEntry;
 
 /// An archive registered at move-in (R-ARC-1).
 #[derive(Debug, Deserialize, ToSchema)]
@@ -217,14 +219,17 @@ pub struct Archive {
     pub closed_at: Option<DateTime<Utc>>,
     pub close_reason: Option<CloseReason>,
     pub residence_stage: ResidenceStage,
-    /// The checklist version it is judged against.
+    /// The checklist version it is judged against, and its document types.
     pub checklist_version: i32,
+    pub checklist: Vec<ChecklistItem>,
     pub people: Vec<Person>,
     pub catalogue: Vec<Document>,
     pub missing: Vec<Missing>,
     pub flags: Vec<FlagView>,
     /// Staff only; absent for residents.
     pub staff_note: Option<String>,
+    /// Registration, filings, signatures, status changes, flags, closing; empty for residents.
+    pub timeline: Vec<TimelineEntry>,
 }
 
 /// An archive in a list: no personal data, so the chase and visit plans can be shared.
