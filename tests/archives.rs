@@ -535,6 +535,7 @@ async fn overdue_openings_and_one_archive_per_occupancy() {
     .expect(403);
 
     // The owner sells: the archive closes and is kept; the buyer's opens.
+    let agreement = file(&app, &d.butler, a, "agreement").await;
     let closed = app
         .action(&d.butler, "archives", a, "close", json!({"reason": "sold"}))
         .await
@@ -557,13 +558,41 @@ async fn overdue_openings_and_one_archive_per_occupancy() {
     get(&app, &d.resident, &format!("/archives/{a}"))
         .await
         .expect(404);
-    // A closed archive takes no more documents.
+    // A closed archive takes no more documents, nor scans: refused before a byte is stored.
     app.post(&format!("/api/v1/archives/{a}/documents"))
         .token(&d.butler)
         .json(json!({"doc_type": "agreement"}))
         .send()
         .await
         .expect_conflict("invalid-transition");
+    let stored = || stored_files(app.data.path());
+    let before = stored();
+    app.post(&format!(
+        "/api/v1/archive-documents/{agreement}/attachments"
+    ))
+    .token(&d.butler)
+    .multipart(&[("file", "late.pdf", "application/pdf", &pdf())])
+    .send()
+    .await
+    .expect_conflict("invalid-transition");
+    assert_eq!(stored(), before, "no orphan file in storage");
+}
+
+/// Every file under the data folder: what a refused upload must leave as it was.
+fn stored_files(dir: &std::path::Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_owned()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            if entry.path().is_dir() {
+                pending.push(entry.path());
+            } else {
+                found.push(entry.path().display().to_string());
+            }
+        }
+    }
+    found.sort();
+    found
 }
 
 // R-ARC-2: the checklist is data per site; a manager's edit is a new version, and archives

@@ -146,12 +146,11 @@ pub async fn get(
             |read| read.document_id = Some(id),
             now,
         )?;
-        let counts = repo::file_counts(conn, archive.id)?;
-        let signatures = repo::signatures_of(conn, archive.id)?;
+        let catalogue = service::Catalogue::load(conn, archive.id)?;
         Ok(document_view(
             document,
-            &counts,
-            &signatures,
+            &catalogue.counts,
+            &catalogue.signatures,
             matches!(access, Access::Resident),
         ))
     })

@@ -13,8 +13,8 @@ pub use register::*;
 use chrono::{DateTime, NaiveDateTime, Utc};
 
 use super::dto::*;
-use super::model::{self, Filed, Gap};
-use super::repo::{self, ArchiveRow, Read};
+use super::model::{self, Filed, Gap, Requirement};
+use super::repo::{self, ArchiveRow, DocumentRow, Read, SignatureRow};
 use super::{checklist, loans, ArchiveStatus, ReadWhat, ResponsibleParty};
 use super::{COMPLAINT_FORM, REPAIR_ORDER};
 use crate::access::{self, Actor, Role};
@@ -158,26 +158,47 @@ pub fn log(
     Ok(())
 }
 
-/// What the archive lacks against its checklist, from its catalogue (R-ARC-3).
-pub fn gaps_of(conn: &mut AnyConnection, row: &ArchiveRow) -> Result<(Vec<Gap>, bool), AppError> {
-    let requirements = checklist::requirements(conn, row.checklist_id)?;
-    let documents = repo::documents_of(conn, row.id)?;
-    let counts = repo::file_counts(conn, row.id)?;
-    let signatures = repo::signatures_of(conn, row.id)?;
-    let filed: Vec<Filed> = documents
-        .iter()
-        .filter(|d| d.doc_type != REPAIR_ORDER && d.doc_type != COMPLAINT_FORM)
-        .map(|d| Filed {
-            doc_type: d.doc_type.clone(),
-            has_file: counts.iter().any(|(id, n)| *id == d.id.get() && *n > 0),
-            signed: signatures
-                .iter()
-                .filter(|s| s.document_id == d.id)
-                .map(|s| s.party)
-                .collect(),
+/// An archive's catalogue with its files and signatures, read once for both what it lacks
+/// and how it is shown.
+pub struct Catalogue {
+    pub documents: Vec<DocumentRow>,
+    /// `(document, number of files)`.
+    pub counts: Vec<(i64, i64)>,
+    pub signatures: Vec<SignatureRow>,
+}
+
+impl Catalogue {
+    pub fn load(conn: &mut AnyConnection, archive_id: ArchiveId) -> Result<Self, AppError> {
+        Ok(Catalogue {
+            documents: repo::documents_of(conn, archive_id)?,
+            counts: repo::file_counts(conn, archive_id)?,
+            signatures: repo::signatures_of(conn, archive_id)?,
         })
-        .collect();
-    Ok((model::gaps(&requirements, &filed), !filed.is_empty()))
+    }
+
+    /// What the archive lacks against `requirements` (R-ARC-3), and whether any document of
+    /// the checklist is filed: a filed ticket or complaint counts for neither.
+    pub fn gaps(&self, requirements: &[Requirement]) -> (Vec<Gap>, bool) {
+        let filed: Vec<Filed> = self
+            .documents
+            .iter()
+            .filter(|d| d.doc_type != REPAIR_ORDER && d.doc_type != COMPLAINT_FORM)
+            .map(|d| Filed {
+                doc_type: d.doc_type.clone(),
+                has_file: self
+                    .counts
+                    .iter()
+                    .any(|(id, n)| *id == d.id.get() && *n > 0),
+                signed: self
+                    .signatures
+                    .iter()
+                    .filter(|s| s.document_id == d.id)
+                    .map(|s| s.party)
+                    .collect(),
+            })
+            .collect();
+        (model::gaps(requirements, &filed), !filed.is_empty())
+    }
 }
 
 /// Brings the archive's status up to its catalogue after a filing: opened with its first
@@ -189,7 +210,8 @@ pub fn settle(
     row: &ArchiveRow,
     now: DateTime<Utc>,
 ) -> Result<ArchiveRow, AppError> {
-    let (gaps, any_filed) = gaps_of(conn, row)?;
+    let requirements = checklist::requirements(conn, row.checklist_id)?;
+    let (gaps, any_filed) = Catalogue::load(conn, row.id)?.gaps(&requirements);
     let status = model::status(any_filed, &gaps);
     let at = utc(now);
     let opened_at = row.opened_at.or(any_filed.then_some(at));
@@ -260,7 +282,9 @@ pub fn view(
 ) -> Result<Archive, AppError> {
     let resident = matches!(access, Access::Resident);
     let checklist = checklist::version(conn, row.checklist_id)?;
-    let (gaps, _) = gaps_of(conn, &row)?;
+    let requirements: Vec<Requirement> = checklist.items.iter().map(Requirement::from).collect();
+    let catalogue = Catalogue::load(conn, row.id)?;
+    let (gaps, _) = catalogue.gaps(&requirements);
     let missing = gaps
         .into_iter()
         .map(|gap| Missing {
@@ -294,9 +318,12 @@ pub fn view(
             }
         })
         .collect();
-    let counts = repo::file_counts(conn, row.id)?;
-    let signatures = repo::signatures_of(conn, row.id)?;
-    let catalogue = repo::documents_of(conn, row.id)?
+    let Catalogue {
+        documents,
+        counts,
+        signatures,
+    } = catalogue;
+    let catalogue = documents
         .into_iter()
         .filter(|d| !resident || d.for_user_id.is_none_or(|u| u == actor.user_id))
         .map(|d| crate::archives::filing::document_view(d, &counts, &signatures, resident))
