@@ -126,7 +126,14 @@ impl Vault {
     /// The keyed hash a value is looked up by (hex): the same value, the same hash, under
     /// this key only.
     pub fn lookup_hash(&self, plain: &str) -> String {
-        hmac(&self.lookup_key, plain.as_bytes())
+        self.digest(plain.as_bytes())
+    }
+
+    /// A keyed digest (hex) of bytes that may hold personal data, such as a request body an
+    /// `Idempotency-Key` is checked against: unlike a plain SHA-256, it cannot be matched
+    /// against guesses (an ID number has few) without the key.
+    pub fn digest(&self, message: &[u8]) -> String {
+        hmac(&self.lookup_key, message)
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect()

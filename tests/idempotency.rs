@@ -120,8 +120,13 @@ async fn a_key_held_by_a_running_request_is_409_until_its_hold_runs_out() {
     let (app, resident, unit) = resident_at_home().await;
     let user = app.user_id(&resident).await;
     let body = report(unit, "Leaking tap");
-    let fingerprint =
-        idempotency::fingerprint("POST", "/api/v1/tickets", "", body.to_string().as_bytes());
+    let fingerprint = idempotency::fingerprint(
+        &app.state.pii,
+        "POST",
+        "/api/v1/tickets",
+        "",
+        body.to_string().as_bytes(),
+    );
     // Another request of the caller holds the key (it is running, or its server died).
     let mut conn = app.state.pool.get().unwrap();
     let held = repo::claim(
