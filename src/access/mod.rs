@@ -76,6 +76,15 @@ impl Actor {
         self.role.is_staff() && self.site_scope().covers(site_id)
     }
 
+    /// The site a list is asked for: the one named, or else a staff member's only site;
+    /// `None` when the caller must name one (several sites, or company-wide).
+    pub fn named_or_only_site(&self, named: Option<SiteId>) -> Option<SiteId> {
+        named.or(match self.sites.as_slice() {
+            [only] if self.role.is_staff() => Some(*only),
+            _ => None,
+        })
+    }
+
     /// The sites a staff member's lists cover.
     pub fn site_scope(&self) -> SiteScope {
         if self.is_company_wide() {
@@ -236,5 +245,20 @@ mod tests {
         // A butler with no site covers none: only managers are company-wide.
         assert!(!actor(Role::Butler, vec![]).covers_site(SiteId::new(2)));
         assert!(!actor(Role::Resident, vec![2]).covers_site(SiteId::new(2)));
+    }
+
+    #[test]
+    fn a_list_asks_for_the_named_site_or_else_the_only_one() {
+        let one = actor(Role::Butler, vec![2]);
+        assert_eq!(one.named_or_only_site(None), Some(SiteId::new(2)));
+        assert_eq!(
+            one.named_or_only_site(Some(SiteId::new(3))),
+            Some(SiteId::new(3))
+        );
+        assert_eq!(
+            actor(Role::Butler, vec![2, 3]).named_or_only_site(None),
+            None
+        );
+        assert_eq!(actor(Role::Manager, vec![]).named_or_only_site(None), None);
     }
 }

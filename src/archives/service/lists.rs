@@ -38,17 +38,12 @@ pub async fn list(
     };
     let (actor, now) = (actor.clone(), state.now());
     db::read(&state.pool, move |conn| {
-        let site_id = match (query.site_id, actor.role) {
-            (_, Role::Resident) => return own_archives(conn, &actor, now),
-            (Some(site), _) => site,
-            (None, _) if actor.sites.len() == 1 => actor.sites[0],
-            (None, _) => {
-                return Err(AppError::field(
-                    "site_id",
-                    "name the site whose archives to list",
-                ))
-            }
-        };
+        if actor.role == Role::Resident {
+            return own_archives(conn, &actor, now);
+        }
+        let site_id = actor
+            .named_or_only_site(query.site_id)
+            .ok_or_else(|| AppError::field("site_id", "name the site whose archives to list"))?;
         sites::service::visible_site(conn, &actor, site_id)?;
         let tz = sites::service::time_zone(conn, site_id)?;
         let today = now.with_timezone(&tz).date_naive();
