@@ -12,6 +12,15 @@ pub fn normalize_phone(phone: &str) -> String {
     phone.chars().filter(|c| !matches!(c, ' ' | '-')).collect()
 }
 
+/// A person's name as compared: without white space, lower-case, so `" ms  LI "` and
+/// `"Ms Li"` (and `"李 明"`, `"李明"`) are one name.
+pub fn name_key(name: &str) -> String {
+    name.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// What a phone may look like as typed: the spec's `pattern`, and what [`Phone`] accepts.
 const PHONE_PATTERN: &str = r"^[ -]*(\+[ -]*)?([0-9][ -]*){5,20}$";
 

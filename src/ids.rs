@@ -106,6 +106,16 @@ id_types! {
     ArchivePersonId;
     /// A loan in the borrowing register (档案借阅登记).
     ArchiveLoanId;
+    /// A key set (钥匙) of a unit: an entry-door, mailbox or other key, with its copies.
+    KeyId;
+    /// One link of a key's custody chain: a handoff from one holder to the next.
+    KeyHandoffId;
+    /// A key lent out, to the developer's customer service for a repair (R-KEY-2).
+    KeyLoanId;
+    /// A key a resident deposited with the desk (寄存, R-KEY-4).
+    KeyDepositId;
+    /// A key lost, handed out wrongly or damaged (R-KEY-5).
+    KeyIncidentId;
 }
 
 #[cfg(test)]

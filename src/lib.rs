@@ -22,6 +22,7 @@ pub mod ids;
 pub mod intake;
 pub mod jobs;
 pub mod json;
+pub mod keys;
 pub mod lifecycle;
 pub mod money;
 pub mod notifications;

@@ -72,6 +72,10 @@ fn enum_columns() -> Vec<(&'static str, &'static str, Vec<String>)> {
     use propdesk::archives::*;
     use propdesk::calendar::DayKind;
     use propdesk::complaints::model::*;
+    use propdesk::keys::{
+        DepositStatus, Gender, HandoffKind, HolderKind, IncidentKind, KeyKind, KeyLoanStatus,
+        KeyStatus,
+    };
     use propdesk::tickets::model::*;
     use propdesk::timeline::Subject;
     use propdesk::users::model::Relation;
@@ -109,6 +113,57 @@ fn enum_columns() -> Vec<(&'static str, &'static str, Vec<String>)> {
             texts(ReadWhat::ALL, ReadWhat::as_str),
         ),
         ("archive_flags", "flag", texts(Flag::ALL, Flag::as_str)),
+        ("unit_keys", "kind", texts(KeyKind::ALL, KeyKind::as_str)),
+        (
+            "unit_keys",
+            "status",
+            texts(KeyStatus::ALL, KeyStatus::as_str),
+        ),
+        (
+            "unit_keys",
+            "holder_kind",
+            texts(HolderKind::ALL, HolderKind::as_str),
+        ),
+        (
+            "key_handoffs",
+            "kind",
+            texts(HandoffKind::ALL, HandoffKind::as_str),
+        ),
+        (
+            "key_handoffs",
+            "from_kind",
+            texts(HolderKind::ALL, HolderKind::as_str),
+        ),
+        (
+            "key_handoffs",
+            "to_kind",
+            texts(HolderKind::ALL, HolderKind::as_str),
+        ),
+        (
+            "key_loans",
+            "status",
+            texts(KeyLoanStatus::ALL, KeyLoanStatus::as_str),
+        ),
+        (
+            "key_deposits",
+            "status",
+            texts(DepositStatus::ALL, DepositStatus::as_str),
+        ),
+        (
+            "key_deposits",
+            "collector_gender",
+            texts(Gender::ALL, Gender::as_str),
+        ),
+        (
+            "key_incidents",
+            "kind",
+            texts(IncidentKind::ALL, IncidentKind::as_str),
+        ),
+        (
+            "key_incidents",
+            "holder_kind",
+            texts(HolderKind::ALL, HolderKind::as_str),
+        ),
         (
             "unit_memberships",
             "relation",

@@ -103,6 +103,18 @@ pub fn residents_of_unit(
         .load(conn)
 }
 
+/// The active butlers who work for the site: the desk a site's notices go to.
+pub fn butlers_of_site(conn: &mut AnyConnection, site_id: SiteId) -> QueryResult<Vec<UserId>> {
+    users::table
+        .inner_join(staff_sites::table.on(staff_sites::user_id.eq(users::id)))
+        .filter(staff_sites::site_id.eq(site_id))
+        .filter(users::role.eq(super::Role::Butler.as_str()))
+        .filter(users::active.eq(true))
+        .select(users::id)
+        .order(users::id.asc())
+        .load(conn)
+}
+
 /// The active managers who answer for the site: those linked to it and the company-wide
 /// ones (linked to no site), as `staff_of_site` counts them.
 pub fn managers_of_site(conn: &mut AnyConnection, site_id: SiteId) -> QueryResult<Vec<UserId>> {

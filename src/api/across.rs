@@ -80,6 +80,42 @@ fn rules() -> Vec<(&'static str, Vec<Value>)> {
             ],
         ),
         (
+            "HolderInput",
+            vec![
+                when(
+                    is("kind", "resident"),
+                    vec![
+                        present("user_id"),
+                        absent("name"),
+                        absent("phone"),
+                        absent("slot"),
+                    ],
+                ),
+                when(
+                    is("kind", "staff"),
+                    vec![
+                        present("user_id"),
+                        absent("name"),
+                        absent("phone"),
+                        absent("slot"),
+                    ],
+                ),
+                when(
+                    is("kind", "external"),
+                    vec![present("name"), absent("user_id"), absent("slot")],
+                ),
+                when(
+                    is("kind", "cabinet"),
+                    vec![
+                        present("slot"),
+                        absent("user_id"),
+                        absent("name"),
+                        absent("phone"),
+                    ],
+                ),
+            ],
+        ),
+        (
             "Classify",
             vec![
                 at_least_one(&["class", "nature", "communication_kind", "subject"]),

@@ -194,6 +194,7 @@ pub mod client;
 pub mod complaints;
 pub mod files;
 pub mod health;
+pub mod keys;
 pub mod notifications;
 pub mod openapi;
 mod query;
@@ -219,6 +220,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     complaints::routes(cfg);
     notifications::routes(cfg);
     archives::routes(cfg);
+    keys::routes(cfg);
 }
 
 /// The documented paths and their methods, to tell "no such route" (404) from "no such

@@ -499,6 +499,126 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    unit_keys (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        unit_id -> BigInt,
+        kind -> Text,
+        label -> Text,
+        copies -> Integer,
+        status -> Text,
+        holder_kind -> Text,
+        holder_user_id -> Nullable<BigInt>,
+        holder_name -> Nullable<Text>,
+        holder_phone -> Nullable<Text>,
+        holder_slot -> Nullable<Text>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    key_handoffs (id) {
+        id -> BigInt,
+        key_id -> BigInt,
+        site_id -> BigInt,
+        sequence -> BigInt,
+        kind -> Text,
+        from_kind -> Nullable<Text>,
+        from_user_id -> Nullable<BigInt>,
+        from_name -> Nullable<Text>,
+        from_phone -> Nullable<Text>,
+        from_slot -> Nullable<Text>,
+        to_kind -> Text,
+        to_user_id -> Nullable<BigInt>,
+        to_name -> Nullable<Text>,
+        to_phone -> Nullable<Text>,
+        to_slot -> Nullable<Text>,
+        purpose -> Text,
+        recorded_by -> BigInt,
+        handed_at -> Timestamp,
+        giver_confirmed_by -> Nullable<BigInt>,
+        giver_signature_id -> Nullable<BigInt>,
+        giver_confirmed_at -> Nullable<Timestamp>,
+        receiver_confirmed_by -> Nullable<BigInt>,
+        receiver_signature_id -> Nullable<BigInt>,
+        receiver_confirmed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    key_loans (id) {
+        id -> BigInt,
+        key_id -> BigInt,
+        site_id -> BigInt,
+        unit_id -> BigInt,
+        lent_handoff_id -> BigInt,
+        returned_handoff_id -> Nullable<BigInt>,
+        ticket_id -> Nullable<BigInt>,
+        inspection_document_id -> Nullable<BigInt>,
+        due_back -> Timestamp,
+        status -> Text,
+        overdue_told_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        returned_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    key_deposits (id) {
+        id -> BigInt,
+        key_id -> BigInt,
+        site_id -> BigInt,
+        unit_id -> BigInt,
+        depositor_id -> BigInt,
+        envelope_label -> Text,
+        slot -> Text,
+        quantity -> Integer,
+        disclaimer_accepted_at -> Timestamp,
+        deposit_handoff_id -> BigInt,
+        pick_up_handoff_id -> Nullable<BigInt>,
+        status -> Text,
+        collector_name -> Nullable<Text>,
+        collector_gender -> Nullable<Text>,
+        collector_phone -> Nullable<Text>,
+        collected_quantity -> Nullable<Integer>,
+        collected_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    key_deposit_collectors (id) {
+        id -> BigInt,
+        deposit_id -> BigInt,
+        name -> Text,
+        phone -> Text,
+    }
+}
+
+diesel::table! {
+    key_incidents (id) {
+        id -> BigInt,
+        key_id -> BigInt,
+        site_id -> BigInt,
+        unit_id -> BigInt,
+        kind -> Text,
+        handoff_id -> BigInt,
+        holder_kind -> Text,
+        holder_user_id -> Nullable<BigInt>,
+        holder_name -> Nullable<Text>,
+        holder_slot -> Nullable<Text>,
+        accountable_staff_id -> Nullable<BigInt>,
+        note -> Text,
+        occurred_at -> Timestamp,
+        recorded_by -> BigInt,
+        recorded_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(units -> sites (site_id));
 diesel::joinable!(staff_sites -> users (user_id));
 diesel::joinable!(staff_sites -> sites (site_id));
@@ -527,6 +647,11 @@ diesel::joinable!(archive_signatures -> archive_documents (document_id));
 diesel::joinable!(archive_loans -> archives (archive_id));
 diesel::joinable!(archive_reads -> archives (archive_id));
 diesel::joinable!(archive_flags -> archives (archive_id));
+diesel::joinable!(key_handoffs -> unit_keys (key_id));
+diesel::joinable!(key_loans -> unit_keys (key_id));
+diesel::joinable!(key_deposits -> unit_keys (key_id));
+diesel::joinable!(key_deposit_collectors -> key_deposits (deposit_id));
+diesel::joinable!(key_incidents -> unit_keys (key_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     sites,
@@ -561,4 +686,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     archive_loans,
     archive_reads,
     archive_flags,
+    unit_keys,
+    key_handoffs,
+    key_loans,
+    key_deposits,
+    key_deposit_collectors,
+    key_incidents,
 );

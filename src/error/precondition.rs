@@ -56,4 +56,20 @@ pub enum Precondition {
     ChargeState,
     /// Tickets: an engineer has already been on site.
     EngineerArrived,
+    /// Keys: the giver named is not the key's holder now (R-KEY-3).
+    NotHolder,
+    /// Keys: the desk (a staff member or the cabinet) does not hold the key (R-KEY-1).
+    NotWithDesk,
+    /// Keys: the key is already out on a loan (R-KEY-2).
+    KeyOnLoan,
+    /// Keys: the key is not deposited in the cabinet (R-KEY-4).
+    NotDeposited,
+    /// Keys: the deposit's authorisation does not name this collector (R-KEY-4).
+    CollectorNotAuthorised,
+    /// Keys: the key was never handed out, so not handed out wrongly (R-KEY-5).
+    NothingHandedOut,
+    /// Move-in: the unit's owner has not moved out (their occupancy is open).
+    OwnerInResidence,
+    /// Move-in: the desk holds no entry-door key or no mailbox key of the unit (R-KEY-1).
+    MoveInKeysMissing,
 }

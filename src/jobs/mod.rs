@@ -50,6 +50,15 @@ pub fn all() -> Vec<Job> {
             },
         },
         Job {
+            name: "warn_key_loans_overdue",
+            every: Duration::from_secs(900),
+            run: |state| {
+                Box::pin(
+                    async move { crate::keys::service::lists::warn_loans_overdue(&state).await },
+                )
+            },
+        },
+        Job {
             name: "sweep_orphan_files",
             every: Duration::from_secs(3600),
             run: |state| {

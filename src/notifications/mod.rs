@@ -43,6 +43,13 @@ text_enum! {
         LoanRequested = "loan_requested",
         /// To the borrower: their loan is approved or refused.
         LoanDecided = "loan_decided",
+        /// To the residents of the unit: their key is lent for a repair, and when to expect
+        /// it back (R-KEY-2).
+        KeyLent = "key_lent",
+        /// To the site's butlers: a lent key is past its due date (a job finds them).
+        KeyLoanOverdue = "key_loan_overdue",
+        /// To the depositor: the key they deposited was collected (R-KEY-4).
+        KeyCollected = "key_collected",
     }
 }
 

@@ -334,6 +334,8 @@ pub struct TicketDetail {
     pub ticket: Ticket,
     pub timeline: Vec<TimelineEntry>,
     pub visits: Vec<Visit>,
+    /// The unit's keys lent for this repair (R-KEY-2), newest first.
+    pub key_loans: Vec<crate::keys::dto::KeyLoan>,
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]

@@ -56,6 +56,10 @@ fn detail(
         ticket,
         timeline: timeline::repo::history(conn, Subject::Ticket, id)?,
         visits: visits::repo::of_subject(conn, Subject::Ticket, id)?,
+        key_loans: {
+            let loans = crate::keys::repo::loans_of_ticket(conn, id)?;
+            crate::keys::service::loans_view(conn, loans, now)?
+        },
     })
 }
 

@@ -18,6 +18,8 @@ text_enum! {
         Archive = "archive",
         ArchiveDocument = "archive_document",
         ArchiveLoan = "archive_loan",
+        Key = "key",
+        KeyHandoff = "key_handoff",
     }
 }
 

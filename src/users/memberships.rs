@@ -1,14 +1,13 @@
 //! Who lives where: residents' memberships of units (owner, family, tenant), and the
 //! caller's own profile with their sites and current homes.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::model::*;
 use super::repo::{self, MembershipRow, NewMembershipRow};
 use super::service::{load_user, visible_user};
 use crate::access::{Actor, Role};
-use crate::db;
-use crate::db::utc;
+use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, Lookup, Precondition};
 use crate::idempotency::{self, Answer};
 use crate::ids::UnitId;
@@ -91,47 +90,56 @@ pub async fn add_membership(
     unit_id: UnitId,
     input: NewMembership,
 ) -> Result<Membership, AppError> {
-    let actor = actor.clone();
-    let now = state.now();
-    let today = now.date_naive();
+    let (actor, now) = (actor.clone(), state.now());
     idempotency::transaction(state, Answer::Created, move |conn| {
-        let unit = units::service::visible_unit(conn, &actor, unit_id, today)?;
-        if !unit.active {
-            return Err(AppError::precondition(
-                Precondition::UnitInactive,
-                "the unit is deactivated",
-            ));
-        }
-        let user = visible_user(conn, &actor, input.user_id)
-            .found()?
-            .filter(|u| u.role == Role::Resident && u.active)
-            .ok_or_else(|| {
-                AppError::field("user_id", "no active resident with this id among yours")
-            })?;
-        let start_date = input.start_date.unwrap_or(today);
-        if input.end_date.is_some_and(|end| end <= start_date) {
-            return Err(AppError::field("end_date", "must be after start_date"));
-        }
-        if repo::open_memberships(conn, unit.id, user.id, today)? > 0 {
-            return Err(AppError::precondition(
-                Precondition::AlreadyMember,
-                "this resident already belongs to the unit; end that membership first",
-            ));
-        }
-        let row = repo::insert_membership(
-            conn,
-            NewMembershipRow {
-                unit_id: unit.id,
-                user_id: user.id,
-                relation: input.relation,
-                start_date,
-                end_date: input.end_date,
-                created_at: utc(now),
-            },
-        )?;
-        to_membership(row, user.display_name, today)
+        add(conn, &actor, unit_id, input, now)
     })
     .await
+}
+
+/// Adds the membership inside the caller's transaction: on its own, or as a step of a
+/// move-in.
+pub fn add(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    unit_id: UnitId,
+    input: NewMembership,
+    now: DateTime<Utc>,
+) -> Result<Membership, AppError> {
+    let today = now.date_naive();
+    let unit = units::service::visible_unit(conn, actor, unit_id, today)?;
+    if !unit.active {
+        return Err(AppError::precondition(
+            Precondition::UnitInactive,
+            "the unit is deactivated",
+        ));
+    }
+    let user = visible_user(conn, actor, input.user_id)
+        .found()?
+        .filter(|u| u.role == Role::Resident && u.active)
+        .ok_or_else(|| AppError::field("user_id", "no active resident with this id among yours"))?;
+    let start_date = input.start_date.unwrap_or(today);
+    if input.end_date.is_some_and(|end| end <= start_date) {
+        return Err(AppError::field("end_date", "must be after start_date"));
+    }
+    if repo::open_memberships(conn, unit.id, user.id, today)? > 0 {
+        return Err(AppError::precondition(
+            Precondition::AlreadyMember,
+            "this resident already belongs to the unit; end that membership first",
+        ));
+    }
+    let row = repo::insert_membership(
+        conn,
+        NewMembershipRow {
+            unit_id: unit.id,
+            user_id: user.id,
+            relation: input.relation,
+            start_date,
+            end_date: input.end_date,
+            created_at: utc(now),
+        },
+    )?;
+    to_membership(row, user.display_name, today)
 }
 
 pub async fn end_membership(

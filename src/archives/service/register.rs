@@ -22,6 +22,21 @@ use crate::{calendar, sites, units};
 pub async fn open(state: &AppState, actor: &Actor, input: NewArchive) -> Result<Archive, AppError> {
     let (actor, now) = (actor.clone(), state.now());
     let vault = state.pii.clone();
+    idempotency::transaction(state, Answer::Created, move |conn| {
+        register(conn, &actor, &vault, input, now)
+    })
+    .await
+}
+
+/// Registers the archive inside the caller's transaction: on its own, or as a step of a
+/// move-in (`keys::move_in`).
+pub fn register(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    vault: &Vault,
+    input: NewArchive,
+    now: DateTime<Utc>,
+) -> Result<Archive, AppError> {
     let moved_in_at = input.moved_in_at.unwrap_or(now);
     if moved_in_at > now {
         return Err(AppError::field(
@@ -29,70 +44,67 @@ pub async fn open(state: &AppState, actor: &Actor, input: NewArchive) -> Result<
             "a move-in is recorded once it has happened",
         ));
     }
-    idempotency::transaction(state, Answer::Created, move |conn| {
-        let today = now.date_naive();
-        let unit = units::service::visible_unit(conn, &actor, input.unit_id, today)
-            .missing_as(|| AppError::field("unit_id", "no unit with this id among yours"))?;
-        let occupancy = repo::owner_occupancy(conn, unit.id, input.owner_id, today)?
-            .ok_or_else(|| AppError::field("owner_id", "is not an owner of this unit today"))?;
-        if let Some(live) = repo::live_of_unit(conn, unit.id)? {
-            return Err(AppError::Duplicate(format!(
-                "the unit's archive {} is still open: close it when its owner leaves, then open \
-                 the next owner's",
-                live.id
-            )));
-        }
-        let tz = sites::service::time_zone(conn, unit.site_id)?;
-        let calendar = calendar::service::load(
-            conn,
-            unit.site_id,
-            moved_in_at.with_timezone(&tz).date_naive(),
-        )?;
-        let open_by = calendar.close_of_next_working_day(tz, moved_in_at);
-        let checklist_id = checklist::current_id(conn, unit.site_id, now)?;
-        let row = repo::insert(
-            conn,
-            NewArchiveRow {
-                site_id: unit.site_id,
-                unit_id: unit.id,
-                occupancy_id: occupancy,
-                owner_id: input.owner_id,
-                checklist_id,
-                status: ArchiveStatus::Opening,
-                moved_in_at: utc(moved_in_at),
-                open_by: utc(open_by),
-                staff_note: input.staff_note.map(|n| n.to_string()),
-                created_by: actor.user_id,
-                created_at: utc(now),
-                updated_at: utc(now),
-            },
-        )?;
-        let (name, phone) = repo::contact_of(conn, input.owner_id)?
-            .ok_or_else(|| AppError::field("owner_id", "no such person"))?;
-        add_person(
-            conn,
-            &vault,
-            row.id,
-            Some(input.owner_id),
-            name,
-            PersonRelation::Owner,
-            phone,
-            input.id_number.as_ref(),
-            now,
-        )?;
-        record(
-            conn,
-            &actor,
-            row.id,
-            "open",
-            None,
-            Some(row.status),
-            None,
-            now,
-        )?;
-        view(conn, &actor, row, &Access::Keeper, now)
-    })
-    .await
+    let today = now.date_naive();
+    let unit = units::service::visible_unit(conn, actor, input.unit_id, today)
+        .missing_as(|| AppError::field("unit_id", "no unit with this id among yours"))?;
+    let occupancy = repo::owner_occupancy(conn, unit.id, input.owner_id, today)?
+        .ok_or_else(|| AppError::field("owner_id", "is not an owner of this unit today"))?;
+    if let Some(live) = repo::live_of_unit(conn, unit.id)? {
+        return Err(AppError::Duplicate(format!(
+            "the unit's archive {} is still open: close it when its owner leaves, then open \
+             the next owner's",
+            live.id
+        )));
+    }
+    let tz = sites::service::time_zone(conn, unit.site_id)?;
+    let calendar = calendar::service::load(
+        conn,
+        unit.site_id,
+        moved_in_at.with_timezone(&tz).date_naive(),
+    )?;
+    let open_by = calendar.close_of_next_working_day(tz, moved_in_at);
+    let checklist_id = checklist::current_id(conn, unit.site_id, now)?;
+    let row = repo::insert(
+        conn,
+        NewArchiveRow {
+            site_id: unit.site_id,
+            unit_id: unit.id,
+            occupancy_id: occupancy,
+            owner_id: input.owner_id,
+            checklist_id,
+            status: ArchiveStatus::Opening,
+            moved_in_at: utc(moved_in_at),
+            open_by: utc(open_by),
+            staff_note: input.staff_note.map(|n| n.to_string()),
+            created_by: actor.user_id,
+            created_at: utc(now),
+            updated_at: utc(now),
+        },
+    )?;
+    let (name, phone) = repo::contact_of(conn, input.owner_id)?
+        .ok_or_else(|| AppError::field("owner_id", "no such person"))?;
+    add_person(
+        conn,
+        vault,
+        row.id,
+        Some(input.owner_id),
+        name,
+        PersonRelation::Owner,
+        phone,
+        input.id_number.as_ref(),
+        now,
+    )?;
+    record(
+        conn,
+        actor,
+        row.id,
+        "open",
+        None,
+        Some(row.status),
+        None,
+        now,
+    )?;
+    view(conn, actor, row, &Access::Keeper, now)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -3,7 +3,7 @@
 //! else by name; anonymous complainants cannot be told apart, so each is a new person.
 
 use super::ComplainantKind;
-use crate::contact::normalize_phone;
+use crate::contact::{name_key, normalize_phone};
 use crate::ids::UserId;
 
 /// Who complained, as far as telling people apart goes.
@@ -51,14 +51,6 @@ impl<'a> Person<'a> {
             _ => false,
         }
     }
-}
-
-/// A name as compared: trimmed, without white space, lower-case.
-fn name_key(name: &str) -> String {
-    name.chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect()
 }
 
 #[cfg(test)]
