@@ -92,8 +92,9 @@ fn as_owner_field(error: AppError) -> AppError {
     }
 }
 
-/// Moves a new owner in: membership, archive, keys, in one transaction. 409
-/// `owner_in_residence` while the unit's last owner has not moved out.
+/// Moves a new owner in: membership, archive, keys, in one transaction. The membership is
+/// made here, or is the one the owner's account was made with; 409 `owner_in_residence`
+/// while another owner of the unit has not moved out.
 pub async fn move_in(
     state: &AppState,
     actor: &Actor,
@@ -104,31 +105,43 @@ pub async fn move_in(
     idempotency::transaction(state, Answer::Created, move |conn| {
         let today = now.date_naive();
         units::service::visible_unit(conn, &actor, unit_id, today)?;
-        let owner_in_residence = users::repo::memberships_of_unit(conn, unit_id)?
-            .into_iter()
-            .any(|(m, _)| {
-                m.relation == Relation::Owner
-                    && membership_is_current(m.start_date, m.end_date, today)
-            });
-        if owner_in_residence {
-            return Err(AppError::precondition(
-                Precondition::OwnerInResidence,
-                "the unit's owner has not moved out: end their membership first",
-            ));
+        // The owner's own membership, if their account was made with it, is the one moved
+        // in; another owner's still open is a move-in too early.
+        let mut own = None;
+        for (m, user) in users::repo::memberships_of_unit(conn, unit_id)? {
+            if m.relation != Relation::Owner
+                || !membership_is_current(m.start_date, m.end_date, today)
+            {
+                continue;
+            }
+            if m.user_id != input.owner_id {
+                return Err(AppError::precondition(
+                    Precondition::OwnerInResidence,
+                    "the unit's owner has not moved out: end their membership first",
+                ));
+            }
+            own = Some(users::memberships::to_membership(
+                m,
+                user.display_name,
+                today,
+            )?);
         }
-        let membership = users::memberships::add(
-            conn,
-            &actor,
-            unit_id,
-            NewMembership {
-                user_id: input.owner_id,
-                relation: Relation::Owner,
-                start_date: None,
-                end_date: None,
-            },
-            now,
-        )
-        .map_err(as_owner_field)?;
+        let membership = match own {
+            Some(membership) => membership,
+            None => users::memberships::add(
+                conn,
+                &actor,
+                unit_id,
+                NewMembership {
+                    user_id: input.owner_id,
+                    relation: Relation::Owner,
+                    start_date: None,
+                    end_date: None,
+                },
+                now,
+            )
+            .map_err(as_owner_field)?,
+        };
         let archive = archives::service::register(
             conn,
             &actor,

@@ -15,7 +15,8 @@ use crate::sites;
 use crate::state::AppState;
 use crate::units;
 
-fn to_membership(
+/// A membership as the API shows it.
+pub fn to_membership(
     row: MembershipRow,
     display_name: String,
     today: NaiveDate,

@@ -134,7 +134,7 @@ CREATE TABLE key_handoffs (
     id INTEGER PRIMARY KEY,
     key_id BIGINT NOT NULL REFERENCES unit_keys (id),
     site_id BIGINT NOT NULL REFERENCES sites (id),
-    sequence BIGINT NOT NULL CHECK (sequence > 0),
+    sequence BIGINT NOT NULL CHECK (sequence >= 0),
     kind TEXT NOT NULL CHECK (kind IN ('register', 'issue', 'lend', 'return', 'deposit', 'pick_up', 'transfer')),
     -- the giver: none for the key's registration, the start of its chain
     from_kind TEXT CHECK (from_kind IN ('resident', 'staff', 'external', 'cabinet')),
