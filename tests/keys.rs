@@ -85,15 +85,15 @@ fn assert_one_holder(key: &Value) {
         holder,
         "the chain ends with the holder"
     );
-    for (i, link) in chain.iter().enumerate() {
-        assert_eq!(link["sequence"].as_i64().unwrap() >= i as i64, true);
-        if i > 0 {
-            assert_eq!(
-                link["from"],
-                chain[i - 1]["to"],
-                "each link starts where the last ended"
-            );
-        }
+    for pair in chain.windows(2) {
+        assert!(
+            pair[1]["sequence"].as_i64() > pair[0]["sequence"].as_i64(),
+            "a line of links: {chain:?}"
+        );
+        assert_eq!(
+            pair[1]["from"], pair[0]["to"],
+            "each link starts where the last ended"
+        );
     }
 }
 
