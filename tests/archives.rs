@@ -7,7 +7,7 @@ mod common;
 
 use actix_web::http::Method;
 use chrono::Duration;
-use common::{TestApp, PASSWORD};
+use common::{Desk, TestApp, PASSWORD};
 use serde_json::{json, Value};
 
 /// A valid ID number (GB 11643) from its first 17 digits.
@@ -26,30 +26,6 @@ fn pdf() -> Vec<u8> {
     let mut bytes = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
     bytes.extend(b"scan of a signed paper".repeat(20));
     bytes
-}
-
-struct Desk {
-    manager: String,
-    butler: String,
-    engineer: String,
-    resident: String,
-    resident2: String,
-}
-
-async fn desk(app: &TestApp) -> Desk {
-    Desk {
-        manager: app.token("manager").await,
-        butler: app.token("butler").await,
-        engineer: app.token("engineer").await,
-        resident: app.token("resident").await,
-        resident2: app.token("resident2").await,
-    }
-}
-
-/// The clock moved on, with fresh sessions (access tokens are short-lived).
-async fn later(app: &TestApp, by: Duration) -> Desk {
-    app.clock.advance(by);
-    desk(app).await
 }
 
 /// A new resident who owns the demo unit `code` from today; their id.
@@ -213,13 +189,13 @@ fn occurrences(haystack: &[u8], needle: &str) -> usize {
 #[actix_web::test]
 async fn the_archive_story() {
     let app = TestApp::new().await;
-    let d = desk(&app).await;
+    let d = Desk::of(&app).await;
     let unit = app.unit_id("1-1-101").await;
     let owner = app.user_id(&d.resident).await;
     let id_no = id_number("11010519800101123");
 
     // Friday 27 November, 19:30 in Shanghai: the owner moves in.
-    let d = later(&app, Duration::days(4) + Duration::minutes(90)).await;
+    let d = Desk::later(&app, Duration::days(4) + Duration::minutes(90)).await;
     let archive = open(
         &app,
         &d.butler,
@@ -245,7 +221,7 @@ async fn the_archive_story() {
         .all(|m| m["lack"] == "document" && m["responsible"] == "desk"));
 
     // Monday morning: the butler files the move-in papers, scans and signatures.
-    let d = later(&app, Duration::hours(62)).await;
+    let d = Desk::later(&app, Duration::hours(62)).await;
     let fees = file(&app, &d.butler, a, "fees_due").await;
     let archive = get(&app, &d.butler, &format!("/archives/{a}"))
         .await
@@ -465,7 +441,7 @@ async fn the_archive_story() {
 #[actix_web::test]
 async fn overdue_openings_and_one_archive_per_occupancy() {
     let app = TestApp::new().await;
-    let d = desk(&app).await;
+    let d = Desk::of(&app).await;
     let unit = app.unit_id("1-1-101").await;
     let owner = app.user_id(&d.resident).await;
     // Monday 18:00 in Shanghai: due at Tuesday's close.
@@ -484,12 +460,12 @@ async fn overdue_openings_and_one_archive_per_occupancy() {
         .unwrap()
         .is_empty());
     // Tuesday 17:00 in Shanghai, then 18:00.
-    let d = later(&app, Duration::hours(23)).await;
+    let d = Desk::later(&app, Duration::hours(23)).await;
     assert!(overdue(&d).await.expect(200)["items"]
         .as_array()
         .unwrap()
         .is_empty());
-    let d = later(&app, Duration::hours(1)).await;
+    let d = Desk::later(&app, Duration::hours(1)).await;
     let items = overdue(&d).await.expect(200)["items"].clone();
     assert_eq!(items.as_array().unwrap().len(), 1);
     assert_eq!(items[0]["id"], a);
@@ -600,7 +576,7 @@ fn stored_files(dir: &std::path::Path) -> Vec<String> {
 #[actix_web::test]
 async fn checklist_edits_never_rewrite_older_archives() {
     let app = TestApp::new().await;
-    let d = desk(&app).await;
+    let d = Desk::of(&app).await;
     let checklist = get(&app, &d.butler, "/sites/1/archive-checklist")
         .await
         .expect(200);
@@ -697,7 +673,7 @@ async fn checklist_edits_never_rewrite_older_archives() {
 #[actix_web::test]
 async fn incomplete_archives_are_chased_oldest_first() {
     let app = TestApp::new().await;
-    let d = desk(&app).await;
+    let d = Desk::of(&app).await;
     let unit = app.unit_id("1-1-101").await;
     let owner = app.user_id(&d.resident).await;
     let first = open(&app, &d.butler, json!({"unit_id": unit, "owner_id": owner}))
@@ -705,7 +681,7 @@ async fn incomplete_archives_are_chased_oldest_first() {
         .expect(201)["id"]
         .as_i64()
         .unwrap();
-    let d = later(&app, Duration::hours(1)).await;
+    let d = Desk::later(&app, Duration::hours(1)).await;
     let unit2 = app.unit_id("2-1-201").await;
     let owner2 = new_owner(&app, "owner2", "2-1-201").await;
     let second = open(
@@ -791,7 +767,7 @@ async fn incomplete_archives_are_chased_oldest_first() {
 #[actix_web::test]
 async fn confidentiality_of_archives() {
     let app = TestApp::new().await;
-    let d = desk(&app).await;
+    let d = Desk::of(&app).await;
     let unit = app.unit_id("1-1-101").await;
     let owner = app.user_id(&d.resident).await;
     let id_no = id_number("44030419900307123");
@@ -983,7 +959,7 @@ async fn confidentiality_of_archives() {
 #[actix_web::test]
 async fn customer_profile_plans_visits() {
     let app = TestApp::new().await;
-    let d = desk(&app).await;
+    let d = Desk::of(&app).await;
     let unit = app.unit_id("1-1-101").await;
     let owner = app.user_id(&d.resident).await;
     // Moved in 20 months ago: stable.
@@ -1114,7 +1090,7 @@ async fn a_new_pii_key_reseals_every_id_number() {
     use propdesk::pii::Vault;
 
     let app = TestApp::new().await;
-    let d = desk(&app).await;
+    let d = Desk::of(&app).await;
     let unit = app.unit_id("1-1-101").await;
     let owner = app.user_id(&d.resident).await;
     let id_no = id_number("31011519750615201");
@@ -1176,7 +1152,7 @@ async fn a_new_pii_key_reseals_every_id_number() {
 #[actix_web::test]
 async fn a_closed_complaint_files_its_handling_form() {
     let app = TestApp::new().await;
-    let d = desk(&app).await;
+    let d = Desk::of(&app).await;
     let unit = app.unit_id("1-1-101").await;
     let owner = app.user_id(&d.resident).await;
     let a = open(&app, &d.butler, json!({"unit_id": unit, "owner_id": owner}))
@@ -1261,7 +1237,7 @@ async fn a_closed_complaint_files_its_handling_form() {
 #[actix_web::test]
 async fn loans_are_told_listed_and_overdue() {
     let app = TestApp::new().await;
-    let d = desk(&app).await;
+    let d = Desk::of(&app).await;
     let unit = app.unit_id("1-1-101").await;
     let owner = app.user_id(&d.resident).await;
     let a = open(&app, &d.butler, json!({"unit_id": unit, "owner_id": owner}))
@@ -1347,7 +1323,7 @@ async fn loans_are_told_listed_and_overdue() {
         }
     };
     assert!(overdue(&d).await.is_empty());
-    let d = later(&app, Duration::hours(3)).await;
+    let d = Desk::later(&app, Duration::hours(3)).await;
     assert_eq!(overdue(&d).await, [second]);
     // Overdue, still out: the borrower is responsible and may still read it, until returned.
     get(&app, &d.engineer, &format!("/archives/{a}"))
@@ -1375,7 +1351,7 @@ async fn a_keyed_registration_keeps_no_guessable_trace_of_the_id_number() {
     use sha2::{Digest, Sha256};
 
     let app = TestApp::new().await;
-    let d = desk(&app).await;
+    let d = Desk::of(&app).await;
     let unit = app.unit_id("1-1-101").await;
     let owner = app.user_id(&d.resident).await;
     let id_no = id_number("51010719881111333");

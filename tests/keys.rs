@@ -5,26 +5,8 @@
 mod common;
 
 use chrono::{Duration, SecondsFormat};
-use common::{Field, TestApp};
+use common::{Desk, Field, TestApp};
 use serde_json::{json, Value};
-
-struct Desk {
-    manager: String,
-    butler: String,
-    engineer: String,
-    resident: String,
-    resident2: String,
-}
-
-async fn desk(app: &TestApp) -> Desk {
-    Desk {
-        manager: app.token("manager").await,
-        butler: app.token("butler").await,
-        engineer: app.token("engineer").await,
-        resident: app.token("resident").await,
-        resident2: app.token("resident2").await,
-    }
-}
 
 fn cabinet(slot: &str) -> Value {
     json!({"kind": "cabinet", "slot": slot})
@@ -156,7 +138,7 @@ fn pdf() -> Vec<u8> {
 #[actix_web::test]
 async fn the_story_of_a_move_in_and_its_keys() {
     let app = TestApp::new().await;
-    let d = desk(&app).await;
+    let d = Desk::of(&app).await;
     let unit = app.unit_id("3-1-101").await;
     let owner = app.user_id(&d.resident2).await;
     let butler = app.user_id(&d.butler).await;
@@ -486,7 +468,7 @@ async fn the_story_of_a_move_in_and_its_keys() {
 
     // A week and a day later it is overdue: listed, and the desk told once.
     app.clock.advance(Duration::days(8));
-    let d = desk(&app).await;
+    let d = Desk::of(&app).await;
     let overdue = app
         .get(&format!(
             "/api/v1/key-loans?site_id={}&overdue=true",
@@ -623,7 +605,7 @@ async fn the_story_of_a_move_in_and_its_keys() {
 #[actix_web::test]
 async fn twenty_simultaneous_handoffs_of_one_key_end_in_one_success() {
     let app = TestApp::new().await;
-    let d = desk(&app).await;
+    let d = Desk::of(&app).await;
     let unit = app.unit_id("1-1-102").await;
     let engineer = app.user_id(&d.engineer).await;
     let k = register(
@@ -679,7 +661,7 @@ async fn twenty_simultaneous_handoffs_of_one_key_end_in_one_success() {
 async fn the_database_refuses_a_key_with_two_holders_or_a_forked_chain() {
     use diesel::RunQueryDsl;
     let app = TestApp::new().await;
-    let d = desk(&app).await;
+    let d = Desk::of(&app).await;
     let unit = app.unit_id("1-1-102").await;
     let butler = app.user_id(&d.butler).await;
     let k = register(
@@ -731,7 +713,7 @@ async fn the_database_refuses_a_key_with_two_holders_or_a_forked_chain() {
 #[actix_web::test]
 async fn keys_are_read_by_their_site_and_unit_and_handed_over_only_by_the_holder() {
     let app = TestApp::new().await;
-    let d = desk(&app).await;
+    let d = Desk::of(&app).await;
     let home = app.unit_id("1-1-101").await;
     let other_home = app.unit_id("2-1-201").await;
     let owner = app.user_id(&d.resident).await;
@@ -883,7 +865,7 @@ async fn keys_are_read_by_their_site_and_unit_and_handed_over_only_by_the_holder
 #[actix_web::test]
 async fn an_incident_falls_on_the_holder_at_that_moment() {
     let app = TestApp::new().await;
-    let d = desk(&app).await;
+    let d = Desk::of(&app).await;
     let unit = app.unit_id("1-2-101").await;
     let butler = app.user_id(&d.butler).await;
     let engineer = app.user_id(&d.engineer).await;
@@ -910,7 +892,7 @@ async fn an_incident_falls_on_the_holder_at_that_moment() {
     .expect(200);
     let in_engineers_hands = app.clock_now() + Duration::hours(1);
     app.clock.advance(Duration::hours(2));
-    let d = desk(&app).await;
+    let d = Desk::of(&app).await;
     app.action(
         &d.butler,
         "keys",
@@ -921,7 +903,7 @@ async fn an_incident_falls_on_the_holder_at_that_moment() {
     .await
     .expect(200);
     app.clock.advance(Duration::hours(1));
-    let d = desk(&app).await;
+    let d = Desk::of(&app).await;
     let k = app
         .action(&d.butler, "keys", id, "report-damaged",
             json!({"note": "Teeth bent: the pump room lock", "occurred_at": rfc3339(in_engineers_hands)}))
@@ -1048,7 +1030,7 @@ async fn an_incident_falls_on_the_holder_at_that_moment() {
 #[actix_web::test]
 async fn a_move_in_issues_the_desks_entry_door_and_mailbox_keys() {
     let app = TestApp::new().await;
-    let d = desk(&app).await;
+    let d = Desk::of(&app).await;
     let unit = app.unit_id("3-2-202").await;
     let elsewhere = app.unit_id("3-2-201").await;
     let new_owner = app

@@ -95,49 +95,59 @@ pub async fn get_key(
     Ok(HttpResponse::Ok().json(service::get(&state, &actor, *id).await?))
 }
 
-macro_rules! handoff_route {
-    ($name:ident, $path:literal, $action:ident, $doc:literal) => {
+/// One `POST /keys/{id}/<step>` route: the desk's, with its body, run by `$run` with `$what`
+/// (which action, which incident).
+macro_rules! key_step_route {
+    ($name:ident, $path:literal, $body:ty, $after:literal, $run:path, $what:expr, $doc:literal) => {
         #[doc = $doc]
         #[utoipa::path(
-                    tag = "keys",
-                    operation_id = concat!("keys_", stringify!($name)),
-                    params(("id" = i64, Path, description = "Key id")),
-                    request_body = NewHandoff,
-                    responses(
-                        (status = 200, description = "The key, with its new holder", body = KeyDetail),
-                        (status = 409, response = Conflict),
-                    ),
-                    security(("bearer" = [])),
-                )]
+                                    tag = "keys",
+                                    operation_id = concat!("keys_", stringify!($name)),
+                                    params(("id" = i64, Path, description = "Key id")),
+                                    request_body = $body,
+                                    responses(
+                                        (status = 200, description = $after, body = KeyDetail),
+                                        (status = 409, response = Conflict),
+                                    ),
+                                    security(("bearer" = [])),
+                                )]
         #[post($path)]
         pub async fn $name(
             state: web::Data<AppState>,
             actor: Auth<Desk>,
             id: web::Path<KeyId>,
-            body: Json<NewHandoff>,
+            body: Json<$body>,
         ) -> Result<HttpResponse, AppError> {
-            let key = handoffs::hand_over(&state, &actor, *id, KeyAction::$action, body.0).await?;
-            Ok(HttpResponse::Ok().json(key))
+            Ok(HttpResponse::Ok().json($run(&state, &actor, *id, $what, body.0).await?))
         }
     };
 }
 
-handoff_route!(
+key_step_route!(
     issue_key,
     "/keys/{id:[0-9]+}/issue",
-    Issue,
+    NewHandoff,
+    "The key, with its new holder",
+    handoffs::hand_over,
+    KeyAction::Issue,
     "R-KEY-1: the desk (a staff member or the cabinet) issues the key to a resident of its unit. `from` must be the holder now (409 `not_holder`); the receiver confirms in the app, or the desk files their signature."
 );
-handoff_route!(
+key_step_route!(
     return_key,
     "/keys/{id:[0-9]+}/return",
-    Return,
+    NewHandoff,
+    "The key, with its new holder",
+    handoffs::hand_over,
+    KeyAction::Return,
     "R-KEY-2, R-KEY-3: the key comes back from its holder (a borrower, an engineer) to its owner or the desk; a loan out ends with it."
 );
-handoff_route!(
+key_step_route!(
     transfer_key,
     "/keys/{id:[0-9]+}/transfer",
-    Transfer,
+    NewHandoff,
+    "The key, with its new holder",
+    handoffs::hand_over,
+    KeyAction::Transfer,
     "R-KEY-3: any other change of hands: between staff, into a cabinet slot."
 );
 
@@ -211,49 +221,31 @@ pub async fn pick_up_key(
     Ok(HttpResponse::Ok().json(handoffs::pick_up(&state, &actor, *id, body.0).await?))
 }
 
-macro_rules! incident_route {
-    ($name:ident, $path:literal, $kind:ident, $doc:literal) => {
-        #[doc = $doc]
-        #[utoipa::path(
-                    tag = "keys",
-                    operation_id = concat!("keys_", stringify!($name)),
-                    params(("id" = i64, Path, description = "Key id")),
-                    request_body = NewIncident,
-                    responses(
-                        (status = 200, description = "The key, with the incident", body = KeyDetail),
-                        (status = 409, response = Conflict),
-                    ),
-                    security(("bearer" = [])),
-                )]
-        #[post($path)]
-        pub async fn $name(
-            state: web::Data<AppState>,
-            actor: Auth<Desk>,
-            id: web::Path<KeyId>,
-            body: Json<NewIncident>,
-        ) -> Result<HttpResponse, AppError> {
-            let key = handoffs::report(&state, &actor, *id, IncidentKind::$kind, body.0).await?;
-            Ok(HttpResponse::Ok().json(key))
-        }
-    };
-}
-
-incident_route!(
+key_step_route!(
     report_lost,
     "/keys/{id:[0-9]+}/report-lost",
-    Lost,
+    NewIncident,
+    "The key, with the incident",
+    handoffs::report,
+    IncidentKind::Lost,
     "R-KEY-5: the key is lost: recorded against whoever held it at `occurred_at`, and out of circulation."
 );
-incident_route!(
+key_step_route!(
     report_damaged,
     "/keys/{id:[0-9]+}/report-damaged",
-    Damaged,
+    NewIncident,
+    "The key, with the incident",
+    handoffs::report,
+    IncidentKind::Damaged,
     "R-KEY-5: the key is damaged: recorded against whoever held it at `occurred_at`, and out of circulation."
 );
-incident_route!(
+key_step_route!(
     report_wrong_handout,
     "/keys/{id:[0-9]+}/report-wrong-handout",
-    WrongHandout,
+    NewIncident,
+    "The key, with the incident",
+    handoffs::report,
+    IncidentKind::WrongHandout,
     "R-KEY-5: the handoff in force at `occurred_at` gave the key to the wrong person: recorded against whoever handed it out (409 `nothing_handed_out` before any handoff). Bring the key back with `return`."
 );
 

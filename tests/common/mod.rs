@@ -471,6 +471,33 @@ impl TestApp {
     }
 }
 
+/// Fresh access tokens of the five demo accounts.
+pub struct Desk {
+    pub manager: String,
+    pub butler: String,
+    pub engineer: String,
+    pub resident: String,
+    pub resident2: String,
+}
+
+impl Desk {
+    pub async fn of(app: &TestApp) -> Desk {
+        Desk {
+            manager: app.token("manager").await,
+            butler: app.token("butler").await,
+            engineer: app.token("engineer").await,
+            resident: app.token("resident").await,
+            resident2: app.token("resident2").await,
+        }
+    }
+
+    /// The clock moved on, with fresh sessions (access tokens are short-lived).
+    pub async fn later(app: &TestApp, by: chrono::Duration) -> Desk {
+        app.clock.advance(by);
+        Desk::of(app).await
+    }
+}
+
 pub struct OtherSite {
     pub site_id: i64,
     pub unit_id: i64,
