@@ -8,13 +8,13 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use super::{
-    chain_view, check_party, confirmed_by, detail, side_of, visible_key, HandoffDraft,
-    IncidentDraft, KeyChange, KeyLifecycle, Then,
+    chain_view, check_party, confirmed_by, detail, resident_since, side_of, visible_key,
+    HandoffDraft, IncidentDraft, KeyChange, KeyLifecycle, Then,
 };
 use crate::access::{Actor, Role};
 use crate::db::schema::tickets;
 use crate::db::{self, utc, AnyConnection};
-use crate::error::{AppError, Precondition, Validator};
+use crate::error::{AppError, Lookup, Precondition, Validator};
 use crate::files::{self, Intent};
 use crate::idempotency::{self, Answer};
 use crate::ids::{KeyHandoffId, KeyId, SiteId, UnitId};
@@ -502,8 +502,13 @@ fn visible_handoff(
     now: DateTime<Utc>,
 ) -> Result<(HandoffRow, KeyRow), AppError> {
     let handoff = repo::find_handoff(conn, id)?.ok_or(AppError::NotFound("handoff"))?;
-    let key =
-        visible_key(conn, actor, handoff.key_id, now).map_err(|_| AppError::NotFound("handoff"))?;
+    let key = visible_key(conn, actor, handoff.key_id, now)
+        .missing_as(|| AppError::NotFound("handoff"))?;
+    // A resident reads only the links since they moved in.
+    let since = resident_since(conn, actor, key.unit_id, now.date_naive())?;
+    if since.is_some_and(|since| handoff.handed_at < since) {
+        return Err(AppError::NotFound("handoff"));
+    }
     Ok((handoff, key))
 }
 
