@@ -378,6 +378,27 @@ async fn the_story_of_a_move_in_and_its_keys() {
     let k = key(&app, &d.butler, entry).await;
     assert_eq!(k["holder"]["slot"], "B-3", "the refused stay refused");
     assert_eq!(k["deposits"][0]["status"], "held");
+    // The envelope leaves the cabinet only by pick-up; the desk may move it to another slot,
+    // and the deposit follows.
+    let transfer = |to: Value| {
+        app.post(&format!("/api/v1/keys/{entry}/transfer"))
+            .token(&d.butler)
+            .json(json!({"from": cabinet("B-3"), "to": to, "purpose": "Tidy the cabinet"}))
+            .send()
+    };
+    transfer(staff(butler))
+        .await
+        .expect_precondition("key_deposited");
+    app.post(&format!("/api/v1/keys/{entry}/issue"))
+        .token(&d.butler)
+        .json(json!({"from": cabinet("B-3"), "to": resident(owner), "purpose": "x"}))
+        .send()
+        .await
+        .expect_precondition("key_deposited");
+    let k = transfer(cabinet("B-4")).await.expect(200);
+    assert_one_holder(&k);
+    assert_eq!(k["deposits"][0]["slot"], "B-4");
+    assert_eq!(k["deposits"][0]["status"], "held");
     let k = pick_up(" zhang wei 张伟", "13800138000", 2)
         .send()
         .await

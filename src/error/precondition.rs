@@ -64,6 +64,9 @@ pub enum Precondition {
     KeyOnLoan,
     /// Keys: the key is not deposited in the cabinet (R-KEY-4).
     NotDeposited,
+    /// Keys: the key is deposited for its named collectors and leaves the cabinet only by
+    /// pick-up (R-KEY-4).
+    KeyDeposited,
     /// Keys: the deposit's authorisation does not name this collector (R-KEY-4).
     CollectorNotAuthorised,
     /// Keys: the key was never handed out, so not handed out wrongly (R-KEY-5).

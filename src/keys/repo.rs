@@ -559,6 +559,13 @@ pub fn deposit_held(conn: &mut AnyConnection, key_id: KeyId) -> QueryResult<Opti
         .optional()
 }
 
+/// The deposit's envelope now lies in another cabinet slot.
+pub fn move_envelope(conn: &mut AnyConnection, id: KeyDepositId, slot: &str) -> QueryResult<usize> {
+    diesel::update(key_deposits::table.filter(key_deposits::id.eq(id)))
+        .set(key_deposits::slot.eq(slot))
+        .execute(conn)
+}
+
 pub fn deposits_of_key(conn: &mut AnyConnection, key_id: KeyId) -> QueryResult<Vec<DepositRow>> {
     key_deposits::table
         .filter(key_deposits::key_id.eq(key_id))

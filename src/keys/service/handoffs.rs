@@ -78,6 +78,27 @@ fn handoff(
     })
 }
 
+/// A key deposited for collection leaves the cabinet only by pick-up (R-KEY-4), so that no
+/// one but a named collector takes it; the desk may move its envelope to another slot, and
+/// the deposit follows. What a handoff to `to` records for the deposit, else 409.
+fn envelope_stays(conn: &mut AnyConnection, key: &KeyRow, to: &Holder) -> Result<Then, AppError> {
+    match (repo::deposit_held(conn, key.id)?, to) {
+        (None, _) => Ok(Then::Nothing),
+        (Some(deposit), Holder::Cabinet { slot }) => Ok(Then::MoveEnvelope {
+            deposit_id: deposit.id,
+            slot: slot.clone(),
+        }),
+        (Some(deposit), _) => Err(AppError::precondition(
+            Precondition::KeyDeposited,
+            format!(
+                "the key is deposited (envelope \"{}\") for its named collectors: it leaves the \
+                 cabinet only by pick-up",
+                deposit.envelope_label
+            ),
+        )),
+    }
+}
+
 /// Both holders named in a handoff's body, or every field that does not fit.
 fn named(from: &HolderInput, to: &HolderInput) -> Result<(Holder, Holder), AppError> {
     let mut v = Validator::new();
@@ -129,7 +150,8 @@ fn issue(
         "to",
         ctx.now.date_naive(),
     )?;
-    handoff(ctx, HandoffKind::Issue, from, to, purpose, Then::Nothing)
+    let then = envelope_stays(conn, ctx.row, &to)?;
+    handoff(ctx, HandoffKind::Issue, from, to, purpose, then)
 }
 
 /// Issues the key to the unit's owner inside a move-in's transaction (R-KEY-1).
@@ -167,26 +189,17 @@ pub async fn hand_over(
             KeyAction::Issue => issue(conn, ctx, Some(&from), to, purpose),
             KeyAction::Return => {
                 check_party(conn, ctx.row.site_id, ctx.row.unit_id, &to, "to", today)?;
-                let loan = repo::loan_out(conn, ctx.row.id)?.map(|l| l.id);
-                handoff(
-                    ctx,
-                    HandoffKind::Return,
-                    Some(&from),
-                    to,
-                    purpose,
-                    Then::Return(loan),
-                )
+                // A deposited key is out on no loan: returning it moves its envelope.
+                let then = match envelope_stays(conn, ctx.row, &to)? {
+                    Then::Nothing => Then::Return(repo::loan_out(conn, ctx.row.id)?.map(|l| l.id)),
+                    moved => moved,
+                };
+                handoff(ctx, HandoffKind::Return, Some(&from), to, purpose, then)
             }
             _ => {
                 check_party(conn, ctx.row.site_id, ctx.row.unit_id, &to, "to", today)?;
-                handoff(
-                    ctx,
-                    HandoffKind::Transfer,
-                    Some(&from),
-                    to,
-                    purpose,
-                    Then::Nothing,
-                )
+                let then = envelope_stays(conn, ctx.row, &to)?;
+                handoff(ctx, HandoffKind::Transfer, Some(&from), to, purpose, then)
             }
         }
     })
@@ -278,6 +291,7 @@ pub async fn lend(
             "to",
             ctx.now.date_naive(),
         )?;
+        envelope_stays(conn, key, &to)?;
         if let Some(loan) = repo::loan_out(conn, key.id)? {
             return Err(AppError::precondition(
                 Precondition::KeyOnLoan,

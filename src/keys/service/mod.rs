@@ -503,6 +503,11 @@ pub enum Then {
         slot: String,
         collectors: Vec<(String, String)>,
     },
+    /// A deposited key's envelope moved to another cabinet slot: the deposit follows.
+    MoveEnvelope {
+        deposit_id: crate::ids::KeyDepositId,
+        slot: String,
+    },
     PickUp {
         deposit_id: crate::ids::KeyDepositId,
         name: String,
@@ -736,6 +741,9 @@ fn record_then(
                     at,
                 },
             )?;
+        }
+        Then::MoveEnvelope { deposit_id, slot } => {
+            repo::move_envelope(conn, deposit_id, &slot)?;
         }
         Then::PickUp {
             deposit_id,
