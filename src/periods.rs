@@ -93,6 +93,20 @@ pub fn next_month(first: NaiveDate) -> Result<NaiveDate, AppError> {
         .ok_or_else(|| AppError::field("month", "out of range"))
 }
 
+/// The first day of the site's local month now.
+pub fn this_month(
+    conn: &mut AnyConnection,
+    site_id: SiteId,
+    now: DateTime<Utc>,
+) -> Result<NaiveDate, AppError> {
+    let tz = sites::service::time_zone(conn, site_id)?;
+    Ok(now
+        .with_timezone(&tz)
+        .date_naive()
+        .with_day(1)
+        .expect("day 1"))
+}
+
 /// A local month of a site; a month that has not begun is refused.
 pub fn site_month(
     conn: &mut AnyConnection,

@@ -167,15 +167,28 @@ pub fn staff_of_site(
     role: Role,
     site_id: SiteId,
 ) -> QueryResult<Option<String>> {
+    Ok(staff_working_for(conn, user_id, site_id)?
+        .filter(|person| person.role == role)
+        .map(|person| person.display_name))
+}
+
+/// `user_id` if they are active staff, of any role, working for `site_id` (a manager
+/// linked to no site works for every site).
+pub fn staff_working_for(
+    conn: &mut AnyConnection,
+    user_id: UserId,
+    site_id: SiteId,
+) -> QueryResult<Option<repo::Person>> {
     let Some(person) = repo::find_person(conn, user_id)? else {
         return Ok(None);
     };
-    if !person.active || person.role != role {
+    if !person.active || !person.role.is_staff() {
         return Ok(None);
     }
     let sites = repo::staff_site_ids(conn, user_id)?;
-    let works_there = sites.contains(&site_id) || (role == Role::Manager && sites.is_empty());
-    Ok(works_there.then_some(person.display_name))
+    let works_there =
+        sites.contains(&site_id) || (person.role == Role::Manager && sites.is_empty());
+    Ok(works_there.then_some(person))
 }
 
 /// A set of roles a route admits. The route table names one per handler, so it reads

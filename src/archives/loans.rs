@@ -437,10 +437,8 @@ pub async fn list(state: &AppState, actor: &Actor, query: LoanQuery) -> Result<L
         if actor.role == Role::Engineer {
             q = q.filter(archive_loans::borrower_id.eq(actor.user_id));
         } else {
-            let site_id = actor.named_or_only_site(query.site_id).ok_or_else(|| {
-                AppError::field("site_id", "name the site whose register to list")
-            })?;
-            crate::sites::service::visible_site(conn, &actor, site_id)?;
+            let site_id =
+                crate::sites::service::listed_site(conn, &actor, query.site_id, "register")?;
             q = q.filter(archive_loans::site_id.eq(site_id));
         }
         if let Some(status) = query.status {

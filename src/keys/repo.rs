@@ -1,8 +1,6 @@
 //! The keys' rows and SQL: the inventory with each key's one holder, the custody chain,
 //! loans, deposits with their authorised collectors, and incidents.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -12,7 +10,7 @@ use super::{
     KeyStatus, Side,
 };
 use crate::db::schema::{
-    key_deposit_collectors, key_deposits, key_handoffs, key_incidents, key_loans, unit_keys, users,
+    key_deposit_collectors, key_deposits, key_handoffs, key_incidents, key_loans, unit_keys,
 };
 use crate::db::AnyConnection;
 use crate::error::AppError;
@@ -722,21 +720,4 @@ pub fn incidents_of_site(
         .order((key_incidents::occurred_at.asc(), key_incidents::id.asc()))
         .select(IncidentRow::as_select())
         .load(conn)
-}
-
-/// Display names of accounts, for showing holders.
-pub fn names_of(
-    conn: &mut AnyConnection,
-    ids: impl IntoIterator<Item = UserId>,
-) -> QueryResult<HashMap<UserId, String>> {
-    let ids: Vec<UserId> = ids.into_iter().collect();
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(users::table
-        .filter(users::id.eq_any(ids))
-        .select((users::id, users::display_name))
-        .load::<(UserId, String)>(conn)?
-        .into_iter()
-        .collect())
 }

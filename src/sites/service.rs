@@ -50,6 +50,37 @@ pub fn visible_site(
         .ok_or(AppError::NotFound("site"))
 }
 
+/// The site a site's list is asked for: the one named, or else the caller's only site;
+/// 422 when they must name one, 404 for a site they do not see. `what` is what the list
+/// holds ("archives", "key loans").
+pub fn listed_site(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    named: Option<SiteId>,
+    what: &str,
+) -> Result<SiteId, AppError> {
+    let site_id = actor
+        .named_or_only_site(named)
+        .ok_or_else(|| AppError::field("site_id", format!("name the site whose {what} to list")))?;
+    visible_site(conn, actor, site_id)?;
+    Ok(site_id)
+}
+
+/// Runs a sweep's `work` for every site, each in a transaction of its own (so other writers
+/// get the SQLite lock in between); answers the sum of what each changed.
+pub async fn each_site<F>(state: &AppState, work: F) -> Result<usize, AppError>
+where
+    F: Fn(&mut AnyConnection, SiteId) -> Result<usize, AppError> + Clone + Send + 'static,
+{
+    let sites = db::read(&state.pool, |conn| Ok(repo::all_names(conn)?)).await?;
+    let mut changed = 0;
+    for (site_id, _) in sites {
+        let work = work.clone();
+        changed += db::transaction(&state.pool, move |conn| work(conn, site_id)).await?;
+    }
+    Ok(changed)
+}
+
 /// The site's time zone: deadlines and "same day" rules use local time.
 pub fn time_zone(conn: &mut AnyConnection, site_id: SiteId) -> Result<chrono_tz::Tz, AppError> {
     let site = repo::find(conn, site_id)?.ok_or(AppError::NotFound("site"))?;

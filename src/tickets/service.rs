@@ -325,28 +325,15 @@ const WARN_BATCH: i64 = 500;
 /// already warned of is not read again (and a second instance's run finds nothing left).
 pub async fn warn_deadlines_near(state: &AppState) -> Result<usize, AppError> {
     let now = state.now();
-    let sites = db::read(&state.pool, |conn| Ok(crate::sites::repo::all_names(conn)?)).await?;
-    let mut warned = 0;
-    for (site_id, _) in sites {
-        warned += db::transaction(&state.pool, move |conn| {
-            let due =
-                repo::due_unwarned(conn, site_id, utc(now), utc(now + WARN_AHEAD), WARN_BATCH)?;
-            for row in &due {
-                let notices = super::notices::deadline_near(conn, row)?;
-                crate::notifications::notify(
-                    conn,
-                    Subject::Ticket,
-                    row.id.get(),
-                    notices,
-                    None,
-                    now,
-                )?;
-            }
-            Ok(due.len())
-        })
-        .await?;
-    }
-    Ok(warned)
+    crate::sites::service::each_site(state, move |conn, site_id| {
+        let due = repo::due_unwarned(conn, site_id, utc(now), utc(now + WARN_AHEAD), WARN_BATCH)?;
+        for row in &due {
+            let notices = super::notices::deadline_near(conn, row)?;
+            crate::notifications::notify(conn, Subject::Ticket, row.id.get(), notices, None, now)?;
+        }
+        Ok(due.len())
+    })
+    .await
 }
 
 /// A ticket's files: the report's photos from whoever may see it, the work order's before

@@ -228,3 +228,20 @@ pub fn open_memberships(
         .count()
         .get_result(conn)
 }
+
+/// Display names of accounts, by id: one query for a page of records that name people.
+pub fn display_names(
+    conn: &mut AnyConnection,
+    ids: impl IntoIterator<Item = UserId>,
+) -> QueryResult<std::collections::HashMap<UserId, String>> {
+    let ids: Vec<UserId> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::display_name))
+        .load::<(UserId, String)>(conn)?
+        .into_iter()
+        .collect())
+}

@@ -41,10 +41,7 @@ pub async fn list(
         if actor.role == Role::Resident {
             return own_archives(conn, &actor, now);
         }
-        let site_id = actor
-            .named_or_only_site(query.site_id)
-            .ok_or_else(|| AppError::field("site_id", "name the site whose archives to list"))?;
-        sites::service::visible_site(conn, &actor, site_id)?;
+        let site_id = sites::service::listed_site(conn, &actor, query.site_id, "archives")?;
         let tz = sites::service::time_zone(conn, site_id)?;
         let today = now.with_timezone(&tz).date_naive();
         let local_start = |date: chrono::NaiveDate| periods::local_midnight(tz, date);

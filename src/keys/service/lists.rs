@@ -4,13 +4,11 @@
 
 use std::collections::HashMap;
 
-use chrono::Datelike;
-
 use super::{chain_view, deposits_view, incidents_view, loans_view};
 use crate::access::Actor;
 use crate::db::{self, utc};
 use crate::error::AppError;
-use crate::ids::{SiteId, UserId};
+use crate::ids::UserId;
 use crate::keys::dto::*;
 use crate::keys::repo;
 use crate::keys::IncidentKind;
@@ -22,19 +20,6 @@ use crate::{periods, sites};
 
 /// Loans the overdue job tells of per site and run.
 const OVERDUE_BATCH: i64 = 500;
-
-/// The site a register is asked for, if the caller may see it.
-fn register_site(
-    conn: &mut crate::db::AnyConnection,
-    actor: &Actor,
-    named: Option<SiteId>,
-) -> Result<SiteId, AppError> {
-    let site_id = actor
-        .named_or_only_site(named)
-        .ok_or_else(|| AppError::field("site_id", "name the site whose register to list"))?;
-    sites::service::visible_site(conn, actor, site_id)?;
-    Ok(site_id)
-}
 
 /// A site's key loans, newest first; `overdue=true` those out past their due date.
 pub async fn loans(
@@ -49,7 +34,7 @@ pub async fn loans(
     .request()?;
     let (actor, now) = (actor.clone(), state.now());
     db::read(&state.pool, move |conn| {
-        let site_id = register_site(conn, &actor, query.site_id)?;
+        let site_id = sites::service::listed_site(conn, &actor, query.site_id, "key loans")?;
         let overdue_at = query.overdue.then(|| utc(now));
         let rows = repo::loans_of_site(conn, site_id, query.status, overdue_at, page)?;
         let page = Page::from_rows(rows, page, |r| r.id, |r| r);
@@ -74,7 +59,7 @@ pub async fn deposits(
     .request()?;
     let actor = actor.clone();
     db::read(&state.pool, move |conn| {
-        let site_id = register_site(conn, &actor, query.site_id)?;
+        let site_id = sites::service::listed_site(conn, &actor, query.site_id, "deposits")?;
         let rows = repo::deposits_of_site(conn, site_id, query.status, page)?;
         let page = Page::from_rows(rows, page, |r| r.id, |r| r);
         Ok(DepositPage {
@@ -99,14 +84,10 @@ pub async fn incidents(
         .transpose()?;
     let (actor, now) = (actor.clone(), state.now());
     db::read(&state.pool, move |conn| {
-        let site_id = register_site(conn, &actor, query.site_id)?;
+        let site_id = sites::service::listed_site(conn, &actor, query.site_id, "incidents")?;
         let first = match named_month {
             Some(first) => first,
-            None => {
-                let tz = sites::service::time_zone(conn, site_id)?;
-                let today = now.with_timezone(&tz).date_naive();
-                today.with_day(1).expect("day 1")
-            }
+            None => periods::this_month(conn, site_id, now)?,
         };
         let month = periods::site_month(conn, site_id, first, now)?;
         let rows = repo::incidents_of_site(conn, site_id, month.start, month.end)?;
@@ -135,7 +116,7 @@ pub async fn incidents(
         for staff in items.iter().filter_map(|i| i.incident.accountable_staff_id) {
             *tally.entry(staff).or_default() += 1;
         }
-        let names = repo::names_of(conn, tally.keys().copied())?;
+        let names = crate::users::repo::display_names(conn, tally.keys().copied())?;
         let mut by_staff: Vec<StaffTally> = tally
             .into_iter()
             .map(|(staff_id, incidents)| StaffTally {
@@ -166,45 +147,40 @@ pub async fn incidents(
 /// marking the loan told and writing the notices are one transaction per site.
 pub async fn warn_loans_overdue(state: &AppState) -> Result<usize, AppError> {
     let now = state.now();
-    let sites = db::read(&state.pool, |conn| Ok(sites::repo::all_names(conn)?)).await?;
-    let mut told = 0;
-    for (site_id, _) in sites {
-        told += db::transaction(&state.pool, move |conn| {
-            let due = repo::overdue_untold(conn, site_id, utc(now), OVERDUE_BATCH)?;
-            if due.is_empty() {
-                return Ok(0);
+    sites::service::each_site(state, move |conn, site_id| {
+        let due = repo::overdue_untold(conn, site_id, utc(now), OVERDUE_BATCH)?;
+        if due.is_empty() {
+            return Ok(0);
+        }
+        let butlers = crate::access::repo::butlers_of_site(conn, site_id)?;
+        let mut told = 0;
+        for loan in due {
+            if !repo::mark_overdue_told(conn, loan.id, utc(now))? {
+                continue;
             }
-            let butlers = crate::access::repo::butlers_of_site(conn, site_id)?;
-            let mut told = 0;
-            for loan in due {
-                if !repo::mark_overdue_told(conn, loan.id, utc(now))? {
-                    continue;
-                }
-                let message = format!(
-                    "Key loan {} of unit {} was due back {}: chase the borrower",
-                    loan.id,
-                    crate::archives::repo::room_of(conn, loan.unit_id)?,
-                    loan.due_back.format("%Y-%m-%d %H:%M UTC")
-                );
-                notifications::notify(
-                    conn,
-                    Subject::Key,
-                    loan.key_id.get(),
-                    Notice::to_each(
-                        butlers.iter().copied(),
-                        Kind::KeyLoanOverdue,
-                        site_id,
-                        None,
-                        &message,
-                    ),
+            let message = format!(
+                "Key loan {} of unit {} was due back {}: chase the borrower",
+                loan.id,
+                crate::archives::repo::room_of(conn, loan.unit_id)?,
+                loan.due_back.format("%Y-%m-%d %H:%M UTC")
+            );
+            notifications::notify(
+                conn,
+                Subject::Key,
+                loan.key_id.get(),
+                Notice::to_each(
+                    butlers.iter().copied(),
+                    Kind::KeyLoanOverdue,
+                    site_id,
                     None,
-                    now,
-                )?;
-                told += 1;
-            }
-            Ok(told)
-        })
-        .await?;
-    }
-    Ok(told)
+                    &message,
+                ),
+                None,
+                now,
+            )?;
+            told += 1;
+        }
+        Ok(told)
+    })
+    .await
 }

@@ -17,7 +17,7 @@ use super::repo::{
     NewIncident, NewKeyRow, NewLoan,
 };
 use super::{HandoffKind, KeyAction, KeyLoanStatus, KeyStatus, Side};
-use crate::access::{self, Actor, Role};
+use crate::access::{self, Actor};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, Validator};
 use crate::idempotency::{self, Answer};
@@ -52,7 +52,7 @@ fn names(
     conn: &mut AnyConnection,
     holders: &[&Holder],
 ) -> Result<HashMap<UserId, String>, AppError> {
-    Ok(repo::names_of(
+    Ok(crate::users::repo::display_names(
         conn,
         holders.iter().filter_map(|h| h.user_id()),
     )?)
@@ -382,13 +382,7 @@ pub fn check_party(
         Holder::Resident(id) => {
             access::repo::current_unit_ids(conn, *id, today)?.contains(&key_unit)
         }
-        Holder::Staff(id) => match access::repo::find_person(conn, *id)? {
-            Some(person) if person.active && person.role.is_staff() => {
-                let sites = access::repo::staff_site_ids(conn, *id)?;
-                sites.contains(&key_site) || (person.role == Role::Manager && sites.is_empty())
-            }
-            _ => false,
-        },
+        Holder::Staff(id) => access::staff_working_for(conn, *id, key_site)?.is_some(),
         Holder::External { .. } | Holder::Cabinet { .. } => true,
     };
     if fits {
