@@ -881,6 +881,25 @@ async fn keys_are_read_by_their_site_and_unit_and_handed_over_only_by_the_holder
         .await
         .invalid_fields();
     assert_eq!(fields, ["due_back"]);
+    let week = rfc3339(app.clock_now() + Duration::days(7));
+    for (extra, field) in [
+        (json!({"ticket_id": 999_999}), "ticket_id"),
+        (
+            json!({"inspection_document_id": 999_999}),
+            "inspection_document_id",
+        ),
+    ] {
+        let mut body = json!({"from": resident(owner), "to": external("Developer CS", "4008001234"),
+                              "purpose": "x", "due_back": week});
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        let fields = app
+            .action(&d.butler, "keys", id, "lend", body)
+            .await
+            .invalid_fields();
+        assert_eq!(fields, [field]);
+    }
     let k = key(&app, &d.butler, id).await;
     assert_eq!(k["chain"].as_array().unwrap().len(), 1, "nothing changed");
     assert_eq!(k.field("holder.user_id"), owner);

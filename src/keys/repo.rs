@@ -10,7 +10,8 @@ use super::{
     KeyStatus, Side,
 };
 use crate::db::schema::{
-    key_deposit_collectors, key_deposits, key_handoffs, key_incidents, key_loans, unit_keys,
+    key_deposit_collectors, key_deposits, key_handoffs, key_incidents, key_loans, tickets,
+    unit_keys,
 };
 use crate::db::AnyConnection;
 use crate::error::AppError;
@@ -720,4 +721,15 @@ pub fn incidents_of_site(
         .order((key_incidents::occurred_at.asc(), key_incidents::id.asc()))
         .select(IncidentRow::as_select())
         .load(conn)
+}
+
+/// The unit a repair ticket was reported for (`None` for a public area or no such ticket),
+/// read here rather than through `tickets`, which shows key loans and so depends on keys.
+pub fn unit_of_ticket(conn: &mut AnyConnection, id: TicketId) -> QueryResult<Option<UnitId>> {
+    Ok(tickets::table
+        .find(id)
+        .select(tickets::unit_id)
+        .first::<Option<UnitId>>(conn)
+        .optional()?
+        .flatten())
 }

@@ -5,14 +5,12 @@
 //! their own accounts or by a signature the desk files as an attachment of the handoff.
 
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
 
 use super::{
     chain_view, check_party, confirmed_by, detail, resident_since, side_of, visible_key,
     HandoffDraft, IncidentDraft, KeyChange, KeyLifecycle, Then,
 };
 use crate::access::{Actor, Role};
-use crate::db::schema::tickets;
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, Lookup, Precondition, Validator};
 use crate::files::{self, Intent};
@@ -212,12 +210,7 @@ fn check_ticket(
     unit_id: UnitId,
     ticket: crate::ids::TicketId,
 ) -> Result<(), AppError> {
-    let unit: Option<Option<UnitId>> = tickets::table
-        .find(ticket)
-        .select(tickets::unit_id)
-        .first(conn)
-        .optional()?;
-    if unit.flatten() == Some(unit_id) {
+    if repo::unit_of_ticket(conn, ticket)? == Some(unit_id) {
         Ok(())
     } else {
         Err(AppError::field(
