@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod api;
+pub mod api_keys;
 pub mod archives;
 pub mod auth;
 pub mod boards;

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::access::rates::RequestRates;
 use crate::access::tokens::TokenKeys;
 use crate::clock::Clock;
 use crate::config::Config;
@@ -16,6 +17,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub clock: Arc<dyn Clock>,
     pub tokens: Arc<TokenKeys>,
+    /// How many requests each API key has made lately.
+    pub key_rates: Arc<RequestRates>,
     pub files: Arc<Store>,
     pub pii: Arc<Vault>,
 }
@@ -35,6 +38,7 @@ impl AppState {
         Ok(AppState {
             pool,
             tokens: Arc::new(TokenKeys::new(&config)),
+            key_rates: Arc::default(),
             files: Arc::new(Store::open(&config)?),
             pii: Arc::new(Vault::from_hex(&config.pii_key)?),
             config: Arc::new(config),

@@ -234,7 +234,14 @@ fn every_secured_route_declares_bearer_auth_and_problem_responses() {
                 .contains(&path.as_str());
             if !public {
                 secured += 1;
-                assert_eq!(op["security"], json!([{"bearer": []}]), "{method} {path}");
+                // A route open to API keys also names the permission it needs of one.
+                let mut schemes = vec![json!({"bearer": []})];
+                if let Some(needed) =
+                    propdesk::access::Permission::needed(&method.to_uppercase(), path)
+                {
+                    schemes.push(json!({"api_key": [needed.as_str()]}));
+                }
+                assert_eq!(op["security"], json!(schemes), "{method} {path}");
                 assert!(
                     op["responses"]["401"].is_object(),
                     "{method} {path} lacks 401"

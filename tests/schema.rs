@@ -67,7 +67,7 @@ fn texts<T: Copy>(all: &[T], as_str: fn(T) -> &'static str) -> Vec<String> {
 
 /// Every enum column, with the values of the Rust enum it stores.
 fn enum_columns() -> Vec<(&'static str, &'static str, Vec<String>)> {
-    use propdesk::access::Role;
+    use propdesk::access::{Permission, Role};
     use propdesk::archives::loans::LoanStatus;
     use propdesk::archives::*;
     use propdesk::calendar::DayKind;
@@ -82,6 +82,11 @@ fn enum_columns() -> Vec<(&'static str, &'static str, Vec<String>)> {
     use propdesk::visits::{Satisfaction, VisitMethod};
     vec![
         ("users", "role", texts(Role::ALL, Role::as_str)),
+        (
+            "api_key_permissions",
+            "permission",
+            texts(Permission::ALL, Permission::as_str),
+        ),
         (
             "archives",
             "status",

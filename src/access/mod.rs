@@ -4,8 +4,12 @@
 //! unit, a person or a record of one, and which rows a list may show. It depends on nothing
 //! above the database, so auth, users, sites and units can all build on it.
 
+pub mod permissions;
+pub mod rates;
 pub mod repo;
 pub mod tokens;
+
+pub use permissions::Permission;
 
 use chrono::NaiveDate;
 use diesel::QueryResult;
@@ -182,7 +186,7 @@ pub fn staff_working_for(
     let Some(person) = repo::find_person(conn, user_id)? else {
         return Ok(None);
     };
-    if !person.active || !person.role.is_staff() {
+    if !person.active || !person.role.is_staff() || person.integration {
         return Ok(None);
     }
     let sites = repo::staff_site_ids(conn, user_id)?;

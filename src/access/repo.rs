@@ -16,6 +16,9 @@ pub struct Person {
     #[diesel(deserialize_as = String)]
     pub role: super::Role,
     pub active: bool,
+    /// The account of an API key: it acts on its sites but is never named as anyone's
+    /// owner, holder or engineer.
+    pub integration: bool,
 }
 
 pub fn find_person(conn: &mut AnyConnection, id: UserId) -> QueryResult<Option<Person>> {

@@ -113,9 +113,9 @@ pub fn random_token(bytes: usize) -> String {
     URL_SAFE_NO_PAD.encode(buf)
 }
 
-/// Refresh tokens carry 256 random bits, so a fast hash is enough to make a stolen
-/// database useless for replay.
-pub fn hash_refresh_token(token: &str) -> String {
+/// Refresh tokens and API keys carry 256 random bits, so a fast hash is enough to make a
+/// stolen database useless for replay.
+pub fn hash_token(token: &str) -> String {
     Sha256::digest(token.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -172,8 +172,8 @@ mod tests {
     #[test]
     fn refresh_token_hash_is_stable_and_hex() {
         let token = random_token(32);
-        assert_eq!(hash_refresh_token(&token), hash_refresh_token(&token));
-        assert_eq!(hash_refresh_token(&token).len(), 64);
+        assert_eq!(hash_token(&token), hash_token(&token));
+        assert_eq!(hash_token(&token).len(), 64);
         assert_ne!(random_token(32), token);
     }
 }

@@ -187,6 +187,7 @@ macro_rules! attachment_routes {
 }
 
 mod across;
+pub mod api_keys;
 pub mod archives;
 pub mod auth;
 pub mod calendar;
@@ -221,6 +222,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     notifications::routes(cfg);
     archives::routes(cfg);
     keys::routes(cfg);
+    api_keys::routes(cfg);
 }
 
 /// The documented paths and their methods, to tell "no such route" (404) from "no such

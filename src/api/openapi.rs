@@ -6,11 +6,14 @@ use serde_json::json;
 use utoipa::openapi::header::Header;
 use utoipa::openapi::path::{Operation, Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::schema::{ObjectBuilder, Type};
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{
+    ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+};
 use utoipa::openapi::Required;
 use utoipa::openapi::{ContentBuilder, OpenApi as Document, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::OpenApi;
 
+use crate::access::Permission;
 use crate::error::{FieldError, Precondition, Problem, PROBLEM_JSON};
 use crate::idempotency;
 
@@ -45,6 +48,7 @@ may contain the NUL character (U+0000), which PostgreSQL cannot store.",
         (name = "notifications", description = "What each person is told: newest first, unread count, marking read; deliveries staff make by phone or on paper"),
         (name = "archives", description = "Owner archives (业主档案): one per unit and owner occupancy, its catalogue against the site's checklist, what is missing and who is chased, the borrowing register, the read log, masked ID numbers with a logged reveal, and the customer profile"),
         (name = "keys", description = "Keys (钥匙): each unit's inventory, a custody chain in which every key has exactly one holder, handoffs with both sides' confirmations, loans to the developer, deposits for named collectors, incidents against their holder, and the move-in (入住) that ties membership, archive and keys"),
+        (name = "api keys", description = "Machine clients: API keys of other property systems (CRM, payment and SMS gateways), scoped to sites and permissions, shown once, revocable, rate-limited"),
         (name = "fee schedule", description = "Repair fees kept by managers per site"),
         (name = "health", description = "Liveness and readiness probes"),
     ),
@@ -278,6 +282,16 @@ pub fn complete(mut doc: Document) -> Document {
                 .build(),
         ),
     );
+    components.add_security_scheme(
+        "api_key",
+        SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+            "X-Api-Key",
+            "An API key of another property system (`POST /api/v1/api-keys`), also accepted \
+             as `Authorization: Bearer <key>`. It acts as a butler of its sites; an operation \
+             open to keys names the one permission it needs, and others refuse keys (403). \
+             Over its `requests_per_minute`: 429 with `Retry-After`.",
+        ))),
+    );
     for (name, response) in [
         ("BadRequest", BadRequest::build()),
         ("Unauthorized", Unauthorized::build()),
@@ -315,18 +329,24 @@ pub fn complete(mut doc: Document) -> Document {
                 add(post, "422", "Validation");
             }
         }
-        for operation in [
-            &mut item.get,
-            &mut item.post,
-            &mut item.put,
-            &mut item.patch,
-            &mut item.delete,
-        ]
-        .into_iter()
-        .flatten()
-        {
+        for (method, operation) in [
+            ("GET", &mut item.get),
+            ("POST", &mut item.post),
+            ("PUT", &mut item.put),
+            ("PATCH", &mut item.patch),
+            ("DELETE", &mut item.delete),
+        ] {
+            let Some(operation) = operation.as_mut() else {
+                continue;
+            };
             // A public route says so (`security: []`) rather than leaving it unstated.
-            let secured = !operation.security.get_or_insert_with(Vec::new).is_empty();
+            let security = operation.security.get_or_insert_with(Vec::new);
+            let secured = !security.is_empty();
+            // The same function decides at run time (`auth::api_key`).
+            if let Some(permission) = Permission::needed(method, path).filter(|_| secured) {
+                security.push(SecurityRequirement::new("api_key", [permission.as_str()]));
+                add(operation, "429", "TooManyRequests");
+            }
             let has_body = operation.request_body.is_some();
             let has_query = operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
             if secured {

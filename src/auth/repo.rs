@@ -1,10 +1,12 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::access::Role;
-use crate::db::schema::{login_throttles, refresh_tokens, users};
+use crate::access::{Permission, Role};
+use crate::db::schema::{
+    api_key_permissions, api_keys, login_throttles, refresh_tokens, staff_sites, users,
+};
 use crate::db::AnyConnection;
-use crate::ids::UserId;
+use crate::ids::{SiteId, UserId};
 
 /// What signing in needs of an account.
 #[derive(Debug, Queryable, Selectable)]
@@ -175,6 +177,78 @@ pub fn save_throttle(
 
 pub fn clear_throttle(conn: &mut AnyConnection, key: &str) -> QueryResult<()> {
     diesel::delete(login_throttles::table.find(key))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// What authenticating with an API key needs of it.
+pub struct LiveApiKey {
+    pub id: i64,
+    pub account_id: UserId,
+    pub requests_per_minute: i64,
+    pub last_used_at: Option<NaiveDateTime>,
+    pub permissions: Vec<Permission>,
+    pub sites: Vec<SiteId>,
+}
+
+/// The key whose hash is `hash`, if it is neither revoked nor expired at `now` and its
+/// account is active.
+pub fn find_live_api_key(
+    conn: &mut AnyConnection,
+    hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<LiveApiKey>> {
+    let found: Option<(i64, UserId, i64, Option<NaiveDateTime>)> = api_keys::table
+        .inner_join(users::table.on(users::id.eq(api_keys::account_id)))
+        .filter(api_keys::token_hash.eq(hash))
+        .filter(api_keys::revoked_at.is_null())
+        .filter(
+            api_keys::expires_at
+                .is_null()
+                .or(api_keys::expires_at.gt(now)),
+        )
+        .filter(users::active.eq(true))
+        .select((
+            api_keys::id,
+            api_keys::account_id,
+            api_keys::requests_per_minute,
+            api_keys::last_used_at,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((id, account_id, requests_per_minute, last_used_at)) = found else {
+        return Ok(None);
+    };
+    let permissions = api_key_permissions::table
+        .filter(api_key_permissions::api_key_id.eq(id))
+        .select(api_key_permissions::permission)
+        .load::<String>(conn)?
+        .into_iter()
+        .filter_map(|text| Permission::try_from(text).ok())
+        .collect();
+    let sites = staff_sites::table
+        .filter(staff_sites::user_id.eq(account_id))
+        .select(staff_sites::site_id)
+        .order(staff_sites::site_id.asc())
+        .load(conn)?;
+    Ok(Some(LiveApiKey {
+        id,
+        account_id,
+        requests_per_minute,
+        last_used_at,
+        permissions,
+        sites,
+    }))
+}
+
+/// Notes that the key was used at `now`.
+pub fn record_api_key_use(
+    conn: &mut AnyConnection,
+    id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(api_keys::table.find(id))
+        .set(api_keys::last_used_at.eq(now))
         .execute(conn)
         .map(|_| ())
 }

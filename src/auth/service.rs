@@ -8,7 +8,7 @@ use super::credentials::{check_password, normalize_username};
 use super::password;
 use super::repo::{self, NewRefreshToken};
 use super::throttle::{self, Policy};
-use crate::access::tokens::{hash_refresh_token, random_token};
+use crate::access::tokens::{hash_token, random_token};
 use crate::access::{self, Actor, Role};
 use crate::contact::normalize_phone;
 use crate::db::{self, utc, AnyConnection};
@@ -89,7 +89,7 @@ fn issue(
         &NewRefreshToken {
             user_id: actor.user_id,
             family,
-            token_hash: &hash_refresh_token(&refresh_token),
+            token_hash: &hash_token(&refresh_token),
             expires_at: utc(now + Duration::seconds(refresh_ttl)),
             created_at: utc(now),
         },
@@ -133,6 +133,7 @@ pub async fn login(
             let wait = (lock.and_utc() - now).num_seconds();
             if wait > 0 {
                 return Err(AppError::TooManyRequests {
+                    reason: "too many failed attempts",
                     retry_after_secs: wait as u64,
                 });
             }
@@ -184,7 +185,7 @@ enum Rotation {
 pub async fn refresh(state: &AppState, input: RefreshRequest) -> Result<TokenPair, AppError> {
     let now = state.now();
     let state2 = state.clone();
-    let hash = hash_refresh_token(&input.refresh_token);
+    let hash = hash_token(&input.refresh_token);
     // Refusals that revoke must commit, so they are an Ok outcome of the transaction.
     let rotation = db::transaction(&state.pool, move |conn| {
         let Some(token) = repo::find_refresh(conn, &hash)? else {
@@ -223,7 +224,7 @@ pub async fn refresh(state: &AppState, input: RefreshRequest) -> Result<TokenPai
 /// the caller wants, no session, holds either way.
 pub async fn logout(state: &AppState, input: RefreshRequest) -> Result<(), AppError> {
     let now = utc(state.now());
-    let hash = hash_refresh_token(&input.refresh_token);
+    let hash = hash_token(&input.refresh_token);
     db::transaction(&state.pool, move |conn| {
         if let Some(token) = repo::find_refresh(conn, &hash)? {
             repo::revoke_family(conn, &token.family, now)?;

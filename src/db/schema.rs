@@ -40,6 +40,7 @@ diesel::table! {
         refuses_visits -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        integration -> Bool,
     }
 }
 
@@ -619,6 +620,30 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    api_keys (id) {
+        id -> BigInt,
+        name -> Text,
+        account_id -> BigInt,
+        token_hash -> Text,
+        token_prefix -> Text,
+        requests_per_minute -> BigInt,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_by -> Nullable<BigInt>,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    api_key_permissions (api_key_id, permission) {
+        api_key_id -> BigInt,
+        permission -> Text,
+    }
+}
+
 diesel::joinable!(units -> sites (site_id));
 diesel::joinable!(staff_sites -> users (user_id));
 diesel::joinable!(staff_sites -> sites (site_id));
@@ -692,4 +717,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     key_deposits,
     key_deposit_collectors,
     key_incidents,
+    api_keys,
+    api_key_permissions,
 );

@@ -83,8 +83,12 @@ pub enum AppError {
     /// The byte range asked for lies outside the file of `size` bytes.
     #[error("the range asked for lies outside the file's {size} bytes")]
     RangeNotSatisfiable { size: u64 },
-    #[error("too many failed attempts; retry in {retry_after_secs} s")]
-    TooManyRequests { retry_after_secs: u64 },
+    /// Over a limit: failed logins, or an API key's request rate.
+    #[error("{reason}; retry in {retry_after_secs} s")]
+    TooManyRequests {
+        reason: &'static str,
+        retry_after_secs: u64,
+    },
     #[error("service temporarily unavailable")]
     Unavailable(String),
     /// A bug or a broken dependency: logged with its cause chain, never shown.
@@ -238,7 +242,9 @@ impl ResponseError for AppError {
             AppError::RangeNotSatisfiable { size } => {
                 response.insert_header((header::CONTENT_RANGE, format!("bytes */{size}")));
             }
-            AppError::TooManyRequests { retry_after_secs } => {
+            AppError::TooManyRequests {
+                retry_after_secs, ..
+            } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
             // Busy, not down: a connection or a hashing slot frees within a second or so.

@@ -25,6 +25,8 @@ pub struct UserRow {
     pub refuses_visits: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The account of an API key (`api_keys`), not a person.
+    pub integration: bool,
 }
 
 #[derive(Insertable)]
@@ -39,6 +41,7 @@ pub struct NewUserRow {
     pub active: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub integration: bool,
 }
 
 #[derive(AsChangeset, Default)]
@@ -132,7 +135,9 @@ pub fn list(
     active: Option<bool>,
     page: PageRequest,
 ) -> QueryResult<Vec<UserRow>> {
-    let mut query = users::table.into_boxed();
+    let mut query = users::table
+        .filter(users::integration.eq(false))
+        .into_boxed();
     if let SiteScope::Only(sites) = sites {
         query = query.filter(
             users::id

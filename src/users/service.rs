@@ -47,7 +47,8 @@ pub(super) fn visible_user(
     id: UserId,
 ) -> Result<UserRow, AppError> {
     let user = repo::find(conn, id)?.ok_or(AppError::NotFound("user"))?;
-    if access::may_see_person(conn, actor, user.id, user.role)? {
+    // An API key's account is managed through its key, never as a person.
+    if !user.integration && access::may_see_person(conn, actor, user.id, user.role)? {
         Ok(user)
     } else {
         Err(AppError::NotFound("user"))
@@ -171,6 +172,7 @@ pub async fn create(state: &AppState, actor: &Actor, input: NewUser) -> Result<U
                 active: true,
                 created_at: utc(now),
                 updated_at: utc(now),
+                integration: false,
             },
         )?;
         repo::set_staff_sites(conn, row.id, &input.site_ids)?;

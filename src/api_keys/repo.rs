@@ -1,0 +1,118 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::access::Permission;
+use crate::db::schema::{api_key_permissions, api_keys, staff_sites, users};
+use crate::db::AnyConnection;
+use crate::ids::{SiteId, UserId};
+use crate::pagination::PageRequest;
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = api_keys)]
+pub struct ApiKeyRow {
+    pub id: i64,
+    pub name: String,
+    pub account_id: UserId,
+    pub token_hash: String,
+    pub token_prefix: String,
+    pub requests_per_minute: i64,
+    pub created_by: UserId,
+    pub created_at: NaiveDateTime,
+    pub expires_at: Option<NaiveDateTime>,
+    pub revoked_at: Option<NaiveDateTime>,
+    pub revoked_by: Option<UserId>,
+    pub last_used_at: Option<NaiveDateTime>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = api_keys)]
+pub struct NewApiKeyRow {
+    pub name: String,
+    pub account_id: UserId,
+    pub token_hash: String,
+    pub token_prefix: String,
+    pub requests_per_minute: i64,
+    pub created_by: UserId,
+    pub created_at: NaiveDateTime,
+    pub expires_at: Option<NaiveDateTime>,
+}
+
+pub fn insert(
+    conn: &mut AnyConnection,
+    row: NewApiKeyRow,
+    permissions: &[Permission],
+) -> QueryResult<ApiKeyRow> {
+    let key: ApiKeyRow = diesel::insert_into(api_keys::table)
+        .values(row)
+        .get_result(conn)?;
+    // One row at a time: MultiConnection has no portable multi-row INSERT.
+    for permission in permissions {
+        diesel::insert_into(api_key_permissions::table)
+            .values((
+                api_key_permissions::api_key_id.eq(key.id),
+                api_key_permissions::permission.eq(permission.as_str()),
+            ))
+            .execute(conn)?;
+    }
+    Ok(key)
+}
+
+pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<ApiKeyRow>> {
+    api_keys::table.find(id).first(conn).optional()
+}
+
+/// Keys newest first, of `site` if named (through their accounts' sites).
+pub fn list(
+    conn: &mut AnyConnection,
+    site: Option<SiteId>,
+    page: PageRequest,
+) -> QueryResult<Vec<ApiKeyRow>> {
+    let mut query = api_keys::table.into_boxed();
+    if let Some(site) = site {
+        query = query.filter(
+            api_keys::account_id.eq_any(
+                staff_sites::table
+                    .filter(staff_sites::site_id.eq(site))
+                    .select(staff_sites::user_id),
+            ),
+        );
+    }
+    if let Some(before) = page.after_id {
+        query = query.filter(api_keys::id.lt(before));
+    }
+    query
+        .order(api_keys::id.desc())
+        .limit(page.fetch())
+        .load(conn)
+}
+
+pub fn permissions(conn: &mut AnyConnection, id: i64) -> QueryResult<Vec<Permission>> {
+    Ok(api_key_permissions::table
+        .filter(api_key_permissions::api_key_id.eq(id))
+        .select(api_key_permissions::permission)
+        .order(api_key_permissions::permission.asc())
+        .load::<String>(conn)?
+        .into_iter()
+        .filter_map(|text| Permission::try_from(text).ok())
+        .collect())
+}
+
+/// Revokes the key and closes its account; `false` when it was revoked already.
+pub fn revoke(
+    conn: &mut AnyConnection,
+    key: &ApiKeyRow,
+    by: UserId,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let revoked = diesel::update(
+        api_keys::table
+            .find(key.id)
+            .filter(api_keys::revoked_at.is_null()),
+    )
+    .set((api_keys::revoked_at.eq(now), api_keys::revoked_by.eq(by)))
+    .execute(conn)?;
+    diesel::update(users::table.find(key.account_id))
+        .set((users::active.eq(false), users::updated_at.eq(now)))
+        .execute(conn)?;
+    Ok(revoked == 1)
+}

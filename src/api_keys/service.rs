@@ -1,0 +1,189 @@
+use chrono::{DateTime, Utc};
+
+use super::dto::{
+    ApiKey, ApiKeyFilter, ApiKeyStatus, CreatedApiKey, NewApiKey, DEFAULT_REQUESTS_PER_MINUTE,
+    MAX_REQUESTS_PER_MINUTE,
+};
+use super::repo::{self, ApiKeyRow, NewApiKeyRow};
+use crate::access::tokens::{hash_token, random_token};
+use crate::access::{self, Actor, Role};
+use crate::auth::api_key::PREFIX;
+use crate::db::{self, utc, AnyConnection};
+use crate::error::{AppError, Lookup, Validator};
+use crate::pagination::{Page, PageRequest};
+use crate::sites;
+use crate::state::AppState;
+use crate::users::repo::NewUserRow;
+
+/// Characters of a key shown in lists: the prefix and eight of its random ones.
+const SHOWN: usize = PREFIX.len() + 8;
+
+/// Creates a key on sites the manager covers and answers it with the key itself, this
+/// once. The key gets an account of its own, a butler of its sites, which cannot sign in.
+pub async fn create(
+    state: &AppState,
+    actor: &Actor,
+    input: NewApiKey,
+) -> Result<CreatedApiKey, AppError> {
+    let now = state.now();
+    let per_minute = input
+        .requests_per_minute
+        .unwrap_or(DEFAULT_REQUESTS_PER_MINUTE);
+    Validator::new()
+        .check(
+            !input.site_ids.is_empty(),
+            "site_ids",
+            "name at least one site",
+        )
+        .check(
+            !input.permissions.is_empty(),
+            "permissions",
+            "grant at least one permission",
+        )
+        .check(
+            (1..=MAX_REQUESTS_PER_MINUTE).contains(&per_minute),
+            "requests_per_minute",
+            format!("must be between 1 and {MAX_REQUESTS_PER_MINUTE}"),
+        )
+        .check(
+            input.expires_at.is_none_or(|at| at > now),
+            "expires_at",
+            "must be in the future",
+        )
+        .finish()?;
+    let actor = actor.clone();
+    let secret = format!("{PREFIX}{}", random_token(32));
+    db::transaction(&state.pool, move |conn| {
+        for (i, site_id) in input.site_ids.iter().enumerate() {
+            sites::service::visible_site(conn, &actor, *site_id).missing_as(|| {
+                AppError::field(format!("site_ids[{i}]"), "no site with this id among yours")
+            })?;
+        }
+        let prefix: String = secret.chars().take(SHOWN).collect();
+        let account = crate::users::repo::insert(
+            conn,
+            NewUserRow {
+                username: Some(format!("integration:{prefix}").to_ascii_lowercase()),
+                phone: None,
+                display_name: format!("{} (API)", input.name.as_str()),
+                role: Role::Butler,
+                // Not a password hash: no password verifies against it.
+                password_hash: "!".into(),
+                active: true,
+                created_at: utc(now),
+                updated_at: utc(now),
+                integration: true,
+            },
+        )?;
+        let mut site_ids = input.site_ids.clone();
+        site_ids.sort();
+        site_ids.dedup();
+        crate::users::repo::set_staff_sites(conn, account.id, &site_ids)?;
+        let mut permissions = input.permissions.clone();
+        permissions.sort_by_key(|p| p.as_str());
+        permissions.dedup();
+        let row = repo::insert(
+            conn,
+            NewApiKeyRow {
+                name: input.name.into(),
+                account_id: account.id,
+                token_hash: hash_token(&secret),
+                token_prefix: prefix,
+                requests_per_minute: per_minute,
+                created_by: actor.user_id,
+                created_at: utc(now),
+                expires_at: input.expires_at.map(utc),
+            },
+            &permissions,
+        )?;
+        Ok(CreatedApiKey {
+            key: view(conn, row, now)?,
+            api_key: secret,
+        })
+    })
+    .await
+}
+
+/// The keys a manager sees: all for a company-wide manager (of `site_id` if named), else
+/// those acting on their site.
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    filter: ApiKeyFilter,
+    page: PageRequest,
+) -> Result<Page<ApiKey>, AppError> {
+    let (actor, now) = (actor.clone(), state.now());
+    db::read(&state.pool, move |conn| {
+        let site = match (actor.is_company_wide(), filter.site_id) {
+            (true, None) => None,
+            (_, named) => Some(sites::service::listed_site(
+                conn, &actor, named, "API keys",
+            )?),
+        };
+        let rows = repo::list(conn, site, page)?;
+        Page::from_rows(rows, page, |r| r.id, |r| r).try_map(|row| view(conn, row, now))
+    })
+    .await
+}
+
+pub async fn get(state: &AppState, actor: &Actor, id: i64) -> Result<ApiKey, AppError> {
+    let (actor, now) = (actor.clone(), state.now());
+    db::read(&state.pool, move |conn| {
+        let row = visible(conn, &actor, id)?;
+        view(conn, row, now)
+    })
+    .await
+}
+
+/// Revokes the key at once: its next request is refused (401). 409 when it is revoked
+/// already.
+pub async fn revoke(state: &AppState, actor: &Actor, id: i64) -> Result<ApiKey, AppError> {
+    let (actor, now) = (actor.clone(), state.now());
+    crate::idempotency::transaction(state, crate::idempotency::Answer::Done, move |conn| {
+        let row = visible(conn, &actor, id)?;
+        if !repo::revoke(conn, &row, actor.user_id, utc(now))? {
+            return Err(AppError::InvalidTransition(
+                "this API key is revoked already".into(),
+            ));
+        }
+        let row = repo::find(conn, id)?.ok_or(AppError::NotFound("API key"))?;
+        view(conn, row, now)
+    })
+    .await
+}
+
+/// The key, if it acts on a site the manager covers.
+fn visible(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Result<ApiKeyRow, AppError> {
+    let row = repo::find(conn, id)?.ok_or(AppError::NotFound("API key"))?;
+    let sites = access::repo::staff_site_ids(conn, row.account_id)?;
+    if sites.iter().any(|site| actor.covers_site(*site)) {
+        Ok(row)
+    } else {
+        Err(AppError::NotFound("API key"))
+    }
+}
+
+fn view(conn: &mut AnyConnection, row: ApiKeyRow, now: DateTime<Utc>) -> Result<ApiKey, AppError> {
+    let status = if row.revoked_at.is_some() {
+        ApiKeyStatus::Revoked
+    } else if row.expires_at.is_some_and(|at| at.and_utc() <= now) {
+        ApiKeyStatus::Expired
+    } else {
+        ApiKeyStatus::Active
+    };
+    Ok(ApiKey {
+        site_ids: access::repo::staff_site_ids(conn, row.account_id)?,
+        permissions: repo::permissions(conn, row.id)?,
+        id: row.id,
+        name: row.name,
+        token_prefix: row.token_prefix,
+        status,
+        requests_per_minute: row.requests_per_minute,
+        account_id: row.account_id,
+        created_by: row.created_by,
+        created_at: row.created_at.and_utc(),
+        expires_at: row.expires_at.map(|at| at.and_utc()),
+        revoked_at: row.revoked_at.map(|at| at.and_utc()),
+        last_used_at: row.last_used_at.map(|at| at.and_utc()),
+    })
+}
