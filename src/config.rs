@@ -33,6 +33,10 @@ pub struct Config {
     pub attachment_max_bytes: u64,
     /// How many attachments one record may hold (`ATTACHMENTS_PER_RECORD`).
     pub attachments_per_record: usize,
+    /// Whether webhook endpoints may be on loopback, link-local or private addresses
+    /// (`WEBHOOKS_ALLOW_PRIVATE_TARGETS`, default false: refused, against SSRF). For tests
+    /// and for a receiver on the company's own network.
+    pub webhooks_allow_private_targets: bool,
 }
 
 /// Where attachment bytes are kept.
@@ -170,6 +174,7 @@ impl Config {
             file_store: FileStore::parse(var("FILE_STORE").as_deref().unwrap_or("local"))?,
             attachment_max_bytes: parsed("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)?,
             attachments_per_record: parsed("ATTACHMENTS_PER_RECORD", 20)?,
+            webhooks_allow_private_targets: parsed("WEBHOOKS_ALLOW_PRIVATE_TARGETS", false)?,
         };
         if config.db_pool.size == 0 {
             return Err(ConfigError::Invalid {

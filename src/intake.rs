@@ -10,6 +10,7 @@ use crate::contact::Phone;
 use crate::db::{utc, AnyConnection};
 use crate::error::{AppError, Lookup};
 use crate::ids::{SiteId, UnitId, UserId};
+use crate::outbox::{self, StatusChanged};
 use crate::text_enum::TextEnum;
 use crate::timeline::{self, Step, Subject};
 use crate::units::repo::UnitRow;
@@ -126,15 +127,31 @@ pub struct FirstStep {
     pub note: String,
 }
 
-/// Writes the first timeline entry of record `id`, taken in by `actor`.
+/// Writes the first timeline entry of record `id` of `site_id`, taken in by `actor`, and
+/// the outbox event of its first status.
 pub fn record_first_step(
     conn: &mut AnyConnection,
     subject: Subject,
     id: impl Into<i64>,
+    site_id: SiteId,
     actor: &Actor,
     first: FirstStep,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    let id = id.into();
+    outbox::status_changed(
+        conn,
+        StatusChanged {
+            subject,
+            id,
+            site_id,
+            action: first.action,
+            from_status: None,
+            to_status: first.status,
+            actor_id: Some(actor.user_id),
+        },
+        now,
+    )?;
     timeline::repo::record(
         conn,
         subject,

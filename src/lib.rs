@@ -28,6 +28,7 @@ pub mod lifecycle;
 pub mod money;
 pub mod notifications;
 pub mod numbering;
+pub mod outbox;
 pub mod pagination;
 pub mod periods;
 pub mod pii;
@@ -42,6 +43,7 @@ pub mod timeline;
 pub mod units;
 pub mod users;
 pub mod visits;
+pub mod webhooks;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};

@@ -1,7 +1,7 @@
 //! The action driver shared by tickets and complaints. An action runs in one transaction:
 //! load the record the caller may see, check the state machine, let the action say what
 //! changes, apply that only if nobody changed the record meanwhile (a version check), and
-//! write the timeline entry. [`run`] does that for someone signed in; [`step`] does the
+//! write the timeline entry and, when the status changed, the outbox event. [`run`] does that for someone signed in; [`step`] does the
 //! same on a record already read, for the system (a sweep) or for a second record that
 //! one action changes.
 
@@ -12,8 +12,9 @@ use crate::access::Actor;
 use crate::db::{utc, AnyConnection};
 use crate::error::AppError;
 use crate::idempotency::{self, Answer};
-use crate::ids::UserId;
+use crate::ids::{SiteId, UserId};
 use crate::notifications::{self, Notice};
+use crate::outbox::{self, StatusChanged};
 use crate::state::AppState;
 use crate::text_enum::TextEnum;
 use crate::timeline::{self, Step, Subject};
@@ -40,6 +41,8 @@ pub trait Lifecycle {
     ) -> Result<Self::Row, AppError>;
     /// The record's status, as its row holds it.
     fn status(row: &Self::Row) -> Self::Status;
+    /// The site the record belongs to (whose webhook endpoints hear of its changes).
+    fn site_id(row: &Self::Row) -> SiteId;
     /// The status the action leads to, or `None` where it is not allowed.
     fn after(status: Self::Status, action: Self::Action) -> Option<Self::Status>;
     /// Writes `change` and the status `next`, bumps the version, and returns the new row;
@@ -174,6 +177,21 @@ fn commit<L: Lifecycle>(
         },
         utc(now),
     )?;
+    if to != allowed.from {
+        outbox::status_changed(
+            conn,
+            StatusChanged {
+                subject: L::SUBJECT,
+                id: allowed.id.into(),
+                site_id: L::site_id(&updated),
+                action: allowed.action.as_str(),
+                from_status: Some(allowed.from.as_str()),
+                to_status: to.as_str(),
+                actor_id: by.actor_id(),
+            },
+            now,
+        )?;
+    }
     L::then(conn, allowed.from, &updated, now)?;
     let notices = L::notices(conn, allowed.action, &updated, now)?;
     notifications::notify(

@@ -41,8 +41,8 @@ enum Command {
     /// Fill an empty database with a company's year of work for the load benchmark: sites,
     /// units, staff, residents, repair tickets and complaints over the last 12 months.
     SeedLoad(SeedLoadArgs),
-    /// Re-seal every stored ID number under the current PII_KEY after a key change (see the
-    /// README, "Key rotation").
+    /// Re-seal every stored ID number and webhook secret under the current PII_KEY after a
+    /// key change (see the README, "Key rotation").
     ResealPii {
         /// The previous key, 64 hex characters.
         #[arg(long)]
@@ -208,10 +208,15 @@ async fn main() -> std::io::Result<()> {
         }
         Command::ResealPii { old_key } => {
             let (config, pool) = open();
-            let count = propdesk::archives::service::reseal(&state(config, pool), &old_key)
+            let state = state(config, pool);
+            let count = propdesk::archives::service::reseal(&state, &old_key)
                 .await
                 .unwrap_or_else(|e| fail(describe(&e)));
             println!("re-sealed {count} ID numbers under the current key");
+            let count = propdesk::webhooks::service::reseal(&state, &old_key)
+                .await
+                .unwrap_or_else(|e| fail(describe(&e)));
+            println!("re-sealed {count} webhook secrets under the current key");
             Ok(())
         }
         Command::SeedDemo { password } => {

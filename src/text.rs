@@ -159,6 +159,10 @@ text_kind!(
     /// A free account: a problem's description, a visit's result.
     DescriptionText, 2000, "A free account"
 );
+text_kind!(
+    /// A web address: where a webhook endpoint receives events.
+    UrlText, 2000, "A URL"
+);
 
 #[cfg(test)]
 mod tests {

@@ -15,6 +15,7 @@ fn counting_job() -> Job {
     Job {
         name: "test_counting",
         every: Duration::from_secs(300),
+        exclusive: true,
         run: |_| {
             Box::pin(async {
                 RUNS.fetch_add(1, Ordering::SeqCst);

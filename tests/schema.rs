@@ -76,6 +76,7 @@ fn enum_columns() -> Vec<(&'static str, &'static str, Vec<String>)> {
         DepositStatus, Gender, HandoffKind, HolderKind, IncidentKind, KeyKind, KeyLoanStatus,
         KeyStatus,
     };
+    use propdesk::outbox::{DeliveryStatus, EndpointStatus, EventType};
     use propdesk::tickets::model::*;
     use propdesk::timeline::Subject;
     use propdesk::users::model::Relation;
@@ -86,6 +87,26 @@ fn enum_columns() -> Vec<(&'static str, &'static str, Vec<String>)> {
             "api_key_permissions",
             "permission",
             texts(Permission::ALL, Permission::as_str),
+        ),
+        (
+            "webhook_endpoints",
+            "status",
+            texts(EndpointStatus::ALL, EndpointStatus::as_str),
+        ),
+        (
+            "webhook_subscriptions",
+            "event_type",
+            texts(EventType::ALL, EventType::as_str),
+        ),
+        (
+            "outbox_events",
+            "event_type",
+            texts(EventType::ALL, EventType::as_str),
+        ),
+        (
+            "webhook_deliveries",
+            "status",
+            texts(DeliveryStatus::ALL, DeliveryStatus::as_str),
         ),
         (
             "archives",

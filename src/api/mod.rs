@@ -203,6 +203,7 @@ pub mod sites;
 pub mod tickets;
 pub mod units;
 pub mod users;
+pub mod webhooks;
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
@@ -223,6 +224,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     archives::routes(cfg);
     keys::routes(cfg);
     api_keys::routes(cfg);
+    webhooks::routes(cfg);
 }
 
 /// The documented paths and their methods, to tell "no such route" (404) from "no such

@@ -16,6 +16,7 @@ use utoipa::OpenApi;
 use crate::access::Permission;
 use crate::error::{FieldError, Precondition, Problem, PROBLEM_JSON};
 use crate::idempotency;
+use crate::outbox::{EventType, NotificationCreated, StatusChanged};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -31,7 +32,7 @@ may contain the NUL character (U+0000), which PostgreSQL cannot store.",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
     servers((url = "http://localhost:8080", description = "A server started with `cargo run` on the default port")),
-    components(schemas(Problem, FieldError, Precondition)),
+    components(schemas(Problem, FieldError, Precondition, StatusChanged, NotificationCreated)),
     tags(
         (name = "auth", description = "Sign-in, sessions, the caller's profile"),
         (name = "sites", description = "Managed estates (项目)"),
@@ -49,6 +50,7 @@ may contain the NUL character (U+0000), which PostgreSQL cannot store.",
         (name = "archives", description = "Owner archives (业主档案): one per unit and owner occupancy, its catalogue against the site's checklist, what is missing and who is chased, the borrowing register, the read log, masked ID numbers with a logged reveal, and the customer profile"),
         (name = "keys", description = "Keys (钥匙): each unit's inventory, a custody chain in which every key has exactly one holder, handoffs with both sides' confirmations, loans to the developer, deposits for named collectors, incidents against their holder, and the move-in (入住) that ties membership, archive and keys"),
         (name = "api keys", description = "Machine clients: API keys of other property systems (CRM, payment and SMS gateways), scoped to sites and permissions, shown once, revocable, rate-limited"),
+        (name = "webhooks", description = "Events for other property software (Standard Webhooks): endpoints per site or company-wide, signed deliveries with retries for 3 days, the delivery log, redelivery, secret rotation. The payloads are under `webhooks`"),
         (name = "fee schedule", description = "Repair fees kept by managers per site"),
         (name = "health", description = "Liveness and readiness probes"),
     ),
@@ -268,6 +270,53 @@ fn add(operation: &mut Operation, status: &str, name: &str) {
         .or_insert_with(|| Ref::from_response_name(name).into());
 }
 
+/// The requests a webhook endpoint receives (OpenAPI 3.1 `webhooks`), one per event type,
+/// from the same `EventType` the subscriptions take.
+fn webhooks() -> serde_json::Value {
+    let header = |name: &str, description: &str, example: serde_json::Value| {
+        json!({"name": name, "in": "header", "required": true, "description": description,
+               "schema": {"type": "string"}, "example": example})
+    };
+    let parameters = json!([
+        header("webhook-id", "`evt_<event id>`, the same on every retry: a receiver drops repeats", json!("evt_120")),
+        header("webhook-timestamp", "Unix seconds of this attempt; refuse ones far from your clock", json!("1796608800")),
+        header("webhook-signature", "`v1,<base64 HMAC-SHA256 of id.timestamp.body>` under the endpoint's `whsec_` secret (its base64 part, decoded); two, space-separated, while a rotated secret still signs", json!("v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=")),
+    ]);
+    let mut webhooks = serde_json::Map::new();
+    for event_type in EventType::ALL {
+        let (data, summary) = match event_type {
+            EventType::NotificationCreated => ("NotificationCreated", "Someone was told something"),
+            _ => (
+                "StatusChanged",
+                "A record was taken in, or its status changed",
+            ),
+        };
+        webhooks.insert(
+            event_type.as_str().to_owned(),
+            json!({"post": {
+                "operationId": format!("webhook_{}", event_type.as_str().replace('.', "_")),
+                "summary": format!("{}: {summary}", event_type.as_str()),
+                "description": "Sent to each endpoint subscribed to this type, of the event's site or of every site. Answer 2xx within 10 s; anything else is retried (30 s, doubling, at most 12 h apart, jittered) for 3 days, then given up and the endpoint marked failing. Ids and the changed state only: read more through the API with an API key.",
+                "tags": ["webhooks"],
+                "parameters": parameters,
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                    "type": "object",
+                    "required": ["type", "timestamp", "data"],
+                    "properties": {
+                        "type": {"const": event_type.as_str()},
+                        "timestamp": {"type": "string", "format": "date-time", "description": "When the change happened"},
+                        "data": {"$ref": format!("#/components/schemas/{data}")},
+                    },
+                }}}},
+                "responses": {"2XX": {"description": "Taken"}},
+                // The receiver checks `webhook-signature`, not a scheme of this API.
+                "security": [],
+            }}),
+        );
+    }
+    serde_json::Value::Object(webhooks)
+}
+
 /// Completes the document the handlers produced.
 pub fn complete(mut doc: Document) -> Document {
     let components = doc.components.get_or_insert_with(Default::default);
@@ -311,6 +360,10 @@ pub fn complete(mut doc: Document) -> Document {
             .insert(name.to_owned(), response.into());
     }
 
+    let webhooks = webhooks();
+    doc.extensions
+        .get_or_insert_with(Default::default)
+        .insert("webhooks".to_owned(), webhooks);
     for (path, item) in doc.paths.paths.iter_mut() {
         let has_path_params = path.contains('{');
         if let Some(post) = item.post.as_mut() {

@@ -212,6 +212,10 @@ impl Lifecycle for LoanLifecycle {
         row.status
     }
 
+    fn site_id(row: &LoanRow) -> SiteId {
+        row.site_id
+    }
+
     fn after(status: LoanStatus, action: LoanAction) -> Option<LoanStatus> {
         use LoanAction::*;
         use LoanStatus::*;
@@ -345,18 +349,18 @@ pub async fn request(
                 archive_loans::updated_at.eq(at),
             ))
             .get_result::<LoanRow>(conn)?;
-        crate::timeline::repo::record(
+        crate::intake::record_first_step(
             conn,
             Subject::ArchiveLoan,
             row.id,
-            crate::timeline::Step {
-                actor_id: Some(actor.user_id),
+            row.site_id,
+            &actor,
+            crate::intake::FirstStep {
                 action: "request",
-                from_status: None,
-                to_status: Some(LoanStatus::Requested.as_str()),
-                note: Some(row.purpose.clone()),
+                status: LoanStatus::Requested.as_str(),
+                note: row.purpose.clone(),
             },
-            at,
+            now,
         )?;
         let managers = access::repo::managers_of_site(conn, archive.site_id)?;
         let message = format!(

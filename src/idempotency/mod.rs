@@ -46,8 +46,15 @@ pub const MAX_KEY_LEN: usize = 255;
 pub const IGNORED: &[&str] = &["/api/v1/auth/", "/api/v1/complaints/close-quiet"];
 /// POSTs whose answer must never be stored: an ID number revealed in full exists only on
 /// the wire (R-ARC-5), so a retry reveals it again, and is logged again; a new API key is
-/// shown once and kept only as a hash, so a retry makes another.
-pub const NEVER_STORED: &[&str] = &["/reveal-id-number", "/api-keys"];
+/// shown once and kept only as a hash, so a retry makes another; so is a webhook secret
+/// (kept sealed, never shown again); a redelivery is a new attempt each time.
+pub const NEVER_STORED: &[&str] = &[
+    "/reveal-id-number",
+    "/api-keys",
+    "/webhook-endpoints",
+    "/rotate-secret",
+    "/redeliver",
+];
 
 /// What the work answers when it succeeds: a record it created (201) or an action it ran
 /// (200). The handler answers with the same status.

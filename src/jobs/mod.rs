@@ -21,6 +21,9 @@ pub struct Job {
     /// Unique, stable: the lease is kept under it.
     pub name: &'static str,
     pub every: Duration,
+    /// Claims the job's lease before each run, so one instance runs it per period. A job
+    /// whose work claims its own rows (webhook deliveries) runs on every instance.
+    pub exclusive: bool,
     /// Does one round of work; answers how many records it changed.
     pub run: Run,
 }
@@ -31,6 +34,7 @@ pub fn all() -> Vec<Job> {
         Job {
             name: "close_quiet_complaints",
             every: Duration::from_secs(300),
+            exclusive: true,
             run: |state| {
                 Box::pin(
                     async move { Ok(crate::complaints::service::close_quiet(&state).await?.len()) },
@@ -40,11 +44,13 @@ pub fn all() -> Vec<Job> {
         Job {
             name: "expire_idempotency_keys",
             every: Duration::from_secs(600),
+            exclusive: true,
             run: |state| Box::pin(async move { crate::idempotency::expire(&state).await }),
         },
         Job {
             name: "warn_deadlines_near",
             every: Duration::from_secs(300),
+            exclusive: true,
             run: |state| {
                 Box::pin(async move { crate::tickets::service::warn_deadlines_near(&state).await })
             },
@@ -52,6 +58,7 @@ pub fn all() -> Vec<Job> {
         Job {
             name: "warn_key_loans_overdue",
             every: Duration::from_secs(900),
+            exclusive: true,
             run: |state| {
                 Box::pin(
                     async move { crate::keys::service::lists::warn_loans_overdue(&state).await },
@@ -59,8 +66,17 @@ pub fn all() -> Vec<Job> {
             },
         },
         Job {
+            name: "deliver_webhooks",
+            every: Duration::from_secs(5),
+            exclusive: false,
+            run: |state| {
+                Box::pin(async move { crate::webhooks::delivery::deliver_due(&state).await })
+            },
+        },
+        Job {
             name: "sweep_orphan_files",
             every: Duration::from_secs(3600),
+            exclusive: true,
             run: |state| {
                 Box::pin(async move { crate::files::service::sweep_orphans(&state).await })
             },
@@ -68,6 +84,7 @@ pub fn all() -> Vec<Job> {
         Job {
             name: "refresh_planner_statistics",
             every: Duration::from_secs(3600),
+            exclusive: true,
             run: |state| {
                 Box::pin(async move {
                     crate::db::transaction(&state.pool, |conn| Ok(crate::db::optimize(conn)?))
@@ -79,12 +96,16 @@ pub fn all() -> Vec<Job> {
     ]
 }
 
-/// Runs the job once if this instance gets its lease; `None` when another holds it.
+/// Runs the job once if this instance gets its lease (or the job takes none); `None` when
+/// another instance holds it.
 pub async fn run_once(
     state: &AppState,
     job: &Job,
     holder: &str,
 ) -> Result<Option<usize>, AppError> {
+    if !job.exclusive {
+        return (job.run)(state.clone()).await.map(Some);
+    }
     let lease = chrono::Duration::from_std(job.every).map_err(AppError::internal)?;
     let (name, holder, now) = (job.name, holder.to_owned(), state.now());
     let claimed = crate::db::transaction(&state.pool, move |conn| {

@@ -15,6 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::db::{utc, AnyConnection};
 use crate::error::AppError;
 use crate::ids::{SiteId, UnitId, UserId};
+use crate::outbox::{self, EventType, NotificationCreated};
 use crate::text_enum;
 use crate::timeline::Subject;
 
@@ -50,6 +51,9 @@ text_enum! {
         KeyLoanOverdue = "key_loan_overdue",
         /// To the depositor: the key they deposited was collected (R-KEY-4).
         KeyCollected = "key_collected",
+        /// To an endpoint's managers: a webhook delivery was given up after 3 days and the
+        /// endpoint is marked failing.
+        WebhookFailing = "webhook_failing",
     }
 }
 
@@ -95,7 +99,7 @@ impl Notice {
 }
 
 /// Writes the notices of an event on `subject_id`, in the caller's transaction: each
-/// person once, and never the one who caused it (`actor`).
+/// person once, and never the one who caused it (`actor`); with the outbox event of each.
 pub fn notify(
     conn: &mut AnyConnection,
     subject: Subject,
@@ -110,7 +114,26 @@ pub fn notify(
     if notices.is_empty() {
         return Ok(());
     }
-    repo::insert(conn, subject, subject_id, &notices, utc(now))?;
+    let ids = repo::insert(conn, subject, subject_id, &notices, utc(now))?;
+    for (id, notice) in ids.into_iter().zip(notices) {
+        let event = NotificationCreated {
+            id,
+            recipient_id: notice.recipient_id,
+            kind: notice.kind.as_str(),
+            subject,
+            subject_id,
+            site_id: notice.site_id,
+            unit_id: notice.unit_id,
+            message: notice.message,
+        };
+        outbox::record(
+            conn,
+            EventType::NotificationCreated,
+            notice.site_id,
+            &event,
+            now,
+        )?;
+    }
     Ok(())
 }
 

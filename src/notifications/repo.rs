@@ -58,30 +58,34 @@ impl From<NotificationRow> for Notification {
     }
 }
 
+/// Writes the notices; answers their ids, in order.
 pub fn insert(
     conn: &mut AnyConnection,
     subject: Subject,
     subject_id: i64,
     notices: &[Notice],
     now: NaiveDateTime,
-) -> QueryResult<usize> {
+) -> QueryResult<Vec<i64>> {
     // One statement per notice: diesel's MultiConnection writes no multi-row INSERT, and an
     // event tells a handful of people.
-    for notice in notices {
-        diesel::insert_into(n::table)
-            .values((
-                n::recipient_id.eq(notice.recipient_id),
-                n::site_id.eq(notice.site_id),
-                n::unit_id.eq(notice.unit_id),
-                n::kind.eq(notice.kind.as_str()),
-                n::subject.eq(subject.as_str()),
-                n::subject_id.eq(subject_id),
-                n::message.eq(&notice.message),
-                n::created_at.eq(now),
-            ))
-            .execute(conn)?;
-    }
-    Ok(notices.len())
+    notices
+        .iter()
+        .map(|notice| {
+            diesel::insert_into(n::table)
+                .values((
+                    n::recipient_id.eq(notice.recipient_id),
+                    n::site_id.eq(notice.site_id),
+                    n::unit_id.eq(notice.unit_id),
+                    n::kind.eq(notice.kind.as_str()),
+                    n::subject.eq(subject.as_str()),
+                    n::subject_id.eq(subject_id),
+                    n::message.eq(&notice.message),
+                    n::created_at.eq(now),
+                ))
+                .returning(n::id)
+                .get_result(conn)
+        })
+        .collect()
 }
 
 /// Which of a recipient's notifications a list shows: for a resident, only those of the

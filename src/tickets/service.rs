@@ -187,7 +187,15 @@ pub async fn report(
             },
         )?;
         let first = first_step(&proposal, original.as_ref());
-        intake::record_first_step(conn, Subject::Ticket, row.id, &actor, first, now)?;
+        intake::record_first_step(
+            conn,
+            Subject::Ticket,
+            row.id,
+            row.site_id,
+            &actor,
+            first,
+            now,
+        )?;
         Ok(row)
     };
     let read = move |conn: &mut AnyConnection, row| detail(conn, row, now);
@@ -221,6 +229,10 @@ impl Lifecycle for TicketLifecycle {
 
     fn status(row: &TicketRow) -> TicketStatus {
         row.status
+    }
+
+    fn site_id(row: &TicketRow) -> SiteId {
+        row.site_id
     }
 
     fn after(status: TicketStatus, action: TicketAction) -> Option<TicketStatus> {

@@ -20,6 +20,8 @@ text_enum! {
         ArchiveLoan = "archive_loan",
         Key = "key",
         KeyHandoff = "key_handoff",
+        /// A webhook endpoint (its managers are told when it fails).
+        WebhookEndpoint = "webhook_endpoint",
     }
 }
 

@@ -160,7 +160,15 @@ pub async fn receive(
             },
         )?;
         let first = first_step(owner.is_some());
-        intake::record_first_step(conn, Subject::Complaint, row.id, &actor, first, now)?;
+        intake::record_first_step(
+            conn,
+            Subject::Complaint,
+            row.id,
+            row.site_id,
+            &actor,
+            first,
+            now,
+        )?;
         Ok((row, actor))
     };
     let read = move |conn: &mut AnyConnection, (row, actor)| detail(conn, &actor, row, now);

@@ -85,6 +85,10 @@ impl Lifecycle for ComplaintLifecycle {
         row.status
     }
 
+    fn site_id(row: &ComplaintRow) -> SiteId {
+        row.site_id
+    }
+
     fn after(status: ComplaintStatus, action: ComplaintAction) -> Option<ComplaintStatus> {
         status.after(action)
     }

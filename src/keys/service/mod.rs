@@ -21,7 +21,7 @@ use crate::access::{self, Actor};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, Validator};
 use crate::idempotency::{self, Answer};
-use crate::ids::{KeyId, KeyLoanId, UnitId, UserId};
+use crate::ids::{KeyId, KeyLoanId, SiteId, UnitId, UserId};
 use crate::lifecycle::Lifecycle;
 use crate::notifications::{Kind, Notice};
 use crate::state::AppState;
@@ -565,6 +565,10 @@ impl Lifecycle for KeyLifecycle {
 
     fn status(row: &KeyRow) -> KeyStatus {
         row.status
+    }
+
+    fn site_id(row: &KeyRow) -> SiteId {
+        row.site_id
     }
 
     fn after(status: KeyStatus, action: KeyAction) -> Option<KeyStatus> {

@@ -1,0 +1,173 @@
+//! The pure parts of webhooks: Standard Webhooks signatures, the retry schedule, and which
+//! targets an endpoint may have.
+
+use std::net::IpAddr;
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use chrono::Duration;
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use sha2::Sha256;
+
+/// How long a delivery is retried before it is given up and its endpoint marked failing.
+pub const RETRY_FOR: Duration = Duration::days(3);
+/// How long the secret a rotation replaced keeps signing, so receivers can switch over.
+pub const ROTATION_OVERLAP: Duration = Duration::hours(24);
+/// Every secret starts so, as the Standard Webhooks specification writes them.
+pub const SECRET_PREFIX: &str = "whsec_";
+
+/// A new signing secret: `whsec_` and 24 random bytes in base64.
+pub fn new_secret() -> String {
+    let mut bytes = [0u8; 24];
+    rand::rng().fill_bytes(&mut bytes);
+    format!("{SECRET_PREFIX}{}", STANDARD.encode(bytes))
+}
+
+/// The `webhook-signature` value of one secret: `v1,` and the base64 HMAC-SHA256, under
+/// the secret's bytes, of `msg_id.timestamp.body`. `None` for a secret that is not one.
+pub fn signature(secret: &str, msg_id: &str, timestamp: i64, body: &str) -> Option<String> {
+    let key = STANDARD.decode(secret.strip_prefix(SECRET_PREFIX)?).ok()?;
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key).ok()?;
+    mac.update(format!("{msg_id}.{timestamp}.{body}").as_bytes());
+    Some(format!(
+        "v1,{}",
+        STANDARD.encode(mac.finalize().into_bytes())
+    ))
+}
+
+/// How long after its `failures`-th failed attempt a delivery is tried again: 30 s,
+/// doubling, at most 12 hours, times `jitter` (0.8 to 1.2, drawn per attempt) so that a
+/// receiver coming back is not hit by every retry at once.
+pub fn retry_delay(failures: i64, jitter: f64) -> Duration {
+    let doublings = u32::try_from(failures.clamp(1, 32) - 1).unwrap_or(0);
+    let seconds = 30i64
+        .saturating_mul(1i64 << doublings.min(20))
+        .min(12 * 3600);
+    Duration::milliseconds((seconds as f64 * 1000.0 * jitter.clamp(0.8, 1.2)) as i64)
+}
+
+/// A random jitter factor for [`retry_delay`].
+pub fn jitter() -> f64 {
+    0.8 + 0.4 * (rand::rng().next_u32() as f64 / u32::MAX as f64)
+}
+
+/// Addresses an endpoint may not point at unless private targets are allowed: this
+/// machine, its link, the private networks, shared and reserved ranges (SSRF).
+pub fn is_private(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || a == 0
+                // 100.64.0.0/10: carrier-grade NAT
+                || (a == 100 && (64..128).contains(&b))
+        }
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => is_private(IpAddr::V4(v4)),
+            None => {
+                v6.is_loopback()
+                    || v6.is_unspecified()
+                    || v6.is_multicast()
+                    || v6.is_unique_local()
+                    || v6.is_unicast_link_local()
+            }
+        },
+    }
+}
+
+/// Why `url` cannot be an endpoint, looking only at the URL itself: not http(s), no host,
+/// credentials in it, or (unless `allow_private`) a private address or `localhost`.
+pub fn url_problem(url: &str, allow_private: bool) -> Option<&'static str> {
+    let Ok(parsed) = reqwest::Url::parse(url) else {
+        return Some("must be an absolute http or https URL");
+    };
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Some("must be an http or https URL");
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Some("must not hold a user name or password");
+    }
+    let Some(host) = parsed.host() else {
+        return Some("must name a host");
+    };
+    if allow_private {
+        return None;
+    }
+    let private = match host {
+        url::Host::Domain(name) => {
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            name == "localhost" || name.ends_with(".localhost")
+        }
+        url::Host::Ipv4(v4) => is_private(IpAddr::V4(v4)),
+        url::Host::Ipv6(v6) => is_private(IpAddr::V6(v6)),
+    };
+    private.then_some("must not point at a loopback, link-local or private address")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_signature_is_the_standard_webhooks_one() {
+        // The specification's own example.
+        let signed = signature(
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            "msg_p5jXN8AQM9LWM0D4loKWxJek",
+            1614265330,
+            r#"{"test": 2432232314}"#,
+        );
+        assert_eq!(
+            signed.as_deref(),
+            Some("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")
+        );
+        assert_eq!(signature("not-a-secret", "m", 1, "{}"), None);
+        assert!(signature(&new_secret(), "m", 1, "{}").is_some());
+    }
+
+    #[test]
+    fn retries_double_from_30_seconds_up_to_12_hours_and_last_3_days() {
+        assert_eq!(retry_delay(1, 1.0), Duration::seconds(30));
+        assert_eq!(retry_delay(2, 1.0), Duration::seconds(60));
+        assert_eq!(retry_delay(5, 1.0), Duration::seconds(480));
+        assert_eq!(retry_delay(40, 1.0), Duration::hours(12));
+        assert_eq!(retry_delay(1, 1.2), Duration::seconds(36));
+        assert_eq!(retry_delay(1, 0.8), Duration::seconds(24));
+        let j = jitter();
+        assert!((0.8..=1.2).contains(&j));
+        // Without jitter, the schedule reaches 3 days within 20 attempts.
+        let total: Duration = (1..=20).map(|n| retry_delay(n, 1.0)).sum();
+        assert!(total > RETRY_FOR);
+    }
+
+    #[test]
+    fn an_endpoint_is_a_public_http_url() {
+        assert_eq!(url_problem("https://crm.example.com/hooks", false), None);
+        assert!(url_problem("ftp://crm.example.com/", false).is_some());
+        assert!(url_problem("file:///etc/passwd", false).is_some());
+        assert!(url_problem("not a url", false).is_some());
+        assert!(url_problem("https://user:pw@crm.example.com/", false).is_some());
+        for private in [
+            "http://127.0.0.1:8080/",
+            "http://localhost/",
+            "http://10.1.2.3/",
+            "http://172.20.0.1/",
+            "http://192.168.1.10/",
+            "http://169.254.169.254/latest/meta-data",
+            "http://[::1]/",
+            "http://[fd00::1]/",
+            "http://[::ffff:127.0.0.1]/",
+            "http://0.0.0.0/",
+            "http://100.64.0.1/",
+        ] {
+            assert!(url_problem(private, false).is_some(), "{private}");
+            assert_eq!(url_problem(private, true), None, "{private}");
+        }
+    }
+}
