@@ -324,3 +324,42 @@ async fn a_key_is_created_by_managers_with_valid_sites_permissions_and_rate() {
         .expect(200);
     assert_eq!(keys["items"], json!([]));
 }
+
+#[actix_web::test]
+async fn a_key_retries_a_report_safely_with_an_idempotency_key() {
+    let app = TestApp::new().await;
+    let d = Desk::of(&app).await;
+    let key = secret(
+        &create_key(
+            &app,
+            &d.manager,
+            json!({"name": "CRM", "site_ids": [app.site_id],
+                   "permissions": ["tickets_read", "tickets_write"]}),
+        )
+        .await,
+    );
+    let unit = app.unit_id("1-1-101").await;
+    let body = json!({"unit_id": unit, "category": "lift", "priority": "urgent",
+                      "channel": "phone", "contact_phone": "13700137000",
+                      "description": "Lift stuck between floors"});
+    let send = || {
+        app.post("/api/v1/tickets")
+            .header("X-Api-Key", &key)
+            .header("Idempotency-Key", "crm-7731")
+            .json(body.clone())
+            .send()
+    };
+    let first = send().await;
+    assert_eq!(first.header("idempotent-replayed"), None);
+    let first = first.expect(201);
+    let again = send().await;
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!(again.expect(201)["number"], first["number"]);
+    let listed = app
+        .get("/api/v1/tickets")
+        .token(&key)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1);
+}

@@ -31,6 +31,15 @@ pub fn presented(headers: &HeaderMap) -> Option<&str> {
         .or_else(|| bearer(headers).filter(|token| token.starts_with(PREFIX)))
 }
 
+/// The key, if it is live now: neither revoked nor expired, its account active.
+pub async fn live(state: &AppState, key: &str) -> Result<Option<repo::LiveApiKey>, AppError> {
+    let (hash, now) = (hash_token(key), state.now());
+    db::read(&state.pool, move |conn| {
+        Ok(repo::find_live_api_key(conn, &hash, utc(now))?)
+    })
+    .await
+}
+
 /// The actor of a live key that may call a route needing `needed` (`None`: closed to
 /// keys): 401 for an unknown, revoked or expired key, 403 for a route or permission it
 /// lacks, 429 over its rate.
@@ -39,12 +48,10 @@ pub async fn authenticate(
     key: &str,
     needed: Option<Permission>,
 ) -> Result<Actor, AppError> {
-    let (hash, now) = (hash_token(key), state.now());
-    let key = db::read(&state.pool, move |conn| {
-        Ok(repo::find_live_api_key(conn, &hash, utc(now))?)
-    })
-    .await?
-    .ok_or_else(|| AppError::Unauthorized("unknown, revoked or expired API key".into()))?;
+    let now = state.now();
+    let key = live(state, key)
+        .await?
+        .ok_or_else(|| AppError::Unauthorized("unknown, revoked or expired API key".into()))?;
     let needed =
         needed.ok_or_else(|| AppError::Forbidden("this route is not open to API keys".into()))?;
     if !key.permissions.contains(&needed) {

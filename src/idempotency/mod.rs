@@ -17,6 +17,7 @@
 pub mod repo;
 
 use std::cell::Cell;
+use std::future::Future;
 use std::rc::Rc;
 
 use actix_web::body::{BoxBody, MessageBody};
@@ -28,6 +29,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::access::tokens::{bearer, random_token};
+use crate::auth::api_key;
 use crate::db::{self, AnyConnection};
 use crate::error::AppError;
 use crate::pii::Vault;
@@ -244,9 +246,18 @@ pub async fn middleware(
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
         return Ok(req.error_response(AppError::internal("AppState missing")));
     };
-    // Without a valid token the handler answers 401; there is no caller to scope a key to.
-    let actor = bearer(req.headers()).and_then(|t| state.tokens.verify_access(t, state.now()).ok());
-    let Some(actor) = actor else {
+    // Without a valid token or API key the handler answers 401; there is no caller to
+    // scope a key to.
+    let caller = match api_key::presented(req.headers()) {
+        Some(key) => match api_key::live(&state, key).await {
+            Ok(found) => found.map(|key| key.account_id),
+            Err(err) => return Ok(req.error_response(err)),
+        },
+        None => bearer(req.headers())
+            .and_then(|t| state.tokens.verify_access(t, state.now()).ok())
+            .map(|actor| actor.user_id),
+    };
+    let Some(user_id) = caller else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
     let body = match body_of(&mut req, state.config.body_limit_bytes).await {
@@ -260,18 +271,14 @@ pub async fn middleware(
         req.query_string(),
         &body,
     );
-    let mine = Claim {
-        user_id: actor.user_id,
+    let claim = Claim {
+        user_id,
         key,
         token: random_token(12),
     };
-    let found = match claim(&state, mine, fingerprint, state.now()).await {
-        Ok(found) => found,
-        Err(err) => return Ok(req.error_response(err)),
-    };
-    let claim = match found {
-        Found::Claimed(claim) => claim,
-        Found::Done { status, body } => {
+    let claim = match claim_key(&state, claim, fingerprint).await {
+        Ok(Claimed::Mine(claim)) => claim,
+        Ok(Claimed::Replayed { status, body }) => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
             let replay = HttpResponse::build(status)
                 .content_type(header::ContentType::json())
@@ -279,19 +286,56 @@ pub async fn middleware(
                 .body(body);
             return Ok(req.into_response(replay));
         }
-        Found::InProgress => return Ok(req.error_response(AppError::IdempotencyKeyInUse)),
-        Found::OtherRequest => return Ok(req.error_response(AppError::IdempotencyKeyReused)),
+        Err(err) => return Ok(req.error_response(err)),
     };
+    let path = req.path().to_owned();
+    let res = run_claimed(&state, claim, &path, next.call(req), |res| {
+        res.as_ref().is_ok_and(|r| r.status().is_success())
+    })
+    .await;
+    Ok(res?.map_into_boxed_body())
+}
+
+/// Whose a key is now: the caller's to run the work under, or done, with its response.
+pub enum Claimed {
+    Mine(Claim),
+    Replayed { status: u16, body: String },
+}
+
+/// Claims the caller's key for the request `fingerprint` names: 409 while another request
+/// holds it, 422 when it was first used with another request.
+pub async fn claim_key(
+    state: &AppState,
+    claim: Claim,
+    fingerprint: String,
+) -> Result<Claimed, AppError> {
+    match self::claim(state, claim, fingerprint, state.now()).await? {
+        Found::Claimed(claim) => Ok(Claimed::Mine(claim)),
+        Found::Done { status, body } => Ok(Claimed::Replayed { status, body }),
+        Found::InProgress => Err(AppError::IdempotencyKeyInUse),
+        Found::OtherRequest => Err(AppError::IdempotencyKeyReused),
+    }
+}
+
+/// Runs `work` with the claim in scope, so its use case records its response with the work;
+/// work that records nothing (it failed) lets the key go. `what` names the request in the
+/// log; `succeeded` tells a success from a failure.
+pub async fn run_claimed<R>(
+    state: &AppState,
+    claim: Claim,
+    what: &str,
+    work: impl Future<Output = R>,
+    succeeded: impl FnOnce(&R) -> bool,
+) -> R {
     let recorded = Rc::new(Cell::new(false));
     let held = Held {
         claim: claim.clone(),
         recorded: recorded.clone(),
     };
-    let path = req.path().to_owned();
-    let res = HELD.scope(held, next.call(req)).await;
+    let res = HELD.scope(held, work).await;
     if !recorded.get() {
-        if res.as_ref().is_ok_and(|r| r.status().is_success()) {
-            log::error!("{path} succeeded without recording its {HEADER} response");
+        if succeeded(&res) {
+            log::error!("{what} succeeded without recording its {HEADER} response");
         }
         let released =
             db::transaction(&state.pool, move |conn| Ok(repo::release(conn, &claim)?)).await;
@@ -300,7 +344,7 @@ pub async fn middleware(
             log::warn!("could not release an {HEADER}: {}", err.chain());
         }
     }
-    Ok(res?.map_into_boxed_body())
+    res
 }
 
 /// The expiry job's one round: deletes expired keys in batches, each its own transaction.
