@@ -36,6 +36,7 @@ pub mod seed;
 pub mod sites;
 pub mod state;
 pub mod storage;
+pub mod sync;
 pub mod text;
 pub mod text_enum;
 pub mod tickets;

@@ -200,6 +200,7 @@ pub mod notifications;
 pub mod openapi;
 mod query;
 pub mod sites;
+pub mod sync;
 pub mod tickets;
 pub mod units;
 pub mod users;
@@ -225,6 +226,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     keys::routes(cfg);
     api_keys::routes(cfg);
     webhooks::routes(cfg);
+    sync::routes(cfg);
 }
 
 /// The documented paths and their methods, to tell "no such route" (404) from "no such

@@ -708,6 +708,14 @@ diesel::joinable!(webhook_subscriptions -> webhook_endpoints (endpoint_id));
 diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
 diesel::joinable!(webhook_deliveries -> outbox_events (event_id));
 diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
+diesel::table! {
+    ticket_releases (ticket_id, engineer_id) {
+        ticket_id -> BigInt,
+        engineer_id -> BigInt,
+        released_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(units -> sites (site_id));
 diesel::joinable!(staff_sites -> users (user_id));
 diesel::joinable!(staff_sites -> sites (site_id));
@@ -788,4 +796,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox_events,
     webhook_deliveries,
     webhook_attempts,
+    ticket_releases,
 );

@@ -43,9 +43,13 @@ pub const REPLAYED: &str = "Idempotent-Replayed";
 /// The longest key accepted.
 pub const MAX_KEY_LEN: usize = 255;
 /// POSTs that ignore the header: sessions (a token must never be sent twice, and refresh
-/// tokens are single use by themselves), and the closing sweep, which finds nothing left to
-/// do when repeated.
-pub const IGNORED: &[&str] = &["/api/v1/auth/", "/api/v1/complaints/close-quiet"];
+/// tokens are single use by themselves), the closing sweep, which finds nothing left to
+/// do when repeated, and the handheld's batch, whose every item carries its own key.
+pub const IGNORED: &[&str] = &[
+    "/api/v1/auth/",
+    "/api/v1/complaints/close-quiet",
+    "/api/v1/sync/",
+];
 /// POSTs whose answer must never be stored: an ID number revealed in full exists only on
 /// the wire (R-ARC-5), so a retry reveals it again, and is logged again; a new API key is
 /// shown once and kept only as a hash, so a retry makes another; so is a webhook secret
@@ -185,8 +189,7 @@ fn key_of(req: &ServiceRequest) -> Result<Option<String>, AppError> {
                 .and_then(|v| v.strip_suffix('"'))
                 .unwrap_or(v)
         })
-        .filter(|k| (1..=MAX_KEY_LEN).contains(&k.len()))
-        .filter(|k| k.chars().all(|c| c.is_ascii_graphic() && c != '"'))
+        .filter(|k| is_valid_key(k))
         .ok_or_else(|| {
             AppError::BadRequest(format!(
                 "{HEADER} must be 1 to {MAX_KEY_LEN} visible ASCII characters but '\"', such as \
@@ -194,6 +197,11 @@ a UUID, sent as is or in one pair of quotes"
             ))
         })?;
     Ok(Some(key.to_owned()))
+}
+
+/// A key is 1 to `MAX_KEY_LEN` visible ASCII characters other than `"`.
+pub fn is_valid_key(key: &str) -> bool {
+    (1..=MAX_KEY_LEN).contains(&key.len()) && key.chars().all(|c| c.is_ascii_graphic() && c != '"')
 }
 
 /// What makes two requests the same request (method, path, query and body), as a keyed

@@ -325,6 +325,10 @@ pub struct Ticket {
     pub cancelled_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Counts every change: a handheld working offline sends the version it saw with each
+    /// action it replays (`POST /sync/batch`), and an action on a changed ticket is a
+    /// conflict.
+    pub version: i64,
 }
 
 /// A ticket with its history.

@@ -7,7 +7,9 @@ use super::model::{
     OPEN, OVERDUE_RULES,
 };
 use crate::access::{Reach, SiteScope};
-use crate::db::schema::{notifications, ticket_engineers, ticket_materials, tickets, users};
+use crate::db::schema::{
+    notifications, ticket_engineers, ticket_materials, ticket_releases, tickets, users,
+};
 use crate::db::{AnyConnection, MultiBackend};
 use crate::ids::{SiteId, TicketId, UnitId, UserId};
 use crate::pagination::{self, PageRequest};
@@ -187,13 +189,39 @@ pub fn apply(
     .optional()
 }
 
+/// Sets the ticket's engineers; those taken off it are released at `now` (the handheld's
+/// sync finds the ticket by that), and one put back is no longer released.
 pub fn set_engineers(
     conn: &mut AnyConnection,
     ticket_id: TicketId,
     engineers: &[(UserId, bool)],
+    now: NaiveDateTime,
 ) -> QueryResult<()> {
+    let before: Vec<UserId> = ticket_engineers::table
+        .filter(ticket_engineers::ticket_id.eq(ticket_id))
+        .select(ticket_engineers::engineer_id)
+        .load(conn)?;
     diesel::delete(ticket_engineers::table.filter(ticket_engineers::ticket_id.eq(ticket_id)))
         .execute(conn)?;
+    let kept: Vec<UserId> = engineers.iter().map(|(id, _)| *id).collect();
+    diesel::delete(
+        ticket_releases::table
+            .filter(ticket_releases::ticket_id.eq(ticket_id))
+            .filter(
+                ticket_releases::engineer_id
+                    .eq_any(before.iter().chain(&kept).copied().collect::<Vec<_>>()),
+            ),
+    )
+    .execute(conn)?;
+    for released in before.iter().filter(|id| !kept.contains(id)) {
+        diesel::insert_into(ticket_releases::table)
+            .values((
+                ticket_releases::ticket_id.eq(ticket_id),
+                ticket_releases::engineer_id.eq(released),
+                ticket_releases::released_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
     for (engineer_id, lead) in engineers {
         diesel::insert_into(ticket_engineers::table)
             .values((
@@ -357,13 +385,24 @@ fn matching(reach: Reach, q: TicketQuery) -> tickets::BoxedQuery<'static, MultiB
         query = query.filter(tickets::unit_id.eq(v));
     }
     if let Some(v) = q.engineer_id {
-        query = query.filter(
-            tickets::id.eq_any(
-                ticket_engineers::table
-                    .filter(ticket_engineers::engineer_id.eq(v))
-                    .select(ticket_engineers::ticket_id),
-            ),
+        let assigned = tickets::id.eq_any(
+            ticket_engineers::table
+                .filter(ticket_engineers::engineer_id.eq(v))
+                .select(ticket_engineers::ticket_id),
         );
+        query = match q.updated_since {
+            // A sync also learns of the tickets the engineer was taken off since: their
+            // engineers no longer name them, so the handheld drops them.
+            Some(since) => query.filter(
+                assigned.or(tickets::id.eq_any(
+                    ticket_releases::table
+                        .filter(ticket_releases::engineer_id.eq(v))
+                        .filter(ticket_releases::released_at.ge(since))
+                        .select(ticket_releases::ticket_id),
+                )),
+            ),
+            None => query.filter(assigned),
+        };
     }
     match q.public_area {
         Some(true) => query = query.filter(tickets::location.is_not_null()),

@@ -171,5 +171,6 @@ fn to_ticket(
         cancelled_at: opt_utc(row.cancelled_at),
         created_at: row.created_at.and_utc(),
         updated_at: row.updated_at.and_utc(),
+        version: row.version,
     })
 }

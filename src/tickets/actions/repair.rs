@@ -74,7 +74,7 @@ pub fn dispatch(input: Dispatch) -> Action {
         }
         let assignment: Vec<(UserId, bool)> =
             ids.iter().map(|id| (*id, *id == input.lead_id)).collect();
-        repo::set_engineers(conn, ctx.row.id, &assignment)?;
+        repo::set_engineers(conn, ctx.row.id, &assignment, utc(ctx.now))?;
         Ok(Effect {
             change: TicketChange {
                 route: Some(Route::Engineering),

@@ -1,0 +1,241 @@
+//! The handheld offline: an engineer's handheld works in basements without a network and
+//! replays what was done later, in one batch. Each item is one ticket action with its own
+//! `Idempotency-Key` and the ticket `version` it was based on, run in order, each in its
+//! own transaction, as if it had been sent alone (`POST /tickets/{id}/{action}` with that
+//! key): replaying a batch replays its items, and an item whose ticket changed since is a
+//! conflict, answered with the ticket as it is now, while the others apply.
+//!
+//! What was taken away meanwhile, the handheld learns from `GET
+//! /tickets?engineer_id=&updated_since=`: tickets the engineer was taken off since are
+//! listed too (their engineers no longer name them), and so are cancelled ones.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::access::tokens::random_token;
+use crate::access::Actor;
+use crate::error::{AppError, Problem, Validator};
+use crate::idempotency::{self, Claim, Claimed};
+use crate::ids::TicketId;
+use crate::state::AppState;
+use crate::text_enum;
+use crate::tickets::dto::TicketDetail;
+use crate::tickets::model::TicketAction;
+use crate::tickets::{actions, service as tickets};
+
+/// The most items one batch takes.
+pub const MAX_ITEMS: usize = 100;
+
+text_enum! {
+    /// What a handheld does offline: the engineer's steps of a work order.
+    pub enum HandheldAction {
+        /// `POST /tickets/{id}/arrive`: no body.
+        Arrive = "arrive",
+        /// `POST /tickets/{id}/complete`, its body.
+        Complete = "complete",
+        /// `POST /tickets/{id}/charge`, its body.
+        Charge = "charge",
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"items": [
+    {"idempotency_key": "h7-0001", "ticket_id": 12, "action": "arrive", "version": 2},
+    {"idempotency_key": "h7-0002", "ticket_id": 12, "action": "complete", "version": 3,
+     "body": {"labour_minutes": 90, "head_count": 1, "result_note": "Replaced the valve",
+              "materials": []}}
+]}))]
+pub struct SyncBatch {
+    /// 1 to 100, run in this order.
+    #[schema(min_items = 1, max_items = 100)]
+    pub items: Vec<SyncItem>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SyncItem {
+    /// This action's own key (1-255 visible ASCII characters but `"`), unique in the batch.
+    #[schema(min_length = 1, max_length = 255, pattern = "^[!#-~]+$")]
+    pub idempotency_key: String,
+    #[schema(value_type = i64)]
+    pub ticket_id: TicketId,
+    pub action: HandheldAction,
+    /// The ticket's `version` the handheld saw when it acted.
+    pub version: i64,
+    /// The action's body, as its own route takes it; omitted for `arrive`.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub body: Option<serde_json::Value>,
+}
+
+text_enum! {
+    /// What became of one item.
+    pub enum SyncOutcome {
+        /// Done now.
+        Applied = "applied",
+        /// Done before, under the same key: the answer then.
+        Replayed = "replayed",
+        /// The ticket changed since the handheld saw it, or its status no longer allows
+        /// the action: `ticket` is how it is now.
+        Conflict = "conflict",
+        /// Refused (`problem` says why); nothing changed.
+        Refused = "refused",
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SyncResult {
+    pub idempotency_key: String,
+    pub outcome: SyncOutcome,
+    /// The status the action alone would have had.
+    pub status: u16,
+    /// The ticket after the action (applied, replayed) or as it is now (conflict).
+    #[schema(value_type = Option<TicketDetail>)]
+    pub ticket: Option<serde_json::Value>,
+    pub problem: Option<Problem>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SyncResults {
+    /// One per item, in the batch's order.
+    pub results: Vec<SyncResult>,
+}
+
+/// Replays the batch's items in order; refuses the whole batch (422) only when it is no
+/// batch: empty, too long, or with a missing, malformed or repeated key.
+pub async fn replay(
+    state: &AppState,
+    actor: &Actor,
+    batch: SyncBatch,
+) -> Result<SyncResults, AppError> {
+    let mut v = Validator::new();
+    v.check(
+        (1..=MAX_ITEMS).contains(&batch.items.len()),
+        "items",
+        format!("send 1 to {MAX_ITEMS} items"),
+    );
+    for (i, item) in batch.items.iter().enumerate() {
+        let key = &item.idempotency_key;
+        v.check(
+            idempotency::is_valid_key(key),
+            &format!("items[{i}].idempotency_key"),
+            "must be 1 to 255 visible ASCII characters but '\"'",
+        );
+        v.check(
+            !batch.items[..i].iter().any(|o| &o.idempotency_key == key),
+            &format!("items[{i}].idempotency_key"),
+            "used by an earlier item of this batch",
+        );
+    }
+    v.finish()?;
+    let mut results = Vec::with_capacity(batch.items.len());
+    for item in batch.items {
+        results.push(replay_one(state, actor, item).await);
+    }
+    Ok(SyncResults { results })
+}
+
+async fn replay_one(state: &AppState, actor: &Actor, item: SyncItem) -> SyncResult {
+    let key = item.idempotency_key.clone();
+    let body = item.body.clone().unwrap_or(serde_json::json!({}));
+    let bytes = serde_json::to_vec(&body).unwrap_or_default();
+    // The item is the same request as the action sent alone with this key.
+    let path = format!(
+        "/api/v1/tickets/{}/{}",
+        item.ticket_id,
+        item.action.as_str()
+    );
+    let fingerprint = idempotency::fingerprint(&state.pii, "POST", &path, "", &bytes);
+    let claim = Claim {
+        user_id: actor.user_id,
+        key: key.clone(),
+        token: random_token(12),
+    };
+    let done = match idempotency::claim_key(state, claim, fingerprint).await {
+        Err(err) => return refused(key, err),
+        Ok(Claimed::Replayed { status, body }) => {
+            return SyncResult {
+                idempotency_key: key,
+                outcome: SyncOutcome::Replayed,
+                status,
+                ticket: serde_json::from_str(&body).ok(),
+                problem: None,
+            }
+        }
+        Ok(Claimed::Mine(claim)) => {
+            let work = apply(state, actor, &item, &bytes);
+            idempotency::run_claimed(state, claim, &path, work, Result::is_ok).await
+        }
+    };
+    match done {
+        Ok(ticket) => SyncResult {
+            idempotency_key: key,
+            outcome: SyncOutcome::Applied,
+            status: 200,
+            ticket: serde_json::to_value(ticket).ok(),
+            problem: None,
+        },
+        Err(err @ (AppError::StaleVersion(_) | AppError::InvalidTransition(_))) => {
+            match tickets::get(state, actor, item.ticket_id).await {
+                Ok(now) => SyncResult {
+                    idempotency_key: key,
+                    outcome: SyncOutcome::Conflict,
+                    status: 409,
+                    ticket: serde_json::to_value(now).ok(),
+                    problem: Some(err.problem()),
+                },
+                Err(other) => refused(key, other),
+            }
+        }
+        Err(err) => refused(key, err),
+    }
+}
+
+/// Runs the item's action if the ticket is still at the version the handheld saw.
+async fn apply(
+    state: &AppState,
+    actor: &Actor,
+    item: &SyncItem,
+    body: &[u8],
+) -> Result<TicketDetail, AppError> {
+    let (action, effect) = match item.action {
+        HandheldAction::Arrive => {
+            if item
+                .body
+                .as_ref()
+                .is_some_and(|b| b != &serde_json::json!({}))
+            {
+                return Err(AppError::field("body", "arrive takes no body"));
+            }
+            (TicketAction::Arrive, actions::arrive())
+        }
+        HandheldAction::Complete => (
+            TicketAction::Complete,
+            actions::complete(crate::json::parse(body)?),
+        ),
+        HandheldAction::Charge => (
+            TicketAction::Charge,
+            actions::charge(crate::json::parse(body)?),
+        ),
+    };
+    let seen = item.version;
+    tickets::act(state, actor, item.ticket_id, action, move |conn, ctx| {
+        if ctx.row.version != seen {
+            return Err(AppError::StaleVersion("ticket"));
+        }
+        effect(conn, ctx)
+    })
+    .await
+}
+
+fn refused(key: String, err: AppError) -> SyncResult {
+    let problem = err.problem();
+    SyncResult {
+        idempotency_key: key,
+        outcome: SyncOutcome::Refused,
+        status: problem.status,
+        ticket: None,
+        problem: Some(problem),
+    }
+}
