@@ -117,7 +117,7 @@ async fn register(app: &TestApp, manager: &str, body: Value) -> Value {
 
 async fn log(app: &TestApp, manager: &str, endpoint: &Value) -> Vec<Value> {
     app.get(&format!(
-        "/api/v1/webhook-endpoints/{}/deliveries",
+        "/api/v1/webhook-endpoints/{}/deliveries?limit=50",
         endpoint["id"]
     ))
     .token(manager)
@@ -191,6 +191,16 @@ async fn a_receiver_that_fails_twice_gets_the_event_on_the_third_attempt_signed(
     let deliveries = log(&app, &d.manager, &endpoint).await;
     assert_eq!(deliveries.len(), 1);
     assert_eq!(deliveries[0]["status"], "delivered");
+    let pending = app
+        .get(&format!(
+            "/api/v1/webhook-endpoints/{}/deliveries?status=pending&limit=5",
+            endpoint["id"]
+        ))
+        .token(&d.manager)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(pending["items"], json!([]));
     let attempts: Vec<&Value> = deliveries[0]["attempts"]
         .as_array()
         .unwrap()
@@ -470,7 +480,7 @@ async fn endpoints_are_public_http_urls_of_the_managers_sites() {
         .expect(403);
     // Nothing was registered by what was refused.
     let list = app
-        .get("/api/v1/webhook-endpoints")
+        .get("/api/v1/webhook-endpoints?limit=10")
         .token(&d.manager)
         .send()
         .await

@@ -20,7 +20,7 @@ impl RequestRates {
     /// Counts one request of key `key_id`; `Err(wait)` when it is over its rate, with how
     /// long until it may ask again.
     pub fn admit(&self, key_id: i64, per_minute: u32) -> Result<(), Duration> {
-        let per_minute = NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+        let per_minute = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
         let mut limiters = self.limiters.lock().unwrap_or_else(|e| e.into_inner());
         let (rate, limiter) = limiters
             .entry(key_id)

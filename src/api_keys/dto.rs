@@ -86,7 +86,6 @@ pub struct CreatedApiKey {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ApiKeyFilter {
     /// Only keys acting on this site.

@@ -113,7 +113,6 @@ pub struct WebhookDelivery {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct WebhookEndpointFilter {
     /// Only one site's endpoints (company-wide ones are listed without it).
@@ -122,7 +121,6 @@ pub struct WebhookEndpointFilter {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct WebhookDeliveryFilter {
     pub status: Option<DeliveryStatus>,
