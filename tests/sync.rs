@@ -246,3 +246,19 @@ async fn the_sync_shows_tickets_taken_off_the_engineer_and_cancelled_ones() {
         .iter()
         .all(|t| t["id"] != moved["id"]));
 }
+
+#[actix_web::test]
+async fn an_item_body_is_an_object_or_the_batch_is_refused() {
+    let app = TestApp::new().await;
+    let d = Desk::of(&app).await;
+    let res = app
+        .post("/api/v1/sync/batch")
+        .token(&d.engineer)
+        .json(
+            json!({"items": [{"idempotency_key": "k", "ticket_id": 1, "action": "arrive",
+                                "version": 0, "body": [null, null]}]}),
+        )
+        .send()
+        .await;
+    assert_eq!(res.invalid_fields(), ["items[0].body"]);
+}

@@ -37,7 +37,10 @@ pub async fn create_api_key(
 #[utoipa::path(
     tag = "api keys",
     params(PageParams, ApiKeyFilter),
-    responses((status = 200, description = "A page of keys", body = Page<ApiKey>)),
+    responses(
+        (status = 200, description = "A page of keys", body = Page<ApiKey>),
+        (status = 404, response = crate::api::openapi::NotFound),
+    ),
     security(("bearer" = [])),
 )]
 #[get("/api-keys")]

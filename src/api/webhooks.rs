@@ -43,7 +43,10 @@ pub async fn create_webhook_endpoint(
 #[utoipa::path(
     tag = "webhooks",
     params(PageParams, WebhookEndpointFilter),
-    responses((status = 200, description = "A page of endpoints", body = Page<WebhookEndpoint>)),
+    responses(
+        (status = 200, description = "A page of endpoints", body = Page<WebhookEndpoint>),
+        (status = 404, response = crate::api::openapi::NotFound),
+    ),
     security(("bearer" = [])),
 )]
 #[get("/webhook-endpoints")]

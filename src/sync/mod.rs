@@ -66,7 +66,7 @@ pub struct SyncItem {
     /// The action's body, as its own route takes it; omitted for `arrive`.
     #[serde(default)]
     #[schema(value_type = Option<Object>)]
-    pub body: Option<serde_json::Value>,
+    pub body: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 text_enum! {
@@ -138,7 +138,7 @@ pub async fn replay(
 
 async fn replay_one(state: &AppState, actor: &Actor, item: SyncItem) -> SyncResult {
     let key = item.idempotency_key.clone();
-    let body = item.body.clone().unwrap_or(serde_json::json!({}));
+    let body = serde_json::Value::Object(item.body.clone().unwrap_or_default());
     let bytes = serde_json::to_vec(&body).unwrap_or_default();
     // The item is the same request as the action sent alone with this key.
     let path = format!(
@@ -201,11 +201,7 @@ async fn apply(
 ) -> Result<TicketDetail, AppError> {
     let (action, effect) = match item.action {
         HandheldAction::Arrive => {
-            if item
-                .body
-                .as_ref()
-                .is_some_and(|b| b != &serde_json::json!({}))
-            {
+            if item.body.as_ref().is_some_and(|b| !b.is_empty()) {
                 return Err(AppError::field("body", "arrive takes no body"));
             }
             (TicketAction::Arrive, actions::arrive())
