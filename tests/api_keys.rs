@@ -165,14 +165,40 @@ async fn a_key_scoped_to_one_site_cannot_read_another_sites_records() {
         .send()
         .await;
     assert_eq!(res.invalid_fields(), ["site_ids[0]"]);
-    // And the river manager does not see the Sunny key.
+    // And the river manager does not see the Sunny key, nor one that other sites rely on
+    // too; a key of their site only, they do.
+    let shared = create_key(
+        &app,
+        &d.manager,
+        json!({"name": "Group CRM", "site_ids": [app.site_id, other.site_id],
+               "permissions": ["tickets_read"]}),
+    )
+    .await;
+    let theirs = create_key(
+        &app,
+        &river_manager,
+        json!({"name": "River SMS", "site_ids": [other.site_id],
+               "permissions": ["tickets_read"]}),
+    )
+    .await;
     let keys = app
         .get("/api/v1/api-keys")
         .token(&river_manager)
         .send()
         .await
         .expect(200);
-    assert_eq!(keys["items"], json!([]));
+    let ids: Vec<&Value> = keys["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| &k["id"])
+        .collect();
+    assert_eq!(ids, [&theirs["id"]]);
+    app.post(&format!("/api/v1/api-keys/{}/revoke", shared["id"]))
+        .token(&river_manager)
+        .send()
+        .await
+        .expect(404);
 }
 
 #[actix_web::test]

@@ -163,10 +163,19 @@ async fn a_batch_is_bounded_keyed_and_the_handhelds() {
         .send()
         .await
         .expect(403);
-    // Another site's ticket, or no ticket: refused as not found.
-    let results = batch(&app, &d.engineer, json!([item("k1")])).await;
+    // Another site's ticket, or no ticket: refused as not found; a step that takes a body,
+    // sent without one: refused.
+    let results = batch(
+        &app,
+        &d.engineer,
+        json!([item("k1"),
+               {"idempotency_key": "k2", "ticket_id": 1, "action": "complete", "version": 0}]),
+    )
+    .await;
     assert_eq!(results[0]["outcome"], "refused");
     assert_eq!(results[0]["status"], 404);
+    assert_eq!(results[1]["outcome"], "refused");
+    assert_eq!(results[1]["problem"]["errors"][0]["field"], "body");
 }
 
 #[actix_web::test]

@@ -213,6 +213,29 @@ async fn a_receiver_that_fails_twice_gets_the_event_on_the_third_attempt_signed(
     assert!(attempts
         .iter()
         .all(|a| a["latency_ms"].as_i64().unwrap() >= 0));
+    // A manager's try that fails leaves a delivered delivery delivered.
+    receiver.fail_first.store(usize::MAX, Ordering::SeqCst);
+    let retried = app
+        .post(&format!(
+            "/api/v1/webhook-deliveries/{}/redeliver",
+            deliveries[0]["id"]
+        ))
+        .token(&d.manager)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(retried["status"], "delivered");
+    assert_eq!(retried.field("next_attempt_at"), &Value::Null);
+    let last = retried["attempts"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (last["manual"].clone(), last["status_code"].clone()),
+        (json!(true), json!(500))
+    );
     // Its secret is shown once.
     let shown = app
         .get(&format!("/api/v1/webhook-endpoints/{}", endpoint["id"]))
@@ -276,9 +299,28 @@ async fn an_endpoint_failing_for_three_days_is_marked_failing_its_managers_told_
     deliver(&app).await;
     assert_eq!(receiver.received().len(), attempts);
 
-    // The receiver is fixed; a manager sends it again by hand.
+    // The receiver is fixed; a manager turns the endpoint on again, which clears
+    // `failing`, and sends the given-up delivery by hand.
     receiver.fail_first.store(0, Ordering::SeqCst);
     let manager = app.token("manager").await;
+    let enabled = app
+        .post(&format!(
+            "/api/v1/webhook-endpoints/{}/enable",
+            endpoint["id"]
+        ))
+        .token(&manager)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(enabled["status"], "active");
+    app.post(&format!(
+        "/api/v1/webhook-endpoints/{}/enable",
+        endpoint["id"]
+    ))
+    .token(&manager)
+    .send()
+    .await
+    .expect_conflict("invalid-transition");
     let delivery_id = log(&app, &manager, &endpoint).await[0]["id"].clone();
     let redelivered = app
         .post(&format!(
@@ -305,6 +347,24 @@ async fn an_endpoint_failing_for_three_days_is_marked_failing_its_managers_told_
         .expect(200);
     assert_eq!(shown["status"], "active");
     assert_eq!(shown.field("failing_since"), &Value::Null);
+    // One notice per manager, however many deliveries failed, and without the URL.
+    let notices = app
+        .get("/api/v1/me/notifications")
+        .token(&manager)
+        .send()
+        .await
+        .expect(200);
+    let failing: Vec<&Value> = notices["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == "webhook_failing")
+        .collect();
+    assert_eq!(failing.len(), 1);
+    assert!(!failing[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("127.0.0.1"));
 }
 
 #[actix_web::test]
@@ -359,6 +419,8 @@ async fn an_endpoint_gets_only_its_sites_events_of_its_types_while_on() {
     assert_eq!(to_engineer["data"]["kind"], "work_order_dispatched");
     assert_eq!(to_engineer["data"]["subject"], "ticket");
     assert_eq!(to_engineer["data"]["subject_id"], ticket["id"]);
+    // Who was told of what, not the text.
+    assert!(to_engineer["data"].get("message").is_none());
 
     // Off: no new deliveries; on again: they come.
     app.post(&format!(

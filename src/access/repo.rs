@@ -106,13 +106,15 @@ pub fn residents_of_unit(
         .load(conn)
 }
 
-/// The active butlers who work for the site: the desk a site's notices go to.
+/// The active butlers who work for the site: the desk a site's notices go to (people, not
+/// the accounts of API keys).
 pub fn butlers_of_site(conn: &mut AnyConnection, site_id: SiteId) -> QueryResult<Vec<UserId>> {
     users::table
         .inner_join(staff_sites::table.on(staff_sites::user_id.eq(users::id)))
         .filter(staff_sites::site_id.eq(site_id))
         .filter(users::role.eq(super::Role::Butler.as_str()))
         .filter(users::active.eq(true))
+        .filter(users::integration.eq(false))
         .select(users::id)
         .order(users::id.asc())
         .load(conn)

@@ -115,7 +115,7 @@ pub async fn disable_webhook_endpoint(
     Ok(HttpResponse::Ok().json(service::set_enabled(&state, &actor, *id, false).await?))
 }
 
-/// Turn an endpoint on again (also clears `failing`). 409 when on already.
+/// Turn an endpoint on again (also clears `failing`). 409 when on already and not failing.
 #[utoipa::path(
     tag = "webhooks",
     params(("id" = i64, Path, description = "WebhookEndpoint id")),
@@ -173,7 +173,9 @@ pub async fn list_webhook_deliveries(
 }
 
 /// Send a delivery again now (a given-up one too), and answer it with the attempt logged
-/// as `manual`. 409 while an instance is sending it.
+/// as `manual`: delivered if the receiver takes it; if not, a pending delivery keeps being
+/// retried, and a delivered or given-up one stays as it was. 409 while an instance is
+/// sending it.
 #[utoipa::path(
     tag = "webhooks",
     params(("id" = i64, Path, description = "WebhookDelivery id")),

@@ -61,10 +61,12 @@ pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<ApiKeyRow>>
     api_keys::table.find(id).first(conn).optional()
 }
 
-/// Keys newest first, of `site` if named (through their accounts' sites).
+/// Keys newest first (through their accounts' sites): acting on `site` if named, and
+/// only on the sites `within` if given.
 pub fn list(
     conn: &mut AnyConnection,
     site: Option<SiteId>,
+    within: Option<Vec<SiteId>>,
     page: PageRequest,
 ) -> QueryResult<Vec<ApiKeyRow>> {
     let mut query = api_keys::table.into_boxed();
@@ -77,6 +79,13 @@ pub fn list(
             ),
         );
     }
+    if let Some(within) = within {
+        query = query.filter(diesel::dsl::not(diesel::dsl::exists(
+            staff_sites::table
+                .filter(staff_sites::user_id.eq(api_keys::account_id))
+                .filter(staff_sites::site_id.ne_all(within)),
+        )));
+    }
     if let Some(before) = page.after_id {
         query = query.filter(api_keys::id.lt(before));
     }
@@ -84,17 +93,6 @@ pub fn list(
         .order(api_keys::id.desc())
         .limit(page.fetch())
         .load(conn)
-}
-
-pub fn permissions(conn: &mut AnyConnection, id: i64) -> QueryResult<Vec<Permission>> {
-    Ok(api_key_permissions::table
-        .filter(api_key_permissions::api_key_id.eq(id))
-        .select(api_key_permissions::permission)
-        .order(api_key_permissions::permission.asc())
-        .load::<String>(conn)?
-        .into_iter()
-        .filter_map(|text| Permission::try_from(text).ok())
-        .collect())
 }
 
 /// Revokes the key and closes its account; `false` when it was revoked already.

@@ -6,7 +6,7 @@ use super::dto::{
 };
 use super::repo::{self, ApiKeyRow, NewApiKeyRow};
 use crate::access::tokens::{hash_token, random_token};
-use crate::access::{self, Actor, Role};
+use crate::access::{self, Actor, Role, SiteScope};
 use crate::auth::api_key::PREFIX;
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, Lookup, Validator};
@@ -105,7 +105,7 @@ pub async fn create(
 }
 
 /// The keys a manager sees: all for a company-wide manager (of `site_id` if named), else
-/// those acting on their site.
+/// those acting on their site and on no site that is not theirs.
 pub async fn list(
     state: &AppState,
     actor: &Actor,
@@ -120,7 +120,11 @@ pub async fn list(
                 conn, &actor, named, "API keys",
             )?),
         };
-        let rows = repo::list(conn, site, page)?;
+        let within = match actor.site_scope() {
+            SiteScope::All => None,
+            SiteScope::Only(sites) => Some(sites),
+        };
+        let rows = repo::list(conn, site, within, page)?;
         Page::from_rows(rows, page, |r| r.id, |r| r).try_map(|row| view(conn, row, now))
     })
     .await
@@ -152,11 +156,12 @@ pub async fn revoke(state: &AppState, actor: &Actor, id: i64) -> Result<ApiKey, 
     .await
 }
 
-/// The key, if it acts on a site the manager covers.
+/// The key, if the manager covers every site it acts on: a site's manager neither sees nor
+/// revokes a key that other sites rely on too.
 fn visible(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Result<ApiKeyRow, AppError> {
     let row = repo::find(conn, id)?.ok_or(AppError::NotFound("API key"))?;
     let sites = access::repo::staff_site_ids(conn, row.account_id)?;
-    if sites.iter().any(|site| actor.covers_site(*site)) {
+    if !sites.is_empty() && sites.iter().all(|site| actor.covers_site(*site)) {
         Ok(row)
     } else {
         Err(AppError::NotFound("API key"))
@@ -173,7 +178,7 @@ fn view(conn: &mut AnyConnection, row: ApiKeyRow, now: DateTime<Utc>) -> Result<
     };
     Ok(ApiKey {
         site_ids: access::repo::staff_site_ids(conn, row.account_id)?,
-        permissions: repo::permissions(conn, row.id)?,
+        permissions: crate::auth::repo::api_key_permissions(conn, row.id)?,
         id: row.id,
         name: row.name,
         token_prefix: row.token_prefix,

@@ -219,13 +219,7 @@ pub fn find_live_api_key(
     let Some((id, account_id, requests_per_minute, last_used_at)) = found else {
         return Ok(None);
     };
-    let permissions = api_key_permissions::table
-        .filter(api_key_permissions::api_key_id.eq(id))
-        .select(api_key_permissions::permission)
-        .load::<String>(conn)?
-        .into_iter()
-        .filter_map(|text| Permission::try_from(text).ok())
-        .collect();
+    let permissions = api_key_permissions(conn, id)?;
     let sites = staff_sites::table
         .filter(staff_sites::user_id.eq(account_id))
         .select(staff_sites::site_id)
@@ -239,6 +233,18 @@ pub fn find_live_api_key(
         permissions,
         sites,
     }))
+}
+
+/// The permissions of key `id`, in the order of their names.
+pub fn api_key_permissions(conn: &mut AnyConnection, id: i64) -> QueryResult<Vec<Permission>> {
+    Ok(api_key_permissions::table
+        .filter(api_key_permissions::api_key_id.eq(id))
+        .select(api_key_permissions::permission)
+        .order(api_key_permissions::permission.asc())
+        .load::<String>(conn)?
+        .into_iter()
+        .filter_map(|text| Permission::try_from(text).ok())
+        .collect())
 }
 
 /// Notes that the key was used at `now`.

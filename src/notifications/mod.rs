@@ -124,7 +124,6 @@ pub fn notify(
             subject_id,
             site_id: notice.site_id,
             unit_id: notice.unit_id,
-            message: notice.message,
         };
         outbox::record(
             conn,

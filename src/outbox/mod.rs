@@ -92,12 +92,12 @@ pub struct StatusChanged {
     pub actor_id: Option<UserId>,
 }
 
-/// The `data` of a `notification.created` event.
+/// The `data` of a `notification.created` event: who was told of what, not the text, which
+/// may name people or hold what an API key may not read.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "id": 42, "recipient_id": 5, "kind": "ticket_dispatched", "subject": "ticket",
-    "subject_id": 12, "site_id": 1, "unit_id": 3,
-    "message": "BX-20261123-0001: an engineer is assigned to your repair"
+    "subject_id": 12, "site_id": 1, "unit_id": 3
 }))]
 pub struct NotificationCreated {
     pub id: i64,
@@ -111,8 +111,6 @@ pub struct NotificationCreated {
     pub site_id: SiteId,
     #[schema(value_type = Option<i64>)]
     pub unit_id: Option<UnitId>,
-    /// The text the recipient reads.
-    pub message: String,
 }
 
 /// Writes an event of `site_id` for every endpoint that wants it, in the caller's

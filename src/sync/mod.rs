@@ -138,9 +138,12 @@ pub async fn replay(
 
 async fn replay_one(state: &AppState, actor: &Actor, item: SyncItem) -> SyncResult {
     let key = item.idempotency_key.clone();
-    let body = serde_json::Value::Object(item.body.clone().unwrap_or_default());
-    let bytes = serde_json::to_vec(&body).unwrap_or_default();
-    // The item is the same request as the action sent alone with this key.
+    // The item is the same request as the action sent alone with this key: `arrive` with
+    // no body, the others with their body as compact JSON.
+    let bytes = match (&item.action, &item.body) {
+        (HandheldAction::Arrive, _) | (_, None) => Vec::new(),
+        (_, Some(body)) => serde_json::to_vec(body).unwrap_or_default(),
+    };
     let path = format!(
         "/api/v1/tickets/{}/{}",
         item.ticket_id,
@@ -199,6 +202,9 @@ async fn apply(
     item: &SyncItem,
     body: &[u8],
 ) -> Result<TicketDetail, AppError> {
+    if item.action != HandheldAction::Arrive && item.body.is_none() {
+        return Err(AppError::field("body", "this action takes a body"));
+    }
     let (action, effect) = match item.action {
         HandheldAction::Arrive => {
             if item.body.as_ref().is_some_and(|b| !b.is_empty()) {
@@ -227,6 +233,10 @@ async fn apply(
 
 fn refused(key: String, err: AppError) -> SyncResult {
     let problem = err.problem();
+    if problem.status >= 500 {
+        // The batch itself answers 200, so the request's own 5xx log line never comes.
+        log::error!("sync item {key}: {}", err.chain());
+    }
     SyncResult {
         idempotency_key: key,
         outcome: SyncOutcome::Refused,

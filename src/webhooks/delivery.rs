@@ -12,7 +12,7 @@ use chrono::{DateTime, Duration, Utc};
 use futures_util::future::join_all;
 
 use super::model::{self, RETRY_FOR};
-use super::repo::{self, DeliveryRow, EndpointRow, EndpointUpdate, EventRow, NewAttemptRow};
+use super::repo::{self, AfterAttempt, DeliveryRow, EndpointRow, EventRow, NewAttemptRow};
 use super::targets::PublicOnly;
 use crate::access;
 use crate::db::{self, utc, AnyConnection};
@@ -98,17 +98,17 @@ pub async fn attempt(
     let delivered = error.is_none();
     let now = state.now();
     db::transaction(&state.pool, move |conn| {
-        let given_up_before = delivery.status == DeliveryStatus::Failed;
-        let (status, next) = if delivered {
-            (DeliveryStatus::Delivered, None)
-        } else if given_up_before {
-            (DeliveryStatus::Failed, None)
+        let after = if delivered {
+            AfterAttempt::Delivered
+        } else if delivery.status != DeliveryStatus::Pending {
+            // A manager's try of a delivery already delivered or given up.
+            AfterAttempt::Logged
         } else {
             let next = now + model::retry_delay(delivery.attempts + 1, model::jitter());
             if next > delivery.created_at.and_utc() + RETRY_FOR {
-                (DeliveryStatus::Failed, None)
+                AfterAttempt::GivenUp
             } else {
-                (DeliveryStatus::Pending, Some(utc(next)))
+                AfterAttempt::RetryAt(utc(next))
             }
         };
         repo::record_attempt(
@@ -121,17 +121,16 @@ pub async fn attempt(
                 error,
                 manual,
             },
-            status,
-            next,
+            after,
         )?;
-        if delivered && endpoint.status == EndpointStatus::Failing {
-            set_status(conn, endpoint.id, EndpointStatus::Active, None, now)?;
+        let (failing, active) = (EndpointStatus::Failing, EndpointStatus::Active);
+        if delivered {
+            repo::move_endpoint(conn, endpoint.id, failing, active, utc(now))?;
         }
-        if status == DeliveryStatus::Failed
-            && !given_up_before
-            && endpoint.status == EndpointStatus::Active
+        // Only the round that marks it failing tells the managers, once.
+        if after == AfterAttempt::GivenUp
+            && repo::move_endpoint(conn, endpoint.id, active, failing, utc(now))?
         {
-            set_status(conn, endpoint.id, EndpointStatus::Failing, Some(now), now)?;
             tell_failing(conn, &endpoint, &event, now)?;
         }
         Ok(delivered)
@@ -190,26 +189,6 @@ async fn send(
     Ok(i64::from(response.status().as_u16()))
 }
 
-fn set_status(
-    conn: &mut AnyConnection,
-    id: i64,
-    status: EndpointStatus,
-    failing_since: Option<DateTime<Utc>>,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    repo::update_endpoint(
-        conn,
-        id,
-        &EndpointUpdate {
-            status: Some(status.as_str()),
-            failing_since: Some(failing_since.map(utc)),
-            updated_at: Some(utc(now)),
-            ..Default::default()
-        },
-    )?;
-    Ok(())
-}
-
 /// Tells the endpoint's managers that it is failing: those of its site, or for an
 /// endpoint of every site the company-wide ones (on the notice, the site of the event).
 fn tell_failing(
@@ -229,9 +208,10 @@ fn tell_failing(
         }
         managers = company_wide;
     }
+    // Not the URL: it may carry the receiver's token, and notices become webhook events.
     let message = format!(
-        "Webhook endpoint {} ({}) is failing: an event could not be delivered for 3 days",
-        endpoint.id, endpoint.url
+        "Webhook endpoint {} is failing: an event could not be delivered for 3 days",
+        endpoint.id
     );
     notifications::notify(
         conn,

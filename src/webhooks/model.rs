@@ -53,11 +53,12 @@ pub fn jitter() -> f64 {
 }
 
 /// Addresses an endpoint may not point at unless private targets are allowed: this
-/// machine, its link, the private networks, shared and reserved ranges (SSRF).
+/// machine, its link, the private networks, shared, benchmarking and reserved ranges, and
+/// the IPv6 forms that carry such an IPv4 address (mapped, compatible, NAT64, 6to4) (SSRF).
 pub fn is_private(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
+            let [a, b, c, _] = v4.octets();
             v4.is_loopback()
                 || v4.is_private()
                 || v4.is_link_local()
@@ -67,17 +68,41 @@ pub fn is_private(ip: IpAddr) -> bool {
                 || a == 0
                 // 100.64.0.0/10: carrier-grade NAT
                 || (a == 100 && (64..128).contains(&b))
+                // 192.0.0.0/24: IETF protocol assignments
+                || (a == 192 && b == 0 && c == 0)
+                // 198.18.0.0/15: benchmarking
+                || (a == 198 && (b == 18 || b == 19))
+                // 240.0.0.0/4: reserved
+                || a >= 240
         }
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => is_private(IpAddr::V4(v4)),
-            None => {
-                v6.is_loopback()
-                    || v6.is_unspecified()
-                    || v6.is_multicast()
-                    || v6.is_unique_local()
-                    || v6.is_unicast_link_local()
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            let embedded = |high: u16, low: u16| {
+                let [h1, h2] = high.to_be_bytes();
+                let [l1, l2] = low.to_be_bytes();
+                is_private(IpAddr::V4(std::net::Ipv4Addr::new(h1, h2, l1, l2)))
+            };
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_private(IpAddr::V4(v4));
             }
-        },
+            // ::a.b.c.d (compatible), 64:ff9b::a.b.c.d (NAT64), 2002:aabb:ccdd::/48 (6to4)
+            if s[..6] == [0; 6] && !v6.is_loopback() && !v6.is_unspecified() {
+                return embedded(s[6], s[7]);
+            }
+            if s[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+                return embedded(s[6], s[7]);
+            }
+            if s[0] == 0x2002 {
+                return embedded(s[1], s[2]);
+            }
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || v6.is_unique_local()
+                || v6.is_unicast_link_local()
+                // fec0::/10: the former site-local
+                || (s[0] & 0xffc0) == 0xfec0
+        }
     }
 }
 
@@ -149,6 +174,11 @@ mod tests {
     #[test]
     fn an_endpoint_is_a_public_http_url() {
         assert_eq!(url_problem("https://crm.example.com/hooks", false), None);
+        assert_eq!(url_problem("https://[2001:db8::1]/hooks", false), None);
+        assert_eq!(
+            url_problem("https://[2002:5db8:d822::1]/hooks", false),
+            None
+        );
         assert!(url_problem("ftp://crm.example.com/", false).is_some());
         assert!(url_problem("file:///etc/passwd", false).is_some());
         assert!(url_problem("not a url", false).is_some());
@@ -165,6 +195,12 @@ mod tests {
             "http://[::ffff:127.0.0.1]/",
             "http://0.0.0.0/",
             "http://100.64.0.1/",
+            "http://198.18.0.1/",
+            "http://240.0.0.1/",
+            "http://[64:ff9b::a9fe:a9fe]/",
+            "http://[2002:7f00:1::]/",
+            "http://[::7f00:1]/",
+            "http://[fec0::1]/",
         ] {
             assert!(url_problem(private, false).is_some(), "{private}");
             assert_eq!(url_problem(private, true), None, "{private}");

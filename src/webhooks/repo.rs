@@ -169,7 +169,7 @@ pub fn all_endpoints(conn: &mut AnyConnection) -> QueryResult<Vec<EndpointRow>> 
         .load(conn)
 }
 
-/// Endpoints newest first: of `site` and the company-wide ones, or all of them (`None`).
+/// Endpoints newest first: of `site`, or all of them (`None`).
 pub fn list_endpoints(
     conn: &mut AnyConnection,
     site: Option<SiteId>,
@@ -280,27 +280,71 @@ pub fn claim(
     .optional()
 }
 
-/// Notes an attempt of a claimed delivery and where it now stands: delivered, due again at
-/// `next` (`Some`), or given up (`failed`).
+/// Where a delivery stands after an attempt.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum AfterAttempt {
+    Delivered,
+    /// Failed; due again then.
+    RetryAt(NaiveDateTime),
+    /// Failed, and given up.
+    GivenUp,
+    /// A manager's attempt on a delivery no longer pending: logged, nothing else changes.
+    Logged,
+}
+
+/// Notes an attempt of a claimed delivery, lets the claim go and moves the delivery on.
 pub fn record_attempt(
     conn: &mut AnyConnection,
     attempt: NewAttemptRow,
-    status: DeliveryStatus,
-    next: Option<NaiveDateTime>,
+    after: AfterAttempt,
 ) -> QueryResult<()> {
     let (id, at) = (attempt.delivery_id, attempt.attempted_at);
     diesel::insert_into(webhook_attempts::table)
         .values(attempt)
         .execute(conn)?;
-    diesel::update(webhook_deliveries::table.find(id))
+    let delivery = webhook_deliveries::table.find(id);
+    diesel::update(delivery)
+        .set((
+            webhook_deliveries::attempts.eq(webhook_deliveries::attempts + 1),
+            webhook_deliveries::claimed_until.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    let (status, next, delivered_at) = match after {
+        AfterAttempt::Logged => return Ok(()),
+        AfterAttempt::Delivered => (DeliveryStatus::Delivered, None, Some(at)),
+        AfterAttempt::RetryAt(next) => (DeliveryStatus::Pending, Some(next), None),
+        AfterAttempt::GivenUp => (DeliveryStatus::Failed, None, None),
+    };
+    diesel::update(delivery)
         .set((
             webhook_deliveries::status.eq(status.as_str()),
-            webhook_deliveries::attempts.eq(webhook_deliveries::attempts + 1),
             webhook_deliveries::next_attempt_at.eq(next),
-            webhook_deliveries::claimed_until.eq(None::<NaiveDateTime>),
-            webhook_deliveries::delivered_at
-                .eq((status == DeliveryStatus::Delivered).then_some(at)),
+            webhook_deliveries::delivered_at.eq(delivered_at),
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// Moves the endpoint from `from` to `to` if it is still `from` (a manager may have turned
+/// it off meanwhile); answers whether it did.
+pub fn move_endpoint(
+    conn: &mut AnyConnection,
+    id: i64,
+    from: EndpointStatus,
+    to: EndpointStatus,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let failing_since = (to == EndpointStatus::Failing).then_some(now);
+    let moved = diesel::update(
+        webhook_endpoints::table
+            .find(id)
+            .filter(webhook_endpoints::status.eq(from.as_str())),
+    )
+    .set((
+        webhook_endpoints::status.eq(to.as_str()),
+        webhook_endpoints::failing_since.eq(failing_since),
+        webhook_endpoints::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(moved == 1)
 }

@@ -134,7 +134,8 @@ pub async fn update(
 }
 
 /// Turns an endpoint off (`false`: it gets no new events; what is pending is still sent)
-/// or on again. 409 when it is so already.
+/// or on again, which also clears `failing`. 409 when it is so already (off; or on and
+/// not failing).
 pub async fn set_enabled(
     state: &AppState,
     actor: &Actor,
@@ -144,7 +145,12 @@ pub async fn set_enabled(
     let (actor, now) = (actor.clone(), state.now());
     idempotency::transaction(state, Answer::Done, move |conn| {
         let row = visible(conn, &actor, id)?;
-        if (row.status != EndpointStatus::Disabled) == enabled {
+        let already = match row.status {
+            EndpointStatus::Disabled => !enabled,
+            EndpointStatus::Active => enabled,
+            EndpointStatus::Failing => false,
+        };
+        if already {
             return Err(AppError::InvalidTransition(format!(
                 "this endpoint is {} already",
                 if enabled { "on" } else { "off" }
@@ -228,8 +234,8 @@ pub async fn deliveries(
 }
 
 /// Sends a delivery again now, whatever its status, and answers it with the attempt logged
-/// (`manual`). A delivery given up that now succeeds is delivered; one still pending keeps
-/// its schedule if this attempt fails too.
+/// (`manual`). One that succeeds is delivered. One that fails: a pending delivery is retried
+/// on its schedule, counting this attempt; a delivered or given-up one stays as it was.
 pub async fn redeliver(
     state: &AppState,
     actor: &Actor,
