@@ -123,6 +123,17 @@ impl Vault {
         String::from_utf8(plain).map_err(|_| PiiError::Malformed)
     }
 
+    /// `sealed` re-sealed under this key, when `old` sealed it: answers the new sealing and
+    /// the value, or `None` when it is under this key already (so a second run does
+    /// nothing). How `propdesk reseal-pii` rotates `PII_KEY`.
+    pub fn reseal(&self, old: &Vault, sealed: &str) -> Result<Option<(String, String)>, PiiError> {
+        if self.open(sealed).is_ok() {
+            return Ok(None);
+        }
+        let plain = old.open(sealed)?;
+        Ok(Some((self.seal(&plain), plain)))
+    }
+
     /// The keyed hash a value is looked up by (hex): the same value, the same hash, under
     /// this key only.
     pub fn lookup_hash(&self, plain: &str) -> String {
@@ -240,6 +251,23 @@ mod tests {
         assert_ne!(vault.lookup_hash(ID), other.lookup_hash(ID));
         assert_ne!(vault.lookup_hash(ID), format!("{:x}", Sha256::digest(ID)));
         assert_eq!(vault.lookup_hash(ID).len(), 64);
+    }
+
+    #[test]
+    fn a_value_is_resealed_under_the_new_key_once() {
+        let (old, new) = (
+            Vault::from_hex(KEY).unwrap(),
+            Vault::from_hex(OTHER).unwrap(),
+        );
+        let (sealed, plain) = new.reseal(&old, &old.seal(ID)).unwrap().unwrap();
+        assert_eq!(
+            (new.open(&sealed).unwrap(), plain.as_str()),
+            (ID.to_owned(), ID)
+        );
+        assert_eq!(new.reseal(&old, &sealed).unwrap(), None);
+        // Sealed under neither key: an error, never a silent skip.
+        let stranger = Vault::from_hex(&"ef".repeat(32)).unwrap();
+        assert!(new.reseal(&old, &stranger.seal(ID)).is_err());
     }
 
     #[test]

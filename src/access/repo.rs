@@ -120,6 +120,19 @@ pub fn butlers_of_site(conn: &mut AnyConnection, site_id: SiteId) -> QueryResult
         .load(conn)
 }
 
+/// The active managers linked to no site: those of the whole company.
+pub fn company_wide_managers(conn: &mut AnyConnection) -> QueryResult<Vec<UserId>> {
+    users::table
+        .filter(users::role.eq(super::Role::Manager.as_str()))
+        .filter(users::active.eq(true))
+        .filter(diesel::dsl::not(diesel::dsl::exists(
+            staff_sites::table.filter(staff_sites::user_id.eq(users::id)),
+        )))
+        .select(users::id)
+        .order(users::id.asc())
+        .load(conn)
+}
+
 /// The active managers who answer for the site: those linked to it and the company-wide
 /// ones (linked to no site), as `staff_of_site` counts them.
 pub fn managers_of_site(conn: &mut AnyConnection, site_id: SiteId) -> QueryResult<Vec<UserId>> {

@@ -114,12 +114,7 @@ pub async fn list(
 ) -> Result<Page<ApiKey>, AppError> {
     let (actor, now) = (actor.clone(), state.now());
     db::read(&state.pool, move |conn| {
-        let site = match (actor.is_company_wide(), filter.site_id) {
-            (true, None) => None,
-            (_, named) => Some(sites::service::listed_site(
-                conn, &actor, named, "API keys",
-            )?),
-        };
+        let site = sites::service::listed_site_or_all(conn, &actor, filter.site_id, "API keys")?;
         let within = match actor.site_scope() {
             SiteScope::All => None,
             SiteScope::Only(sites) => Some(sites),

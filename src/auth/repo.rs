@@ -2,9 +2,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::access::{Permission, Role};
-use crate::db::schema::{
-    api_key_permissions, api_keys, login_throttles, refresh_tokens, staff_sites, users,
-};
+use crate::db::schema::{api_key_permissions, api_keys, login_throttles, refresh_tokens, users};
 use crate::db::AnyConnection;
 use crate::ids::{SiteId, UserId};
 
@@ -220,11 +218,7 @@ pub fn find_live_api_key(
         return Ok(None);
     };
     let permissions = api_key_permissions(conn, id)?;
-    let sites = staff_sites::table
-        .filter(staff_sites::user_id.eq(account_id))
-        .select(staff_sites::site_id)
-        .order(staff_sites::site_id.asc())
-        .load(conn)?;
+    let sites = crate::access::repo::staff_site_ids(conn, account_id)?;
     Ok(Some(LiveApiKey {
         id,
         account_id,

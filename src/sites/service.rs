@@ -66,6 +66,20 @@ pub fn listed_site(
     Ok(site_id)
 }
 
+/// Like [`listed_site`], except that a company-wide manager who names no site lists every
+/// site's records (`None`): the integration settings (API keys, webhook endpoints).
+pub fn listed_site_or_all(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    named: Option<SiteId>,
+    what: &str,
+) -> Result<Option<SiteId>, AppError> {
+    match (actor.is_company_wide(), named) {
+        (true, None) => Ok(None),
+        (_, named) => listed_site(conn, actor, named, what).map(Some),
+    }
+}
+
 /// Runs a sweep's `work` for every site, each in a transaction of its own (so other writers
 /// get the SQLite lock in between); answers the sum of what each changed.
 pub async fn each_site<F>(state: &AppState, work: F) -> Result<usize, AppError>

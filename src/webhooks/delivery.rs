@@ -197,17 +197,10 @@ fn tell_failing(
     event: &EventRow,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let mut managers =
-        access::repo::managers_of_site(conn, endpoint.site_id.unwrap_or(event.site_id))?;
-    if endpoint.site_id.is_none() {
-        let mut company_wide = Vec::new();
-        for manager in managers {
-            if access::repo::staff_site_ids(conn, manager)?.is_empty() {
-                company_wide.push(manager);
-            }
-        }
-        managers = company_wide;
-    }
+    let managers = match endpoint.site_id {
+        Some(site_id) => access::repo::managers_of_site(conn, site_id)?,
+        None => access::repo::company_wide_managers(conn)?,
+    };
     // Not the URL: it may carry the receiver's token, and notices become webhook events.
     let message = format!(
         "Webhook endpoint {} is failing: an event could not be delivered for 3 days",

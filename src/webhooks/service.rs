@@ -78,15 +78,8 @@ pub async fn list(
 ) -> Result<Page<WebhookEndpoint>, AppError> {
     let actor = actor.clone();
     db::read(&state.pool, move |conn| {
-        let site = match (actor.is_company_wide(), filter.site_id) {
-            (true, None) => None,
-            (_, named) => Some(sites::service::listed_site(
-                conn,
-                &actor,
-                named,
-                "webhook endpoints",
-            )?),
-        };
+        let site =
+            sites::service::listed_site_or_all(conn, &actor, filter.site_id, "webhook endpoints")?;
         let rows = repo::list_endpoints(conn, site, page)?;
         Page::from_rows(rows, page, |r| r.id, |r| r).try_map(|row| view(conn, row))
     })
@@ -346,13 +339,10 @@ pub async fn reseal(state: &AppState, old_key_hex: &str) -> Result<usize, AppErr
     db::transaction(&state.pool, move |conn| {
         let mut count = 0;
         let reseal = |sealed: &str| -> Result<Option<String>, AppError> {
-            if new.open(sealed).is_ok() {
-                return Ok(None);
-            }
-            let plain = old
-                .open(sealed)
+            let resealed = new
+                .reseal(&old, sealed)
                 .map_err(|e| AppError::internal(format!("a webhook secret: {e}")))?;
-            Ok(Some(new.seal(&plain)))
+            Ok(resealed.map(|(sealed, _)| sealed))
         };
         for row in repo::all_endpoints(conn)? {
             let secret = reseal(&row.secret)?;

@@ -267,14 +267,13 @@ pub async fn reseal(state: &AppState, old_key_hex: &str) -> Result<usize, AppErr
     db::transaction(&state.pool, move |conn| {
         let mut count = 0;
         for (person, sealed) in repo::sealed_id_numbers(conn)? {
-            if new.open(&sealed).is_ok() {
-                continue;
-            }
-            let plain = old
-                .open(&sealed)
+            let resealed = new
+                .reseal(&old, &sealed)
                 .map_err(|e| AppError::internal(format!("person {person}: {e}")))?;
-            repo::reseal(conn, person, &new.seal(&plain), &new.lookup_hash(&plain))?;
-            count += 1;
+            if let Some((sealed, plain)) = resealed {
+                repo::reseal(conn, person, &sealed, &new.lookup_hash(&plain))?;
+                count += 1;
+            }
         }
         Ok(count)
     })
