@@ -1,6 +1,7 @@
 //! Contact details as people type them: phones for accounts, tickets and complaints, and
 //! the ID numbers archives keep.
 
+use crate::i18n::Msg;
 use serde::{Deserialize, Deserializer};
 use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::{RefOr, Schema};
@@ -24,13 +25,15 @@ pub fn name_key(name: &str) -> String {
 /// What a phone may look like as typed: the spec's `pattern`, and what [`Phone`] accepts.
 const PHONE_PATTERN: &str = r"^[ -]*(\+[ -]*)?([0-9][ -]*){5,20}$";
 
-fn checked_phone(typed: &str) -> Result<String, String> {
+fn checked_phone(typed: &str) -> Result<String, Msg> {
     let phone = normalize_phone(typed);
     let digits = phone.strip_prefix('+').unwrap_or(&phone);
     if (5..=20).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit()) {
         Ok(phone)
     } else {
-        Err("5-20 digits, optionally after a '+'; spaces and dashes are dropped".into())
+        Err(Msg::new(
+            "5-20 digits, optionally after a '+'; spaces and dashes are dropped",
+        ))
     }
 }
 
@@ -62,9 +65,9 @@ impl ToSchema for Phone {}
 
 /// For phones the program itself is given (the CLI's `--phone`).
 impl std::str::FromStr for Phone {
-    type Err = String;
+    type Err = Msg;
 
-    fn from_str(typed: &str) -> Result<Self, String> {
+    fn from_str(typed: &str) -> Result<Self, Msg> {
         checked_phone(typed).map(Phone)
     }
 }
@@ -114,8 +117,8 @@ impl std::fmt::Debug for IdNumber {
 impl<'de> serde::Deserialize<'de> for IdNumber {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
-        let checked =
-            crate::pii::id_number(&text).map_err(|why| format!("not a valid ID number: {why}"));
+        let checked = crate::pii::id_number(&text)
+            .map_err(|why| Msg::new("not a valid ID number: %{why}").term("why", why));
         crate::json::checked(checked, String::new).map(IdNumber)
     }
 }

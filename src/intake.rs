@@ -9,6 +9,7 @@ use crate::access::{self, Actor, Role};
 use crate::contact::Phone;
 use crate::db::{utc, AnyConnection};
 use crate::error::{AppError, Lookup};
+use crate::i18n::Msg;
 use crate::ids::{SiteId, UnitId, UserId};
 use crate::outbox::{self, StatusChanged};
 use crate::text_enum::TextEnum;
@@ -24,7 +25,7 @@ pub fn channel<C: TextEnum + std::fmt::Display>(
     given: Option<C>,
     app: C,
     staff_default: Option<C>,
-    noun: &str,
+    records: &'static str,
 ) -> Result<C, AppError> {
     if actor.role == Role::Resident {
         return Ok(app);
@@ -32,7 +33,9 @@ pub fn channel<C: TextEnum + std::fmt::Display>(
     match given.or(staff_default) {
         Some(channel) if channel == app => Err(AppError::field(
             "channel",
-            format!("{app} is for residents' own {noun}s"),
+            Msg::new("%{channel} is for residents' own %{records}")
+                .arg("channel", app)
+                .term("records", records),
         )),
         Some(channel) => Ok(channel),
         None => Err(AppError::field("channel", "required for staff intake")),

@@ -18,6 +18,7 @@ pub mod deadlines;
 pub mod error;
 pub mod fees;
 pub mod files;
+pub mod i18n;
 pub mod idempotency;
 pub mod ids;
 pub mod intake;
@@ -56,6 +57,9 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::AppError;
 pub use crate::state::AppState;
+
+// The catalog of translations (`locales/`), compiled in; English is the messages' own text.
+rust_i18n::i18n!("locales", fallback = "en");
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -117,6 +121,7 @@ pub fn build_app(
         )
         .default_service(web::to(api::fallback))
         .wrap(from_fn(idempotency::middleware))
+        .wrap(from_fn(i18n::middleware))
         .wrap(from_fn(request_id))
         .wrap(
             Logger::new("%{client}xi \"%r\" %s %b %Dms request_id=%{x-request-id}o")

@@ -11,6 +11,7 @@ use diesel::QueryResult;
 use crate::access::Actor;
 use crate::db::{utc, AnyConnection};
 use crate::error::AppError;
+use crate::i18n::Msg;
 use crate::idempotency::{self, Answer};
 use crate::ids::{SiteId, UserId};
 use crate::notifications::{self, Notice};
@@ -135,12 +136,12 @@ fn allow<L: Lifecycle>(
 ) -> Result<Allowed<'_, L>, AppError> {
     let from = L::status(row);
     let next = L::after(from, action).ok_or_else(|| {
-        AppError::InvalidTransition(format!(
-            "cannot {} a {} that is {}",
-            action.as_str().replace('_', " "),
-            L::NOUN,
-            from.as_str().replace('_', " ")
-        ))
+        AppError::InvalidTransition(
+            Msg::new("cannot %{action} a %{record} that is %{status}")
+                .arg("action", action.as_str().replace('_', " "))
+                .term("record", L::NOUN)
+                .arg("status", from.as_str().replace('_', " ")),
+        )
     })?;
     Ok(Allowed {
         id,

@@ -187,6 +187,7 @@ async fn main() -> std::io::Result<()> {
             let generated = args.password.is_none();
             let password = args.password.unwrap_or_else(seed::generated_password);
             let input = NewUser {
+                language: None,
                 username: args.username,
                 phone: args.phone,
                 display_name: args.display_name,
@@ -282,7 +283,7 @@ fn print_load_report(r: &seed::load::LoadReport) {
 /// A CLI user sees the same field messages an API client would.
 fn describe(err: &propdesk::error::AppError) -> String {
     let problem = err.problem();
-    let mut text = problem.detail;
+    let mut text = problem.detail.to_string();
     for field in problem.errors {
         text.push_str(&format!("\n  {}: {}", field.field, field.message));
     }

@@ -1,5 +1,6 @@
 //! Money: integer fen (分, 1/100 yuan), never floats, and arithmetic that cannot wrap.
 
+use crate::i18n::Msg;
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
 use utoipa::openapi::{RefOr, Schema};
@@ -83,16 +84,16 @@ impl Amount {
 }
 
 impl TryFrom<i64> for Amount {
-    type Error = String;
+    type Error = Msg;
 
-    fn try_from(fen: i64) -> Result<Self, String> {
+    fn try_from(fen: i64) -> Result<Self, Msg> {
         if (0..=Amount::MAX.0).contains(&fen) {
             Ok(Amount(Fen(fen)))
         } else {
-            Err(format!(
-                "must be between 0 and {} fen (100 000 000 yuan)",
-                Amount::MAX
-            ))
+            Err(
+                Msg::new("must be between 0 and %{max} fen (100 000 000 yuan)")
+                    .arg("max", Amount::MAX),
+            )
         }
     }
 }

@@ -167,8 +167,9 @@ pub fn id_number(text: &str) -> Result<String, &'static str> {
     {
         return Err("must be 18 characters: 17 digits and a check digit or X");
     }
-    let born = chrono::NaiveDate::parse_from_str(&id[6..14], "%Y%m%d")
-        .map_err(|_| "its birth date (characters 7 to 14) is not a date")?;
+    let Ok(born) = chrono::NaiveDate::parse_from_str(&id[6..14], "%Y%m%d") else {
+        return Err("its birth date (characters 7 to 14) is not a date");
+    };
     if born.year() < 1900 {
         return Err("its birth date (characters 7 to 14) is before 1900");
     }

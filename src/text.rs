@@ -12,6 +12,8 @@ use serde::{Deserialize, Deserializer};
 use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::{RefOr, Schema};
 
+use crate::i18n::Msg;
+
 /// The blank characters (Unicode White_Space and the byte-order mark), as ranges.
 const BLANK: &[(char, char)] = &[
     ('\t', '\r'),
@@ -53,16 +55,18 @@ fn not_blank_pattern() -> String {
 
 /// Checks a typed text against its bound (in characters, not bytes: names are often
 /// Chinese) and keeps it trimmed.
-fn read(raw: String, max: usize) -> Result<String, String> {
+fn read(raw: String, max: usize) -> Result<String, Msg> {
     let chars = raw.chars().count();
     if chars > max {
-        return Err(format!(
-            "must be at most {max} characters (this has {chars})"
-        ));
+        return Err(
+            Msg::new("must be at most %{max} characters (this has %{count})")
+                .arg("max", max)
+                .arg("count", chars),
+        );
     }
     let trimmed = raw.trim_matches(is_blank);
     if trimmed.is_empty() {
-        return Err("must not be empty or blank".into());
+        return Err(Msg::new("must not be empty or blank"));
     }
     Ok(if trimmed.len() == raw.len() {
         raw
@@ -114,9 +118,9 @@ macro_rules! text_kind {
 
         /// For texts the program itself supplies (the demo's); typed texts arrive by serde.
         impl std::str::FromStr for $name {
-            type Err = String;
+            type Err = $crate::i18n::Msg;
 
-            fn from_str(text: &str) -> Result<Self, String> {
+            fn from_str(text: &str) -> Result<Self, $crate::i18n::Msg> {
                 read(text.to_owned(), $max).map($name)
             }
         }

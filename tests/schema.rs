@@ -40,7 +40,8 @@ fn allowed(sql: &str, table: &str, column: &str) -> Option<Vec<String>> {
     // drops and adds the constraint, SQLite rebuilds the table).
     let name = format!("{table}_{column}_check");
     let constraint = [
-        format!("ADD CONSTRAINT {name} "),
+        // `ADD CONSTRAINT`, or a column added with its named constraint.
+        format!("CONSTRAINT {name} "),
         format!("CREATE TRIGGER {name}_insert "),
     ]
     .iter()
@@ -72,6 +73,7 @@ fn enum_columns() -> Vec<(&'static str, &'static str, Vec<String>)> {
     use propdesk::archives::*;
     use propdesk::calendar::DayKind;
     use propdesk::complaints::model::*;
+    use propdesk::i18n::Language;
     use propdesk::keys::{
         DepositStatus, Gender, HandoffKind, HolderKind, IncidentKind, KeyKind, KeyLoanStatus,
         KeyStatus,
@@ -83,6 +85,7 @@ fn enum_columns() -> Vec<(&'static str, &'static str, Vec<String>)> {
     use propdesk::visits::{Satisfaction, VisitMethod};
     vec![
         ("users", "role", texts(Role::ALL, Role::as_str)),
+        ("users", "language", texts(Language::ALL, Language::as_str)),
         (
             "api_key_permissions",
             "permission",

@@ -1,6 +1,6 @@
 //! Sign-in and the caller's own account.
 
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::service::{self, LoginRequest, PasswordChange, RefreshRequest, TokenPair};
@@ -8,8 +8,9 @@ use crate::auth::Auth;
 use crate::error::AppError;
 use crate::json::Json;
 use crate::state::AppState;
-use crate::users::memberships;
 use crate::users::model::Me;
+use crate::users::model::MyChanges;
+use crate::users::{self, memberships};
 
 /// Sign in with a username (or phone) and password.
 ///
@@ -98,11 +99,31 @@ pub async fn me(state: web::Data<AppState>, actor: Auth) -> Result<HttpResponse,
     Ok(HttpResponse::Ok().json(memberships::me(&state, &actor).await?))
 }
 
+/// Changes the caller's own account: the language their notices are written in.
+#[utoipa::path(
+    tag = "auth",
+    request_body = MyChanges,
+    responses(
+        (status = 200, description = "The caller's profile, changed", body = Me),
+    ),
+    security(("bearer" = [])),
+)]
+#[patch("/me")]
+pub async fn update_me(
+    state: web::Data<AppState>,
+    actor: Auth,
+    body: Json<MyChanges>,
+) -> Result<HttpResponse, AppError> {
+    users::service::update_own(&state, &actor, body.0).await?;
+    Ok(HttpResponse::Ok().json(memberships::me(&state, &actor).await?))
+}
+
 /// This capability's routes, in match order.
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(login)
         .service(refresh)
         .service(logout)
         .service(change_password)
-        .service(me);
+        .service(me)
+        .service(update_me);
 }

@@ -211,6 +211,7 @@ use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::error::AppError;
+use crate::i18n::Msg;
 
 /// Every documented route under `/api/v1`; each capability registers its own.
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -287,10 +288,11 @@ pub async fn fallback(req: HttpRequest, routes: web::Data<RouteTable>) -> HttpRe
     match routes.methods_for(req.path()) {
         Some(methods) if !methods.contains(&req.method().as_str()) => {
             let allow = methods.join(", ");
-            let mut response = AppError::MethodNotAllowed(format!(
-                "{} is not allowed here; use {allow}",
-                req.method()
-            ))
+            let mut response = AppError::MethodNotAllowed(
+                Msg::new("%{method} is not allowed here; use %{allow}")
+                    .arg("method", req.method())
+                    .arg("allow", &allow),
+            )
             .error_response();
             if let Ok(value) = HeaderValue::from_str(&allow) {
                 response.headers_mut().insert(header::ALLOW, value);
@@ -304,6 +306,6 @@ pub async fn fallback(req: HttpRequest, routes: web::Data<RouteTable>) -> HttpRe
 /// Path segments that do not parse get the same problem shape as bodies.
 pub fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|err, _| {
-        AppError::BadRequest(format!("invalid path parameter: {err}")).into()
+        AppError::BadRequest(Msg::new("invalid path parameter: %{error}").arg("error", err)).into()
     })
 }

@@ -15,6 +15,7 @@ use utoipa::OpenApi;
 
 use crate::access::Permission;
 use crate::error::{FieldError, Precondition, Problem, PROBLEM_JSON};
+use crate::i18n::Language;
 use crate::idempotency;
 use crate::outbox::{EventType, NotificationCreated, StatusChanged};
 
@@ -28,7 +29,11 @@ hot-water billing build on it.\n\n\
 Authenticate with `POST /api/v1/auth/login`, then send `Authorization: Bearer <access_token>`. \
 Every error is `application/problem+json` (RFC 9457). Lists take `limit` (1-100, default 20) \
 and a `cursor`, and answer `{items, next_cursor}`. Timestamps are RFC 3339 UTC. No string \
-may contain the NUL character (U+0000), which PostgreSQL cannot store.",
+may contain the NUL character (U+0000), which PostgreSQL cannot store.\n\n\
+A problem's `title`, `detail` and field messages are in the language of `Accept-Language`: \
+`en` (the default) or `zh-CN` (any `zh` is read as `zh-CN`), named by `Content-Language`. \
+Its `type`, `code` and field names are the same in every language. Notices are written in \
+the language on their recipient's account (`PATCH /api/v1/me`).",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
     servers((url = "http://localhost:8080", description = "A server started with `cargo run` on the default port")),
@@ -209,7 +214,7 @@ first used with another method, path or body (no `errors`)",
 }
 
 fn problem(description: &str, example: serde_json::Value) -> Response {
-    ResponseBuilder::new()
+    let mut response = ResponseBuilder::new()
         .description(description)
         .content(
             PROBLEM_JSON,
@@ -218,7 +223,15 @@ fn problem(description: &str, example: serde_json::Value) -> Response {
                 .example(Some(example))
                 .build(),
         )
-        .build()
+        .build();
+    let language = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(Language::ALL.iter().map(|l| l.as_str())));
+    let mut header = Header::new(language);
+    header.description =
+        Some("The language of `title`, `detail` and the field messages (`Accept-Language`)".into());
+    response.headers.insert("Content-Language".into(), header);
+    response
 }
 
 /// The response carries `Retry-After`: seconds to wait before trying again.

@@ -14,6 +14,7 @@ use serde::de::{DeserializeOwned, Error as _, IntoDeserializer, Unexpected, Visi
 use serde::{forward_to_deserialize_any, Deserializer};
 
 use crate::error::AppError;
+use crate::i18n::Msg;
 
 pub struct Query<T>(pub T);
 
@@ -49,10 +50,11 @@ pub fn parse<T: DeserializeOwned>(query: &str) -> Result<T, AppError> {
     );
     serde_path_to_error::deserialize(params).map_err(|err| {
         let name = err.path().to_string();
-        AppError::BadRequest(format!(
-            "invalid query string: {name}: {}",
-            err.into_inner()
-        ))
+        AppError::BadRequest(
+            Msg::new("invalid query string: %{name}: %{error}")
+                .arg("name", name)
+                .arg("error", err.into_inner()),
+        )
     })
 }
 
@@ -170,7 +172,7 @@ mod tests {
 
     fn message(query: &str) -> String {
         match parse::<Filter>(query) {
-            Err(AppError::BadRequest(message)) => message,
+            Err(AppError::BadRequest(message)) => message.to_string(),
             other => panic!("expected a bad request, got {other:?}"),
         }
     }

@@ -10,6 +10,7 @@ use crate::access::{self, Actor, Role, SiteScope};
 use crate::auth::api_key::PREFIX;
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, Lookup, Validator};
+use crate::i18n::{Language, Msg};
 use crate::pagination::{Page, PageRequest};
 use crate::sites;
 use crate::state::AppState;
@@ -43,7 +44,7 @@ pub async fn create(
         .check(
             (1..=MAX_REQUESTS_PER_MINUTE).contains(&per_minute),
             "requests_per_minute",
-            format!("must be between 1 and {MAX_REQUESTS_PER_MINUTE}"),
+            Msg::new("must be between 1 and %{max}").arg("max", MAX_REQUESTS_PER_MINUTE),
         )
         .check(
             input.expires_at.is_none_or(|at| at > now),
@@ -73,6 +74,7 @@ pub async fn create(
                 created_at: utc(now),
                 updated_at: utc(now),
                 integration: true,
+                language: Language::default(),
             },
         )?;
         let mut site_ids = input.site_ids.clone();

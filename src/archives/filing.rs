@@ -12,6 +12,7 @@ use crate::access::Actor;
 use crate::db::{self, utc, AnyConnection};
 use crate::error::AppError;
 use crate::files::{self, Holder, Intent};
+use crate::i18n::Msg;
 use crate::idempotency::{self, Answer};
 use crate::ids::{ArchiveDocumentId, ArchiveId, AttachmentId, SiteId, UnitId, UserId};
 use crate::state::AppState;
@@ -69,14 +70,15 @@ pub async fn file(
             .ok_or_else(|| {
                 AppError::field(
                     "doc_type",
-                    format!(
-                        "not a document type of this archive's checklist: one of {}",
-                        requirements
-                            .iter()
-                            .map(|r| r.doc_type.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
+                    Msg::new("not a document type of this archive's checklist: one of %{types}")
+                        .arg(
+                            "types",
+                            requirements
+                                .iter()
+                                .map(|r| r.doc_type.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                        ),
                 )
             })?;
         let document = repo::insert_document(
@@ -174,21 +176,20 @@ pub async fn sign(
         if !requirement.is_some_and(|r| r.parties().contains(&input.party)) {
             return Err(AppError::field(
                 "party",
-                format!(
-                    "a {} takes no {} signature by the archive's checklist",
-                    document.title,
-                    input.party.as_str()
-                ),
+                Msg::new("a %{document} takes no %{party} signature by the archive's checklist")
+                    .arg("document", &document.title)
+                    .arg("party", input.party),
             ));
         }
         if repo::signatures_of(conn, row.id)?
             .iter()
             .any(|s| s.document_id == id && s.party == input.party)
         {
-            return Err(AppError::Duplicate(format!(
-                "document {id} already has the {} signature",
-                input.party.as_str()
-            )));
+            return Err(AppError::Duplicate(
+                Msg::new("document %{id} already has the %{party} signature")
+                    .arg("id", id)
+                    .arg("party", input.party),
+            ));
         }
         repo::insert_signature(
             conn,

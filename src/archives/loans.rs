@@ -13,6 +13,7 @@ use crate::access::{self, Actor, Role};
 use crate::db::schema::archive_loans;
 use crate::db::{self, utc, AnyConnection};
 use crate::error::AppError;
+use crate::i18n::Msg;
 use crate::idempotency::{self, Answer};
 use crate::ids::{ArchiveId, ArchiveLoanId, SiteId, UserId};
 use crate::lifecycle::{self, Effect, Lifecycle};
@@ -268,12 +269,13 @@ impl Lifecycle for LoanLifecycle {
         _now: DateTime<Utc>,
     ) -> QueryResult<Vec<Notice>> {
         let message = match action {
-            LoanAction::Approve => format!(
-                "Your loan of archive {} is approved; due back {}",
-                row.archive_id,
-                row.due_back.format("%Y-%m-%d %H:%M UTC")
-            ),
-            LoanAction::Refuse => format!("Your loan of archive {} is refused", row.archive_id),
+            LoanAction::Approve => {
+                Msg::new("Your loan of archive %{archive} is approved; due back %{due}")
+                    .arg("archive", row.archive_id)
+                    .arg("due", row.due_back.format("%Y-%m-%d %H:%M UTC"))
+            }
+            LoanAction::Refuse => Msg::new("Your loan of archive %{archive} is refused")
+                .arg("archive", row.archive_id),
             LoanAction::Return => return Ok(Vec::new()),
         };
         Ok(Notice::to_each(
@@ -308,7 +310,7 @@ pub async fn request(
     check.check(
         input.due_back <= now + Duration::days(MAX_LOAN_DAYS),
         "due_back",
-        format!("a loan lasts at most {MAX_LOAN_DAYS} days"),
+        Msg::new("a loan lasts at most %{days} days").arg("days", MAX_LOAN_DAYS),
     );
     check.finish()?;
     let actor = actor.clone();
@@ -332,9 +334,10 @@ pub async fn request(
             .first::<ArchiveLoanId>(conn)
             .optional()?;
         if let Some(loan) = pending {
-            return Err(AppError::Duplicate(format!(
-                "you already have loan {loan} of this archive, asked for or out"
-            )));
+            return Err(AppError::Duplicate(
+                Msg::new("you already have loan %{loan} of this archive, asked for or out")
+                    .arg("loan", loan),
+            ));
         }
         let at = utc(now);
         let row = diesel::insert_into(archive_loans::table)
@@ -363,10 +366,10 @@ pub async fn request(
             now,
         )?;
         let managers = access::repo::managers_of_site(conn, archive.site_id)?;
-        let message = format!(
-            "Loan {} asks to borrow archive {}: {}",
-            row.id, archive_id, row.purpose
-        );
+        let message = Msg::new("Loan %{loan} asks to borrow archive %{archive}: %{purpose}")
+            .arg("loan", row.id)
+            .arg("archive", archive_id)
+            .arg("purpose", &row.purpose);
         notifications::notify(
             conn,
             Subject::ArchiveLoan,

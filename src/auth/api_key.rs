@@ -13,6 +13,7 @@ use crate::access::tokens::{bearer, hash_token};
 use crate::access::{Actor, Permission, Role};
 use crate::db::{self, utc};
 use crate::error::AppError;
+use crate::i18n::Msg;
 use crate::state::AppState;
 
 /// Every API key starts so, which tells it from an access token.
@@ -55,9 +56,9 @@ pub async fn authenticate(
     let needed =
         needed.ok_or_else(|| AppError::Forbidden("this route is not open to API keys".into()))?;
     if !key.permissions.contains(&needed) {
-        return Err(AppError::Forbidden(format!(
-            "this API key lacks the {needed} permission"
-        )));
+        return Err(AppError::Forbidden(
+            Msg::new("this API key lacks the %{permission} permission").arg("permission", needed),
+        ));
     }
     let per_minute = u32::try_from(key.requests_per_minute).unwrap_or(u32::MAX);
     state

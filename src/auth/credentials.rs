@@ -1,6 +1,7 @@
 //! What a login name and a password must look like.
 
 use crate::error::Validator;
+use crate::i18n::Msg;
 
 pub const PASSWORD_MIN: usize = 8;
 pub const PASSWORD_MAX: usize = 128;
@@ -28,7 +29,9 @@ pub fn check_password(v: &mut Validator, field: &str, password: &str) {
     v.check(
         (PASSWORD_MIN..=PASSWORD_MAX).contains(&chars),
         field,
-        format!("must be between {PASSWORD_MIN} and {PASSWORD_MAX} characters"),
+        Msg::new("must be between %{min} and %{max} characters")
+            .arg("min", PASSWORD_MIN)
+            .arg("max", PASSWORD_MAX),
     );
 }
 

@@ -17,6 +17,7 @@ use futures_util::future::LocalBoxFuture;
 use crate::access::tokens::bearer;
 use crate::access::{Actor, AnyRole, Permission, RoleSet};
 use crate::error::AppError;
+use crate::i18n::Msg;
 use crate::state::AppState;
 
 /// Extractor: a valid access token whose role is in `R`, or an API key whose account's
@@ -55,10 +56,10 @@ fn admit<R: RoleSet>(actor: Actor) -> Result<Auth<R>, AppError> {
             roles: PhantomData,
         })
     } else {
-        Err(AppError::Forbidden(format!(
-            "this action is not open to the {} role",
-            actor.role
-        )))
+        Err(AppError::Forbidden(
+            Msg::new("this action is not open to the %{role} role")
+                .term("role", actor.role.as_str()),
+        ))
     }
 }
 

@@ -13,6 +13,7 @@ use crate::access::{self, Actor, Role};
 use crate::contact::normalize_phone;
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, Validator};
+use crate::i18n::Msg;
 use crate::ids::UserId;
 use crate::state::AppState;
 
@@ -58,7 +59,7 @@ pub struct TokenPair {
     pub refresh_expires_in: i64,
 }
 
-const BAD_LOGIN: &str = "wrong username or password";
+const BAD_LOGIN: Msg = Msg::new("wrong username or password");
 
 /// The actor an account signs in as: its role, and the sites a staff member works for.
 pub fn actor_of(conn: &mut AnyConnection, user_id: UserId, role: Role) -> Result<Actor, AppError> {
@@ -174,7 +175,7 @@ pub async fn login(
         }
     })
     .await?;
-    outcome.ok_or_else(|| AppError::Unauthorized(BAD_LOGIN.into()))
+    outcome.ok_or_else(|| AppError::Unauthorized(BAD_LOGIN))
 }
 
 enum Rotation {

@@ -6,6 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::{format_clock, iso_weekday, parse_clock, DayKind, Span, MINUTES_PER_DAY};
 use crate::error::{AppError, Validator};
+use crate::i18n::Msg;
 use crate::ids::SiteId;
 use crate::text::NameText;
 
@@ -76,7 +77,7 @@ impl SetWeeklyHours {
         .check(
             self.spans.len() <= MAX_SPANS,
             "spans",
-            format!("at most {MAX_SPANS} spans"),
+            Msg::new("at most %{max} spans").arg("max", MAX_SPANS),
         );
         let mut parsed: Vec<(usize, Weekday, Span)> = Vec::new();
         for (i, input) in self.spans.iter().enumerate() {
@@ -115,11 +116,10 @@ impl SetWeeklyHours {
                 v.check(
                     false,
                     &format!("spans[{i}]"),
-                    format!(
-                        "overlaps spans[{j}] ({}-{}) on the same weekday",
-                        format_clock(other.start),
-                        format_clock(other.end)
-                    ),
+                    Msg::new("overlaps spans[%{other}] (%{starts}-%{ends}) on the same weekday")
+                        .arg("other", j)
+                        .arg("starts", format_clock(other.start))
+                        .arg("ends", format_clock(other.end)),
                 );
             }
         }

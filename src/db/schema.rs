@@ -41,6 +41,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         integration -> Bool,
+        language -> Text,
     }
 }
 

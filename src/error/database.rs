@@ -2,48 +2,57 @@
 //! data rule broken, or (anything else) an internal error that keeps its cause.
 
 use super::{AppError, Precondition};
+use crate::i18n::Msg;
 
 /// Unique values by table and leading column, with what the client is told when one is
 /// taken. PostgreSQL names the constraint `<table>_<columns>_key`; SQLite says
 /// `UNIQUE constraint failed: <table>.<column>, ...`; both lead with table and column.
-const UNIQUE_VALUES: &[(&str, &str, &str)] = &[
-    ("sites", "name", "a site with this name already exists"),
+const UNIQUE_VALUES: &[(&str, &str, Msg)] = &[
+    (
+        "sites",
+        "name",
+        Msg::new("a site with this name already exists"),
+    ),
     (
         "units",
         "site_id",
-        "this site already has a unit with that building, entrance and room",
+        Msg::new("this site already has a unit with that building, entrance and room"),
     ),
-    ("users", "username", "the username is already in use"),
-    ("users", "phone", "the phone is already in use"),
+    (
+        "users",
+        "username",
+        Msg::new("the username is already in use"),
+    ),
+    ("users", "phone", Msg::new("the phone is already in use")),
     (
         "fee_items",
         "site_id",
-        "the site's schedule already has an item of that name",
+        Msg::new("the site's schedule already has an item of that name"),
     ),
     (
         "archives",
         "occupancy_id",
-        "this owner occupancy already has an archive",
+        Msg::new("this owner occupancy already has an archive"),
     ),
     (
         "archive_signatures",
         "document_id",
-        "the document already has that party's signature",
+        Msg::new("the document already has that party's signature"),
     ),
     (
         "archive_flags",
         "archive_id",
-        "the archive already carries this flag",
+        Msg::new("the archive already carries this flag"),
     ),
     (
         "standard_replies",
         "site_id",
-        "the site already has a standard reply with this title",
+        Msg::new("the site already has a standard reply with this title"),
     ),
 ];
 
 /// What the client is told about a unique violation, found from the constraint it broke.
-fn duplicate_message(info: &dyn diesel::result::DatabaseErrorInformation) -> &'static str {
+fn duplicate_message(info: &dyn diesel::result::DatabaseErrorInformation) -> Msg {
     let names = info.constraint_name().unwrap_or("");
     let message = info.message();
     UNIQUE_VALUES
@@ -52,9 +61,10 @@ fn duplicate_message(info: &dyn diesel::result::DatabaseErrorInformation) -> &'s
             names.starts_with(&format!("{table}_{column}"))
                 || message.contains(&format!("{table}.{column}"))
         })
-        .map_or("a record with the same unique value already exists", |m| {
-            m.2
-        })
+        .map_or(
+            Msg::new("a record with the same unique value already exists"),
+            |m| m.2.clone(),
+        )
 }
 
 impl From<diesel::result::Error> for AppError {
@@ -64,7 +74,7 @@ impl From<diesel::result::Error> for AppError {
             Error::NotFound => AppError::NotFound("record"),
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
                 log::info!("unique violation: {}", info.message());
-                AppError::Duplicate(duplicate_message(info.as_ref()).to_owned())
+                AppError::Duplicate(duplicate_message(info.as_ref()))
             }
             Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info) => {
                 log::info!("foreign key violation: {}", info.message());

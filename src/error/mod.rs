@@ -9,6 +9,8 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::i18n::{self, Msg};
+
 mod database;
 mod precondition;
 mod validation;
@@ -19,6 +21,9 @@ pub use validation::{FieldError, Validator};
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// RFC 9457 problem details, the body of every 4xx and 5xx response.
+///
+/// `title`, `detail` and the field messages are in the language of `Accept-Language`
+/// (`en`, the default, or `zh-CN`); `type`, `code` and field names never change with it.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "type": "/problems/validation",
@@ -31,9 +36,11 @@ pub struct Problem {
     /// A relative URI naming the kind of problem; stable, safe to switch on.
     #[serde(rename = "type")]
     pub problem_type: String,
-    pub title: String,
+    #[schema(value_type = String)]
+    pub title: Msg,
     pub status: u16,
-    pub detail: String,
+    #[schema(value_type = String)]
+    pub detail: Msg,
     /// On `precondition-failed` problems: which condition does not hold, for clients that
     /// branch on it.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -44,55 +51,47 @@ pub struct Problem {
 }
 
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.detail())]
 pub enum AppError {
     /// The body is not JSON, or the query string or path cannot be read.
-    #[error("{0}")]
-    BadRequest(String),
-    #[error("{}", summarize(.0))]
+    BadRequest(Msg),
     Validation(Vec<FieldError>),
-    #[error("{0}")]
-    Unauthorized(String),
-    #[error("{0}")]
-    Forbidden(String),
-    #[error("{0} not found")]
+    Unauthorized(Msg),
+    Forbidden(Msg),
+    /// What was not found: a word of the catalog (`ticket`).
     NotFound(&'static str),
-    #[error("{0}")]
-    MethodNotAllowed(String),
-    /// The record changed since the caller read it: reload it and try again.
-    #[error("the {0} changed meanwhile; reload it and try again")]
+    MethodNotAllowed(Msg),
+    /// The record (a word of the catalog) changed since the caller read it: reload it and
+    /// try again.
     StaleVersion(&'static str),
     /// The record's state does not allow the action; reloading will not help.
-    #[error("{0}")]
-    InvalidTransition(String),
+    InvalidTransition(Msg),
     /// A value that must be unique is taken.
-    #[error("{0}")]
-    Duplicate(String),
+    Duplicate(Msg),
     /// Another request with the same `Idempotency-Key` is still running.
-    #[error("a request with this Idempotency-Key is still in progress; retry after it ends")]
     IdempotencyKeyInUse,
     /// The `Idempotency-Key` was first used with another request.
-    #[error("this Idempotency-Key was used with another request; use a new key for a new request")]
     IdempotencyKeyReused,
     /// A condition the action needs does not hold; `code` names it.
-    #[error("{detail}")]
-    PreconditionFailed { code: Precondition, detail: String },
-    #[error("request body larger than {0} bytes")]
+    PreconditionFailed {
+        code: Precondition,
+        detail: Msg,
+    },
     PayloadTooLarge(usize),
-    #[error("{0}")]
-    UnsupportedMediaType(String),
+    UnsupportedMediaType(Msg),
     /// The byte range asked for lies outside the file of `size` bytes.
-    #[error("the range asked for lies outside the file's {size} bytes")]
-    RangeNotSatisfiable { size: u64 },
-    /// Over a limit: failed logins, or an API key's request rate.
-    #[error("{reason}; retry in {retry_after_secs} s")]
+    RangeNotSatisfiable {
+        size: u64,
+    },
+    /// Over a limit: failed logins, or an API key's request rate. `reason` is a message of
+    /// the catalog.
     TooManyRequests {
         reason: &'static str,
         retry_after_secs: u64,
     },
-    #[error("service temporarily unavailable")]
+    /// Load shed, or a dependency down; the text is for the log.
     Unavailable(String),
     /// A bug or a broken dependency: logged with its cause chain, never shown.
-    #[error("internal error: {context}")]
     Internal {
         context: String,
         #[source]
@@ -100,15 +99,8 @@ pub enum AppError {
     },
 }
 
-fn summarize(errors: &[FieldError]) -> String {
-    match errors.len() {
-        1 => "1 field is invalid".to_owned(),
-        n => format!("{n} fields are invalid"),
-    }
-}
-
 impl AppError {
-    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn field(field: impl Into<String>, message: impl Into<Msg>) -> Self {
         AppError::Validation(vec![FieldError {
             field: field.into(),
             message: message.into(),
@@ -133,7 +125,7 @@ impl AppError {
         }
     }
 
-    pub fn precondition(code: Precondition, detail: impl Into<String>) -> Self {
+    pub fn precondition(code: Precondition, detail: impl Into<Msg>) -> Self {
         AppError::PreconditionFailed {
             code,
             detail: detail.into(),
@@ -142,7 +134,11 @@ impl AppError {
 
     /// The error and its causes, for the log.
     pub fn chain(&self) -> String {
-        let mut text = self.to_string();
+        let mut text = match self {
+            AppError::Unavailable(cause) => format!("service temporarily unavailable: {cause}"),
+            AppError::Internal { context, .. } => format!("internal error: {context}"),
+            other => other.to_string(),
+        };
         let mut cause = std::error::Error::source(self);
         while let Some(err) = cause {
             text.push_str(": ");
@@ -152,50 +148,100 @@ impl AppError {
         text
     }
 
-    fn slug_and_title(&self) -> (&'static str, &'static str) {
+    /// What the client is told: never a cause of a 500 or 503, which is in the log, next to
+    /// the request id.
+    fn detail(&self) -> Msg {
         match self {
-            AppError::BadRequest(_) => ("bad-request", "Bad request"),
-            AppError::Validation(_) => ("validation", "Validation failed"),
-            AppError::Unauthorized(_) => ("unauthorized", "Authentication required"),
-            AppError::Forbidden(_) => ("forbidden", "Not allowed"),
-            AppError::NotFound(_) => ("not-found", "Not found"),
-            AppError::MethodNotAllowed(_) => ("method-not-allowed", "Method not allowed"),
-            AppError::StaleVersion(_) => ("stale-version", "Changed meanwhile"),
-            AppError::InvalidTransition(_) => ("invalid-transition", "Not allowed in this state"),
-            AppError::Duplicate(_) => ("duplicate", "Already exists"),
-            AppError::PreconditionFailed { .. } => ("precondition-failed", "Precondition failed"),
-            AppError::IdempotencyKeyInUse => ("idempotency-key-in-use", "Request in progress"),
-            AppError::IdempotencyKeyReused => {
-                ("idempotency-key-reused", "Key used for another request")
+            AppError::BadRequest(msg)
+            | AppError::Unauthorized(msg)
+            | AppError::Forbidden(msg)
+            | AppError::MethodNotAllowed(msg)
+            | AppError::InvalidTransition(msg)
+            | AppError::Duplicate(msg)
+            | AppError::PreconditionFailed { detail: msg, .. }
+            | AppError::UnsupportedMediaType(msg) => msg.clone(),
+            AppError::Validation(errors) if errors.len() == 1 => {
+                Msg::new("1 field is invalid")
             }
-            AppError::PayloadTooLarge(_) => ("payload-too-large", "Payload too large"),
+            AppError::Validation(errors) => {
+                Msg::new("%{count} fields are invalid").arg("count", errors.len())
+            }
+            AppError::NotFound(thing) => Msg::new("%{thing} not found").term("thing", *thing),
+            AppError::StaleVersion(thing) => {
+                Msg::new("the %{thing} changed meanwhile; reload it and try again")
+                    .term("thing", *thing)
+            }
+            AppError::IdempotencyKeyInUse => Msg::new(
+                "a request with this Idempotency-Key is still in progress; retry after it ends",
+            ),
+            AppError::IdempotencyKeyReused => Msg::new(
+                "this Idempotency-Key was used with another request; use a new key for a new request",
+            ),
+            AppError::PayloadTooLarge(limit) => {
+                Msg::new("request body larger than %{limit} bytes").arg("limit", limit)
+            }
+            AppError::RangeNotSatisfiable { size } => {
+                Msg::new("the range asked for lies outside the file's %{size} bytes")
+                    .arg("size", size)
+            }
+            AppError::TooManyRequests {
+                reason,
+                retry_after_secs,
+            } => Msg::new("%{reason}; retry in %{seconds} s")
+                .term("reason", *reason)
+                .arg("seconds", retry_after_secs),
+            AppError::Unavailable(_) => Msg::new("service temporarily unavailable"),
+            AppError::Internal { .. } => Msg::new(
+                "an unexpected error occurred; quote the X-Request-Id header when reporting it",
+            ),
+        }
+    }
+
+    fn slug_and_title(&self) -> (&'static str, Msg) {
+        match self {
+            AppError::BadRequest(_) => ("bad-request", Msg::new("Bad request")),
+            AppError::Validation(_) => ("validation", Msg::new("Validation failed")),
+            AppError::Unauthorized(_) => ("unauthorized", Msg::new("Authentication required")),
+            AppError::Forbidden(_) => ("forbidden", Msg::new("Not allowed")),
+            AppError::NotFound(_) => ("not-found", Msg::new("Not found")),
+            AppError::MethodNotAllowed(_) => ("method-not-allowed", Msg::new("Method not allowed")),
+            AppError::StaleVersion(_) => ("stale-version", Msg::new("Changed meanwhile")),
+            AppError::InvalidTransition(_) => {
+                ("invalid-transition", Msg::new("Not allowed in this state"))
+            }
+            AppError::Duplicate(_) => ("duplicate", Msg::new("Already exists")),
+            AppError::PreconditionFailed { .. } => {
+                ("precondition-failed", Msg::new("Precondition failed"))
+            }
+            AppError::IdempotencyKeyInUse => {
+                ("idempotency-key-in-use", Msg::new("Request in progress"))
+            }
+            AppError::IdempotencyKeyReused => (
+                "idempotency-key-reused",
+                Msg::new("Key used for another request"),
+            ),
+            AppError::PayloadTooLarge(_) => ("payload-too-large", Msg::new("Payload too large")),
             AppError::UnsupportedMediaType(_) => {
-                ("unsupported-media-type", "Unsupported media type")
+                ("unsupported-media-type", Msg::new("Unsupported media type"))
             }
             AppError::RangeNotSatisfiable { .. } => {
-                ("range-not-satisfiable", "Range not satisfiable")
+                ("range-not-satisfiable", Msg::new("Range not satisfiable"))
             }
-            AppError::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
-            AppError::Unavailable(_) => ("unavailable", "Service unavailable"),
-            AppError::Internal { .. } => ("internal", "Internal server error"),
+            AppError::TooManyRequests { .. } => {
+                ("too-many-requests", Msg::new("Too many requests"))
+            }
+            AppError::Unavailable(_) => ("unavailable", Msg::new("Service unavailable")),
+            AppError::Internal { .. } => ("internal", Msg::new("Internal server error")),
         }
     }
 
     pub fn problem(&self) -> Problem {
         let (slug, title) = self.slug_and_title();
-        let detail = match self {
-            // The cause is in the log, next to the request id; the client gets no internals.
-            AppError::Internal { .. } => {
-                "an unexpected error occurred; quote the X-Request-Id header when reporting it"
-                    .to_owned()
-            }
-            other => other.to_string(),
-        };
         Problem {
             problem_type: format!("/problems/{slug}"),
-            title: title.to_owned(),
+            title,
             status: self.status_code().as_u16(),
-            detail,
+            detail: self.detail(),
             code: match self {
                 AppError::PreconditionFailed { code, .. } => Some(*code),
                 _ => None,
@@ -235,6 +281,9 @@ impl ResponseError for AppError {
     fn error_response(&self) -> HttpResponse {
         let mut response = HttpResponse::build(self.status_code());
         response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
+        // The texts are in the language asked for; caches keep one answer per language.
+        response.insert_header((header::CONTENT_LANGUAGE, i18n::requested().as_str()));
+        response.insert_header((header::VARY, "Accept-Language"));
         match self {
             AppError::Unauthorized(_) => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
@@ -318,6 +367,6 @@ mod tests {
     fn internal_errors_hide_their_cause() {
         let problem = AppError::internal("SELECT * FROM users failed").problem();
         assert_eq!(problem.status, 500);
-        assert!(!problem.detail.contains("SELECT"));
+        assert!(!problem.detail.to_string().contains("SELECT"));
     }
 }

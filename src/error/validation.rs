@@ -4,6 +4,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::AppError;
+use crate::i18n::Msg;
 
 /// One invalid field of a request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
@@ -11,8 +12,9 @@ pub struct FieldError {
     /// JSON path of the field (`password`, `site_ids[2]`); empty for the body as a whole.
     #[schema(example = "display_name")]
     pub field: String,
-    #[schema(example = "must be between 1 and 100 characters")]
-    pub message: String,
+    /// In the language of `Accept-Language`.
+    #[schema(value_type = String, example = "must be between 1 and 100 characters")]
+    pub message: Msg,
 }
 
 /// Collects every invalid field of a request, so one response lists them all.
@@ -26,7 +28,7 @@ impl Validator {
         Self::default()
     }
 
-    pub fn check(&mut self, ok: bool, field: &str, message: impl Into<String>) -> &mut Self {
+    pub fn check(&mut self, ok: bool, field: &str, message: impl Into<Msg>) -> &mut Self {
         if !ok {
             self.errors.push(FieldError {
                 field: field.to_owned(),
@@ -43,9 +45,11 @@ impl Validator {
             (min..=max).contains(&chars) && chars == value.chars().count(),
             field,
             if chars != value.chars().count() {
-                "must not start or end with white space".to_owned()
+                Msg::new("must not start or end with white space")
             } else {
-                format!("must be between {min} and {max} characters")
+                Msg::new("must be between %{min} and %{max} characters")
+                    .arg("min", min)
+                    .arg("max", max)
             },
         )
     }
@@ -75,7 +79,7 @@ mod tests {
             AppError::Validation(errors) => {
                 let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
                 assert_eq!(fields, ["name", "code"]);
-                assert!(errors[1].message.contains("white space"));
+                assert!(errors[1].message.to_string().contains("white space"));
             }
             other => panic!("unexpected {other:?}"),
         }

@@ -24,6 +24,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::access::Actor;
 use crate::db::AnyConnection;
 use crate::error::{AppError, Validator};
+use crate::i18n::Msg;
 use crate::ids::{AttachmentId, SiteId, UserId};
 use crate::text_enum;
 use crate::timeline::Subject;
@@ -205,12 +206,13 @@ pub trait Holder: Send + 'static {
 
 /// 422 unless the stage is one anybody who sees the record may file: before and after
 /// photos are a work order's.
-pub fn no_work_photos(stage: Stage, what: &str) -> Result<(), AppError> {
+pub fn no_work_photos(stage: Stage, what: &'static str) -> Result<(), AppError> {
     Validator::new()
         .check(
             matches!(stage, Stage::Report | Stage::Other),
             "stage",
-            format!("before and after photos belong to a work order, not to a {what}"),
+            Msg::new("before and after photos belong to a work order, not to a %{record}")
+                .term("record", what),
         )
         .finish()
 }
@@ -220,8 +222,8 @@ pub fn still_open(open: bool, number: &str) -> Result<(), AppError> {
     if open {
         Ok(())
     } else {
-        Err(AppError::InvalidTransition(format!(
-            "{number} is closed: it takes no more files"
-        )))
+        Err(AppError::InvalidTransition(
+            Msg::new("%{number} is closed: it takes no more files").arg("number", number),
+        ))
     }
 }

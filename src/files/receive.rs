@@ -14,6 +14,7 @@ use tempfile::NamedTempFile;
 
 use super::MediaType;
 use crate::error::{AppError, Validator};
+use crate::i18n::Msg;
 
 /// Bytes gathered before each write to the temporary file.
 const WRITE_BYTES: usize = 256 * 1024;
@@ -41,7 +42,7 @@ pub struct Allowance {
     pub tmp_dir: PathBuf,
 }
 
-fn one_field(field: &str, message: impl Into<String>) -> AppError {
+fn one_field(field: &str, message: impl Into<Msg>) -> AppError {
     Validator::new()
         .check(false, field, message)
         .finish()
@@ -55,7 +56,9 @@ fn unreadable(err: MultipartError) -> AppError {
         | MultipartError::ContentTypeIncompatible => {
             AppError::UnsupportedMediaType("send the files as multipart/form-data".into())
         }
-        other => AppError::BadRequest(format!("the multipart body could not be read: {other}")),
+        other => AppError::BadRequest(
+            Msg::new("the multipart body could not be read: %{error}").arg("error", other),
+        ),
     }
 }
 
@@ -111,7 +114,7 @@ pub async fn receive(
 pub fn too_many(room: usize) -> AppError {
     one_field(
         "file",
-        format!("the record has room for {room} more file(s) only"),
+        Msg::new("the record has room for %{room} more file(s) only").arg("room", room),
     )
 }
 
@@ -199,12 +202,11 @@ fn media_type_of(head: &[u8], claimed: Option<&str>) -> Result<MediaType, AppErr
         )
     })?;
     match claimed {
-        Some(claimed) if !found.agrees_with(claimed) => {
-            Err(AppError::UnsupportedMediaType(format!(
-                "the part says it is {claimed}, but its content is {}",
-                found.as_str()
-            )))
-        }
+        Some(claimed) if !found.agrees_with(claimed) => Err(AppError::UnsupportedMediaType(
+            Msg::new("the part says it is %{claimed}, but its content is %{found}")
+                .arg("claimed", claimed)
+                .arg("found", found.as_str()),
+        )),
         _ => Ok(found),
     }
 }

@@ -14,6 +14,7 @@ use crate::access::tokens::random_token;
 use crate::access::Actor;
 use crate::db::{self, utc};
 use crate::error::AppError;
+use crate::i18n::Msg;
 use crate::ids::AttachmentId;
 use crate::state::AppState;
 
@@ -55,10 +56,10 @@ fn written_at(key: &str) -> Option<NaiveDateTime> {
 /// A small JPEG of the image for lists; 415 when the bytes are not the image they begin as.
 fn thumbnail(path: &std::path::Path, media_type: super::MediaType) -> Result<Vec<u8>, AppError> {
     let unreadable = |_| {
-        AppError::UnsupportedMediaType(format!(
-            "the file begins as {} but is not a readable one",
-            media_type.as_str()
-        ))
+        AppError::UnsupportedMediaType(
+            Msg::new("the file begins as %{media_type} but is not a readable one")
+                .arg("media_type", media_type.as_str()),
+        )
     };
     let mut reader = image::ImageReader::open(path)
         .map_err(|e| AppError::internal_from("opening an upload's temporary file", e))?

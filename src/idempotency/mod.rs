@@ -32,6 +32,7 @@ use crate::access::tokens::{bearer, random_token};
 use crate::auth::api_key;
 use crate::db::{self, AnyConnection};
 use crate::error::AppError;
+use crate::i18n::Msg;
 use crate::pii::Vault;
 use crate::state::AppState;
 pub use repo::{Claim, Found};
@@ -191,10 +192,14 @@ fn key_of(req: &ServiceRequest) -> Result<Option<String>, AppError> {
         })
         .filter(|k| is_valid_key(k))
         .ok_or_else(|| {
-            AppError::BadRequest(format!(
-                "{HEADER} must be 1 to {MAX_KEY_LEN} visible ASCII characters but '\"', such as \
-a UUID, sent as is or in one pair of quotes"
-            ))
+            AppError::BadRequest(
+                Msg::new(
+                    "%{header} must be 1 to %{max} visible ASCII characters but '\"', such as a \
+                     UUID, sent as is or in one pair of quotes",
+                )
+                .arg("header", HEADER)
+                .arg("max", MAX_KEY_LEN),
+            )
         })?;
     Ok(Some(key.to_owned()))
 }
@@ -222,7 +227,9 @@ async fn body_of(req: &mut ServiceRequest, limit: usize) -> Result<web::Bytes, A
     let body = req.extract::<web::Bytes>().await.map_err(|err| {
         match err.as_response_error().status_code() {
             StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge(limit),
-            _ => AppError::BadRequest(format!("the request body could not be read: {err}")),
+            _ => AppError::BadRequest(
+                Msg::new("the request body could not be read: %{error}").arg("error", err),
+            ),
         }
     })?;
     req.set_payload(Payload::from(body.clone()));

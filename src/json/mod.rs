@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 
 use crate::error::{AppError, FieldError};
+use crate::i18n::Msg;
 pub use strict::{checked, integer_value};
 use strict::{reading, Strict};
 
@@ -76,8 +77,9 @@ fn named_field(message: &str) -> Option<&str> {
 }
 
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
-    let value: serde_json::Value = serde_json::from_slice(bytes)
-        .map_err(|e| AppError::BadRequest(format!("the body is not valid JSON: {e}")))?;
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+        AppError::BadRequest(Msg::new("the body is not valid JSON: %{error}").arg("error", e))
+    })?;
     let (read, mut problems) = reading(|| serde_path_to_error::deserialize(Strict(&value)));
     match read {
         Ok(value) if problems.is_empty() => Ok(value),
@@ -104,8 +106,60 @@ fn field_error(err: serde_path_to_error::Error<serde_json::Error>) -> FieldError
         (_, Some(name)) => format!("{path}.{name}"),
         (_, None) => path,
     };
-    FieldError { field, message }
+    FieldError {
+        field,
+        message: translatable(&message),
+    }
 }
+
+/// serde's messages, and ours that travel through serde as text, as templates of the
+/// catalog: their English text is kept, their values are not translated.
+pub const SERDE_MESSAGES: &[&str] = &[
+    "missing field `%{name}`",
+    "duplicate field `%{name}`",
+    "unknown field `%{name}`, expected one of %{expected}",
+    "unknown field `%{name}`, expected %{expected}",
+    "unknown field `%{name}`, there are no fields",
+    "unknown variant `%{name}`, expected one of %{expected}",
+    "unknown variant `%{name}`, expected %{expected}",
+    "unknown variant `%{name}`, there are no variants",
+    "invalid type: %{found}, expected %{expected}",
+    "invalid value: %{found}, expected %{expected}",
+    "invalid length %{found}, expected %{expected}",
+    "expected %{expected} items, not %{count}",
+];
+
+/// A message read as text: one of [`SERDE_MESSAGES`] with its values, or else the text,
+/// which the catalog knows if it is one of ours.
+fn translatable(text: &str) -> Msg {
+    SERDE_MESSAGES
+        .iter()
+        .find_map(|template| filled(template, text))
+        .unwrap_or_else(|| Msg::from_text(text.to_owned()))
+}
+
+/// `text` as `template` filled in, if it is. A value runs to the last occurrence of the
+/// text that follows it, so a quoted value may hold that text itself.
+fn filled(template: &'static str, text: &str) -> Option<Msg> {
+    let mut pieces = template.split("%{");
+    let mut rest = text.strip_prefix(pieces.next()?)?;
+    let mut msg = Msg::new(template);
+    for piece in pieces {
+        let (name, literal) = piece.split_once('}')?;
+        let end = if literal.is_empty() {
+            rest.len()
+        } else {
+            rest.rfind(literal)?
+        };
+        let name = SERDE_NAMES.iter().find(|n| **n == name)?;
+        msg = msg.arg(name, &rest[..end]);
+        rest = &rest[end + literal.len()..];
+    }
+    rest.is_empty().then_some(msg)
+}
+
+/// The placeholders of [`SERDE_MESSAGES`]: `Msg::arg` takes `'static` names.
+const SERDE_NAMES: &[&str] = &["name", "expected", "found", "count"];
 
 /// For PATCH bodies: tells an absent field (`None`) from an explicit `null` (`Some(None)`).
 /// Use with `#[serde(default, deserialize_with = "crate::json::nullable")]`.

@@ -20,6 +20,7 @@ use serde::{forward_to_deserialize_any, Deserializer};
 use serde_json::{Error, Number, Value};
 
 use crate::error::FieldError;
+use crate::i18n::Msg;
 
 enum Segment<'a> {
     Key(&'a str),
@@ -53,7 +54,7 @@ pub fn reading<T>(read: impl FnOnce() -> T) -> (T, Vec<FieldError>) {
 /// caller then goes on with a placeholder, which is never used, since a body with deferred
 /// problems is refused. Outside a body (a unit test, the CLI) the message comes back for
 /// the caller to fail with as usual.
-fn defer(message: String) -> Result<(), String> {
+fn defer(message: Msg) -> Result<(), Msg> {
     READING.with(|r| match r.borrow_mut().as_mut() {
         Some(reading) => {
             let field = reading.path.concat();
@@ -67,7 +68,7 @@ fn defer(message: String) -> Result<(), String> {
 /// The outcome of checking a value a type read (a text's length, an amount's bound): a
 /// problem is [`defer`]red and `placeholder` stands in; outside a body it is an error.
 pub fn checked<T, E: serde::de::Error>(
-    checked: Result<T, String>,
+    checked: Result<T, Msg>,
     placeholder: impl FnOnce() -> T,
 ) -> Result<T, E> {
     checked.or_else(|problem| defer(problem).map(|()| placeholder()).map_err(E::custom))
@@ -215,11 +216,11 @@ impl<'de> Deserializer<'de> for Strict<'de> {
                 let value = visitor.visit_seq(&mut seq)?;
                 match seq.items.len() {
                     0 => Ok(value),
-                    left => Err(Error::custom(format!(
-                        "expected {} items, not {}",
-                        items.len() - left,
-                        items.len()
-                    ))),
+                    left => Err(Error::custom(
+                        Msg::new("expected %{expected} items, not %{count}")
+                            .arg("expected", items.len() - left)
+                            .arg("count", items.len()),
+                    )),
                 }
             }
             Value::Object(fields) => visitor.visit_map(Fields {

@@ -14,6 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::db::{utc, AnyConnection};
 use crate::error::AppError;
+use crate::i18n::Msg;
 use crate::ids::{SiteId, UnitId, UserId};
 use crate::outbox::{self, EventType, NotificationCreated};
 use crate::text_enum;
@@ -73,7 +74,8 @@ pub struct Notice {
     pub kind: Kind,
     pub site_id: SiteId,
     pub unit_id: Option<UnitId>,
-    pub message: String,
+    /// Written in the recipient's language.
+    pub message: Msg,
 }
 
 impl Notice {
@@ -83,7 +85,7 @@ impl Notice {
         kind: Kind,
         site_id: SiteId,
         unit_id: Option<UnitId>,
-        message: &str,
+        message: &Msg,
     ) -> Vec<Notice> {
         recipients
             .into_iter()
@@ -92,7 +94,7 @@ impl Notice {
                 kind,
                 site_id,
                 unit_id,
-                message: message.to_owned(),
+                message: message.clone(),
             })
             .collect()
     }

@@ -1,5 +1,7 @@
 //! The `notifications` rows.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -7,6 +9,7 @@ use super::{DeliveredVia, Delivery, Kind, Notice, Notification};
 use crate::access::Role;
 use crate::db::schema::{notifications as n, users};
 use crate::db::{AnyConnection, MultiBackend};
+use crate::i18n::Language;
 use crate::ids::{SiteId, UnitId, UserId};
 use crate::pagination::PageRequest;
 use crate::text_enum::NullableText;
@@ -66,11 +69,22 @@ pub fn insert(
     notices: &[Notice],
     now: NaiveDateTime,
 ) -> QueryResult<Vec<i64>> {
+    // Each notice is written in its recipient's language, as it stands today.
+    let recipients: Vec<UserId> = notices.iter().map(|n| n.recipient_id).collect();
+    let languages: HashMap<UserId, Language> = users::table
+        .filter(users::id.eq_any(&recipients))
+        .select((users::id, users::language))
+        .load::<(UserId, String)>(conn)?
+        .into_iter()
+        .map(|(id, language)| (id, Language::try_from(language).unwrap_or_default()))
+        .collect();
     // One statement per notice: diesel's MultiConnection writes no multi-row INSERT, and an
     // event tells a handful of people.
     notices
         .iter()
         .map(|notice| {
+            let language = languages.get(&notice.recipient_id).copied();
+            let message = notice.message.render(language.unwrap_or_default());
             diesel::insert_into(n::table)
                 .values((
                     n::recipient_id.eq(notice.recipient_id),
@@ -79,7 +93,7 @@ pub fn insert(
                     n::kind.eq(notice.kind.as_str()),
                     n::subject.eq(subject.as_str()),
                     n::subject_id.eq(subject_id),
-                    n::message.eq(&notice.message),
+                    n::message.eq(message),
                     n::created_at.eq(now),
                 ))
                 .returning(n::id)

@@ -9,6 +9,7 @@ use super::{create_user, generated_password, operator};
 use crate::access::Role;
 use crate::db;
 use crate::error::{AppError, Precondition};
+use crate::i18n::Msg;
 use crate::ids::{SiteId, UnitId};
 use crate::sites::model::NewSite;
 use crate::state::AppState;
@@ -82,9 +83,10 @@ pub async fn seed_demo(
     if existing > 0 {
         return Err(AppError::precondition(
             Precondition::DatabaseNotEmpty,
-            format!(
-                "the database already holds {existing} users; seed-demo only fills an empty one"
-            ),
+            Msg::new(
+                "the database already holds %{count} users; seed-demo only fills an empty one",
+            )
+            .arg("count", existing),
         ));
     }
     let (site_id, unit_ids) = demo_estate(state).await?;
@@ -114,6 +116,7 @@ pub async fn seed_demo(
                 unit_id: home.map(|(code, _)| unit_ids[code]),
                 relation: home.map(|(_, relation)| relation),
                 start_date: None,
+                language: None,
             },
         )
         .await?;

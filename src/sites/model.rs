@@ -4,6 +4,7 @@ use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::{RefOr, Schema};
 use utoipa::{IntoParams, PartialSchema, ToSchema};
 
+use crate::i18n::Msg;
 use crate::ids::SiteId;
 use crate::text::{LineText, NameText};
 
@@ -72,7 +73,7 @@ impl<'de> Deserialize<'de> for TimeZoneName {
         let name = String::deserialize(deserializer)?;
         let zone = name
             .parse::<chrono_tz::Tz>()
-            .map_err(|_| "must be an IANA time zone such as Asia/Shanghai".to_owned());
+            .map_err(|_| Msg::new("must be an IANA time zone such as Asia/Shanghai"));
         crate::json::checked(zone, || chrono_tz::Tz::UTC).map(TimeZoneName)
     }
 }

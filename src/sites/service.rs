@@ -9,6 +9,7 @@ use crate::access::Actor;
 use crate::access::Role;
 use crate::db::{self, utc, AnyConnection};
 use crate::error::AppError;
+use crate::i18n::Msg;
 use crate::idempotency::{self, Answer};
 use crate::ids::SiteId;
 use crate::pagination::{Page, PageRequest};
@@ -57,11 +58,14 @@ pub fn listed_site(
     conn: &mut AnyConnection,
     actor: &Actor,
     named: Option<SiteId>,
-    what: &str,
+    what: &'static str,
 ) -> Result<SiteId, AppError> {
-    let site_id = actor
-        .named_or_only_site(named)
-        .ok_or_else(|| AppError::field("site_id", format!("name the site whose {what} to list")))?;
+    let site_id = actor.named_or_only_site(named).ok_or_else(|| {
+        AppError::field(
+            "site_id",
+            Msg::new("name the site whose %{records} to list").term("records", what),
+        )
+    })?;
     visible_site(conn, actor, site_id)?;
     Ok(site_id)
 }
@@ -72,7 +76,7 @@ pub fn listed_site_or_all(
     conn: &mut AnyConnection,
     actor: &Actor,
     named: Option<SiteId>,
-    what: &str,
+    what: &'static str,
 ) -> Result<Option<SiteId>, AppError> {
     match (actor.is_company_wide(), named) {
         (true, None) => Ok(None),

@@ -15,6 +15,7 @@ use utoipa::ToSchema;
 use crate::access::tokens::random_token;
 use crate::access::Actor;
 use crate::error::{AppError, Problem, Validator};
+use crate::i18n::Msg;
 use crate::idempotency::{self, Claim, Claimed};
 use crate::ids::TicketId;
 use crate::state::AppState;
@@ -113,7 +114,7 @@ pub async fn replay(
     v.check(
         (1..=MAX_ITEMS).contains(&batch.items.len()),
         "items",
-        format!("send 1 to {MAX_ITEMS} items"),
+        Msg::new("send 1 to %{max} items").arg("max", MAX_ITEMS),
     );
     for (i, item) in batch.items.iter().enumerate() {
         let key = &item.idempotency_key;

@@ -8,6 +8,7 @@ use super::model::*;
 use crate::contact::Phone;
 use crate::deadlines::Deadline;
 use crate::error::{AppError, Validator};
+use crate::i18n::Msg;
 use crate::ids::{SiteId, TicketId, UnitId, UserId};
 use crate::money::{Amount, Fen};
 use crate::text::{DescriptionText, LineText, NameText, NoteText};
@@ -125,7 +126,7 @@ impl Complete {
             v.check(
                 (1..=MAX_QUANTITY).contains(&m.quantity),
                 &format!("materials[{i}].quantity"),
-                format!("must be between 1 and {MAX_QUANTITY}"),
+                Msg::new("must be between 1 and %{max}").arg("max", MAX_QUANTITY),
             );
         }
         let lines: Vec<(i64, Fen)> = self

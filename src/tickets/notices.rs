@@ -8,6 +8,7 @@ use super::model::{ChargeStatus, TicketAction as A};
 use super::repo::{self, TicketRow};
 use crate::access;
 use crate::db::AnyConnection;
+use crate::i18n::Msg;
 use crate::ids::UserId;
 use crate::notifications::{Kind, Notice};
 
@@ -32,63 +33,62 @@ pub fn of_action(
     row: &TicketRow,
     now: DateTime<Utc>,
 ) -> QueryResult<Vec<Notice>> {
-    let to_residents = |conn: &mut AnyConnection, kind, message: String| {
+    let to_residents = |conn: &mut AnyConnection, kind, message: Msg| {
         Ok(Notice::to_each(
             residents(conn, row, now)?,
             kind,
             row.site_id,
             row.unit_id,
-            &message,
+            &message.arg("number", &row.number),
         ))
     };
-    let number = &row.number;
     match action {
         A::Dispatch => {
             let mut notices = to_residents(
                 conn,
                 Kind::TicketDispatched,
-                format!("{number}: an engineer is assigned to your repair"),
+                Msg::new("%{number}: an engineer is assigned to your repair"),
             )?;
             notices.extend(to_engineers(
                 conn,
                 row,
                 Kind::WorkOrderDispatched,
-                "a work order for you, to be fixed by",
+                Msg::new("%{number}: a work order for you, to be fixed by %{due}"),
             )?);
             Ok(notices)
         }
         A::Arrive => to_residents(
             conn,
             Kind::EngineerOnSite,
-            format!("{number}: the engineer has arrived"),
+            Msg::new("%{number}: the engineer has arrived"),
         ),
         A::Complete | A::DeveloperComplete => to_residents(
             conn,
             Kind::TicketCompleted,
-            format!("{number}: the repair is done; please confirm it"),
+            Msg::new("%{number}: the repair is done; please confirm it"),
         ),
         A::Charge | A::ApproveCharge if row.charge_status == ChargeStatus::AwaitingResident => {
             to_residents(
                 conn,
                 Kind::ChargeToAccept,
-                format!("{number}: a repair charge waits for your acceptance"),
+                Msg::new("%{number}: a repair charge waits for your acceptance"),
             )
         }
         A::Visit => to_residents(
             conn,
             Kind::VisitRecorded,
-            format!("{number}: thank you for your feedback on the repair"),
+            Msg::new("%{number}: thank you for your feedback on the repair"),
         ),
         _ => Ok(Vec::new()),
     }
 }
 
-/// To each engineer of the work order: `what`, then its fix-by deadline.
+/// To each engineer of the work order: `message`, of its number and fix-by deadline.
 fn to_engineers(
     conn: &mut AnyConnection,
     row: &TicketRow,
     kind: Kind,
-    what: &str,
+    message: Msg,
 ) -> QueryResult<Vec<Notice>> {
     let engineers = repo::engineers_of(conn, &[row.id])?
         .into_iter()
@@ -99,11 +99,16 @@ fn to_engineers(
         kind,
         row.site_id,
         row.unit_id,
-        &format!("{}: {what} {due}", row.number),
+        &message.arg("number", &row.number).arg("due", due),
     ))
 }
 
 /// To each engineer of the work order: its fix-by deadline is near.
 pub fn deadline_near(conn: &mut AnyConnection, row: &TicketRow) -> QueryResult<Vec<Notice>> {
-    to_engineers(conn, row, Kind::DeadlineNear, "soon due: to be fixed by")
+    to_engineers(
+        conn,
+        row,
+        Kind::DeadlineNear,
+        Msg::new("%{number}: soon due: to be fixed by %{due}"),
+    )
 }

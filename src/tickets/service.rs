@@ -85,7 +85,7 @@ fn intake_channel(actor: &Actor, input: &NewTicket) -> Result<Channel, AppError>
         input.channel,
         Channel::App,
         Some(Channel::Phone),
-        "report",
+        "reports",
     )
 }
 

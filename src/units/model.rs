@@ -4,6 +4,7 @@ use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::{RefOr, Schema};
 use utoipa::{IntoParams, PartialSchema, ToSchema};
 
+use crate::i18n::Msg;
 use crate::ids::{SiteId, UnitId};
 
 /// A dwelling (or shop) of a site.
@@ -83,15 +84,13 @@ pub struct UnitPart(String);
 
 const UNIT_PART_MAX: usize = 16;
 
-fn checked_part(part: String) -> Result<String, String> {
+fn checked_part(part: String) -> Result<String, Msg> {
     let chars = part.chars().count();
     let separators = part.contains(|c| c == '-' || crate::text::is_blank(c));
     if (1..=UNIT_PART_MAX).contains(&chars) && !separators {
         Ok(part)
     } else {
-        Err(format!(
-            "1-{UNIT_PART_MAX} characters without '-' or spaces"
-        ))
+        Err(Msg::new("1-%{max} characters without '-' or spaces").arg("max", UNIT_PART_MAX))
     }
 }
 
@@ -122,9 +121,9 @@ impl ToSchema for UnitPart {}
 
 /// For parts the program itself supplies (the demo estate's).
 impl std::str::FromStr for UnitPart {
-    type Err = String;
+    type Err = Msg;
 
-    fn from_str(part: &str) -> Result<Self, String> {
+    fn from_str(part: &str) -> Result<Self, Msg> {
         checked_part(part.to_owned()).map(UnitPart)
     }
 }
@@ -156,21 +155,23 @@ impl FloorArea {
     }
 }
 
-fn checked_area(area: f64) -> Result<i64, String> {
+fn checked_area(area: f64) -> Result<i64, Msg> {
     let centi = area * 100.0;
     let exact = (centi - centi.round()).abs() < 1e-6;
     if area > 0.0 && area <= MAX_AREA_M2 && exact {
         Ok(centi.round() as i64)
     } else {
-        Err("must be greater than 0 and at most 100000, with at most two decimals".into())
+        Err(Msg::new(
+            "must be greater than 0 and at most 100000, with at most two decimals",
+        ))
     }
 }
 
 /// For areas the program itself supplies (the demo estate's).
 impl TryFrom<f64> for FloorArea {
-    type Error = String;
+    type Error = Msg;
 
-    fn try_from(area: f64) -> Result<Self, String> {
+    fn try_from(area: f64) -> Result<Self, Msg> {
         checked_area(area).map(FloorArea)
     }
 }

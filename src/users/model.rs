@@ -6,6 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::access::Role;
 use crate::contact::Phone;
+use crate::i18n::Language;
 use crate::ids::{SiteId, UnitId, UserId};
 use crate::text::NameText;
 use crate::text_enum;
@@ -39,6 +40,8 @@ pub struct User {
     pub display_name: String,
     pub role: Role,
     pub active: bool,
+    /// The language of the person's notices.
+    pub language: Language,
     /// Sites a staff member works for; empty for residents and company-wide managers.
     #[schema(value_type = Vec<i64>)]
     pub site_ids: Vec<SiteId>,
@@ -73,6 +76,8 @@ pub struct NewUser {
     pub relation: Option<Relation>,
     /// Start of the membership; default today.
     pub start_date: Option<NaiveDate>,
+    /// The language of the person's notices; default `en`.
+    pub language: Option<Language>,
 }
 
 /// Fields to change; absent fields stay, `null` clears username or phone (one must remain).
@@ -90,6 +95,17 @@ pub struct UserChanges {
     /// Staff only, managers only: replaces the sites the person works for.
     #[schema(value_type = Option<Vec<i64>>)]
     pub site_ids: Option<Vec<SiteId>>,
+    /// The language of the person's notices.
+    pub language: Option<Language>,
+}
+
+/// What people change of their own account.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"language": "zh-CN"}))]
+pub struct MyChanges {
+    /// The language of one's notices, as the app's setting is changed.
+    pub language: Language,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

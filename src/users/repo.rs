@@ -7,6 +7,7 @@ use crate::ids::{SiteId, UnitId, UserId};
 
 use crate::db::schema::{staff_sites, unit_memberships, units, users};
 use crate::db::AnyConnection;
+use crate::i18n::Language;
 use crate::pagination::PageRequest;
 use crate::units::repo::UnitRow;
 
@@ -27,6 +28,9 @@ pub struct UserRow {
     pub updated_at: NaiveDateTime,
     /// The account of an API key (`api_keys`), not a person.
     pub integration: bool,
+    /// The language of the person's notices.
+    #[diesel(deserialize_as = String)]
+    pub language: Language,
 }
 
 #[derive(Insertable)]
@@ -42,6 +46,8 @@ pub struct NewUserRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub integration: bool,
+    #[diesel(serialize_as = String)]
+    pub language: Language,
 }
 
 #[derive(AsChangeset, Default)]
@@ -52,6 +58,7 @@ pub struct UserUpdate {
     pub display_name: Option<String>,
     pub password_hash: Option<String>,
     pub active: Option<bool>,
+    pub language: Option<String>,
     pub updated_at: Option<NaiveDateTime>,
 }
 

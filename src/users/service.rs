@@ -9,6 +9,7 @@ use crate::auth::credentials::{check_password, check_username};
 use crate::auth::{self, password};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, Lookup, Precondition, Validator};
+use crate::i18n::Msg;
 use crate::idempotency::{self, Answer};
 use crate::ids::{SiteId, UserId};
 use crate::pagination::{Page, PageRequest};
@@ -24,6 +25,7 @@ pub fn to_user(row: UserRow, site_ids: Vec<SiteId>) -> Result<User, AppError> {
         phone: row.phone,
         display_name: row.display_name,
         active: row.active,
+        language: row.language,
         site_ids,
         created_at: row.created_at.and_utc(),
         updated_at: row.updated_at.and_utc(),
@@ -60,10 +62,11 @@ fn require_manages(actor: &Actor, role: Role) -> Result<(), AppError> {
     match actor.role {
         Role::Manager => Ok(()),
         Role::Butler if role == Role::Resident => Ok(()),
-        _ => Err(AppError::Forbidden(format!(
-            "a {} cannot manage {} accounts",
-            actor.role, role
-        ))),
+        _ => Err(AppError::Forbidden(
+            Msg::new("a %{role} cannot manage %{managed} accounts")
+                .term("role", actor.role.as_str())
+                .term("managed", role.as_str()),
+        )),
     }
 }
 
@@ -173,6 +176,7 @@ pub async fn create(state: &AppState, actor: &Actor, input: NewUser) -> Result<U
                 created_at: utc(now),
                 updated_at: utc(now),
                 integration: false,
+                language: input.language.unwrap_or_default(),
             },
         )?;
         repo::set_staff_sites(conn, row.id, &input.site_ids)?;
@@ -246,6 +250,7 @@ pub async fn update(
             username: changes.username.map(|_| username),
             phone: changes.phone.map(|_| phone),
             display_name: changes.display_name.map(String::from),
+            language: changes.language.map(String::from),
             updated_at: Some(now),
             ..UserUpdate::default()
         };
@@ -269,6 +274,25 @@ pub async fn update(
             repo::set_staff_sites(conn, id, &site_ids)?;
         }
         load_user(conn, row)
+    })
+    .await
+}
+
+/// What people change of their own account: the language of their notices.
+pub async fn update_own(
+    state: &AppState,
+    actor: &Actor,
+    changes: MyChanges,
+) -> Result<(), AppError> {
+    let (id, now) = (actor.user_id, utc(state.now()));
+    db::transaction(&state.pool, move |conn| {
+        let update = UserUpdate {
+            language: Some(changes.language.into()),
+            updated_at: Some(now),
+            ..UserUpdate::default()
+        };
+        repo::update(conn, id, &update)?;
+        Ok(())
     })
     .await
 }

@@ -17,6 +17,7 @@ use super::targets::PublicOnly;
 use crate::access;
 use crate::db::{self, utc, AnyConnection};
 use crate::error::AppError;
+use crate::i18n::Msg;
 use crate::notifications::{self, Kind, Notice};
 use crate::outbox::{DeliveryStatus, EndpointStatus};
 use crate::state::AppState;
@@ -202,10 +203,10 @@ fn tell_failing(
         None => access::repo::company_wide_managers(conn)?,
     };
     // Not the URL: it may carry the receiver's token, and notices become webhook events.
-    let message = format!(
-        "Webhook endpoint {} is failing: an event could not be delivered for 3 days",
-        endpoint.id
-    );
+    let message = Msg::new(
+        "Webhook endpoint %{endpoint} is failing: an event could not be delivered for 3 days",
+    )
+    .arg("endpoint", endpoint.id);
     notifications::notify(
         conn,
         Subject::WebhookEndpoint,

@@ -1,6 +1,7 @@
 //! The pure parts of webhooks: Standard Webhooks signatures, the retry schedule, and which
 //! targets an endpoint may have.
 
+use crate::i18n::Msg;
 use std::net::IpAddr;
 
 use base64::engine::general_purpose::STANDARD;
@@ -108,18 +109,18 @@ pub fn is_private(ip: IpAddr) -> bool {
 
 /// Why `url` cannot be an endpoint, looking only at the URL itself: not http(s), no host,
 /// credentials in it, or (unless `allow_private`) a private address or `localhost`.
-pub fn url_problem(url: &str, allow_private: bool) -> Option<&'static str> {
+pub fn url_problem(url: &str, allow_private: bool) -> Option<Msg> {
     let Ok(parsed) = reqwest::Url::parse(url) else {
-        return Some("must be an absolute http or https URL");
+        return Some(Msg::new("must be an absolute http or https URL"));
     };
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Some("must be an http or https URL");
+        return Some(Msg::new("must be an http or https URL"));
     }
     if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Some("must not hold a user name or password");
+        return Some(Msg::new("must not hold a user name or password"));
     }
     let Some(host) = parsed.host() else {
-        return Some("must name a host");
+        return Some(Msg::new("must name a host"));
     };
     if allow_private {
         return None;
@@ -132,7 +133,9 @@ pub fn url_problem(url: &str, allow_private: bool) -> Option<&'static str> {
         url::Host::Ipv4(v4) => is_private(IpAddr::V4(v4)),
         url::Host::Ipv6(v6) => is_private(IpAddr::V6(v6)),
     };
-    private.then_some("must not point at a loopback, link-local or private address")
+    private.then_some(Msg::new(
+        "must not point at a loopback, link-local or private address",
+    ))
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use super::{delivery, targets};
 use crate::access::Actor;
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, Lookup, Validator};
+use crate::i18n::Msg;
 use crate::idempotency::{self, Answer};
 use crate::outbox::{EndpointStatus, EventType};
 use crate::pagination::{Page, PageRequest};
@@ -144,10 +145,11 @@ pub async fn set_enabled(
             EndpointStatus::Failing => false,
         };
         if already {
-            return Err(AppError::InvalidTransition(format!(
-                "this endpoint is {} already",
-                if enabled { "on" } else { "off" }
-            )));
+            return Err(AppError::InvalidTransition(if enabled {
+                "this endpoint is on already".into()
+            } else {
+                "this endpoint is off already".into()
+            }));
         }
         let status = if enabled {
             EndpointStatus::Active
@@ -334,7 +336,7 @@ fn delivery_view(
 /// Returns how many were re-sealed.
 pub async fn reseal(state: &AppState, old_key_hex: &str) -> Result<usize, AppError> {
     let old = crate::pii::Vault::from_hex(old_key_hex)
-        .map_err(|e| AppError::BadRequest(format!("the old key: {e}")))?;
+        .map_err(|e| AppError::BadRequest(Msg::new("the old key: %{error}").arg("error", e)))?;
     let new = state.pii.clone();
     db::transaction(&state.pool, move |conn| {
         let mut count = 0;

@@ -21,6 +21,7 @@ use crate::access::{self, Actor, Role};
 use crate::db::{self, utc, AnyConnection};
 use crate::deadlines;
 use crate::error::AppError;
+use crate::i18n::Msg;
 use crate::ids::{ArchiveId, ArchiveLoanId};
 use crate::pii;
 use crate::sites;
@@ -124,10 +125,9 @@ pub fn kept(
         return Err(AppError::Forbidden("the site's desk keeps archives".into()));
     }
     if open && !row.status.is_open() {
-        return Err(AppError::InvalidTransition(format!(
-            "archive {} is closed: it is kept as it was",
-            row.id
-        )));
+        return Err(AppError::InvalidTransition(
+            Msg::new("archive %{archive} is closed: it is kept as it was").arg("archive", row.id),
+        ));
     }
     Ok(row)
 }

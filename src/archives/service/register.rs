@@ -10,6 +10,7 @@ use crate::archives::repo::{self, NewArchiveRow, NewPersonRow};
 use crate::archives::{checklist, ArchiveStatus, PersonRelation, ReadWhat};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, Lookup};
+use crate::i18n::Msg;
 use crate::idempotency::{self, Answer};
 use crate::ids::{ArchiveId, ArchivePersonId};
 use crate::pii::{self, Vault};
@@ -50,11 +51,13 @@ pub fn register(
     let occupancy = repo::owner_occupancy(conn, unit.id, input.owner_id, today)?
         .ok_or_else(|| AppError::field("owner_id", "is not an owner of this unit today"))?;
     if let Some(live) = repo::live_of_unit(conn, unit.id)? {
-        return Err(AppError::Duplicate(format!(
-            "the unit's archive {} is still open: close it when its owner leaves, then open \
-             the next owner's",
-            live.id
-        )));
+        return Err(AppError::Duplicate(
+            Msg::new(
+                "the unit's archive %{archive} is still open: close it when its owner leaves, \
+                 then open the next owner's",
+            )
+            .arg("archive", live.id),
+        ));
     }
     let tz = sites::service::time_zone(conn, unit.site_id)?;
     let calendar = calendar::service::load(
@@ -262,7 +265,7 @@ pub async fn reveal(
 /// failure changes nothing. Returns how many were re-sealed.
 pub async fn reseal(state: &AppState, old_key_hex: &str) -> Result<usize, AppError> {
     let old = Vault::from_hex(old_key_hex)
-        .map_err(|e| AppError::BadRequest(format!("the old key: {e}")))?;
+        .map_err(|e| AppError::BadRequest(Msg::new("the old key: %{error}").arg("error", e)))?;
     let new = state.pii.clone();
     db::transaction(&state.pool, move |conn| {
         let mut count = 0;

@@ -7,6 +7,7 @@ use crate::complaints::model::*;
 use crate::complaints::repo::{ComplaintChange, ComplaintRow};
 use crate::db::utc;
 use crate::error::{AppError, Precondition};
+use crate::i18n::Msg;
 use crate::timeline::Subject;
 use crate::users::repo as users_repo;
 use crate::visits::{self, NewVisit, Satisfaction};
@@ -79,7 +80,7 @@ fn require_visit_due(row: &ComplaintRow) -> Result<(), AppError> {
     match &row.visit_exemption {
         Some(reason) => Err(AppError::precondition(
             Precondition::VisitExempt,
-            format!("no follow-up visit for this complaint: {reason}"),
+            Msg::new("no follow-up visit for this complaint: %{reason}").arg("reason", reason),
         )),
         None => Ok(()),
     }

@@ -6,6 +6,7 @@ use crate::complaints::model::*;
 use crate::complaints::repo::ComplaintChange;
 use crate::db::utc;
 use crate::error::{AppError, Precondition};
+use crate::i18n::Msg;
 
 /// R-CMP-9: one level up at a time or more, never down; the resident is told.
 pub fn escalate(input: Escalate) -> Action {
@@ -15,7 +16,7 @@ pub fn escalate(input: Escalate) -> Action {
         if current.is_some_and(|c| rank(c) >= rank(input.level)) {
             return Err(AppError::precondition(
                 Precondition::AlreadyEscalated,
-                format!("already escalated to {}", current.expect("checked")),
+                Msg::new("already escalated to %{level}").arg("level", current.expect("checked")),
             ));
         }
         let mut change = ComplaintChange {
@@ -36,10 +37,10 @@ pub fn transfer_to_developer(input: TransferToDeveloper) -> Action {
         if ctx.row.class != ComplaintClass::Developer {
             return Err(AppError::precondition(
                 Precondition::NotDeveloperClass,
-                format!(
-                    "only class 2 (developer) complaints go to the developer; this one is {}",
-                    ctx.row.class
-                ),
+                Msg::new(
+                    "only class 2 (developer) complaints go to the developer; this one is %{class}",
+                )
+                .arg("class", ctx.row.class),
             ));
         }
         let due = developer_due(ctx.now);

@@ -8,6 +8,7 @@ use crate::complaints::replies;
 use crate::complaints::repo::{self, ComplaintChange};
 use crate::db::utc;
 use crate::error::{AppError, Precondition};
+use crate::i18n::Msg;
 
 /// R-CMP-5/19: a reply to the complainant, from the standard library or free text.
 pub fn reply(input: NewReply) -> Action {
@@ -150,7 +151,10 @@ pub fn promise_compensation(input: PromiseCompensation) -> Action {
             Some(r) if r != Responsibility::Company => {
                 return Err(AppError::precondition(
                     Precondition::NotResponsible,
-                    format!("responsibility is {r}: the company promises no compensation"),
+                    Msg::new(
+                        "responsibility is %{responsibility}: the company promises no compensation",
+                    )
+                    .arg("responsibility", r),
                 ))
             }
             Some(_) => {}

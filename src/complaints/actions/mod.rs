@@ -28,6 +28,7 @@ use super::service::{Ctx, Effect};
 use crate::access::{self, Role};
 use crate::db::{utc, AnyConnection};
 use crate::error::AppError;
+use crate::i18n::Msg;
 use crate::ids::UserId;
 
 type Action = Box<dyn FnOnce(&mut AnyConnection, &Ctx) -> Result<Effect, AppError> + Send>;
@@ -78,7 +79,10 @@ fn staff_of_site(
     field: &str,
 ) -> Result<String, AppError> {
     access::staff_of_site(conn, user_id, role, ctx.row.site_id)?.ok_or_else(|| {
-        AppError::field(field, format!("no active {role} of this site with this id"))
+        AppError::field(
+            field,
+            Msg::new("no active %{role} of this site with this id").term("role", role.as_str()),
+        )
     })
 }
 

@@ -86,7 +86,7 @@ fn channel_of(actor: &Actor, input: &NewComplaint) -> Result<ComplaintChannel, A
         input.channel,
         ComplaintChannel::App,
         None,
-        "complaint",
+        "complaints",
     )
 }
 

@@ -5,6 +5,7 @@ use diesel::QueryResult;
 
 use crate::complaints::model::ComplaintAction as A;
 use crate::complaints::repo::ComplaintRow;
+use crate::i18n::Msg;
 use crate::notifications::{Kind, Notice};
 
 pub fn of_action(action: A, row: &ComplaintRow) -> QueryResult<Vec<Notice>> {
@@ -13,17 +14,17 @@ pub fn of_action(action: A, row: &ComplaintRow) -> QueryResult<Vec<Notice>> {
         A::AssignOwner => (
             row.owner_id,
             Kind::ComplaintAssigned,
-            format!("{number}: this complaint is now yours"),
+            Msg::new("%{number}: this complaint is now yours"),
         ),
         A::Reply => (
             row.complainant_id,
             Kind::ComplaintReply,
-            format!("{number}: a reply on your complaint"),
+            Msg::new("%{number}: a reply on your complaint"),
         ),
         A::Visit | A::VisitDissatisfied => (
             row.complainant_id,
             Kind::VisitRecorded,
-            format!("{number}: thank you for your feedback on the complaint"),
+            Msg::new("%{number}: thank you for your feedback on the complaint"),
         ),
         _ => return Ok(Vec::new()),
     };
@@ -32,6 +33,6 @@ pub fn of_action(action: A, row: &ComplaintRow) -> QueryResult<Vec<Notice>> {
         kind,
         row.site_id,
         row.unit_id,
-        &message,
+        &message.arg("number", number),
     ))
 }

@@ -14,6 +14,7 @@ use crate::access::{Actor, Role};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, Lookup, Precondition, Validator};
 use crate::files::{self, Intent};
+use crate::i18n::Msg;
 use crate::idempotency::{self, Answer};
 use crate::ids::{KeyHandoffId, KeyId, SiteId, UnitId};
 use crate::keys::dto::*;
@@ -25,12 +26,12 @@ use crate::state::AppState;
 use crate::timeline::Subject;
 
 /// A holder in a message.
-fn describe(holder: &Holder) -> String {
+fn describe(holder: &Holder) -> Msg {
     match holder {
-        Holder::Resident(id) => format!("resident {id}"),
-        Holder::Staff(id) => format!("staff member {id}"),
-        Holder::External { name, .. } => name.clone(),
-        Holder::Cabinet { slot } => format!("cabinet slot {slot}"),
+        Holder::Resident(id) => Msg::new("resident %{id}").arg("id", id),
+        Holder::Staff(id) => Msg::new("staff member %{id}").arg("id", id),
+        Holder::External { name, .. } => Msg::new("external holder %{name}").arg("name", name),
+        Holder::Cabinet { slot } => Msg::new("cabinet slot %{slot}").arg("slot", slot),
     }
 }
 
@@ -49,11 +50,9 @@ fn handoff(
         if !holder.is(from) {
             return Err(AppError::precondition(
                 Precondition::NotHolder,
-                format!(
-                    "the key is held by {}, not by {}: reload it",
-                    describe(&holder),
-                    describe(from)
-                ),
+                Msg::new("the key is held by %{holder}, not by %{giver}: reload it")
+                    .term("holder", describe(&holder))
+                    .term("giver", describe(from)),
             ));
         }
     }
@@ -88,11 +87,11 @@ fn envelope_stays(conn: &mut AnyConnection, key: &KeyRow, to: &Holder) -> Result
         }),
         (Some(deposit), _) => Err(AppError::precondition(
             Precondition::KeyDeposited,
-            format!(
-                "the key is deposited (envelope \"{}\") for its named collectors: it leaves the \
-                 cabinet only by pick-up",
-                deposit.envelope_label
-            ),
+            Msg::new(
+                "the key is deposited (envelope \"%{envelope}\") for its named collectors: it \
+                 leaves the cabinet only by pick-up",
+            )
+            .arg("envelope", &deposit.envelope_label),
         )),
     }
 }
@@ -256,10 +255,8 @@ pub async fn lend(
     v.check(
         model::due_back_ok(input.due_back, now),
         "due_back",
-        format!(
-            "must be in the future and at most {} days ahead",
-            model::MAX_LOAN_DAYS
-        ),
+        Msg::new("must be in the future and at most %{days} days ahead")
+            .arg("days", model::MAX_LOAN_DAYS),
     );
     v.check(
         !matches!(to, Some(Holder::Resident(_) | Holder::Cabinet { .. })),
@@ -288,7 +285,8 @@ pub async fn lend(
         if let Some(loan) = repo::loan_out(conn, key.id)? {
             return Err(AppError::precondition(
                 Precondition::KeyOnLoan,
-                format!("the key is out on loan {} until it is returned", loan.id),
+                Msg::new("the key is out on loan %{loan} until it is returned")
+                    .arg("loan", loan.id),
             ));
         }
         handoff(
@@ -330,7 +328,7 @@ pub async fn deposit(
     v.check(
         (1..=MAX_COLLECTORS).contains(&input.collectors.len()),
         "collectors",
-        format!("name 1 to {MAX_COLLECTORS} people who may collect it"),
+        Msg::new("name 1 to %{max} people who may collect it").arg("max", MAX_COLLECTORS),
     );
     v.finish()?;
     let from = from.expect("checked");
@@ -408,7 +406,7 @@ pub async fn pick_up(
         if input.quantity != deposit.quantity {
             return Err(AppError::field(
                 "quantity",
-                format!("the envelope holds {} keys", deposit.quantity),
+                Msg::new("the envelope holds %{count} keys").arg("count", deposit.quantity),
             ));
         }
         // The depositor collecting their own key holds it again on their account.
@@ -554,10 +552,9 @@ fn record_confirmation(
     now: DateTime<Utc>,
 ) -> Result<Handoff, AppError> {
     if !repo::confirm(conn, handoff.id, side, by, signature, utc(now))? {
-        return Err(AppError::Duplicate(format!(
-            "the {} has already confirmed this handoff",
-            side.as_str()
-        )));
+        return Err(AppError::Duplicate(
+            Msg::new("the %{side} has already confirmed this handoff").arg("side", side),
+        ));
     }
     let row = repo::find_handoff(conn, handoff.id)?.ok_or(AppError::NotFound("handoff"))?;
     one_view(conn, row)
@@ -576,10 +573,13 @@ pub async fn confirm(
         let (handoff, _) = visible_handoff(conn, &actor, id, now)?;
         has_side(&handoff, input.side)?;
         if !side_of(&actor, &handoff, input.side)? {
-            return Err(AppError::Forbidden(format!(
-                "only the {} confirms on their own account; the desk files their signature",
-                input.side.as_str()
-            )));
+            return Err(AppError::Forbidden(
+                Msg::new(
+                    "only the %{side} confirms on their own account; the desk files their \
+                     signature",
+                )
+                .arg("side", input.side),
+            ));
         }
         record_confirmation(conn, handoff, input.side, Some(actor.user_id), None, now)
     })

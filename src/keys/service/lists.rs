@@ -8,6 +8,7 @@ use super::{chain_view, deposits_view, incidents_view, loans_view};
 use crate::access::Actor;
 use crate::db::{self, utc};
 use crate::error::AppError;
+use crate::i18n::Msg;
 use crate::ids::UserId;
 use crate::keys::dto::*;
 use crate::keys::repo;
@@ -158,12 +159,12 @@ pub async fn warn_loans_overdue(state: &AppState) -> Result<usize, AppError> {
             if !repo::mark_overdue_told(conn, loan.id, utc(now))? {
                 continue;
             }
-            let message = format!(
-                "Key loan {} of unit {} was due back {}: chase the borrower",
-                loan.id,
-                crate::archives::repo::room_of(conn, loan.unit_id)?,
-                loan.due_back.format("%Y-%m-%d %H:%M UTC")
-            );
+            let message = Msg::new(
+                "Key loan %{loan} of unit %{unit} was due back %{due}: chase the borrower",
+            )
+            .arg("loan", loan.id)
+            .arg("unit", crate::archives::repo::room_of(conn, loan.unit_id)?)
+            .arg("due", loan.due_back.format("%Y-%m-%d %H:%M UTC"));
             notifications::notify(
                 conn,
                 Subject::Key,

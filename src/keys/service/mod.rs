@@ -20,6 +20,7 @@ use super::{HandoffKind, KeyAction, KeyLoanStatus, KeyStatus, Side};
 use crate::access::{self, Actor};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, Validator};
+use crate::i18n::Msg;
 use crate::idempotency::{self, Answer};
 use crate::ids::{KeyId, KeyLoanId, SiteId, UnitId, UserId};
 use crate::lifecycle::Lifecycle;
@@ -409,7 +410,7 @@ pub async fn register(
     v.check(
         (1..=MAX_COPIES).contains(&input.copies),
         "copies",
-        format!("must be between 1 and {MAX_COPIES}"),
+        Msg::new("must be between 1 and %{max}").arg("max", MAX_COPIES),
     );
     let holder = input.holder.holder(&mut v, "holder");
     v.finish()?;
@@ -649,11 +650,10 @@ impl Lifecycle for KeyLifecycle {
                 };
                 let residents =
                     access::repo::residents_of_unit(conn, row.unit_id, now.date_naive())?;
-                let message = format!(
-                    "Your key \"{}\" is lent for a repair; expect it back by {}",
-                    row.label,
-                    loan.due_back.format("%Y-%m-%d %H:%M UTC")
-                );
+                let message =
+                    Msg::new("Your key \"%{key}\" is lent for a repair; expect it back by %{due}")
+                        .arg("key", &row.label)
+                        .arg("due", loan.due_back.format("%Y-%m-%d %H:%M UTC"));
                 Ok(Notice::to_each(
                     residents,
                     Kind::KeyLent,
@@ -666,11 +666,11 @@ impl Lifecycle for KeyLifecycle {
                 let Some(deposit) = repo::deposits_of_key(conn, row.id)?.into_iter().next() else {
                     return Ok(Vec::new());
                 };
-                let message = format!(
-                    "Your key \"{}\" deposited at the desk was collected by {}",
-                    row.label,
-                    deposit.collector_name.unwrap_or_default()
-                );
+                let message = Msg::new(
+                    "Your key \"%{key}\" deposited at the desk was collected by %{collector}",
+                )
+                .arg("key", &row.label)
+                .arg("collector", deposit.collector_name.unwrap_or_default());
                 Ok(Notice::to_each(
                     [deposit.depositor_id],
                     Kind::KeyCollected,

@@ -27,6 +27,7 @@ use crate::auth::password;
 use crate::db::schema::number_sequences;
 use crate::db::AnyConnection;
 use crate::error::{AppError, Precondition};
+use crate::i18n::Msg;
 use crate::users;
 
 /// How much to generate.
@@ -105,9 +106,10 @@ pub fn seed_load(
     if existing > 0 {
         return Err(AppError::precondition(
             Precondition::DatabaseNotEmpty,
-            format!(
-                "the database already holds {existing} users; seed-load only fills an empty one"
-            ),
+            Msg::new(
+                "the database already holds %{count} users; seed-load only fills an empty one",
+            )
+            .arg("count", existing),
         ));
     }
     if params.sites == 0 {

@@ -5,6 +5,7 @@ use super::Action;
 use crate::db::utc;
 use crate::error::{AppError, Precondition, Validator};
 use crate::fees;
+use crate::i18n::Msg;
 use crate::ids::SiteId;
 use crate::money::Fen;
 use crate::tickets::dto::*;
@@ -35,7 +36,7 @@ pub fn charge(input: ChargeProposal) -> Action {
         if !matches!(current, ChargeStatus::None | ChargeStatus::Declined) {
             return Err(AppError::precondition(
                 Precondition::ChargeState,
-                format!("a charge is already {current}"),
+                Msg::new("a charge is already %{status}").arg("status", current),
             ));
         }
         let (amount, item, status) = match (input.fee_item_id, input.amount_fen) {
@@ -91,7 +92,9 @@ fn charge_step(input: ActionNote, from: ChargeStatus, to: ChargeStatus) -> Actio
         if current != from {
             return Err(AppError::precondition(
                 Precondition::ChargeState,
-                format!("the charge is {current}, not {from}"),
+                Msg::new("the charge is %{status}, not %{expected}")
+                    .arg("status", current)
+                    .arg("expected", from),
             ));
         }
         Ok(Effect {
