@@ -116,6 +116,10 @@ id_types! {
     KeyDepositId;
     /// A key lost, handed out wrongly or damaged (R-KEY-5).
     KeyIncidentId;
+    /// A unit's hot-water account (热水台帐, R-HW-3).
+    HotWaterAccountId;
+    /// One movement of a hot-water account: a charge, a payment, a refund, an adjustment.
+    HotWaterEntryId;
 }
 
 #[cfg(test)]

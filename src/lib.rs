@@ -18,6 +18,7 @@ pub mod deadlines;
 pub mod error;
 pub mod fees;
 pub mod files;
+pub mod hot_water;
 pub mod i18n;
 pub mod idempotency;
 pub mod ids;

@@ -68,52 +68,76 @@ impl Fen {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Amount(Fen);
 
-impl<'de> Deserialize<'de> for Amount {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let amount = Amount::try_from(i64::deserialize(deserializer)?);
-        crate::json::checked(amount, || Amount(Fen::ZERO))
+/// An amount of money that changes hands (a payment, a refund): 1 fen to [`Amount::MAX`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PaidAmount(Fen);
+
+/// `fen` if it lies between `min` and [`Amount::MAX`].
+fn bounded(fen: i64, min: i64) -> Result<Fen, Msg> {
+    if (min..=Amount::MAX.0).contains(&fen) {
+        Ok(Fen(fen))
+    } else {
+        Err(
+            Msg::new("must be between %{min} and %{max} fen (100 000 000 yuan)")
+                .arg("min", min)
+                .arg("max", Amount::MAX),
+        )
     }
 }
+
+/// The spec of an amount of `min` fen or more; the server checks the same bound.
+fn bounded_schema(min: i64) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+        .minimum(Some(min))
+        .maximum(Some(Amount::MAX.0))
+        .description(Some(format!(
+            "An amount in integer fen (1/100 yuan), {min} to 10 000 000 000 (100 000 000 yuan)"
+        )))
+        .examples([3000])
+        .into()
+}
+
+macro_rules! bounded_amount {
+    ($name:ident, $min:literal) => {
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let amount = $name::try_from(i64::deserialize(deserializer)?);
+                crate::json::checked(amount, || $name(Fen::ZERO))
+            }
+        }
+
+        impl $name {
+            pub const fn fen(self) -> Fen {
+                self.0
+            }
+        }
+
+        impl TryFrom<i64> for $name {
+            type Error = Msg;
+
+            fn try_from(fen: i64) -> Result<Self, Msg> {
+                bounded(fen, $min).map($name)
+            }
+        }
+
+        impl PartialSchema for $name {
+            fn schema() -> RefOr<Schema> {
+                bounded_schema($min)
+            }
+        }
+
+        impl ToSchema for $name {}
+    };
+}
+
+bounded_amount!(Amount, 0);
+bounded_amount!(PaidAmount, 1);
 
 impl Amount {
     pub const MAX: Fen = Fen(10_000_000_000);
-
-    pub const fn fen(self) -> Fen {
-        self.0
-    }
 }
-
-impl TryFrom<i64> for Amount {
-    type Error = Msg;
-
-    fn try_from(fen: i64) -> Result<Self, Msg> {
-        if (0..=Amount::MAX.0).contains(&fen) {
-            Ok(Amount(Fen(fen)))
-        } else {
-            Err(
-                Msg::new("must be between 0 and %{max} fen (100 000 000 yuan)")
-                    .arg("max", Amount::MAX),
-            )
-        }
-    }
-}
-
-impl PartialSchema for Amount {
-    fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(Type::Integer)
-            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
-            .minimum(Some(0))
-            .maximum(Some(Amount::MAX.0))
-            .description(Some(
-                "An amount in integer fen (1/100 yuan), 0 to 10 000 000 000 (100 000 000 yuan)",
-            ))
-            .examples([3000])
-            .into()
-    }
-}
-
-impl ToSchema for Amount {}
 
 /// The bare number of fen, as in "1500 fen".
 impl std::fmt::Display for Fen {

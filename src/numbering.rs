@@ -1,5 +1,6 @@
 //! Readable numbers for the phone and the paper form: `PREFIX-YYYYMMDD-NNNN`, counted per
-//! site, prefix and local day (`BX` repair tickets, `TS` complaints).
+//! site, prefix and local day (`BX` repair tickets, `TS` complaints); receipts
+//! `PREFIX-YYYY-NNNNNN`, counted per site and local year (`RS` hot-water payments).
 
 use chrono::NaiveDate;
 use diesel::sql_types::BigInt;
@@ -28,15 +29,41 @@ pub fn next(
     day: NaiveDate,
 ) -> Result<String, AppError> {
     let day = day.format("%Y%m%d").to_string();
+    let n = take(conn, site_id, prefix, &day)?;
+    Ok(format(prefix, &day, n))
+}
+
+/// Takes the next receipt number of the site's `year`. Taken in the transaction of the
+/// payment it numbers, so a payment that fails gives its number back: the numbers of a year
+/// have no gaps.
+pub fn next_receipt(
+    conn: &mut AnyConnection,
+    site_id: SiteId,
+    prefix: &'static str,
+    year: i32,
+) -> Result<String, AppError> {
+    let n = take(conn, site_id, prefix, &year.to_string())?;
+    Ok(format!("{prefix}-{year}-{n:06}"))
+}
+
+/// The next value of the counter of `site_id`, `prefix` and `period` (a day or a year, as
+/// digits).
+fn take(
+    conn: &mut AnyConnection,
+    site_id: SiteId,
+    prefix: &'static str,
+    period: &str,
+) -> Result<i64, AppError> {
+    debug_assert!(period.bytes().all(|b| b.is_ascii_digit()));
     let counter: Counter = diesel::sql_query(format!(
         "INSERT INTO number_sequences (site_id, prefix, day, last_value) \
-         VALUES ({site_id}, '{prefix}', '{day}', 1) \
+         VALUES ({site_id}, '{prefix}', '{period}', 1) \
          ON CONFLICT (site_id, prefix, day) \
          DO UPDATE SET last_value = number_sequences.last_value + 1 \
          RETURNING last_value"
     ))
     .get_result(conn)?;
-    Ok(format(prefix, &day, counter.last_value))
+    Ok(counter.last_value)
 }
 
 fn format(prefix: &str, day: &str, n: i64) -> String {

@@ -66,10 +66,15 @@ fn schema_names(dir: &Path, found: &mut BTreeMap<String, Vec<String>>) {
         };
         for (i, line) in lines.iter().enumerate() {
             let line = line.trim_start();
-            // Hand-written schemas (`impl ToSchema for Amount {}`) and the text kinds that
+            // Hand-written schemas (`impl ToSchema for Phone {}`), the amounts that
+            // `bounded_amount!(Amount, 0)` declares and the text kinds that
             // `text_kind!(NoteText, 1000, ...)` declares.
             if let Some(rest) = line.strip_prefix("impl ToSchema for ") {
                 record(rest.split_whitespace().next().unwrap_or_default(), i + 1);
+                continue;
+            }
+            if let Some(rest) = line.strip_prefix("bounded_amount!(") {
+                record(rest.split(',').next().unwrap_or_default(), i + 1);
                 continue;
             }
             if line.starts_with("text_kind!(") {

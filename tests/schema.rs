@@ -73,6 +73,7 @@ fn enum_columns() -> Vec<(&'static str, &'static str, Vec<String>)> {
     use propdesk::archives::*;
     use propdesk::calendar::DayKind;
     use propdesk::complaints::model::*;
+    use propdesk::hot_water::{EntryKind, PaymentMethod};
     use propdesk::i18n::Language;
     use propdesk::keys::{
         DepositStatus, Gender, HandoffKind, HolderKind, IncidentKind, KeyKind, KeyLoanStatus,
@@ -86,6 +87,16 @@ fn enum_columns() -> Vec<(&'static str, &'static str, Vec<String>)> {
     vec![
         ("users", "role", texts(Role::ALL, Role::as_str)),
         ("users", "language", texts(Language::ALL, Language::as_str)),
+        (
+            "hot_water_entries",
+            "kind",
+            texts(EntryKind::ALL, EntryKind::as_str),
+        ),
+        (
+            "hot_water_entries",
+            "method",
+            texts(PaymentMethod::ALL, PaymentMethod::as_str),
+        ),
         (
             "api_key_permissions",
             "permission",

@@ -195,6 +195,7 @@ pub mod client;
 pub mod complaints;
 pub mod files;
 pub mod health;
+pub mod hot_water;
 pub mod keys;
 pub mod notifications;
 pub mod openapi;
@@ -225,6 +226,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     notifications::routes(cfg);
     archives::routes(cfg);
     keys::routes(cfg);
+    hot_water::routes(cfg);
     api_keys::routes(cfg);
     webhooks::routes(cfg);
     sync::routes(cfg);

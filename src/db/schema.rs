@@ -718,7 +718,32 @@ diesel::table! {
 }
 
 diesel::joinable!(units -> sites (site_id));
+diesel::table! {
+    hot_water_accounts (id) {
+        id -> BigInt,
+        unit_id -> BigInt,
+        site_id -> BigInt,
+        opened_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    hot_water_entries (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        site_id -> BigInt,
+        kind -> Text,
+        amount_fen -> BigInt,
+        method -> Nullable<Text>,
+        receipt_number -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        recorded_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(staff_sites -> users (user_id));
+diesel::joinable!(hot_water_entries -> hot_water_accounts (account_id));
 diesel::joinable!(staff_sites -> sites (site_id));
 diesel::joinable!(unit_memberships -> units (unit_id));
 diesel::joinable!(unit_memberships -> users (user_id));

@@ -75,4 +75,6 @@ pub enum Precondition {
     OwnerInResidence,
     /// Move-in: the desk holds no entry-door key or no mailbox key of the unit (R-KEY-1).
     MoveInKeysMissing,
+    /// Hot water: a refund larger than the money the account holds.
+    RefundOverBalance,
 }

@@ -1,0 +1,2 @@
+DROP TABLE hot_water_entries;
+DROP TABLE hot_water_accounts;

@@ -1,0 +1,120 @@
+//! Hot water (热水): a unit's account and its ledger. Residents read their own units';
+//! the desk takes payments; managers refund and adjust.
+
+use actix_web::{get, post, web, HttpResponse};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::access::{Desk, ManagerOnly};
+use crate::api::query::Query;
+use crate::auth::Auth;
+use crate::error::AppError;
+use crate::hot_water::service;
+use crate::hot_water::{Account, Entry, NewAdjustment, NewPayment, NewRefund};
+use crate::ids::UnitId;
+use crate::json::Json;
+use crate::pagination::{Page, PageParams};
+use crate::state::AppState;
+
+/// The unit's hot-water account: its balance, the sum of its entries (R-HW-3). Residents
+/// see the units they live in; staff their sites' units.
+#[utoipa::path(
+    tag = "hot water",
+    params(("id" = i64, Path, description = "Unit id")),
+    responses((status = 200, description = "The account", body = Account)),
+    security(("bearer" = [])),
+)]
+#[get("/units/{id:[0-9]+}/hot-water")]
+pub async fn get_hot_water_account(
+    state: web::Data<AppState>,
+    actor: Auth,
+    id: web::Path<UnitId>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(service::account(&state, &actor, *id).await?))
+}
+
+/// The account's entries, newest first: charges, payments with their receipt numbers,
+/// refunds, adjustments.
+#[utoipa::path(
+    tag = "hot water",
+    params(("id" = i64, Path, description = "Unit id"), PageParams),
+    responses((status = 200, description = "A page of entries", body = Page<Entry>)),
+    security(("bearer" = [])),
+)]
+#[get("/units/{id:[0-9]+}/hot-water/entries")]
+pub async fn list_hot_water_entries(
+    state: web::Data<AppState>,
+    actor: Auth,
+    id: web::Path<UnitId>,
+    page: Query<PageParams>,
+) -> Result<HttpResponse, AppError> {
+    let page = page.request()?;
+    Ok(HttpResponse::Ok().json(service::entries(&state, &actor, *id, page).await?))
+}
+
+/// Record a payment taken at the desk (R-HW-4), with the next receipt number of the site's
+/// year (R-HW-7). Send an `Idempotency-Key`: a payment retried with it is recorded once.
+#[utoipa::path(
+    tag = "hot water",
+    params(("id" = i64, Path, description = "Unit id")),
+    request_body = NewPayment,
+    responses((status = 201, description = "The payment, with its receipt number", body = Entry)),
+    security(("bearer" = [])),
+)]
+#[post("/units/{id:[0-9]+}/hot-water/payments")]
+pub async fn record_hot_water_payment(
+    state: web::Data<AppState>,
+    actor: Auth<Desk>,
+    id: web::Path<UnitId>,
+    body: Json<NewPayment>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Created().json(service::pay(&state, &actor, *id, body.0).await?))
+}
+
+/// Pay money back (managers), at most the balance: 409 `refund_over_balance` otherwise.
+#[utoipa::path(
+    tag = "hot water",
+    params(("id" = i64, Path, description = "Unit id")),
+    request_body = NewRefund,
+    responses(
+        (status = 201, description = "The refund", body = Entry),
+        (status = 409, response = crate::api::openapi::Conflict),
+    ),
+    security(("bearer" = [])),
+)]
+#[post("/units/{id:[0-9]+}/hot-water/refunds")]
+pub async fn record_hot_water_refund(
+    state: web::Data<AppState>,
+    actor: Auth<ManagerOnly>,
+    id: web::Path<UnitId>,
+    body: Json<NewRefund>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Created().json(service::refund(&state, &actor, *id, body.0).await?))
+}
+
+/// Correct the balance either way (managers), with the reason: the ledger keeps both the
+/// entry corrected and the correction.
+#[utoipa::path(
+    tag = "hot water",
+    params(("id" = i64, Path, description = "Unit id")),
+    request_body = NewAdjustment,
+    responses((status = 201, description = "The adjustment", body = Entry)),
+    security(("bearer" = [])),
+)]
+#[post("/units/{id:[0-9]+}/hot-water/adjustments")]
+pub async fn record_hot_water_adjustment(
+    state: web::Data<AppState>,
+    actor: Auth<ManagerOnly>,
+    id: web::Path<UnitId>,
+    body: Json<NewAdjustment>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Created().json(service::adjust(&state, &actor, *id, body.0).await?))
+}
+
+/// This capability's routes, in match order.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(get_hot_water_account)
+        .service(list_hot_water_entries)
+        .service(record_hot_water_payment)
+        .service(record_hot_water_refund)
+        .service(record_hot_water_adjustment);
+}

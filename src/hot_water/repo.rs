@@ -1,0 +1,145 @@
+//! The `hot_water_accounts` and `hot_water_entries` rows. Entries are only ever inserted.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable, Timestamp};
+
+use super::{EntryKind, PaymentMethod};
+use crate::db::schema::{hot_water_accounts as a, hot_water_entries as e};
+use crate::db::AnyConnection;
+use crate::ids::{HotWaterAccountId, HotWaterEntryId, SiteId, UnitId, UserId};
+use crate::money::Fen;
+use crate::pagination::PageRequest;
+use crate::text_enum::NullableText;
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = a)]
+pub struct AccountRow {
+    pub id: HotWaterAccountId,
+    pub unit_id: UnitId,
+    pub site_id: SiteId,
+    pub opened_at: NaiveDateTime,
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = e)]
+pub struct EntryRow {
+    pub id: HotWaterEntryId,
+    pub account_id: HotWaterAccountId,
+    pub site_id: SiteId,
+    #[diesel(deserialize_as = String)]
+    pub kind: EntryKind,
+    pub amount_fen: i64,
+    #[diesel(deserialize_as = NullableText)]
+    pub method: Option<PaymentMethod>,
+    pub receipt_number: Option<String>,
+    pub reason: Option<String>,
+    pub recorded_by: UserId,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = e)]
+pub struct NewEntryRow {
+    pub account_id: HotWaterAccountId,
+    pub site_id: SiteId,
+    #[diesel(serialize_as = String)]
+    pub kind: EntryKind,
+    pub amount_fen: i64,
+    #[diesel(serialize_as = NullableText)]
+    pub method: Option<PaymentMethod>,
+    pub receipt_number: Option<String>,
+    pub reason: Option<String>,
+    pub recorded_by: UserId,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn account_of_unit(
+    conn: &mut AnyConnection,
+    unit_id: UnitId,
+) -> QueryResult<Option<AccountRow>> {
+    a::table
+        .filter(a::unit_id.eq(unit_id))
+        .select(AccountRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The unit's account, opened now if it has none. The insert yields to one made
+/// meanwhile (`ON CONFLICT DO NOTHING`), so the first payments of a unit, arriving
+/// together, share one account. Only integers and a formatted time are spliced in.
+pub fn open_account(
+    conn: &mut AnyConnection,
+    unit_id: UnitId,
+    site_id: SiteId,
+    now: NaiveDateTime,
+) -> QueryResult<AccountRow> {
+    diesel::sql_query(format!(
+        "INSERT INTO hot_water_accounts (unit_id, site_id, opened_at) \
+         VALUES ({unit_id}, {site_id}, '{}') ON CONFLICT (unit_id) DO NOTHING",
+        now.format("%Y-%m-%d %H:%M:%S%.6f")
+    ))
+    .execute(conn)?;
+    a::table
+        .filter(a::unit_id.eq(unit_id))
+        .select(AccountRow::as_select())
+        .first(conn)
+}
+
+pub fn insert_entry(conn: &mut AnyConnection, row: NewEntryRow) -> QueryResult<EntryRow> {
+    diesel::insert_into(e::table).values(row).get_result(conn)
+}
+
+#[derive(QueryableByName)]
+pub struct Totals {
+    #[diesel(sql_type = BigInt)]
+    pub balance_fen: i64,
+    #[diesel(sql_type = BigInt)]
+    pub entries: i64,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    pub last_entry_at: Option<NaiveDateTime>,
+}
+
+/// The account's balance, the sum of its entries, read with their count in one pass.
+/// (diesel types `SUM` of a `BIGINT` as `NUMERIC`; the cast keeps it an integer.)
+pub fn totals(conn: &mut AnyConnection, account: HotWaterAccountId) -> QueryResult<Totals> {
+    diesel::sql_query(format!(
+        "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) AS balance_fen, \
+         COUNT(*) AS entries, MAX(created_at) AS last_entry_at \
+         FROM hot_water_entries WHERE account_id = {account}"
+    ))
+    .get_result(conn)
+}
+
+/// A page of the account's entries, newest first.
+pub fn page_of(
+    conn: &mut AnyConnection,
+    account: HotWaterAccountId,
+    page: PageRequest,
+) -> QueryResult<Vec<EntryRow>> {
+    let mut query = e::table
+        .filter(e::account_id.eq(account))
+        .select(EntryRow::as_select())
+        .order(e::id.desc())
+        .limit(page.fetch())
+        .into_boxed();
+    if let Some(after) = page.after_id {
+        query = query.filter(e::id.lt(after));
+    }
+    query.load(conn)
+}
+
+impl From<EntryRow> for super::Entry {
+    fn from(row: EntryRow) -> Self {
+        super::Entry {
+            id: row.id,
+            kind: row.kind,
+            amount_fen: Fen::new(row.amount_fen),
+            method: row.method,
+            receipt_number: row.receipt_number,
+            reason: row.reason,
+            recorded_by: row.recorded_by,
+            created_at: row.created_at.and_utc(),
+        }
+    }
+}

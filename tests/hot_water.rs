@@ -1,0 +1,318 @@
+//! Hot water (src/hot_water/): each unit's account and its append-only ledger, payments
+//! with receipt numbers per site and year, refunds and adjustments.
+
+mod common;
+
+use common::{all, TestApp};
+use serde_json::{json, Value};
+
+fn path(unit: i64, rest: &str) -> String {
+    format!("/api/v1/units/{unit}/hot-water{rest}")
+}
+
+async fn pay(app: &TestApp, token: &str, unit: i64, amount: i64) -> Value {
+    let body = json!({"amount_fen": amount, "method": "cash"});
+    let call = app.post(&path(unit, "/payments")).token(token).json(body);
+    call.send().await.expect(201)
+}
+
+async fn balance(app: &TestApp, token: &str, unit: i64) -> i64 {
+    let account = app
+        .get(&path(unit, ""))
+        .token(token)
+        .send()
+        .await
+        .expect(200);
+    account["balance_fen"].as_i64().unwrap()
+}
+
+/// Every entry of the unit, newest first, read page by page.
+async fn entries(app: &TestApp, token: &str, unit: i64) -> Vec<Value> {
+    let mut items = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let url = path(unit, &format!("/entries?limit=100{cursor}"));
+        let page = app.get(&url).token(token).send().await.expect(200);
+        items.extend(page["items"].as_array().unwrap().iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = format!("&cursor={next}"),
+            None => return items,
+        }
+    }
+}
+
+fn sum(entries: &[Value]) -> i64 {
+    entries
+        .iter()
+        .map(|e| e["amount_fen"].as_i64().unwrap())
+        .sum()
+}
+
+/// The balance the account reports is the sum of the entries it lists.
+async fn balance_is_the_sum(app: &TestApp, token: &str, unit: i64) -> i64 {
+    let listed = entries(app, token, unit).await;
+    let balance = balance(app, token, unit).await;
+    assert_eq!(balance, sum(&listed), "{listed:?}");
+    balance
+}
+
+// R-HW-3
+#[actix_web::test]
+async fn the_balance_is_the_sum_of_entries_that_are_never_changed() {
+    let app = TestApp::new().await;
+    let (butler, manager) = (app.token("butler").await, app.token("manager").await);
+    let unit = app.unit_id("1-1-101").await;
+    // A unit without entries has an empty account.
+    let empty = app
+        .get(&path(unit, ""))
+        .token(&butler)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(
+        (empty["balance_fen"].as_i64(), empty["entries"].as_i64()),
+        (Some(0), Some(0))
+    );
+
+    pay(&app, &butler, unit, 20_000).await;
+    pay(&app, &butler, unit, 5_050).await;
+    assert_eq!(balance_is_the_sum(&app, &butler, unit).await, 25_050);
+    let debit = json!({"direction": "debit", "amount_fen": 1_500, "reason": "Q3 usage re-billed"});
+    let adjusted = app
+        .post(&path(unit, "/adjustments"))
+        .token(&manager)
+        .json(debit);
+    let adjusted = adjusted.send().await.expect(201);
+    assert_eq!(adjusted["amount_fen"], -1_500);
+    assert_eq!(adjusted["kind"], "adjustment");
+    let refund = json!({"amount_fen": 3_000, "method": "transfer", "reason": "Moving out"});
+    let refunded = app
+        .post(&path(unit, "/refunds"))
+        .token(&manager)
+        .json(refund);
+    assert_eq!(refunded.send().await.expect(201)["amount_fen"], -3_000);
+    assert_eq!(balance_is_the_sum(&app, &butler, unit).await, 20_550);
+    let listed = entries(&app, &butler, unit).await;
+    let kinds: Vec<&str> = listed.iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["refund", "adjustment", "payment", "payment"]);
+
+    // The database itself refuses to change or remove an entry, whoever asks.
+    let id = listed[3]["id"].as_i64().unwrap();
+    let pool = app.state.pool.clone();
+    let refused = actix_web::web::block(move || {
+        use diesel::connection::SimpleConnection;
+        let mut conn = pool.get().unwrap();
+        let update = conn.batch_execute(&format!(
+            "UPDATE hot_water_entries SET amount_fen = 1 WHERE id = {id}"
+        ));
+        let delete = conn.batch_execute(&format!("DELETE FROM hot_water_entries WHERE id = {id}"));
+        (update.is_err(), delete.is_err())
+    })
+    .await
+    .unwrap();
+    assert_eq!(refused, (true, true));
+    assert_eq!(entries(&app, &butler, unit).await, listed);
+    assert_eq!(balance_is_the_sum(&app, &butler, unit).await, 20_550);
+}
+
+// R-HW-7
+#[actix_web::test]
+async fn receipts_are_numbered_per_site_and_local_year_without_gaps() {
+    let app = TestApp::new().await;
+    let butler = app.token("butler").await;
+    let unit = app.unit_id("1-1-101").await;
+    let other = app.unit_id("2-1-201").await;
+    let receipt = |entry: Value| entry["receipt_number"].as_str().unwrap().to_owned();
+    assert_eq!(
+        receipt(pay(&app, &butler, unit, 100).await),
+        "RS-2026-000001"
+    );
+    assert_eq!(
+        receipt(pay(&app, &butler, other, 100).await),
+        "RS-2026-000002"
+    );
+    // A refused payment takes no number.
+    let refused = app
+        .post(&path(unit, "/payments"))
+        .token(&butler)
+        .json(json!({"amount_fen": 0, "method": "cash"}));
+    assert_eq!(refused.send().await.invalid_fields(), ["amount_fen"]);
+    assert_eq!(
+        receipt(pay(&app, &butler, unit, 100).await),
+        "RS-2026-000003"
+    );
+    // Each site counts its own.
+    let site = app.other_site().await;
+    let manager = app.token("manager").await;
+    assert_eq!(
+        receipt(pay(&app, &manager, site.unit_id, 100).await),
+        "RS-2026-000001"
+    );
+    // 00:30 on 1 January in Shanghai is the new year's, though still 2026 in UTC.
+    let now = app.clock_now();
+    let new_year = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 12, 31, 16, 30, 0);
+    app.clock.advance(new_year.unwrap() - now);
+    let butler = app.token("butler").await;
+    let first = pay(&app, &butler, unit, 100).await;
+    assert!(first["created_at"]
+        .as_str()
+        .unwrap()
+        .starts_with("2026-12-31"));
+    assert_eq!(receipt(first), "RS-2027-000001");
+    // Only payments have receipts.
+    let listed = entries(&app, &butler, unit).await;
+    assert!(listed
+        .iter()
+        .all(|e| e["kind"] == "payment" && e["receipt_number"].is_string()));
+}
+
+// R-HW-4 R-HW-7
+#[actix_web::test]
+async fn a_payment_retried_with_its_idempotency_key_is_recorded_once() {
+    let app = TestApp::new().await;
+    let butler = app.token("butler").await;
+    let unit = app.unit_id("1-1-101").await;
+    let send = || {
+        app.post(&path(unit, "/payments"))
+            .token(&butler)
+            .header("Idempotency-Key", "pay-101-2026-12-09")
+            .json(json!({"amount_fen": 20_000, "method": "card"}))
+            .send()
+    };
+    let first = send().await;
+    assert_eq!(first.header("Idempotent-Replayed"), None);
+    let first = first.expect(201);
+    let again = send().await;
+    assert_eq!(again.header("Idempotent-Replayed"), Some("true"));
+    assert_eq!(again.expect(201), first);
+    assert_eq!(entries(&app, &butler, unit).await.len(), 1);
+    assert_eq!(balance_is_the_sum(&app, &butler, unit).await, 20_000);
+}
+
+// R-HW-3 R-HW-7
+#[actix_web::test]
+async fn fifty_simultaneous_payments_and_debits_end_with_the_exact_sum() {
+    let app = TestApp::new().await;
+    let (butler, manager) = (app.token("butler").await, app.token("manager").await);
+    let unit = app.unit_id("1-1-101").await;
+    let calls: Vec<_> = (0..50)
+        .map(|i| {
+            let (token, rest, body) = if i % 5 == 4 {
+                let body = json!({"direction": "debit", "amount_fen": 700 + i, "reason": "usage"});
+                (&manager, "/adjustments", body)
+            } else {
+                (
+                    &butler,
+                    "/payments",
+                    json!({"amount_fen": 1_000 + i, "method": "cash"}),
+                )
+            };
+            app.post(&path(unit, rest)).token(token).json(body).send()
+        })
+        .collect();
+    let answers = all(calls).await;
+    let mut expected = 0;
+    let mut receipts = Vec::new();
+    for (i, answer) in answers.into_iter().enumerate() {
+        let entry = answer.expect(201);
+        expected += entry["amount_fen"].as_i64().unwrap();
+        let i = i as i64;
+        if i % 5 == 4 {
+            assert_eq!(entry["amount_fen"], -(700 + i));
+        } else {
+            assert_eq!(entry["amount_fen"], 1_000 + i);
+            receipts.push(entry["receipt_number"].as_str().unwrap().to_owned());
+        }
+    }
+    assert_eq!(entries(&app, &butler, unit).await.len(), 50);
+    assert_eq!(balance_is_the_sum(&app, &butler, unit).await, expected);
+    receipts.sort();
+    let numbered: Vec<String> = (1..=40).map(|n| format!("RS-2026-{n:06}")).collect();
+    assert_eq!(receipts, numbered, "each number once, none skipped");
+}
+
+#[actix_web::test]
+async fn residents_read_their_own_accounts_and_only_the_desk_moves_money() {
+    let app = TestApp::new().await;
+    let (butler, manager) = (app.token("butler").await, app.token("manager").await);
+    let (resident, resident2) = (app.token("resident").await, app.token("resident2").await);
+    let engineer = app.token("engineer").await;
+    let unit = app.unit_id("1-1-101").await;
+    pay(&app, &butler, unit, 8_800).await;
+    assert_eq!(balance(&app, &resident, unit).await, 8_800);
+    assert_eq!(entries(&app, &resident, unit).await.len(), 1);
+    // Another resident's unit does not exist for them.
+    for rest in ["", "/entries"] {
+        let other = app.get(&path(unit, rest)).token(&resident2).send().await;
+        assert_eq!(other.expect(404)["type"], "/problems/not-found");
+    }
+    let payment = json!({"amount_fen": 100, "method": "cash"});
+    for token in [&resident, &engineer] {
+        let call = app
+            .post(&path(unit, "/payments"))
+            .token(token)
+            .json(payment.clone());
+        assert_eq!(call.send().await.expect(403)["type"], "/problems/forbidden");
+    }
+    let credit = json!({"direction": "credit", "amount_fen": 100, "reason": "goodwill"});
+    let call = app
+        .post(&path(unit, "/adjustments"))
+        .token(&butler)
+        .json(credit);
+    call.send().await.expect(403);
+    // Another site's manager sees no such unit.
+    let site = app.other_site().await;
+    let stranger = app.site_manager("manager.river", &[site.site_id]).await;
+    let call = app
+        .post(&path(unit, "/payments"))
+        .token(&stranger)
+        .json(payment);
+    call.send().await.expect(404);
+    assert_eq!(balance_is_the_sum(&app, &manager, unit).await, 8_800);
+}
+
+#[actix_web::test]
+async fn bad_amounts_and_methods_are_refused_and_leave_the_ledger_as_it_was() {
+    let app = TestApp::new().await;
+    let (butler, manager) = (app.token("butler").await, app.token("manager").await);
+    let unit = app.unit_id("1-1-101").await;
+    pay(&app, &butler, unit, 1_000).await;
+    let before = entries(&app, &butler, unit).await;
+    for (body, field) in [
+        (json!({"amount_fen": -500, "method": "cash"}), "amount_fen"),
+        (json!({"amount_fen": 12.5, "method": "cash"}), "amount_fen"),
+        (json!({"amount_fen": "100", "method": "cash"}), "amount_fen"),
+        (
+            json!({"amount_fen": 10_000_000_001_i64, "method": "cash"}),
+            "amount_fen",
+        ),
+        (json!({"amount_fen": 100, "method": "bitcoin"}), "method"),
+        (json!({"amount_fen": 100}), "method"),
+        (
+            json!({"amount_fen": 100, "method": "cash", "currency": "USD"}),
+            "currency",
+        ),
+    ] {
+        let call = app
+            .post(&path(unit, "/payments"))
+            .token(&butler)
+            .json(body.clone());
+        assert_eq!(call.send().await.invalid_fields(), [field], "{body}");
+    }
+    let blank = json!({"direction": "credit", "amount_fen": 100, "reason": "  "});
+    let call = app
+        .post(&path(unit, "/adjustments"))
+        .token(&manager)
+        .json(blank);
+    assert_eq!(call.send().await.invalid_fields(), ["reason"]);
+    // A refund above the balance would turn prepaid money into arrears.
+    let refund = json!({"amount_fen": 1_001, "method": "cash", "reason": "Moving out"});
+    let call = app
+        .post(&path(unit, "/refunds"))
+        .token(&manager)
+        .json(refund);
+    let problem = call.send().await.expect(409);
+    assert_eq!(problem["code"], "refund_over_balance");
+    assert_eq!(entries(&app, &butler, unit).await, before);
+    assert_eq!(balance_is_the_sum(&app, &butler, unit).await, 1_000);
+}
