@@ -316,3 +316,30 @@ async fn bad_amounts_and_methods_are_refused_and_leave_the_ledger_as_it_was() {
     assert_eq!(entries(&app, &butler, unit).await, before);
     assert_eq!(balance_is_the_sum(&app, &butler, unit).await, 1_000);
 }
+
+#[actix_web::test]
+async fn simultaneous_refunds_never_take_more_than_the_balance() {
+    let app = TestApp::new().await;
+    let (butler, manager) = (app.token("butler").await, app.token("manager").await);
+    let unit = app.unit_id("1-1-101").await;
+    pay(&app, &butler, unit, 1_000).await;
+    let refund = json!({"amount_fen": 300, "method": "cash", "reason": "Moving out"});
+    let calls: Vec<_> = (0..5)
+        .map(|_| {
+            let call = app.post(&path(unit, "/refunds")).token(&manager);
+            call.json(refund.clone()).send()
+        })
+        .collect();
+    let statuses: Vec<u16> = all(calls).await.iter().map(|r| r.status.as_u16()).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        3,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        2,
+        "{statuses:?}"
+    );
+    assert_eq!(balance_is_the_sum(&app, &butler, unit).await, 100);
+}

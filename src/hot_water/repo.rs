@@ -86,6 +86,18 @@ pub fn open_account(
         .first(conn)
 }
 
+/// Holds the account's row until the transaction ends: a decision on its balance (a
+/// refund) then cannot be raced by another made on the same balance. SQLite's writing
+/// transaction holds the database's write lock already.
+pub fn lock(conn: &mut AnyConnection, account: HotWaterAccountId) -> QueryResult<()> {
+    let row = a::table.find(account).select(a::id);
+    match conn {
+        AnyConnection::Postgresql(pg) => row.for_update().first::<HotWaterAccountId>(pg)?,
+        AnyConnection::Sqlite(sqlite) => row.first::<HotWaterAccountId>(sqlite)?,
+    };
+    Ok(())
+}
+
 pub fn insert_entry(conn: &mut AnyConnection, row: NewEntryRow) -> QueryResult<EntryRow> {
     diesel::insert_into(e::table).values(row).get_result(conn)
 }

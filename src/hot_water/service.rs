@@ -148,6 +148,7 @@ async fn record(
         let unit = units::service::visible_unit(conn, &actor, unit_id, now.date_naive())?;
         let account = repo::open_account(conn, unit.id, unit.site_id, utc(now))?;
         if movement.kind == EntryKind::Refund {
+            repo::lock(conn, account.id)?;
             let balance = repo::totals(conn, account.id)?.balance_fen;
             if balance + movement.amount.get() < 0 {
                 return Err(AppError::precondition(
