@@ -138,9 +138,10 @@ fn allow<L: Lifecycle>(
     let next = L::after(from, action).ok_or_else(|| {
         AppError::InvalidTransition(
             Msg::new("cannot %{action} a %{record} that is %{status}")
-                .arg("action", action.as_str().replace('_', " "))
+                // As the API spells them: clients and staff find them in the spec.
+                .arg("action", action.as_str())
                 .term("record", L::NOUN)
-                .arg("status", from.as_str().replace('_', " ")),
+                .arg("status", from.as_str()),
         )
     })?;
     Ok(Allowed {

@@ -99,6 +99,7 @@ async fn the_balance_is_the_sum_of_entries_that_are_never_changed() {
     // The database itself refuses to change or remove an entry, whoever asks.
     let id = listed[3]["id"].as_i64().unwrap();
     let pool = app.state.pool.clone();
+    let postgres = app.state.config.database_url.starts_with("postgres");
     let refused = actix_web::web::block(move || {
         use diesel::connection::SimpleConnection;
         let mut conn = pool.get().unwrap();
@@ -106,11 +107,26 @@ async fn the_balance_is_the_sum_of_entries_that_are_never_changed() {
             "UPDATE hot_water_entries SET amount_fen = 1 WHERE id = {id}"
         ));
         let delete = conn.batch_execute(&format!("DELETE FROM hot_water_entries WHERE id = {id}"));
-        (update.is_err(), delete.is_err())
+        // Replacing a row, each database's way, is a change too; so is moving an account.
+        let replace = conn.batch_execute(&if postgres {
+            format!(
+                "INSERT INTO hot_water_entries SELECT * FROM hot_water_entries WHERE id = {id} \
+                 ON CONFLICT (id) DO UPDATE SET amount_fen = 5"
+            )
+        } else {
+            format!(
+                "INSERT OR REPLACE INTO hot_water_entries (id, account_id, site_id, kind, \
+                 amount_fen, reason, recorded_by, created_at) SELECT id, account_id, site_id, \
+                 'adjustment', 5, 'x', recorded_by, created_at FROM hot_water_entries \
+                 WHERE id = {id}"
+            )
+        });
+        let account = conn.batch_execute("UPDATE hot_water_accounts SET unit_id = unit_id + 1");
+        [update, delete, replace, account].map(|r| r.is_err())
     })
     .await
     .unwrap();
-    assert_eq!(refused, (true, true));
+    assert_eq!(refused, [true; 4]);
     assert_eq!(entries(&app, &butler, unit).await, listed);
     assert_eq!(balance_is_the_sum(&app, &butler, unit).await, 20_550);
 }
@@ -342,4 +358,35 @@ async fn simultaneous_refunds_never_take_more_than_the_balance() {
         "{statuses:?}"
     );
     assert_eq!(balance_is_the_sum(&app, &butler, unit).await, 100);
+}
+
+#[actix_web::test]
+async fn a_new_resident_reads_the_ledger_from_their_move_in_on() {
+    let app = TestApp::new().await;
+    let butler = app.token("butler").await;
+    let unit = app.unit_id("1-1-101").await;
+    pay(&app, &butler, unit, 4_000).await;
+    app.clock.advance(chrono::Duration::days(2));
+    let butler = app.token("butler").await;
+    let tenant = app
+        .post("/api/v1/users")
+        .token(&butler)
+        .json(json!({
+            "username": "tenant.wu", "display_name": "Wu Tenant", "role": "resident",
+            "password": common::PASSWORD, "unit_id": unit, "relation": "tenant"
+        }))
+        .send()
+        .await
+        .expect(201);
+    assert_eq!(tenant["role"], "resident");
+    let tenant = app.token("tenant.wu").await;
+    assert!(entries(&app, &tenant, unit).await.is_empty());
+    pay(&app, &butler, unit, 1_000).await;
+    let theirs = entries(&app, &tenant, unit).await;
+    assert_eq!(theirs.len(), 1);
+    assert_eq!(theirs[0]["amount_fen"], 1_000);
+    // The unit's account is one: its balance, and the earlier resident's history, stay.
+    assert_eq!(balance(&app, &tenant, unit).await, 5_000);
+    let resident = app.token("resident").await;
+    assert_eq!(entries(&app, &resident, unit).await.len(), 2);
 }

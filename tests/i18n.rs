@@ -261,6 +261,47 @@ fn rust_files(dir: &std::path::Path, files: &mut Vec<std::path::PathBuf>) {
     }
 }
 
+/// `src` without its `#[cfg(test)]` items, wherever they stand in the file.
+fn without_tests(src: &str) -> String {
+    let chars: Vec<char> = src.chars().collect();
+    let marker: Vec<char> = "#[cfg(test)]".chars().collect();
+    let mut kept = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i..].starts_with(&marker) {
+            kept.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        // Skip to the item's closing brace, past strings and comments that hold braces.
+        let mut depth = 0;
+        while i < chars.len() {
+            match chars[i] {
+                '"' => i = literal(&chars, i).1,
+                'r' if matches!(chars.get(i + 1), Some('"' | '#')) => i = literal(&chars, i).1,
+                '/' if chars.get(i + 1) == Some(&'/') => {
+                    while i < chars.len() && chars[i] != '\n' {
+                        i += 1;
+                    }
+                }
+                '{' => {
+                    depth += 1;
+                    i += 1;
+                }
+                '}' => {
+                    depth -= 1;
+                    i += 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                _ => i += 1,
+            }
+        }
+    }
+    kept
+}
+
 /// Each source file without its unit tests, whose texts are not shown to anyone.
 fn sources() -> Vec<(String, String)> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -269,11 +310,7 @@ fn sources() -> Vec<(String, String)> {
     files
         .into_iter()
         .map(|path| {
-            let text = std::fs::read_to_string(&path).unwrap();
-            let text = match text.find("#[cfg(test)]") {
-                Some(at) => text[..at].to_owned(),
-                None => text,
-            };
+            let text = without_tests(&std::fs::read_to_string(&path).unwrap());
             let name = path.strip_prefix(root).unwrap().display().to_string();
             (name, text)
         })

@@ -53,7 +53,10 @@ pub fn parse<T: DeserializeOwned>(query: &str) -> Result<T, AppError> {
         AppError::BadRequest(
             Msg::new("invalid query string: %{name}: %{error}")
                 .arg("name", name)
-                .arg("error", err.into_inner()),
+                .term(
+                    "error",
+                    crate::json::translatable(&err.into_inner().to_string()),
+                ),
         )
     })
 }

@@ -123,10 +123,11 @@ pub fn totals(conn: &mut AnyConnection, account: HotWaterAccountId) -> QueryResu
     .get_result(conn)
 }
 
-/// A page of the account's entries, newest first.
+/// A page of the account's entries recorded `since` (all when `None`), newest first.
 pub fn page_of(
     conn: &mut AnyConnection,
     account: HotWaterAccountId,
+    since: Option<NaiveDateTime>,
     page: PageRequest,
 ) -> QueryResult<Vec<EntryRow>> {
     let mut query = e::table
@@ -137,6 +138,9 @@ pub fn page_of(
         .into_boxed();
     if let Some(after) = page.after_id {
         query = query.filter(e::id.lt(after));
+    }
+    if let Some(since) = since {
+        query = query.filter(e::created_at.ge(since));
     }
     query.load(conn)
 }

@@ -18,6 +18,7 @@ use crate::pagination::{Page, PageRequest};
 use crate::sites;
 use crate::state::AppState;
 use crate::units;
+use crate::users::memberships;
 
 /// Receipts of hot-water payments: `RS-<year>-<n>`.
 const RECEIPT_PREFIX: &str = "RS";
@@ -53,7 +54,8 @@ pub async fn account(
     .await
 }
 
-/// The unit's entries, newest first.
+/// The unit's entries, newest first; a resident's since their membership began, so a new
+/// owner never reads the last owner's payments.
 pub async fn entries(
     state: &AppState,
     actor: &Actor,
@@ -62,9 +64,11 @@ pub async fn entries(
 ) -> Result<Page<Entry>, AppError> {
     let (actor, now) = (actor.clone(), state.now());
     db::read(&state.pool, move |conn| {
-        units::service::visible_unit(conn, &actor, unit_id, now.date_naive())?;
+        let today = now.date_naive();
+        units::service::visible_unit(conn, &actor, unit_id, today)?;
+        let since = memberships::resident_since(conn, &actor, unit_id, today)?;
         let rows = match repo::account_of_unit(conn, unit_id)? {
-            Some(account) => repo::page_of(conn, account.id, page)?,
+            Some(account) => repo::page_of(conn, account.id, since, page)?,
             None => Vec::new(),
         };
         Ok(Page::from_rows(rows, page, |r| r.id, Entry::from))

@@ -131,7 +131,7 @@ pub const SERDE_MESSAGES: &[&str] = &[
 
 /// A message read as text: one of [`SERDE_MESSAGES`] with its values, or else the text,
 /// which the catalog knows if it is one of ours.
-fn translatable(text: &str) -> Msg {
+pub fn translatable(text: &str) -> Msg {
     SERDE_MESSAGES
         .iter()
         .find_map(|template| filled(template, text))

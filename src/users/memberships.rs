@@ -1,7 +1,7 @@
 //! Who lives where: residents' memberships of units (owner, family, tenant), and the
 //! caller's own profile with their sites and current homes.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
 use super::model::*;
 use super::repo::{self, MembershipRow, NewMembershipRow};
@@ -14,6 +14,29 @@ use crate::ids::UnitId;
 use crate::sites;
 use crate::state::AppState;
 use crate::units;
+
+/// Since when a resident reads a unit's history (a key's chain, the hot-water ledger): the
+/// start of their current membership of the unit, so a new owner never sees the last
+/// owner's. `None` for staff, who read all of it.
+pub fn resident_since(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    unit_id: UnitId,
+    today: NaiveDate,
+) -> Result<Option<NaiveDateTime>, AppError> {
+    if actor.role.is_staff() {
+        return Ok(None);
+    }
+    let start = repo::memberships_of_user(conn, actor.user_id)?
+        .into_iter()
+        .filter(|(m, _)| {
+            m.unit_id == unit_id && membership_is_current(m.start_date, m.end_date, today)
+        })
+        .map(|(m, _)| m.start_date)
+        .min()
+        .ok_or(AppError::NotFound("unit"))?;
+    Ok(Some(start.and_time(chrono::NaiveTime::MIN)))
+}
 
 /// A membership as the API shows it.
 pub fn to_membership(

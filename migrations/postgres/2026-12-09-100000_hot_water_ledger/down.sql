@@ -1,3 +1,4 @@
 DROP TABLE hot_water_entries;
-DROP FUNCTION hot_water_entries_append_only;
+
 DROP TABLE hot_water_accounts;
+DROP FUNCTION hot_water_append_only;

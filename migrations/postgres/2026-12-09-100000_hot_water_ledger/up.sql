@@ -30,12 +30,15 @@ CREATE INDEX hot_water_entries_account ON hot_water_entries (account_id, id);
 CREATE UNIQUE INDEX hot_water_entries_receipt ON hot_water_entries (site_id, receipt_number);
 
 -- Append-only, whoever writes: the database refuses to change or remove an entry.
-CREATE FUNCTION hot_water_entries_append_only() RETURNS trigger AS $$
+CREATE FUNCTION hot_water_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'hot-water entries are append-only: record a reversing entry';
+    RAISE EXCEPTION 'the hot-water ledger is append-only: record a reversing entry';
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER hot_water_entries_no_update BEFORE UPDATE OR DELETE ON hot_water_entries
-    FOR EACH ROW EXECUTE FUNCTION hot_water_entries_append_only();
+    FOR EACH ROW EXECUTE FUNCTION hot_water_append_only();
 CREATE TRIGGER hot_water_entries_no_truncate BEFORE TRUNCATE ON hot_water_entries
-    FOR EACH STATEMENT EXECUTE FUNCTION hot_water_entries_append_only();
+    FOR EACH STATEMENT EXECUTE FUNCTION hot_water_append_only();
+-- An account stays its unit's, and stays.
+CREATE TRIGGER hot_water_accounts_no_update BEFORE UPDATE OR DELETE ON hot_water_accounts
+    FOR EACH ROW EXECUTE FUNCTION hot_water_append_only();

@@ -38,3 +38,20 @@ CREATE TRIGGER hot_water_entries_no_delete BEFORE DELETE ON hot_water_entries
 BEGIN
     SELECT RAISE(ABORT, 'hot-water entries are append-only: record a reversing entry');
 END;
+-- INSERT OR REPLACE removes the row it replaces without firing a DELETE trigger: refused.
+CREATE TRIGGER hot_water_entries_no_replace BEFORE INSERT ON hot_water_entries
+WHEN EXISTS (SELECT 1 FROM hot_water_entries WHERE id = NEW.id)
+    OR EXISTS (SELECT 1 FROM hot_water_entries
+               WHERE site_id = NEW.site_id AND receipt_number = NEW.receipt_number)
+BEGIN
+    SELECT RAISE(ABORT, 'hot-water entries are append-only: record a reversing entry');
+END;
+-- An account stays its unit's, and stays.
+CREATE TRIGGER hot_water_accounts_no_update BEFORE UPDATE ON hot_water_accounts
+BEGIN
+    SELECT RAISE(ABORT, 'a hot-water account stays with its unit');
+END;
+CREATE TRIGGER hot_water_accounts_no_delete BEFORE DELETE ON hot_water_accounts
+BEGIN
+    SELECT RAISE(ABORT, 'a hot-water account stays with its unit');
+END;

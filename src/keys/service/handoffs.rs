@@ -7,8 +7,8 @@
 use chrono::{DateTime, Utc};
 
 use super::{
-    chain_view, check_party, confirmed_by, detail, resident_since, side_of, visible_key,
-    HandoffDraft, IncidentDraft, KeyChange, KeyLifecycle, Then,
+    chain_view, check_party, confirmed_by, detail, side_of, visible_key, HandoffDraft,
+    IncidentDraft, KeyChange, KeyLifecycle, Then,
 };
 use crate::access::{Actor, Role};
 use crate::db::{self, utc, AnyConnection};
@@ -510,7 +510,8 @@ fn visible_handoff(
     let key = visible_key(conn, actor, handoff.key_id, now)
         .missing_as(|| AppError::NotFound("handoff"))?;
     // A resident reads only the links since they moved in.
-    let since = resident_since(conn, actor, key.unit_id, now.date_naive())?;
+    let since =
+        crate::users::memberships::resident_since(conn, actor, key.unit_id, now.date_naive())?;
     if since.is_some_and(|since| handoff.handed_at < since) {
         return Err(AppError::NotFound("handoff"));
     }

@@ -285,30 +285,6 @@ pub fn incidents_view(
         .collect())
 }
 
-/// Since when a resident reads a key's history: the start of their current membership of
-/// its unit, so a new owner never sees the last owner's handoffs, collectors or loans.
-/// `None` for staff, who read all of it.
-pub fn resident_since(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    unit_id: UnitId,
-    today: chrono::NaiveDate,
-) -> Result<Option<NaiveDateTime>, AppError> {
-    if actor.role.is_staff() {
-        return Ok(None);
-    }
-    let start = crate::users::repo::memberships_of_user(conn, actor.user_id)?
-        .into_iter()
-        .filter(|(m, _)| {
-            m.unit_id == unit_id
-                && crate::users::model::membership_is_current(m.start_date, m.end_date, today)
-        })
-        .map(|(m, _)| m.start_date)
-        .min()
-        .ok_or(AppError::NotFound("key"))?;
-    Ok(Some(start.and_time(chrono::NaiveTime::MIN)))
-}
-
 /// A key with everything about it; the timeline only to staff, and to residents only what
 /// happened since they moved in.
 pub fn detail(
@@ -318,7 +294,8 @@ pub fn detail(
     now: DateTime<Utc>,
 ) -> Result<KeyDetail, AppError> {
     let id = row.id;
-    let since = resident_since(conn, actor, row.unit_id, now.date_naive())?;
+    let since =
+        crate::users::memberships::resident_since(conn, actor, row.unit_id, now.date_naive())?;
     let after = |at: NaiveDateTime| since.is_none_or(|since| at >= since);
     let key = keys_view(conn, vec![row])?.remove(0);
     let mut chain = repo::chain_of(conn, id)?;
