@@ -390,3 +390,45 @@ async fn a_new_resident_reads_the_ledger_from_their_move_in_on() {
     let resident = app.token("resident").await;
     assert_eq!(entries(&app, &resident, unit).await.len(), 2);
 }
+
+/// A refund that arrives while another movement of the account is being written waits for
+/// it, then decides on the balance as it is after it: it never spends money twice.
+#[actix_web::test]
+async fn a_refund_waits_for_the_account_and_decides_on_the_balance_it_then_has() {
+    let app = TestApp::new().await;
+    let (butler, manager) = (app.token("butler").await, app.token("manager").await);
+    let unit = app.unit_id("1-1-101").await;
+    pay(&app, &butler, unit, 1_000).await;
+    let manager_id = app.user_id(&manager).await;
+    let pool = app.state.pool.clone();
+    let postgres = app.state.config.database_url.starts_with("postgres");
+    // Another writer takes the account (PostgreSQL: its row; SQLite: the write lock),
+    // and refunds 800 at the counter a moment later.
+    let counter = actix_web::web::block(move || {
+        use diesel::connection::SimpleConnection;
+        let mut conn = pool.get().unwrap();
+        let account = format!("SELECT id FROM hot_water_accounts WHERE unit_id = {unit}");
+        if postgres {
+            conn.batch_execute(&format!("BEGIN; {account} FOR UPDATE"))?;
+        } else {
+            conn.batch_execute("BEGIN IMMEDIATE")?;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        conn.batch_execute(&format!(
+            "INSERT INTO hot_water_entries (account_id, site_id, kind, amount_fen, method, \
+             reason, recorded_by, created_at) SELECT id, site_id, 'refund', -800, 'cash', \
+             'at the counter', {manager_id}, opened_at FROM hot_water_accounts \
+             WHERE unit_id = {unit}; COMMIT"
+        ))
+    });
+    let refund = async {
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+        let body = json!({"amount_fen": 300, "method": "cash", "reason": "Moving out"});
+        let call = app.post(&path(unit, "/refunds")).token(&manager).json(body);
+        call.send().await
+    };
+    let (counter, refund) = common::both(counter, refund).await;
+    counter.unwrap().unwrap();
+    assert_eq!(refund.expect(409)["code"], "refund_over_balance");
+    assert_eq!(balance_is_the_sum(&app, &butler, unit).await, 200);
+}
