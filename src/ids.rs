@@ -120,6 +120,10 @@ id_types! {
     HotWaterAccountId;
     /// One movement of a hot-water account: a charge, a payment, a refund, an adjustment.
     HotWaterEntryId;
+    /// A hot-water meter in a unit, in service or replaced.
+    HotWaterMeterId;
+    /// One reading of a hot-water meter (R-HW-2).
+    HotWaterReadingId;
 }
 
 #[cfg(test)]

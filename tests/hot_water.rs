@@ -432,3 +432,213 @@ async fn a_refund_waits_for_the_account_and_decides_on_the_balance_it_then_has()
     assert_eq!(refund.expect(409)["code"], "refund_over_balance");
     assert_eq!(balance_is_the_sum(&app, &butler, unit).await, 200);
 }
+
+// ---------------------------------------------------------------------------------------
+// Meters and readings.
+
+async fn register_meter(app: &TestApp, token: &str, unit: i64, initial: i64) -> Value {
+    let body = json!({"serial_number": format!("HW-{unit}"), "installed_on": "2026-01-01",
+                      "initial_litres": initial});
+    let call = app.post(&path(unit, "/meters")).token(token).json(body);
+    call.send().await.expect(201)
+}
+
+/// A reading: 201 with the reading, or the problem.
+async fn read_meter(app: &TestApp, token: &str, unit: i64, body: Value) -> common::Response {
+    app.post(&path(unit, "/readings"))
+        .token(token)
+        .json(body)
+        .send()
+        .await
+}
+
+/// Moves the clock to 10:00 on `date` in Shanghai, the demo site's time zone.
+fn local_morning(app: &TestApp, date: &str) {
+    let at = chrono::DateTime::parse_from_rfc3339(&format!("{date}T10:00:00+08:00")).unwrap();
+    app.clock
+        .advance(at.with_timezone(&chrono::Utc) - app.clock_now());
+}
+
+// R-HW-2
+#[actix_web::test]
+async fn readings_never_go_backwards_except_across_a_recorded_replacement() {
+    let app = TestApp::new().await;
+    let (butler, engineer) = (app.token("butler").await, app.token("engineer").await);
+    let unit = app.unit_id("1-1-101").await;
+    let problem = read_meter(&app, &engineer, unit, json!({"litres": 10}))
+        .await
+        .expect(409);
+    assert_eq!(problem["code"], "no_meter");
+    let future =
+        json!({"serial_number": "HW-1", "installed_on": "2027-01-01", "initial_litres": 0});
+    let call = app.post(&path(unit, "/meters")).token(&butler).json(future);
+    assert_eq!(call.send().await.invalid_fields(), ["installed_on"]);
+    register_meter(&app, &butler, unit, 1_000).await;
+    let again = json!({"serial_number": "HW-2", "installed_on": "2026-02-01", "initial_litres": 0});
+    let call = app.post(&path(unit, "/meters")).token(&butler).json(again);
+    assert_eq!(call.send().await.expect(409)["type"], "/problems/duplicate");
+
+    // 23 November is outside the window: a reading then needs a reason, and says so.
+    let refused = read_meter(&app, &engineer, unit, json!({"litres": 4_000})).await;
+    assert_eq!(refused.invalid_fields(), ["reason"]);
+    let body = json!({"litres": 4_000, "reason": "Tenant moves out"});
+    let read = read_meter(&app, &engineer, unit, body).await.expect(201);
+    assert_eq!(
+        (read["in_window"].as_bool(), read["usage_litres"].as_i64()),
+        (Some(false), Some(3_000))
+    );
+    assert_eq!(
+        (read["quarter"].as_str(), read["read_on"].as_str()),
+        (Some("2026-Q4"), Some("2026-11-23"))
+    );
+    // Below the previous figure: refused, nothing written.
+    let body = json!({"litres": 3_999, "reason": "Dispute"});
+    let lower = read_meter(&app, &engineer, unit, body).await;
+    assert_eq!(lower.invalid_fields(), ["litres"]);
+
+    // The replacement records the old meter's final figure and the new one's first.
+    let low = json!({"final_litres": 3_500, "serial_number": "HW-NEW", "installed_on": "2026-11-23",
+                     "initial_litres": 0});
+    let call = app
+        .post(&path(unit, "/meters/replace"))
+        .token(&butler)
+        .json(low);
+    assert_eq!(call.send().await.invalid_fields(), ["final_litres"]);
+    let swap = json!({"final_litres": 4_200, "serial_number": "HW-NEW", "installed_on": "2026-11-23",
+                      "initial_litres": 0});
+    let call = app
+        .post(&path(unit, "/meters/replace"))
+        .token(&butler)
+        .json(swap);
+    let new = call.send().await.expect(201);
+    assert_eq!(new["serial_number"], "HW-NEW");
+    let meters = app
+        .get(&path(unit, "/meters"))
+        .token(&butler)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(meters[0]["id"], new["id"]);
+    assert_eq!(
+        (
+            meters[1]["removed_on"].as_str(),
+            meters[1]["final_litres"].as_i64()
+        ),
+        (Some("2026-11-23"), Some(4_200))
+    );
+    // So the new meter's 300 litres are a reading, though below the old meter's.
+    let body = json!({"litres": 300, "reason": "New meter checked"});
+    let read = read_meter(&app, &engineer, unit, body).await.expect(201);
+    assert_eq!(
+        (read["meter_id"].clone(), read["usage_litres"].as_i64()),
+        (new["id"].clone(), Some(300))
+    );
+    let page = app
+        .get(&path(unit, "/readings"))
+        .token(&butler)
+        .send()
+        .await
+        .expect(200);
+    let litres: Vec<i64> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["litres"].as_i64().unwrap())
+        .collect();
+    assert_eq!(litres, [300, 4_000]);
+    // Residents read their own unit's meters; they do not read meters.
+    let resident = app.token("resident").await;
+    app.get(&path(unit, "/meters"))
+        .token(&resident)
+        .send()
+        .await
+        .expect(200);
+    let call = read_meter(&app, &resident, unit, json!({"litres": 400, "reason": "x"})).await;
+    call.expect(403);
+}
+
+// R-HW-2
+#[actix_web::test]
+async fn a_quarters_campaign_counts_read_missing_and_flagged_units_per_building() {
+    let app = TestApp::new().await;
+    let (butler, engineer) = (app.token("butler").await, app.token("engineer").await);
+    let (first, second) = (app.unit_id("1-1-101").await, app.unit_id("2-1-201").await);
+    register_meter(&app, &butler, first, 0).await;
+    register_meter(&app, &butler, second, 0).await;
+    // Two earlier usages of 1 000 litres make the first unit's usual.
+    for litres in [1_000, 2_000] {
+        let body = json!({"litres": litres, "reason": "Quarterly reading, late"});
+        read_meter(&app, &engineer, first, body).await.expect(201);
+    }
+    local_morning(&app, "2026-12-26");
+    let (butler, engineer) = (app.token("butler").await, app.token("engineer").await);
+    let read = read_meter(&app, &engineer, first, json!({"litres": 9_000}))
+        .await
+        .expect(201);
+    assert_eq!(
+        (read["in_window"].as_bool(), read["flagged"].as_bool()),
+        (Some(true), Some(true))
+    );
+    assert_eq!(read["reason"], Value::Null);
+
+    let campaign = app
+        .get("/api/v1/sites/1/hot-water/campaigns/2026-Q4")
+        .token(&engineer)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(
+        (
+            campaign["window_from"].as_str(),
+            campaign["window_to"].as_str()
+        ),
+        (Some("2026-12-25"), Some("2026-12-30"))
+    );
+    let tally =
+        |t: &Value| ["metered", "read", "missing", "flagged"].map(|k| t[k].as_i64().unwrap());
+    assert_eq!(tally(&campaign["totals"]), [2, 1, 1, 1]);
+    let buildings = campaign["buildings"].as_array().unwrap();
+    assert_eq!(buildings.len(), 2);
+    assert_eq!(
+        (
+            buildings[0]["building"].as_str(),
+            tally(&buildings[0]["tally"])
+        ),
+        (Some("1"), [1, 1, 0, 1])
+    );
+    assert_eq!(
+        (
+            buildings[1]["building"].as_str(),
+            tally(&buildings[1]["tally"])
+        ),
+        (Some("2"), [1, 0, 1, 0])
+    );
+    // The second unit read in the window too: nothing missing.
+    read_meter(&app, &engineer, second, json!({"litres": 800}))
+        .await
+        .expect(201);
+    let campaign = app
+        .get("/api/v1/sites/1/hot-water/campaigns/2026-Q4")
+        .token(&butler)
+        .send()
+        .await;
+    assert_eq!(tally(&campaign.expect(200)["totals"]), [2, 2, 0, 1]);
+    // Readings out of the window do not count for the campaign of the third quarter.
+    let q3 = app
+        .get("/api/v1/sites/1/hot-water/campaigns/2026-Q3")
+        .token(&butler)
+        .send()
+        .await;
+    assert_eq!(tally(&q3.expect(200)["totals"]), [2, 0, 2, 0]);
+    let resident = app.token("resident").await;
+    let call = app
+        .get("/api/v1/sites/1/hot-water/campaigns/2026-Q4")
+        .token(&resident);
+    call.send().await.expect(403);
+    let bad = app
+        .get("/api/v1/sites/1/hot-water/campaigns/2026-Q5")
+        .token(&butler)
+        .send()
+        .await;
+    assert_eq!(bad.expect(400)["type"], "/problems/bad-request");
+}

@@ -4,13 +4,17 @@
 use actix_web::{get, post, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::access::{Desk, ManagerOnly};
+use crate::access::{Desk, ManagerOnly, Staff};
 use crate::api::query::Query;
 use crate::auth::Auth;
 use crate::error::AppError;
-use crate::hot_water::service;
-use crate::hot_water::{Account, Entry, NewAdjustment, NewPayment, NewRefund};
-use crate::ids::UnitId;
+use crate::hot_water::model::Quarter;
+use crate::hot_water::{meters, service};
+use crate::hot_water::{
+    Account, CampaignProgress, Entry, Meter, MeterReplacement, NewAdjustment, NewMeter, NewPayment,
+    NewReading, NewRefund, Reading,
+};
+use crate::ids::{SiteId, UnitId};
 use crate::json::Json;
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
@@ -110,11 +114,139 @@ pub async fn record_hot_water_adjustment(
     Ok(HttpResponse::Created().json(service::adjust(&state, &actor, *id, body.0).await?))
 }
 
+/// The unit's hot-water meters: the one in service first, then those replaced.
+#[utoipa::path(
+    tag = "hot water",
+    params(("id" = i64, Path, description = "Unit id")),
+    responses((status = 200, description = "The meters", body = Vec<Meter>)),
+    security(("bearer" = [])),
+)]
+#[get("/units/{id:[0-9]+}/hot-water/meters")]
+pub async fn list_hot_water_meters(
+    state: web::Data<AppState>,
+    actor: Auth,
+    id: web::Path<UnitId>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(meters::meters(&state, &actor, *id).await?))
+}
+
+/// Register the unit's meter (the desk); a unit with a meter in service replaces it
+/// instead (409).
+#[utoipa::path(
+    tag = "hot water",
+    params(("id" = i64, Path, description = "Unit id")),
+    request_body = NewMeter,
+    responses(
+        (status = 201, description = "The meter", body = Meter),
+        (status = 409, response = crate::api::openapi::Conflict),
+    ),
+    security(("bearer" = [])),
+)]
+#[post("/units/{id:[0-9]+}/hot-water/meters")]
+pub async fn register_hot_water_meter(
+    state: web::Data<AppState>,
+    actor: Auth<Desk>,
+    id: web::Path<UnitId>,
+    body: Json<NewMeter>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Created().json(meters::register(&state, &actor, *id, body.0).await?))
+}
+
+/// R-HW-2: replace the meter in service (the desk): the old one's final reading, the new
+/// one's initial reading. 409 `no_meter` when there is none.
+#[utoipa::path(
+    tag = "hot water",
+    params(("id" = i64, Path, description = "Unit id")),
+    request_body = MeterReplacement,
+    responses(
+        (status = 201, description = "The new meter", body = Meter),
+        (status = 409, response = crate::api::openapi::Conflict),
+    ),
+    security(("bearer" = [])),
+)]
+#[post("/units/{id:[0-9]+}/hot-water/meters/replace")]
+pub async fn replace_hot_water_meter(
+    state: web::Data<AppState>,
+    actor: Auth<Desk>,
+    id: web::Path<UnitId>,
+    body: Json<MeterReplacement>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Created().json(meters::replace(&state, &actor, *id, body.0).await?))
+}
+
+/// R-HW-2: read the unit's meter (engineers, the desk). Never below the previous reading;
+/// outside the window (25th-30th of the quarter's last month, the site's dates) with a
+/// `reason`, and marked so; far above the unit's usual: taken, and `flagged`.
+#[utoipa::path(
+    tag = "hot water",
+    params(("id" = i64, Path, description = "Unit id")),
+    request_body = NewReading,
+    responses(
+        (status = 201, description = "The reading", body = Reading),
+        (status = 409, response = crate::api::openapi::Conflict),
+    ),
+    security(("bearer" = [])),
+)]
+#[post("/units/{id:[0-9]+}/hot-water/readings")]
+pub async fn record_hot_water_reading(
+    state: web::Data<AppState>,
+    actor: Auth<Staff>,
+    id: web::Path<UnitId>,
+    body: Json<NewReading>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Created().json(meters::read(&state, &actor, *id, body.0).await?))
+}
+
+/// The unit's readings, newest first (a resident: since they moved in).
+#[utoipa::path(
+    tag = "hot water",
+    params(("id" = i64, Path, description = "Unit id"), PageParams),
+    responses((status = 200, description = "A page of readings", body = Page<Reading>)),
+    security(("bearer" = [])),
+)]
+#[get("/units/{id:[0-9]+}/hot-water/readings")]
+pub async fn list_hot_water_readings(
+    state: web::Data<AppState>,
+    actor: Auth,
+    id: web::Path<UnitId>,
+    page: Query<PageParams>,
+) -> Result<HttpResponse, AppError> {
+    let page = page.request()?;
+    Ok(HttpResponse::Ok().json(meters::readings(&state, &actor, *id, page).await?))
+}
+
+/// R-HW-2: a quarter's reading campaign of the site (staff): every unit with a meter in
+/// the quarter, read in the window or missing, and the flagged, per building.
+#[utoipa::path(
+    tag = "hot water",
+    params(
+        ("id" = i64, Path, description = "Site id"),
+        ("quarter" = Quarter, Path, description = "The quarter, `2026-Q4`"),
+    ),
+    responses((status = 200, description = "The campaign's progress", body = CampaignProgress)),
+    security(("bearer" = [])),
+)]
+#[get("/sites/{id:[0-9]+}/hot-water/campaigns/{quarter}")]
+pub async fn get_hot_water_campaign(
+    state: web::Data<AppState>,
+    actor: Auth<Staff>,
+    path: web::Path<(SiteId, Quarter)>,
+) -> Result<HttpResponse, AppError> {
+    let (site, quarter) = path.into_inner();
+    Ok(HttpResponse::Ok().json(meters::campaign(&state, &actor, site, quarter).await?))
+}
+
 /// This capability's routes, in match order.
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(get_hot_water_account)
         .service(list_hot_water_entries)
         .service(record_hot_water_payment)
         .service(record_hot_water_refund)
-        .service(record_hot_water_adjustment);
+        .service(record_hot_water_adjustment)
+        .service(list_hot_water_meters)
+        .service(register_hot_water_meter)
+        .service(replace_hot_water_meter)
+        .service(record_hot_water_reading)
+        .service(list_hot_water_readings)
+        .service(get_hot_water_campaign);
 }

@@ -15,6 +15,7 @@ use utoipa::OpenApi;
 
 use crate::access::Permission;
 use crate::error::{FieldError, Precondition, Problem, PROBLEM_JSON};
+use crate::hot_water::model::Quarter;
 use crate::i18n::Language;
 use crate::idempotency;
 use crate::outbox::{EventType, NotificationCreated, StatusChanged};
@@ -37,7 +38,7 @@ the language on their recipient's account (`PATCH /api/v1/me`).",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
     servers((url = "http://localhost:8080", description = "A server started with `cargo run` on the default port")),
-    components(schemas(Problem, FieldError, Precondition, StatusChanged, NotificationCreated)),
+    components(schemas(Problem, FieldError, Precondition, StatusChanged, NotificationCreated, Quarter)),
     tags(
         (name = "auth", description = "Sign-in, sessions, the caller's profile"),
         (name = "sites", description = "Managed estates (项目)"),

@@ -728,6 +728,39 @@ diesel::table! {
 }
 
 diesel::table! {
+    hot_water_meters (id) {
+        id -> BigInt,
+        unit_id -> BigInt,
+        site_id -> BigInt,
+        serial_number -> Text,
+        installed_on -> Date,
+        initial_litres -> BigInt,
+        removed_on -> Nullable<Date>,
+        final_litres -> Nullable<BigInt>,
+        registered_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    hot_water_readings (id) {
+        id -> BigInt,
+        meter_id -> BigInt,
+        unit_id -> BigInt,
+        site_id -> BigInt,
+        litres -> BigInt,
+        usage_litres -> BigInt,
+        read_on -> Date,
+        quarter -> Text,
+        in_window -> Bool,
+        reason -> Nullable<Text>,
+        flagged -> Bool,
+        read_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     hot_water_entries (id) {
         id -> BigInt,
         account_id -> BigInt,
@@ -744,6 +777,7 @@ diesel::table! {
 
 diesel::joinable!(staff_sites -> users (user_id));
 diesel::joinable!(hot_water_entries -> hot_water_accounts (account_id));
+diesel::joinable!(hot_water_readings -> hot_water_meters (meter_id));
 diesel::joinable!(staff_sites -> sites (site_id));
 diesel::joinable!(unit_memberships -> units (unit_id));
 diesel::joinable!(unit_memberships -> users (user_id));
@@ -779,6 +813,10 @@ diesel::joinable!(key_incidents -> unit_keys (key_id));
 diesel::allow_tables_to_appear_in_same_query!(
     sites,
     units,
+    hot_water_accounts,
+    hot_water_entries,
+    hot_water_meters,
+    hot_water_readings,
     users,
     staff_sites,
     unit_memberships,

@@ -45,6 +45,11 @@ const UNIQUE_VALUES: &[(&str, &str, Msg)] = &[
         Msg::new("the archive already carries this flag"),
     ),
     (
+        "hot_water_meters",
+        "unit_id",
+        Msg::new("the unit has a meter in service: replace it (POST .../meters/replace)"),
+    ),
+    (
         "standard_replies",
         "site_id",
         Msg::new("the site already has a standard reply with this title"),

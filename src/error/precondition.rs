@@ -77,4 +77,6 @@ pub enum Precondition {
     MoveInKeysMissing,
     /// Hot water: a refund larger than the money the account holds.
     RefundOverBalance,
+    /// Hot water: the unit has no meter in service.
+    NoMeter,
 }

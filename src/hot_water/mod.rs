@@ -7,16 +7,18 @@
 //! it. The balance is the sum of the entries, computed when read, never kept apart from
 //! them, so the two cannot disagree. Money is integer fen ([`Fen`]).
 
+pub mod meters;
+pub mod model;
 pub mod repo;
 pub mod service;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::ids::{HotWaterEntryId, SiteId, UnitId, UserId};
+use crate::ids::{HotWaterEntryId, HotWaterMeterId, HotWaterReadingId, SiteId, UnitId, UserId};
 use crate::money::{Fen, PaidAmount};
-use crate::text::NoteText;
+use crate::text::{NameText, NoteText};
 use crate::text_enum;
 
 text_enum! {
@@ -126,4 +128,125 @@ pub struct NewAdjustment {
     pub direction: Direction,
     pub amount_fen: PaidAmount,
     pub reason: NoteText,
+}
+
+/// A hot-water meter of a unit, in service or replaced.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 5, "unit_id": 3, "serial_number": "HW-2024-0387", "installed_on": "2024-06-01",
+    "initial_litres": 0, "removed_on": null, "final_litres": null
+}))]
+pub struct Meter {
+    #[schema(value_type = i64)]
+    pub id: HotWaterMeterId,
+    #[schema(value_type = i64)]
+    pub unit_id: UnitId,
+    pub serial_number: String,
+    pub installed_on: NaiveDate,
+    pub initial_litres: i64,
+    /// Set when the meter was replaced, with its final reading.
+    pub removed_on: Option<NaiveDate>,
+    pub final_litres: Option<i64>,
+}
+
+/// A unit's first meter (the desk).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"serial_number": "HW-2024-0387", "installed_on": "2024-06-01", "initial_litres": 0}))]
+pub struct NewMeter {
+    pub serial_number: NameText,
+    /// Not after today.
+    pub installed_on: NaiveDate,
+    /// What the meter showed when it was installed, in litres.
+    pub initial_litres: u32,
+}
+
+/// A meter replaced: the old one's final reading and the new one (the desk).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "final_litres": 48210, "serial_number": "HW-2026-1120", "installed_on": "2026-11-20",
+    "initial_litres": 0
+}))]
+pub struct MeterReplacement {
+    /// The old meter's last figure: not below its latest reading.
+    pub final_litres: u32,
+    pub serial_number: NameText,
+    /// Not before the old meter's installation, nor after today.
+    pub installed_on: NaiveDate,
+    pub initial_litres: u32,
+}
+
+/// A reading of the unit's meter in service (engineers, the desk).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"litres": 52340}))]
+pub struct NewReading {
+    /// What the meter shows, in litres: not below its previous reading.
+    pub litres: u32,
+    /// Required outside the quarter's reading window (move-out, a dispute).
+    pub reason: Option<NoteText>,
+}
+
+/// One reading of a meter.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 12, "meter_id": 5, "litres": 52340, "usage_litres": 4130, "read_on": "2026-12-27",
+    "quarter": "2026-Q4", "in_window": true, "reason": null, "flagged": false, "read_by": 3,
+    "created_at": "2026-12-27T02:10:00Z"
+}))]
+pub struct Reading {
+    #[schema(value_type = i64)]
+    pub id: HotWaterReadingId,
+    #[schema(value_type = i64)]
+    pub meter_id: HotWaterMeterId,
+    pub litres: i64,
+    /// Litres since the meter's previous reading, or since its installation.
+    pub usage_litres: i64,
+    /// The site's local date.
+    pub read_on: NaiveDate,
+    /// `2026-Q4`.
+    pub quarter: String,
+    /// Taken between the 25th and the 30th of the quarter's last month (R-HW-2).
+    pub in_window: bool,
+    /// Why it was taken outside the window.
+    pub reason: Option<String>,
+    /// Far above the unit's usual (more than 3 times its recent average): a butler
+    /// confirms it with the resident.
+    pub flagged: bool,
+    #[schema(value_type = i64)]
+    pub read_by: UserId,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A quarter's reading campaign of a site: every unit with a meter, read in the window or
+/// not yet, and the readings flagged.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "quarter": "2026-Q4", "window_from": "2026-12-25", "window_to": "2026-12-30",
+    "totals": {"metered": 120, "read": 97, "missing": 23, "flagged": 2},
+    "buildings": [{"building": "1", "tally": {"metered": 60, "read": 51, "missing": 9, "flagged": 1}}]
+}))]
+pub struct CampaignProgress {
+    pub quarter: String,
+    pub window_from: NaiveDate,
+    pub window_to: NaiveDate,
+    pub totals: Tally,
+    pub buildings: Vec<BuildingProgress>,
+}
+
+/// Units with a meter in the quarter, those read in its window, those not, and those
+/// whose reading is flagged.
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct Tally {
+    pub metered: i64,
+    pub read: i64,
+    pub missing: i64,
+    pub flagged: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BuildingProgress {
+    pub building: String,
+    pub tally: Tally,
 }

@@ -1,13 +1,19 @@
-//! The `hot_water_accounts` and `hot_water_entries` rows. Entries are only ever inserted.
+//! The `hot_water_accounts` and `hot_water_entries` rows (entries are only ever inserted),
+//! and the meters and their readings.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Timestamp};
 
 use super::{EntryKind, PaymentMethod};
-use crate::db::schema::{hot_water_accounts as a, hot_water_entries as e};
+use crate::db::schema::{
+    hot_water_accounts as a, hot_water_entries as e, hot_water_meters as m,
+    hot_water_readings as r, units,
+};
 use crate::db::AnyConnection;
-use crate::ids::{HotWaterAccountId, HotWaterEntryId, SiteId, UnitId, UserId};
+use crate::ids::{
+    HotWaterAccountId, HotWaterEntryId, HotWaterMeterId, HotWaterReadingId, SiteId, UnitId, UserId,
+};
 use crate::money::Fen;
 use crate::pagination::PageRequest;
 use crate::text_enum::NullableText;
@@ -158,4 +164,195 @@ impl From<EntryRow> for super::Entry {
             created_at: row.created_at.and_utc(),
         }
     }
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = m)]
+pub struct MeterRow {
+    pub id: HotWaterMeterId,
+    pub unit_id: UnitId,
+    pub site_id: SiteId,
+    pub serial_number: String,
+    pub installed_on: NaiveDate,
+    pub initial_litres: i64,
+    pub removed_on: Option<NaiveDate>,
+    pub final_litres: Option<i64>,
+    pub registered_by: UserId,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = m)]
+pub struct NewMeterRow {
+    pub unit_id: UnitId,
+    pub site_id: SiteId,
+    pub serial_number: String,
+    pub installed_on: NaiveDate,
+    pub initial_litres: i64,
+    pub registered_by: UserId,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = r)]
+pub struct ReadingRow {
+    pub id: HotWaterReadingId,
+    pub meter_id: HotWaterMeterId,
+    pub unit_id: UnitId,
+    pub site_id: SiteId,
+    pub litres: i64,
+    pub usage_litres: i64,
+    pub read_on: NaiveDate,
+    pub quarter: String,
+    pub in_window: bool,
+    pub reason: Option<String>,
+    pub flagged: bool,
+    pub read_by: UserId,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = r)]
+pub struct NewReadingRow {
+    pub meter_id: HotWaterMeterId,
+    pub unit_id: UnitId,
+    pub site_id: SiteId,
+    pub litres: i64,
+    pub usage_litres: i64,
+    pub read_on: NaiveDate,
+    pub quarter: String,
+    pub in_window: bool,
+    pub reason: Option<String>,
+    pub flagged: bool,
+    pub read_by: UserId,
+    pub created_at: NaiveDateTime,
+}
+
+/// The unit's meter in service, held until the transaction ends (`FOR UPDATE` on
+/// PostgreSQL; SQLite's writing transaction holds the write lock), so two readings or a
+/// reading and a replacement are decided one after the other.
+pub fn meter_in_service(conn: &mut AnyConnection, unit: UnitId) -> QueryResult<Option<MeterRow>> {
+    let in_service = m::table
+        .filter(m::unit_id.eq(unit))
+        .filter(m::removed_on.is_null());
+    match conn {
+        AnyConnection::Postgresql(pg) => in_service
+            .select(MeterRow::as_select())
+            .for_update()
+            .first(pg)
+            .optional(),
+        AnyConnection::Sqlite(sqlite) => in_service
+            .select(MeterRow::as_select())
+            .first(sqlite)
+            .optional(),
+    }
+}
+
+/// The unit's meters, the one in service first, then the replaced ones, newest first.
+pub fn meters_of_unit(conn: &mut AnyConnection, unit: UnitId) -> QueryResult<Vec<MeterRow>> {
+    m::table
+        .filter(m::unit_id.eq(unit))
+        .select(MeterRow::as_select())
+        .order(m::id.desc())
+        .load(conn)
+}
+
+pub fn insert_meter(conn: &mut AnyConnection, row: NewMeterRow) -> QueryResult<MeterRow> {
+    diesel::insert_into(m::table).values(row).get_result(conn)
+}
+
+pub fn retire_meter(
+    conn: &mut AnyConnection,
+    meter: HotWaterMeterId,
+    removed_on: NaiveDate,
+    final_litres: i64,
+) -> QueryResult<()> {
+    diesel::update(m::table.find(meter))
+        .set((
+            m::removed_on.eq(removed_on),
+            m::final_litres.eq(final_litres),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The meter's latest reading.
+pub fn last_reading(
+    conn: &mut AnyConnection,
+    meter: HotWaterMeterId,
+) -> QueryResult<Option<ReadingRow>> {
+    r::table
+        .filter(r::meter_id.eq(meter))
+        .select(ReadingRow::as_select())
+        .order(r::id.desc())
+        .first(conn)
+        .optional()
+}
+
+/// The unit's latest `n` usages, whichever meter they were read on.
+pub fn recent_usages(conn: &mut AnyConnection, unit: UnitId, n: i64) -> QueryResult<Vec<i64>> {
+    r::table
+        .filter(r::unit_id.eq(unit))
+        .select(r::usage_litres)
+        .order(r::id.desc())
+        .limit(n)
+        .load(conn)
+}
+
+pub fn insert_reading(conn: &mut AnyConnection, row: NewReadingRow) -> QueryResult<ReadingRow> {
+    diesel::insert_into(r::table).values(row).get_result(conn)
+}
+
+/// A page of the unit's readings taken `since` (all when `None`), newest first.
+pub fn page_of_readings(
+    conn: &mut AnyConnection,
+    unit: UnitId,
+    since: Option<NaiveDateTime>,
+    page: PageRequest,
+) -> QueryResult<Vec<ReadingRow>> {
+    let mut query = r::table
+        .filter(r::unit_id.eq(unit))
+        .select(ReadingRow::as_select())
+        .order(r::id.desc())
+        .limit(page.fetch())
+        .into_boxed();
+    if let Some(after) = page.after_id {
+        query = query.filter(r::id.lt(after));
+    }
+    if let Some(since) = since {
+        query = query.filter(r::created_at.ge(since));
+    }
+    query.load(conn)
+}
+
+/// The units of the site with a meter in service at some time in `[from, to]`, with their
+/// building.
+pub fn metered_units(
+    conn: &mut AnyConnection,
+    site: SiteId,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<Vec<(UnitId, String)>> {
+    m::table
+        .inner_join(units::table.on(units::id.eq(m::unit_id)))
+        .filter(m::site_id.eq(site))
+        .filter(m::installed_on.le(to))
+        .filter(m::removed_on.is_null().or(m::removed_on.ge(from)))
+        .select((m::unit_id, units::building))
+        .distinct()
+        .load(conn)
+}
+
+/// The units read in the quarter's window, and whether their reading is flagged.
+pub fn read_in_window(
+    conn: &mut AnyConnection,
+    site: SiteId,
+    quarter: &str,
+) -> QueryResult<Vec<(UnitId, bool)>> {
+    r::table
+        .filter(r::site_id.eq(site))
+        .filter(r::quarter.eq(quarter))
+        .filter(r::in_window.eq(true))
+        .select((r::unit_id, r::flagged))
+        .load(conn)
 }

@@ -1,0 +1,2 @@
+DROP TABLE hot_water_readings;
+DROP TABLE hot_water_meters;

@@ -1,0 +1,329 @@
+//! Meters and readings (R-HW-2): registering a unit's meter, replacing it, reading it, and
+//! a quarter's reading campaign.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::model::{self, Quarter};
+use super::repo::{self, MeterRow, NewMeterRow, NewReadingRow, ReadingRow};
+use super::{
+    BuildingProgress, CampaignProgress, Meter, MeterReplacement, NewMeter, NewReading, Reading,
+    Tally,
+};
+use crate::access::Actor;
+use crate::db::{self, utc, AnyConnection};
+use crate::error::{AppError, Precondition, Validator};
+use crate::i18n::Msg;
+use crate::idempotency::{self, Answer};
+use crate::ids::{SiteId, UnitId};
+use crate::pagination::{Page, PageRequest};
+use crate::sites;
+use crate::state::AppState;
+use crate::units::{self, repo::UnitRow};
+use crate::users::memberships;
+
+/// The unit's meters, the one in service first.
+pub async fn meters(
+    state: &AppState,
+    actor: &Actor,
+    unit_id: UnitId,
+) -> Result<Vec<Meter>, AppError> {
+    let (actor, now) = (actor.clone(), state.now());
+    db::read(&state.pool, move |conn| {
+        units::service::visible_unit(conn, &actor, unit_id, now.date_naive())?;
+        Ok(repo::meters_of_unit(conn, unit_id)?
+            .into_iter()
+            .map(Meter::from)
+            .collect())
+    })
+    .await
+}
+
+/// The unit's first meter; a unit with a meter in service has it replaced instead.
+pub async fn register(
+    state: &AppState,
+    actor: &Actor,
+    unit_id: UnitId,
+    input: NewMeter,
+) -> Result<Meter, AppError> {
+    let (actor, now) = (actor.clone(), state.now());
+    idempotency::transaction(state, Answer::Created, move |conn| {
+        let (unit, today) = local_unit(conn, &actor, unit_id, now)?;
+        Validator::new()
+            .check(
+                input.installed_on <= today,
+                "installed_on",
+                "must not be in the future",
+            )
+            .finish()?;
+        if repo::meter_in_service(conn, unit.id)?.is_some() {
+            return Err(AppError::Duplicate(Msg::new(
+                "the unit has a meter in service: replace it (POST .../meters/replace)",
+            )));
+        }
+        let meter = new_meter(
+            conn,
+            &actor,
+            &unit,
+            &input.serial_number,
+            input.installed_on,
+            input.initial_litres,
+            now,
+        )?;
+        Ok(Meter::from(meter))
+    })
+    .await
+}
+
+/// R-HW-2: the old meter's final reading and the new meter's initial one, so readings go
+/// on from the new meter's figure.
+pub async fn replace(
+    state: &AppState,
+    actor: &Actor,
+    unit_id: UnitId,
+    input: MeterReplacement,
+) -> Result<Meter, AppError> {
+    let (actor, now) = (actor.clone(), state.now());
+    idempotency::transaction(state, Answer::Created, move |conn| {
+        let (unit, today) = local_unit(conn, &actor, unit_id, now)?;
+        let old = in_service(conn, unit.id)?;
+        let last = last_litres(conn, &old)?;
+        let final_litres = i64::from(input.final_litres);
+        Validator::new()
+            .check(
+                final_litres >= last,
+                "final_litres",
+                Msg::new("must not be below the meter's latest reading, %{litres} litres")
+                    .arg("litres", last),
+            )
+            .check(
+                old.installed_on <= input.installed_on && input.installed_on <= today,
+                "installed_on",
+                "must lie between the old meter's installation and today",
+            )
+            .finish()?;
+        repo::retire_meter(conn, old.id, input.installed_on, final_litres)?;
+        let meter = new_meter(
+            conn,
+            &actor,
+            &unit,
+            &input.serial_number,
+            input.installed_on,
+            input.initial_litres,
+            now,
+        )?;
+        Ok(Meter::from(meter))
+    })
+    .await
+}
+
+/// R-HW-2: a reading of the unit's meter in service. It never goes below the meter's
+/// previous one; outside the quarter's window it needs a reason and is marked so; a usage
+/// far above the unit's usual is taken but flagged.
+pub async fn read(
+    state: &AppState,
+    actor: &Actor,
+    unit_id: UnitId,
+    input: NewReading,
+) -> Result<Reading, AppError> {
+    let (actor, now) = (actor.clone(), state.now());
+    idempotency::transaction(state, Answer::Created, move |conn| {
+        let (unit, today) = local_unit(conn, &actor, unit_id, now)?;
+        let meter = in_service(conn, unit.id)?;
+        let previous = last_litres(conn, &meter)?;
+        let litres = i64::from(input.litres);
+        let in_window = model::in_window(today);
+        Validator::new()
+            .check(
+                litres >= previous,
+                "litres",
+                Msg::new(
+                    "must not be below the meter's previous reading, %{litres} litres; a \
+                     new meter is recorded as a replacement",
+                )
+                .arg("litres", previous),
+            )
+            .check(
+                in_window || input.reason.is_some(),
+                "reason",
+                "outside the reading window (the 25th to the 30th of a quarter's last month) \
+                 a reading needs a reason",
+            )
+            .finish()?;
+        let usage = litres - previous;
+        let usual = repo::recent_usages(conn, unit.id, 4)?;
+        let row = repo::insert_reading(
+            conn,
+            NewReadingRow {
+                meter_id: meter.id,
+                unit_id: unit.id,
+                site_id: unit.site_id,
+                litres,
+                usage_litres: usage,
+                read_on: today,
+                quarter: Quarter::of(today).to_string(),
+                in_window,
+                reason: input.reason.map(|r| r.as_str().to_owned()),
+                flagged: model::unusual(usage, &usual),
+                read_by: actor.user_id,
+                created_at: utc(now),
+            },
+        )?;
+        Ok(Reading::from(row))
+    })
+    .await
+}
+
+/// The unit's readings, newest first; a resident's since their membership began.
+pub async fn readings(
+    state: &AppState,
+    actor: &Actor,
+    unit_id: UnitId,
+    page: PageRequest,
+) -> Result<Page<Reading>, AppError> {
+    let (actor, now) = (actor.clone(), state.now());
+    db::read(&state.pool, move |conn| {
+        let today = now.date_naive();
+        units::service::visible_unit(conn, &actor, unit_id, today)?;
+        let since = memberships::resident_since(conn, &actor, unit_id, today)?;
+        let rows = repo::page_of_readings(conn, unit_id, since, page)?;
+        Ok(Page::from_rows(rows, page, |r| r.id, Reading::from))
+    })
+    .await
+}
+
+/// R-HW-2: a site's reading campaign of a quarter, per building.
+pub async fn campaign(
+    state: &AppState,
+    actor: &Actor,
+    site_id: SiteId,
+    quarter: Quarter,
+) -> Result<CampaignProgress, AppError> {
+    let actor = actor.clone();
+    db::read(&state.pool, move |conn| {
+        sites::service::visible_site(conn, &actor, site_id)?;
+        let (from, to) = quarter.window();
+        let metered = repo::metered_units(conn, site_id, from, to)?;
+        let read: HashMap<UnitId, bool> =
+            repo::read_in_window(conn, site_id, &quarter.to_string())?
+                .into_iter()
+                .fold(HashMap::new(), |mut read, (unit, flagged)| {
+                    *read.entry(unit).or_default() |= flagged;
+                    read
+                });
+        let mut buildings: BTreeMap<String, Tally> = BTreeMap::new();
+        for (unit, building) in metered {
+            let tally = buildings.entry(building).or_default();
+            tally.metered += 1;
+            match read.get(&unit) {
+                Some(flagged) => {
+                    tally.read += 1;
+                    tally.flagged += i64::from(*flagged);
+                }
+                None => tally.missing += 1,
+            }
+        }
+        let mut totals = Tally::default();
+        for tally in buildings.values() {
+            totals.metered += tally.metered;
+            totals.read += tally.read;
+            totals.missing += tally.missing;
+            totals.flagged += tally.flagged;
+        }
+        Ok(CampaignProgress {
+            quarter: quarter.to_string(),
+            window_from: from,
+            window_to: to,
+            totals,
+            buildings: buildings
+                .into_iter()
+                .map(|(building, tally)| BuildingProgress { building, tally })
+                .collect(),
+        })
+    })
+    .await
+}
+
+/// The unit as the actor sees it, and today's date in its site's time zone.
+fn local_unit(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    unit_id: UnitId,
+    now: DateTime<Utc>,
+) -> Result<(UnitRow, NaiveDate), AppError> {
+    let unit = units::service::visible_unit(conn, actor, unit_id, now.date_naive())?;
+    let today = now
+        .with_timezone(&sites::service::time_zone(conn, unit.site_id)?)
+        .date_naive();
+    Ok((unit, today))
+}
+
+fn in_service(conn: &mut AnyConnection, unit: UnitId) -> Result<MeterRow, AppError> {
+    repo::meter_in_service(conn, unit)?.ok_or_else(|| {
+        AppError::precondition(
+            Precondition::NoMeter,
+            "the unit has no hot-water meter in service: register it first",
+        )
+    })
+}
+
+/// The meter's latest figure: its latest reading, or its initial reading.
+fn last_litres(conn: &mut AnyConnection, meter: &MeterRow) -> Result<i64, AppError> {
+    Ok(repo::last_reading(conn, meter.id)?.map_or(meter.initial_litres, |r| r.litres))
+}
+
+fn new_meter(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    unit: &UnitRow,
+    serial_number: &str,
+    installed_on: NaiveDate,
+    initial_litres: u32,
+    now: DateTime<Utc>,
+) -> Result<MeterRow, AppError> {
+    Ok(repo::insert_meter(
+        conn,
+        NewMeterRow {
+            unit_id: unit.id,
+            site_id: unit.site_id,
+            serial_number: serial_number.to_owned(),
+            installed_on,
+            initial_litres: i64::from(initial_litres),
+            registered_by: actor.user_id,
+            created_at: utc(now),
+        },
+    )?)
+}
+
+impl From<MeterRow> for Meter {
+    fn from(row: MeterRow) -> Self {
+        Meter {
+            id: row.id,
+            unit_id: row.unit_id,
+            serial_number: row.serial_number,
+            installed_on: row.installed_on,
+            initial_litres: row.initial_litres,
+            removed_on: row.removed_on,
+            final_litres: row.final_litres,
+        }
+    }
+}
+
+impl From<ReadingRow> for Reading {
+    fn from(row: ReadingRow) -> Self {
+        Reading {
+            id: row.id,
+            meter_id: row.meter_id,
+            litres: row.litres,
+            usage_litres: row.usage_litres,
+            read_on: row.read_on,
+            quarter: row.quarter,
+            in_window: row.in_window,
+            reason: row.reason,
+            flagged: row.flagged,
+            read_by: row.read_by,
+            created_at: row.created_at.and_utc(),
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! The rules of meter reading (R-HW-2), pure: quarters, the reading window, and which
+//! usage is far above a unit's usual.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{Datelike, NaiveDate};
+
+/// A calendar quarter: readings are taken once in each (R-HW-2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Quarter {
+    pub year: i32,
+    /// 1 to 4.
+    pub number: u32,
+}
+
+impl Quarter {
+    pub fn of(date: NaiveDate) -> Quarter {
+        Quarter {
+            year: date.year(),
+            number: date.month0() / 3 + 1,
+        }
+    }
+
+    /// R-HW-2: the 25th to the 30th of the quarter's last month, both included.
+    pub fn window(self) -> (NaiveDate, NaiveDate) {
+        let month = self.number * 3;
+        let day = |d| NaiveDate::from_ymd_opt(self.year, month, d).expect("25 and 30 exist");
+        (day(25), day(30))
+    }
+}
+
+/// Whether a reading taken on `date` (the site's local date) lies in its quarter's window.
+pub fn in_window(date: NaiveDate) -> bool {
+    let (from, to) = Quarter::of(date).window();
+    (from..=to).contains(&date)
+}
+
+/// `2026-Q4`, as paths and responses spell a quarter.
+impl fmt::Display for Quarter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-Q{}", self.year, self.number)
+    }
+}
+
+impl FromStr for Quarter {
+    type Err = ();
+
+    fn from_str(text: &str) -> Result<Quarter, ()> {
+        let (year, number) = text.split_once("-Q").ok_or(())?;
+        let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+        if !(digits(year, 4) && digits(number, 1)) {
+            return Err(());
+        }
+        let quarter = Quarter {
+            year: year.parse().map_err(|_| ())?,
+            number: number.parse().map_err(|_| ())?,
+        };
+        (1..=4)
+            .contains(&quarter.number)
+            .then_some(quarter)
+            .ok_or(())
+    }
+}
+
+/// The spec's form of a quarter, which the server reads the same way.
+pub const QUARTER_PATTERN: &str = "^[0-9]{4}-Q[1-4]$";
+
+impl<'de> serde::Deserialize<'de> for Quarter {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse()
+            .map_err(|()| serde::de::Error::custom("a quarter such as 2026-Q4"))
+    }
+}
+
+impl utoipa::PartialSchema for Quarter {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some(QUARTER_PATTERN))
+            .description(Some("A calendar quarter: the year, `-Q` and 1 to 4"))
+            .examples(["2026-Q4"])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Quarter {}
+
+/// How many earlier usages make a unit's "usual": fewer, and nothing is flagged.
+pub const USUAL_PERIODS: usize = 2;
+/// Far above usual: more than this many times the average of the earlier usages.
+pub const UNUSUAL_FACTOR: i64 = 3;
+/// Below this, no usage is worth a butler's call (a vacant flat's first showers).
+pub const UNUSUAL_FLOOR_LITRES: i64 = 1_000;
+
+/// R-HW-2: a usage far above the unit's usual (more than [`UNUSUAL_FACTOR`] times the
+/// average of its last usages, once there are [`USUAL_PERIODS`] of them, and at least
+/// [`UNUSUAL_FLOOR_LITRES`]) is accepted but flagged for a butler to confirm: a misread
+/// digit, a leak, or a real change.
+pub fn unusual(usage: i64, earlier: &[i64]) -> bool {
+    if earlier.len() < USUAL_PERIODS || usage < UNUSUAL_FLOOR_LITRES {
+        return false;
+    }
+    let total: i64 = earlier.iter().sum();
+    // usage > factor × total / n, without dividing.
+    usage * earlier.len() as i64 > UNUSUAL_FACTOR * total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    // R-HW-2
+    #[test]
+    fn the_window_is_the_25th_to_the_30th_of_the_quarters_last_month() {
+        let q = Quarter::of(date("2026-11-02"));
+        assert_eq!(
+            q,
+            Quarter {
+                year: 2026,
+                number: 4
+            }
+        );
+        assert_eq!(q.window(), (date("2026-12-25"), date("2026-12-30")));
+        assert_eq!(
+            Quarter::of(date("2026-01-01")).window().0,
+            date("2026-03-25")
+        );
+        for inside in ["2026-03-25", "2026-06-30", "2026-09-27", "2026-12-30"] {
+            assert!(in_window(date(inside)), "{inside}");
+        }
+        for outside in [
+            "2026-03-24",
+            "2026-03-31",
+            "2026-05-27",
+            "2026-12-31",
+            "2026-10-25",
+        ] {
+            assert!(!in_window(date(outside)), "{outside}");
+        }
+    }
+
+    #[test]
+    fn quarters_read_and_print_as_the_api_spells_them() {
+        let q: Quarter = "2026-Q3".parse().unwrap();
+        assert_eq!(
+            q,
+            Quarter {
+                year: 2026,
+                number: 3
+            }
+        );
+        assert_eq!(q.to_string(), "2026-Q3");
+        for bad in [
+            "2026-Q0", "2026-Q5", "2026Q1", "26-Q1", "+2026-Q1", "2026-Q1x", "",
+        ] {
+            assert!(bad.parse::<Quarter>().is_err(), "{bad}");
+        }
+    }
+
+    // R-HW-2
+    #[test]
+    fn a_usage_far_above_the_units_usual_is_flagged() {
+        assert!(!unusual(90_000, &[]), "no usual yet");
+        assert!(!unusual(90_000, &[10_000]), "one period is no usual");
+        assert!(
+            !unusual(30_000, &[10_000, 10_000]),
+            "three times is still usual"
+        );
+        assert!(unusual(30_001, &[10_000, 10_000]));
+        assert!(unusual(5_000, &[0, 0]), "real use after none");
+        assert!(!unusual(999, &[0, 0]), "below the floor");
+    }
+}
