@@ -495,6 +495,16 @@ async fn readings_never_go_backwards_except_across_a_recorded_replacement() {
     let body = json!({"litres": 3_999, "reason": "Dispute"});
     let lower = read_meter(&app, &engineer, unit, body).await;
     assert_eq!(lower.invalid_fields(), ["litres"]);
+    // The bounds the spec states: 0 to 4 294 967 295 litres, whole.
+    for litres in [json!(-1), json!(4_294_967_296_i64), json!(4_500.5)] {
+        let body = json!({"litres": litres, "reason": "Dispute"});
+        assert_eq!(
+            read_meter(&app, &engineer, unit, body)
+                .await
+                .invalid_fields(),
+            ["litres"]
+        );
+    }
 
     // The replacement records the old meter's final figure and the new one's first.
     let low = json!({"final_litres": 3_500, "serial_number": "HW-NEW", "installed_on": "2026-11-23",

@@ -158,6 +158,7 @@ pub struct NewMeter {
     /// Not after today.
     pub installed_on: NaiveDate,
     /// What the meter showed when it was installed, in litres.
+    #[schema(value_type = i64, minimum = 0, maximum = 4294967295_i64)]
     pub initial_litres: u32,
 }
 
@@ -170,10 +171,12 @@ pub struct NewMeter {
 }))]
 pub struct MeterReplacement {
     /// The old meter's last figure: not below its latest reading.
+    #[schema(value_type = i64, minimum = 0, maximum = 4294967295_i64)]
     pub final_litres: u32,
     pub serial_number: NameText,
     /// Not before the old meter's installation, nor after today.
     pub installed_on: NaiveDate,
+    #[schema(value_type = i64, minimum = 0, maximum = 4294967295_i64)]
     pub initial_litres: u32,
 }
 
@@ -183,6 +186,7 @@ pub struct MeterReplacement {
 #[schema(example = json!({"litres": 52340}))]
 pub struct NewReading {
     /// What the meter shows, in litres: not below its previous reading.
+    #[schema(value_type = i64, minimum = 0, maximum = 4294967295_i64)]
     pub litres: u32,
     /// Required outside the quarter's reading window (move-out, a dispute).
     pub reason: Option<NoteText>,
