@@ -3,7 +3,6 @@
 //! about, its readable number on the site's local day, and its first timeline entry.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Tz;
 
 use crate::access::{self, Actor, Role};
 use crate::contact::Phone;
@@ -98,17 +97,6 @@ pub fn place(
         site_id,
         unit: None,
     })
-}
-
-/// The site's time zone and local date at `now`: what intake's deadline maths and the
-/// record's number (`numbering::next`) go by.
-pub fn site_today(
-    conn: &mut AnyConnection,
-    site_id: SiteId,
-    now: DateTime<Utc>,
-) -> Result<(Tz, NaiveDate), AppError> {
-    let tz = sites::service::time_zone(conn, site_id)?;
-    Ok((tz, now.with_timezone(&tz).date_naive()))
 }
 
 /// The phone to reach someone on: the one given, else their account's.

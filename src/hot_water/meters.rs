@@ -21,7 +21,6 @@ use crate::pagination::{Page, PageRequest};
 use crate::sites;
 use crate::state::AppState;
 use crate::units::{self, repo::UnitRow};
-use crate::users::memberships;
 
 /// The unit's meters, the one in service first.
 pub async fn meters(
@@ -47,33 +46,12 @@ pub async fn register(
     unit_id: UnitId,
     input: NewMeter,
 ) -> Result<Meter, AppError> {
-    let (actor, now) = (actor.clone(), state.now());
-    idempotency::transaction(state, Answer::Created, move |conn| {
-        let (unit, today) = local_unit(conn, &actor, unit_id, now)?;
-        Validator::new()
-            .check(
-                input.installed_on <= today,
-                "installed_on",
-                "must not be in the future",
-            )
-            .finish()?;
-        if repo::meter_in_service(conn, unit.id)?.is_some() {
-            return Err(AppError::Duplicate(Msg::new(
-                "the unit has a meter in service: replace it (POST .../meters/replace)",
-            )));
-        }
-        let meter = new_meter(
-            conn,
-            &actor,
-            &unit,
-            &input.serial_number,
-            input.installed_on,
-            input.initial_litres,
-            now,
-        )?;
-        Ok(Meter::from(meter))
-    })
-    .await
+    let meter = Installation {
+        serial_number: input.serial_number.as_str().to_owned(),
+        installed_on: input.installed_on,
+        initial_litres: input.initial_litres,
+    };
+    install(state, actor, unit_id, meter, None).await
 }
 
 /// R-HW-2: the old meter's final reading and the new meter's initial one, so readings go
@@ -84,36 +62,83 @@ pub async fn replace(
     unit_id: UnitId,
     input: MeterReplacement,
 ) -> Result<Meter, AppError> {
+    let meter = Installation {
+        serial_number: input.serial_number.as_str().to_owned(),
+        installed_on: input.installed_on,
+        initial_litres: input.initial_litres,
+    };
+    install(state, actor, unit_id, meter, Some(input.final_litres)).await
+}
+
+/// A meter to put in service.
+struct Installation {
+    serial_number: String,
+    installed_on: NaiveDate,
+    initial_litres: u32,
+}
+
+/// Puts `meter` in service: the unit's first (`retiring` none), or in place of the meter
+/// in service, retired with its final figure (`retiring`).
+async fn install(
+    state: &AppState,
+    actor: &Actor,
+    unit_id: UnitId,
+    meter: Installation,
+    retiring: Option<u32>,
+) -> Result<Meter, AppError> {
     let (actor, now) = (actor.clone(), state.now());
     idempotency::transaction(state, Answer::Created, move |conn| {
         let (unit, today) = local_unit(conn, &actor, unit_id, now)?;
-        let old = in_service(conn, unit.id)?;
-        let last = last_litres(conn, &old)?;
-        let final_litres = i64::from(input.final_litres);
-        Validator::new()
-            .check(
-                final_litres >= last,
-                "final_litres",
-                Msg::new("must not be below the meter's latest reading, %{litres} litres")
-                    .arg("litres", last),
-            )
-            .check(
-                old.installed_on <= input.installed_on && input.installed_on <= today,
-                "installed_on",
-                "must lie between the old meter's installation and today",
-            )
-            .finish()?;
-        repo::retire_meter(conn, old.id, input.installed_on, final_litres)?;
-        let meter = new_meter(
+        let mut v = Validator::new();
+        let old = match (repo::meter_in_service(conn, unit.id)?, retiring) {
+            (Some(_), None) => {
+                return Err(AppError::Duplicate(Msg::new(
+                    "the unit has a meter in service: replace it (POST .../meters/replace)",
+                )))
+            }
+            (None, Some(_)) => return Err(no_meter()),
+            (None, None) => {
+                v.check(
+                    meter.installed_on <= today,
+                    "installed_on",
+                    "must not be in the future",
+                );
+                None
+            }
+            (Some(old), Some(final_litres)) => {
+                let last = last_litres(conn, &old)?;
+                let final_litres = i64::from(final_litres);
+                v.check(
+                    final_litres >= last,
+                    "final_litres",
+                    Msg::new("must not be below the meter's latest reading, %{litres} litres")
+                        .arg("litres", last),
+                )
+                .check(
+                    old.installed_on <= meter.installed_on && meter.installed_on <= today,
+                    "installed_on",
+                    "must lie between the old meter's installation and today",
+                );
+                Some((old.id, final_litres))
+            }
+        };
+        v.finish()?;
+        if let Some((old, final_litres)) = old {
+            repo::retire_meter(conn, old, meter.installed_on, final_litres)?;
+        }
+        let row = repo::insert_meter(
             conn,
-            &actor,
-            &unit,
-            &input.serial_number,
-            input.installed_on,
-            input.initial_litres,
-            now,
+            NewMeterRow {
+                unit_id: unit.id,
+                site_id: unit.site_id,
+                serial_number: meter.serial_number,
+                installed_on: meter.installed_on,
+                initial_litres: i64::from(meter.initial_litres),
+                registered_by: actor.user_id,
+                created_at: utc(now),
+            },
         )?;
-        Ok(Meter::from(meter))
+        Ok(Meter::from(row))
     })
     .await
 }
@@ -184,9 +209,7 @@ pub async fn readings(
 ) -> Result<Page<Reading>, AppError> {
     let (actor, now) = (actor.clone(), state.now());
     db::read(&state.pool, move |conn| {
-        let today = now.date_naive();
-        units::service::visible_unit(conn, &actor, unit_id, today)?;
-        let since = memberships::resident_since(conn, &actor, unit_id, today)?;
+        let since = super::service::history_since(conn, &actor, unit_id, now)?;
         let rows = repo::page_of_readings(conn, unit_id, since, page)?;
         Ok(Page::from_rows(rows, page, |r| r.id, Reading::from))
     })
@@ -253,47 +276,24 @@ fn local_unit(
     now: DateTime<Utc>,
 ) -> Result<(UnitRow, NaiveDate), AppError> {
     let unit = units::service::visible_unit(conn, actor, unit_id, now.date_naive())?;
-    let today = now
-        .with_timezone(&sites::service::time_zone(conn, unit.site_id)?)
-        .date_naive();
+    let (_, today) = sites::service::site_today(conn, unit.site_id, now)?;
     Ok((unit, today))
 }
 
 fn in_service(conn: &mut AnyConnection, unit: UnitId) -> Result<MeterRow, AppError> {
-    repo::meter_in_service(conn, unit)?.ok_or_else(|| {
-        AppError::precondition(
-            Precondition::NoMeter,
-            "the unit has no hot-water meter in service: register it first",
-        )
-    })
+    repo::meter_in_service(conn, unit)?.ok_or_else(no_meter)
+}
+
+fn no_meter() -> AppError {
+    AppError::precondition(
+        Precondition::NoMeter,
+        "the unit has no hot-water meter in service: register it first",
+    )
 }
 
 /// The meter's latest figure: its latest reading, or its initial reading.
 fn last_litres(conn: &mut AnyConnection, meter: &MeterRow) -> Result<i64, AppError> {
     Ok(repo::last_reading(conn, meter.id)?.map_or(meter.initial_litres, |r| r.litres))
-}
-
-fn new_meter(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    unit: &UnitRow,
-    serial_number: &str,
-    installed_on: NaiveDate,
-    initial_litres: u32,
-    now: DateTime<Utc>,
-) -> Result<MeterRow, AppError> {
-    Ok(repo::insert_meter(
-        conn,
-        NewMeterRow {
-            unit_id: unit.id,
-            site_id: unit.site_id,
-            serial_number: serial_number.to_owned(),
-            installed_on,
-            initial_litres: i64::from(initial_litres),
-            registered_by: actor.user_id,
-            created_at: utc(now),
-        },
-    )?)
 }
 
 impl From<MeterRow> for Meter {

@@ -1,6 +1,6 @@
 //! The hot-water ledger's use cases: reading an account, and the entries that move money.
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDateTime, Utc};
 
 use super::repo::{self, NewEntryRow};
 use super::{
@@ -64,9 +64,7 @@ pub async fn entries(
 ) -> Result<Page<Entry>, AppError> {
     let (actor, now) = (actor.clone(), state.now());
     db::read(&state.pool, move |conn| {
-        let today = now.date_naive();
-        units::service::visible_unit(conn, &actor, unit_id, today)?;
-        let since = memberships::resident_since(conn, &actor, unit_id, today)?;
+        let since = history_since(conn, &actor, unit_id, now)?;
         let rows = match repo::account_of_unit(conn, unit_id)? {
             Some(account) => repo::page_of(conn, account.id, since, page)?,
             None => Vec::new(),
@@ -74,6 +72,19 @@ pub async fn entries(
         Ok(Page::from_rows(rows, page, |r| r.id, Entry::from))
     })
     .await
+}
+
+/// Since when the actor reads the unit's hot-water history (entries, readings): all of it
+/// for its site's staff, since their membership began for a resident of it.
+pub(super) fn history_since(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    unit_id: UnitId,
+    now: DateTime<Utc>,
+) -> Result<Option<NaiveDateTime>, AppError> {
+    let today = now.date_naive();
+    units::service::visible_unit(conn, actor, unit_id, today)?;
+    memberships::resident_since(conn, actor, unit_id, today)
 }
 
 /// R-HW-4, R-HW-7: money paid in at the desk, with its receipt number.

@@ -1,7 +1,7 @@
 //! Site rules: company-wide managers open and close sites; a site's managers edit it; staff
 //! see the sites they work for and no others.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::model::{NewSite, Site, SiteChanges, SiteFilter, TimeZoneName, DEFAULT_TIME_ZONE};
 use super::repo::{self, NewSiteRow, SiteRow, SiteUpdate};
@@ -100,6 +100,17 @@ where
 }
 
 /// The site's time zone: deadlines and "same day" rules use local time.
+/// The site's time zone and local date at `now`: what deadlines, record numbers, receipt
+/// years and reading windows go by.
+pub fn site_today(
+    conn: &mut AnyConnection,
+    site_id: SiteId,
+    now: DateTime<Utc>,
+) -> Result<(chrono_tz::Tz, NaiveDate), AppError> {
+    let tz = time_zone(conn, site_id)?;
+    Ok((tz, now.with_timezone(&tz).date_naive()))
+}
+
 pub fn time_zone(conn: &mut AnyConnection, site_id: SiteId) -> Result<chrono_tz::Tz, AppError> {
     let site = repo::find(conn, site_id)?.ok_or(AppError::NotFound("site"))?;
     site.time_zone

@@ -148,7 +148,7 @@ pub async fn report(
                 AppError::field("contact_phone", "required: the account has no phone")
             })?;
         let due = deadlines(input.priority, input.category, now);
-        let (_, local_today) = intake::site_today(conn, site_id, now)?;
+        let (_, local_today) = crate::sites::service::site_today(conn, site_id, now)?;
         let proposal = propose_route(
             input.category,
             unit.as_ref().and_then(|u| u.handover_date),

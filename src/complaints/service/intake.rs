@@ -127,7 +127,7 @@ pub async fn receive(
         let (site_id, unit_id) = (place.site_id, place.unit.map(|u| u.id));
         let (kind, complainant_id, name, phone) =
             complainant_of(conn, &actor, input.complainant.take(), site_id, today)?;
-        let (tz, local_today) = intake::site_today(conn, site_id, now)?;
+        let (tz, local_today) = crate::sites::service::site_today(conn, site_id, now)?;
         let calendar = calendar::service::load(conn, site_id, local_today)?;
         let owner = (actor.role == Role::Butler).then_some(actor.user_id);
         let number = numbering::next(conn, site_id, NUMBER_PREFIX, local_today)?;
