@@ -124,6 +124,8 @@ id_types! {
     HotWaterMeterId;
     /// One reading of a hot-water meter (R-HW-2).
     HotWaterReadingId;
+    /// A site's hot-water tariff, from the day it takes effect (R-HW-3).
+    HotWaterTariffId;
 }
 
 #[cfg(test)]

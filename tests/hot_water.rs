@@ -652,3 +652,225 @@ async fn a_quarters_campaign_counts_read_missing_and_flagged_units_per_building(
         .await;
     assert_eq!(bad.expect(400)["type"], "/problems/bad-request");
 }
+
+// ---------------------------------------------------------------------------------------
+// Tariffs and the charges readings make.
+
+async fn add_tariff(app: &TestApp, token: &str, body: Value) -> common::Response {
+    app.post("/api/v1/sites/1/hot-water/tariffs")
+        .token(token)
+        .json(body)
+        .send()
+        .await
+}
+
+fn flat(from: &str, fen_per_cubic_metre: i64) -> Value {
+    json!({"effective_from": from,
+           "tiers": [{"up_to_litres": null, "fen_per_cubic_metre": fen_per_cubic_metre}]})
+}
+
+/// The unit's charges, oldest first: (period_from, period_to, usage_litres, amount_fen).
+async fn charges(app: &TestApp, token: &str, unit: i64) -> Vec<(String, String, i64, i64)> {
+    let mut listed = entries(app, token, unit).await;
+    listed.reverse();
+    listed
+        .iter()
+        .filter(|e| e["kind"] == "charge")
+        .map(|e| {
+            (
+                e["period_from"].as_str().unwrap().to_owned(),
+                e["period_to"].as_str().unwrap().to_owned(),
+                e["usage_litres"].as_i64().unwrap(),
+                e["amount_fen"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+// R-HW-3
+#[actix_web::test]
+async fn tariffs_take_effect_from_a_later_day_and_are_never_rewritten() {
+    let app = TestApp::new().await;
+    let (manager, butler) = (app.token("manager").await, app.token("butler").await);
+    // Today is 2026-11-23 in Shanghai: a tariff from today or before would re-price usage.
+    for day in ["2026-11-20", "2026-11-23"] {
+        let problem = add_tariff(&app, &manager, flat(day, 2500)).await;
+        assert_eq!(problem.invalid_fields(), ["effective_from"]);
+    }
+    let tariff = add_tariff(&app, &manager, flat("2026-11-24", 2500))
+        .await
+        .expect(201);
+    assert_eq!(tariff["tiers"][0]["fen_per_cubic_metre"], 2500);
+    let again = add_tariff(&app, &manager, flat("2026-11-24", 9900)).await;
+    again.expect_conflict("duplicate");
+    // Tiers: thresholds rising, only the last unbounded, one to five, prices in reason.
+    let tiers = |tiers: Value| json!({"effective_from": "2027-01-01", "tiers": tiers});
+    let tier =
+        |up_to: Value, price: i64| json!({"up_to_litres": up_to, "fen_per_cubic_metre": price});
+    for bad in [
+        tiers(json!([])),
+        tiers(json!([tier(json!(5000), 2500)])),
+        tiers(json!([tier(json!(null), 2500), tier(json!(null), 3000)])),
+        tiers(json!([
+            tier(json!(5000), 2500),
+            tier(json!(4000), 3000),
+            tier(json!(null), 1)
+        ])),
+        tiers(json!([tier(json!(null), 1_000_001)])),
+        tiers(json!((1..=6)
+            .map(|i| tier(json!(i * 1000), 1))
+            .collect::<Vec<_>>())),
+    ] {
+        let problem = add_tariff(&app, &manager, bad).await;
+        assert_eq!(problem.invalid_fields(), ["tiers"]);
+    }
+    let bad = add_tariff(
+        &app,
+        &manager,
+        tiers(json!([tier(json!(0), 1), tier(json!(null), 2)])),
+    );
+    assert_eq!(bad.await.expect(422)["type"], "/problems/validation");
+    // Managers set them; staff read them; residents neither.
+    add_tariff(&app, &butler, flat("2027-01-01", 2500))
+        .await
+        .expect(403);
+    let resident = app.token("resident").await;
+    let call = app
+        .get("/api/v1/sites/1/hot-water/tariffs")
+        .token(&resident);
+    call.send().await.expect(403);
+    let listed = app
+        .get("/api/v1/sites/1/hot-water/tariffs")
+        .token(&butler)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed[0]["effective_from"], "2026-11-24");
+}
+
+async fn flagged_in_q4(app: &TestApp, token: &str) -> Option<i64> {
+    let call = app.get("/api/v1/sites/1/hot-water/campaigns/2026-Q4");
+    call.token(token).send().await.expect(200)["totals"]["flagged"].as_i64()
+}
+
+// R-HW-3
+#[actix_web::test]
+async fn readings_are_charged_by_days_under_each_tariff_and_flagged_ones_once_confirmed() {
+    let app = TestApp::new().await;
+    let manager = app.token("manager").await;
+    let unit = app.unit_id("1-1-101").await;
+    let butler_id = app.user_id(&app.token("butler").await).await;
+    let body = json!({"serial_number": "HW-7", "installed_on": "2026-11-01", "initial_litres": 0});
+    let call = app.post(&path(unit, "/meters")).token(&manager).json(body);
+    call.send().await.expect(201);
+    add_tariff(&app, &manager, flat("2026-11-24", 2500))
+        .await
+        .expect(201);
+    let tiered = json!({"effective_from": "2026-12-11", "tiers": [
+        {"up_to_litres": 5000, "fen_per_cubic_metre": 3000},
+        {"up_to_litres": null, "fen_per_cubic_metre": 6000}]});
+    add_tariff(&app, &manager, tiered).await.expect(201);
+
+    // 3 000 litres over the 30 days from the installation: the 23 days before the first
+    // tariff cost nothing; 7 days' share (700 litres) at 25.00 yuan a tonne is 17.50 yuan.
+    local_morning(&app, "2026-12-01");
+    let engineer = app.token("engineer").await;
+    let body = json!({"litres": 3_000, "reason": "Read before the resident travels"});
+    read_meter(&app, &engineer, unit, body).await.expect(201);
+    let butler = app.token("butler").await;
+    assert_eq!(
+        charges(&app, &butler, unit).await,
+        [("2026-11-24".into(), "2026-12-01".into(), 700, -1750)]
+    );
+
+    // 6 000 litres over 25 days across the change on 11 December: 10 days under the flat
+    // tariff (6 000 L × 25.00 × 10/25 = 60.00 yuan), 15 under the tiered one (5 000 L at
+    // 30.00 and 1 000 L at 60.00 = 210.00 yuan, × 15/25 = 126.00 yuan).
+    local_morning(&app, "2026-12-26");
+    let engineer = app.token("engineer").await;
+    let reading = read_meter(&app, &engineer, unit, json!({"litres": 9_000}))
+        .await
+        .expect(201);
+    assert_eq!(reading["flagged"], false);
+    let butler = app.token("butler").await;
+    let charged = charges(&app, &butler, unit).await;
+    assert_eq!(
+        charged[1..],
+        [
+            ("2026-12-01".into(), "2026-12-11".into(), 2_400, -6_000),
+            ("2026-12-11".into(), "2026-12-26".into(), 3_600, -12_600),
+        ]
+    );
+    assert_eq!(balance_is_the_sum(&app, &butler, unit).await, -20_350);
+
+    // Far above the usual (3 000 and 6 000 litres): taken, flagged, and not charged until
+    // a butler confirms it.
+    local_morning(&app, "2026-12-28");
+    let engineer = app.token("engineer").await;
+    let flagged = read_meter(&app, &engineer, unit, json!({"litres": 29_000}))
+        .await
+        .expect(201);
+    assert_eq!(flagged["flagged"], true);
+    let butler = app.token("butler").await;
+    assert_eq!(charges(&app, &butler, unit).await.len(), 3);
+    assert_eq!(flagged_in_q4(&app, &butler).await, Some(1));
+    let confirm = |reading: &Value| {
+        path(
+            unit,
+            &format!("/readings/{}/confirm", reading["id"].as_i64().unwrap()),
+        )
+    };
+    let call = app.post(&confirm(&flagged)).token(&engineer);
+    call.send().await.expect(403);
+    let confirmed = app
+        .post(&confirm(&flagged))
+        .token(&butler)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(confirmed["confirmed_by"], butler_id);
+    // 2 days, 20 000 litres, all under the tiered tariff: 5 000 L at 30.00 and 15 000 L
+    // at 60.00 yuan a tonne.
+    assert_eq!(
+        charges(&app, &butler, unit).await[3..],
+        [("2026-12-26".into(), "2026-12-28".into(), 20_000, -105_000)]
+    );
+    assert_eq!(flagged_in_q4(&app, &butler).await, Some(0));
+    // Once only; a reading not flagged has nothing to confirm; another unit's is not found.
+    for reading in [&flagged, &reading] {
+        let again = app.post(&confirm(reading)).token(&butler).send().await;
+        again.expect_precondition("nothing_to_confirm");
+    }
+    let other = app.unit_id("2-1-201").await;
+    let elsewhere = format!("{}/{}/confirm", path(other, "/readings"), flagged["id"]);
+    app.post(&elsewhere).token(&butler).send().await.expect(404);
+    assert_eq!(charges(&app, &butler, unit).await.len(), 4);
+
+    // A meter replaced: the litres it counted since its last reading are charged then.
+    local_morning(&app, "2026-12-30");
+    let butler = app.token("butler").await;
+    let body = json!({"final_litres": 29_500, "serial_number": "HW-8",
+                      "installed_on": "2026-12-30", "initial_litres": 0});
+    let call = app
+        .post(&path(unit, "/meters/replace"))
+        .token(&butler)
+        .json(body);
+    call.send().await.expect(201);
+    let listed = entries(&app, &butler, unit).await;
+    assert_eq!(
+        (
+            listed[0]["amount_fen"].as_i64(),
+            listed[0]["usage_litres"].as_i64(),
+            &listed[0]["reading_id"]
+        ),
+        (Some(-1_500), Some(500), &Value::Null)
+    );
+    // The resident reads the charges of their unit, with periods and usage.
+    let resident = app.token("resident").await;
+    assert_eq!(charges(&app, &resident, unit).await.len(), 5);
+    assert_eq!(
+        balance_is_the_sum(&app, &resident, unit).await,
+        -20_350 - 105_000 - 1_500
+    );
+}

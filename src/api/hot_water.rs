@@ -9,12 +9,12 @@ use crate::api::query::Query;
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::hot_water::model::Quarter;
-use crate::hot_water::{meters, service};
+use crate::hot_water::{meters, service, tariffs};
 use crate::hot_water::{
     Account, CampaignProgress, Entry, Meter, MeterReplacement, NewAdjustment, NewMeter, NewPayment,
-    NewReading, NewRefund, Reading,
+    NewReading, NewRefund, NewTariff, Reading, Tariff,
 };
-use crate::ids::{SiteId, UnitId};
+use crate::ids::{HotWaterReadingId, SiteId, UnitId};
 use crate::json::Json;
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
@@ -236,6 +236,71 @@ pub async fn get_hot_water_campaign(
     Ok(HttpResponse::Ok().json(meters::campaign(&state, &actor, site, quarter).await?))
 }
 
+/// R-HW-2, R-HW-3: confirm a flagged reading (the desk), once checked with the resident;
+/// its usage is charged then. 409 `nothing_to_confirm` for a reading not flagged, or
+/// confirmed already.
+#[utoipa::path(
+    tag = "hot water",
+    params(
+        ("id" = i64, Path, description = "Unit id"),
+        ("reading_id" = i64, Path, description = "Reading id"),
+    ),
+    responses(
+        (status = 200, description = "The reading, confirmed", body = Reading),
+        (status = 409, response = crate::api::openapi::Conflict),
+    ),
+    security(("bearer" = [])),
+)]
+#[post("/units/{id:[0-9]+}/hot-water/readings/{reading_id:[0-9]+}/confirm")]
+pub async fn confirm_hot_water_reading(
+    state: web::Data<AppState>,
+    actor: Auth<Desk>,
+    path: web::Path<(UnitId, HotWaterReadingId)>,
+) -> Result<HttpResponse, AppError> {
+    let (unit, reading) = path.into_inner();
+    Ok(HttpResponse::Ok().json(meters::confirm(&state, &actor, unit, reading).await?))
+}
+
+/// R-HW-3: the site's hot-water tariffs (staff), by the day each takes effect; each
+/// prices usage until the next one does.
+#[utoipa::path(
+    tag = "hot water",
+    params(("id" = i64, Path, description = "Site id")),
+    responses((status = 200, description = "The tariffs", body = Vec<Tariff>)),
+    security(("bearer" = [])),
+)]
+#[get("/sites/{id:[0-9]+}/hot-water/tariffs")]
+pub async fn list_hot_water_tariffs(
+    state: web::Data<AppState>,
+    actor: Auth<Staff>,
+    id: web::Path<SiteId>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(tariffs::list(&state, &actor, *id).await?))
+}
+
+/// R-HW-3: set a new tariff (managers), from a day after today: the past is never
+/// re-priced. A reading's period across the change is billed by days under each tariff.
+/// 409 `duplicate` when the site has a tariff from that day already.
+#[utoipa::path(
+    tag = "hot water",
+    params(("id" = i64, Path, description = "Site id")),
+    request_body = NewTariff,
+    responses(
+        (status = 201, description = "The tariff", body = Tariff),
+        (status = 409, response = crate::api::openapi::Conflict),
+    ),
+    security(("bearer" = [])),
+)]
+#[post("/sites/{id:[0-9]+}/hot-water/tariffs")]
+pub async fn add_hot_water_tariff(
+    state: web::Data<AppState>,
+    actor: Auth<ManagerOnly>,
+    id: web::Path<SiteId>,
+    body: Json<NewTariff>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Created().json(tariffs::add(&state, &actor, *id, body.0).await?))
+}
+
 /// This capability's routes, in match order.
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(get_hot_water_account)
@@ -248,5 +313,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(replace_hot_water_meter)
         .service(record_hot_water_reading)
         .service(list_hot_water_readings)
-        .service(get_hot_water_campaign);
+        .service(confirm_hot_water_reading)
+        .service(get_hot_water_campaign)
+        .service(list_hot_water_tariffs)
+        .service(add_hot_water_tariff);
 }

@@ -757,6 +757,27 @@ diesel::table! {
         flagged -> Bool,
         read_by -> BigInt,
         created_at -> Timestamp,
+        confirmed_by -> Nullable<BigInt>,
+        confirmed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    hot_water_tariffs (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        effective_from -> Date,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    hot_water_tariff_tiers (id) {
+        id -> BigInt,
+        tariff_id -> BigInt,
+        up_to_litres -> Nullable<BigInt>,
+        fen_per_cubic_metre -> BigInt,
     }
 }
 
@@ -772,12 +793,17 @@ diesel::table! {
         reason -> Nullable<Text>,
         recorded_by -> BigInt,
         created_at -> Timestamp,
+        reading_id -> Nullable<BigInt>,
+        period_from -> Nullable<Date>,
+        period_to -> Nullable<Date>,
+        usage_litres -> Nullable<BigInt>,
     }
 }
 
 diesel::joinable!(staff_sites -> users (user_id));
 diesel::joinable!(hot_water_entries -> hot_water_accounts (account_id));
 diesel::joinable!(hot_water_readings -> hot_water_meters (meter_id));
+diesel::joinable!(hot_water_tariff_tiers -> hot_water_tariffs (tariff_id));
 diesel::joinable!(staff_sites -> sites (site_id));
 diesel::joinable!(unit_memberships -> units (unit_id));
 diesel::joinable!(unit_memberships -> users (user_id));
@@ -817,6 +843,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     hot_water_entries,
     hot_water_meters,
     hot_water_readings,
+    hot_water_tariffs,
+    hot_water_tariff_tiers,
     users,
     staff_sites,
     unit_memberships,

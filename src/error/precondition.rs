@@ -79,4 +79,6 @@ pub enum Precondition {
     RefundOverBalance,
     /// Hot water: the unit has no meter in service.
     NoMeter,
+    /// Hot water: the reading is not flagged, or has been confirmed already.
+    NothingToConfirm,
 }

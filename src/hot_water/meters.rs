@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::model::{self, Quarter};
 use super::repo::{self, MeterRow, NewMeterRow, NewReadingRow, ReadingRow};
+use super::tariffs::{self, Usage};
 use super::{
     BuildingProgress, CampaignProgress, Meter, MeterReplacement, NewMeter, NewReading, Reading,
     Tally,
@@ -16,7 +17,7 @@ use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, Precondition, Validator};
 use crate::i18n::Msg;
 use crate::idempotency::{self, Answer};
-use crate::ids::{SiteId, UnitId};
+use crate::ids::{HotWaterReadingId, SiteId, UnitId};
 use crate::pagination::{Page, PageRequest};
 use crate::sites;
 use crate::state::AppState;
@@ -106,7 +107,7 @@ async fn install(
                 None
             }
             (Some(old), Some(final_litres)) => {
-                let last = last_litres(conn, &old)?;
+                let (last, last_on) = last_figure(conn, &old)?;
                 let final_litres = i64::from(final_litres);
                 v.check(
                     final_litres >= last,
@@ -119,12 +120,20 @@ async fn install(
                     "installed_on",
                     "must lie between the old meter's installation and today",
                 );
-                Some((old.id, final_litres))
+                let tail = Usage {
+                    reading_id: None,
+                    from: last_on,
+                    to: meter.installed_on,
+                    litres: final_litres - last,
+                };
+                Some((old.id, final_litres, tail))
             }
         };
         v.finish()?;
-        if let Some((old, final_litres)) = old {
+        if let Some((old, final_litres, tail)) = old {
             repo::retire_meter(conn, old, meter.installed_on, final_litres)?;
+            // The litres the old meter counted since its last reading are billed now.
+            tariffs::charge(conn, &unit, tail, actor.user_id, now)?;
         }
         let row = repo::insert_meter(
             conn,
@@ -145,7 +154,8 @@ async fn install(
 
 /// R-HW-2: a reading of the unit's meter in service. It never goes below the meter's
 /// previous one; outside the quarter's window it needs a reason and is marked so; a usage
-/// far above the unit's usual is taken but flagged.
+/// far above the unit's usual is taken but flagged. R-HW-3: the usage is charged at once,
+/// a flagged one when a butler confirms it.
 pub async fn read(
     state: &AppState,
     actor: &Actor,
@@ -156,7 +166,7 @@ pub async fn read(
     idempotency::transaction(state, Answer::Created, move |conn| {
         let (unit, today) = local_unit(conn, &actor, unit_id, now)?;
         let meter = in_service(conn, unit.id)?;
-        let previous = last_litres(conn, &meter)?;
+        let (previous, previous_on) = last_figure(conn, &meter)?;
         let litres = i64::from(input.litres);
         let in_window = model::in_window(today);
         Validator::new()
@@ -195,7 +205,53 @@ pub async fn read(
                 created_at: utc(now),
             },
         )?;
+        if !row.flagged {
+            let usage = Usage {
+                reading_id: Some(row.id),
+                from: previous_on,
+                to: today,
+                litres: usage,
+            };
+            tariffs::charge(conn, &unit, usage, actor.user_id, now)?;
+        }
         Ok(Reading::from(row))
+    })
+    .await
+}
+
+/// A flagged reading confirmed by a butler, who has checked it with the resident: its
+/// usage is charged now (R-HW-3).
+pub async fn confirm(
+    state: &AppState,
+    actor: &Actor,
+    unit_id: UnitId,
+    reading_id: HotWaterReadingId,
+) -> Result<Reading, AppError> {
+    let (actor, now) = (actor.clone(), state.now());
+    idempotency::transaction(state, Answer::Done, move |conn| {
+        let unit = units::service::visible_unit(conn, &actor, unit_id, now.date_naive())?;
+        let Some(reading) =
+            repo::confirm_reading(conn, unit.id, reading_id, actor.user_id, utc(now))?
+        else {
+            return Err(match repo::reading_of_unit(conn, unit.id, reading_id)? {
+                None => AppError::NotFound("reading"),
+                Some(_) => AppError::precondition(
+                    Precondition::NothingToConfirm,
+                    "only a flagged reading is confirmed, and once",
+                ),
+            });
+        };
+        let meter = repo::meter(conn, reading.meter_id)?;
+        let from = repo::reading_before(conn, meter.id, reading.id)?
+            .map_or(meter.installed_on, |before| before.read_on);
+        let usage = Usage {
+            reading_id: Some(reading.id),
+            from,
+            to: reading.read_on,
+            litres: reading.usage_litres,
+        };
+        tariffs::charge(conn, &unit, usage, actor.user_id, now)?;
+        Ok(Reading::from(reading))
     })
     .await
 }
@@ -291,9 +347,12 @@ fn no_meter() -> AppError {
     )
 }
 
-/// The meter's latest figure: its latest reading, or its initial reading.
-fn last_litres(conn: &mut AnyConnection, meter: &MeterRow) -> Result<i64, AppError> {
-    Ok(repo::last_reading(conn, meter.id)?.map_or(meter.initial_litres, |r| r.litres))
+/// The meter's latest figure and its day: its latest reading, or its initial reading.
+fn last_figure(conn: &mut AnyConnection, meter: &MeterRow) -> Result<(i64, NaiveDate), AppError> {
+    Ok(repo::last_reading(conn, meter.id)?
+        .map_or((meter.initial_litres, meter.installed_on), |r| {
+            (r.litres, r.read_on)
+        }))
 }
 
 impl From<MeterRow> for Meter {
@@ -324,6 +383,8 @@ impl From<ReadingRow> for Reading {
             flagged: row.flagged,
             read_by: row.read_by,
             created_at: row.created_at.and_utc(),
+            confirmed_by: row.confirmed_by,
+            confirmed_at: row.confirmed_at.map(|at| at.and_utc()),
         }
     }
 }

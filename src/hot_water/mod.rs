@@ -9,14 +9,18 @@
 
 pub mod meters;
 pub mod model;
+pub mod pricing;
 pub mod repo;
 pub mod service;
+pub mod tariffs;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::ids::{HotWaterEntryId, HotWaterMeterId, HotWaterReadingId, SiteId, UnitId, UserId};
+use crate::ids::{
+    HotWaterEntryId, HotWaterMeterId, HotWaterReadingId, HotWaterTariffId, SiteId, UnitId, UserId,
+};
 use crate::money::{Fen, PaidAmount};
 use crate::text::{NameText, NoteText};
 use crate::text_enum;
@@ -79,7 +83,8 @@ pub struct Account {
 #[schema(example = json!({
     "id": 17, "kind": "payment", "amount_fen": 20000, "method": "cash",
     "receipt_number": "RS-2026-000042", "reason": null, "recorded_by": 2,
-    "created_at": "2026-12-09T08:30:00Z"
+    "created_at": "2026-12-09T08:30:00Z", "reading_id": null, "period_from": null,
+    "period_to": null, "usage_litres": null
 }))]
 pub struct Entry {
     #[schema(value_type = i64)]
@@ -99,6 +104,16 @@ pub struct Entry {
     #[schema(value_type = i64)]
     pub recorded_by: UserId,
     pub created_at: DateTime<Utc>,
+    /// Charges: the reading that made it; `null` for a replaced meter's last litres.
+    #[schema(value_type = Option<i64>)]
+    pub reading_id: Option<HotWaterReadingId>,
+    /// Charges: the period billed, from the day of the previous reading (or of the meter's
+    /// installation) to the day of this one, in the site's time zone. A period across a
+    /// tariff change is billed in one charge per tariff.
+    pub period_from: Option<NaiveDate>,
+    pub period_to: Option<NaiveDate>,
+    /// Charges: the litres billed.
+    pub usage_litres: Option<i64>,
 }
 
 /// A payment taken at the desk (R-HW-4: residents prepay).
@@ -197,7 +212,7 @@ pub struct NewReading {
 #[schema(example = json!({
     "id": 12, "meter_id": 5, "litres": 52340, "usage_litres": 4130, "read_on": "2026-12-27",
     "quarter": "2026-Q4", "in_window": true, "reason": null, "flagged": false, "read_by": 3,
-    "created_at": "2026-12-27T02:10:00Z"
+    "created_at": "2026-12-27T02:10:00Z", "confirmed_by": null, "confirmed_at": null
 }))]
 pub struct Reading {
     #[schema(value_type = i64)]
@@ -216,10 +231,73 @@ pub struct Reading {
     /// Why it was taken outside the window.
     pub reason: Option<String>,
     /// Far above the unit's usual (more than 3 times its recent average): a butler
-    /// confirms it with the resident.
+    /// confirms it with the resident, and it is charged then. Any other reading is charged
+    /// when it is taken.
     pub flagged: bool,
     #[schema(value_type = i64)]
     pub read_by: UserId,
+    pub created_at: DateTime<Utc>,
+    /// Flagged readings: the butler who confirmed it, and when.
+    #[schema(value_type = Option<i64>)]
+    pub confirmed_by: Option<UserId>,
+    pub confirmed_at: Option<DateTime<Utc>>,
+}
+
+/// One tier of a tariff (R-HW-3). A period's usage is priced tier by tier: its first
+/// litres at the first tier's price, up to `up_to_litres`, the litres above at the next's.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"up_to_litres": 30000, "fen_per_cubic_metre": 2500}))]
+pub struct TariffTier {
+    /// The litres of a period's usage that this tier prices, from where the tier before
+    /// ends up to this figure; rising from tier to tier. `null` for the last tier, which
+    /// prices all the rest.
+    #[schema(value_type = Option<i64>, minimum = 1, maximum = 4294967295_i64)]
+    pub up_to_litres: Option<u32>,
+    /// Fen per cubic metre (1 000 litres, a tonne): 2500 is 25.00 yuan a tonne.
+    #[schema(value_type = i64, minimum = 0, maximum = 1000000)]
+    pub fen_per_cubic_metre: u32,
+}
+
+/// A new tariff of a site (managers): it prices usage from `effective_from` on, until a
+/// later tariff takes effect. The past is never re-priced.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "effective_from": "2027-01-01",
+    "tiers": [
+        {"up_to_litres": 30000, "fen_per_cubic_metre": 2500},
+        {"up_to_litres": null, "fen_per_cubic_metre": 3200}
+    ]
+}))]
+pub struct NewTariff {
+    /// A day after today in the site's time zone; a site has one tariff per day.
+    pub effective_from: NaiveDate,
+    /// One to five tiers, their `up_to_litres` rising, the last one `null`. A flat price is
+    /// one tier.
+    #[schema(min_items = 1, max_items = 5)]
+    pub tiers: Vec<TariffTier>,
+}
+
+/// A site's hot-water tariff.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 2, "site_id": 1, "effective_from": "2027-01-01",
+    "tiers": [
+        {"up_to_litres": 30000, "fen_per_cubic_metre": 2500},
+        {"up_to_litres": null, "fen_per_cubic_metre": 3200}
+    ],
+    "created_by": 1, "created_at": "2026-12-06T08:00:00Z"
+}))]
+pub struct Tariff {
+    #[schema(value_type = i64)]
+    pub id: HotWaterTariffId,
+    #[schema(value_type = i64)]
+    pub site_id: SiteId,
+    pub effective_from: NaiveDate,
+    pub tiers: Vec<TariffTier>,
+    #[schema(value_type = i64)]
+    pub created_by: UserId,
     pub created_at: DateTime<Utc>,
 }
 

@@ -5,14 +5,16 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Timestamp};
 
+use super::pricing::Tier;
 use super::{EntryKind, PaymentMethod};
 use crate::db::schema::{
     hot_water_accounts as a, hot_water_entries as e, hot_water_meters as m,
-    hot_water_readings as r, units,
+    hot_water_readings as r, hot_water_tariff_tiers as tt, hot_water_tariffs as t, units,
 };
 use crate::db::AnyConnection;
 use crate::ids::{
-    HotWaterAccountId, HotWaterEntryId, HotWaterMeterId, HotWaterReadingId, SiteId, UnitId, UserId,
+    HotWaterAccountId, HotWaterEntryId, HotWaterMeterId, HotWaterReadingId, HotWaterTariffId,
+    SiteId, UnitId, UserId,
 };
 use crate::money::Fen;
 use crate::pagination::PageRequest;
@@ -42,6 +44,10 @@ pub struct EntryRow {
     pub reason: Option<String>,
     pub recorded_by: UserId,
     pub created_at: NaiveDateTime,
+    pub reading_id: Option<HotWaterReadingId>,
+    pub period_from: Option<NaiveDate>,
+    pub period_to: Option<NaiveDate>,
+    pub usage_litres: Option<i64>,
 }
 
 #[derive(Insertable)]
@@ -58,6 +64,10 @@ pub struct NewEntryRow {
     pub reason: Option<String>,
     pub recorded_by: UserId,
     pub created_at: NaiveDateTime,
+    pub reading_id: Option<HotWaterReadingId>,
+    pub period_from: Option<NaiveDate>,
+    pub period_to: Option<NaiveDate>,
+    pub usage_litres: Option<i64>,
 }
 
 pub fn account_of_unit(
@@ -162,6 +172,10 @@ impl From<EntryRow> for super::Entry {
             reason: row.reason,
             recorded_by: row.recorded_by,
             created_at: row.created_at.and_utc(),
+            reading_id: row.reading_id,
+            period_from: row.period_from,
+            period_to: row.period_to,
+            usage_litres: row.usage_litres,
         }
     }
 }
@@ -209,6 +223,8 @@ pub struct ReadingRow {
     pub flagged: bool,
     pub read_by: UserId,
     pub created_at: NaiveDateTime,
+    pub confirmed_by: Option<UserId>,
+    pub confirmed_at: Option<NaiveDateTime>,
 }
 
 #[derive(Insertable)]
@@ -289,6 +305,66 @@ pub fn last_reading(
         .optional()
 }
 
+/// The meter's reading taken before `reading`.
+pub fn reading_before(
+    conn: &mut AnyConnection,
+    meter: HotWaterMeterId,
+    reading: HotWaterReadingId,
+) -> QueryResult<Option<ReadingRow>> {
+    r::table
+        .filter(r::meter_id.eq(meter))
+        .filter(r::id.lt(reading))
+        .select(ReadingRow::as_select())
+        .order(r::id.desc())
+        .first(conn)
+        .optional()
+}
+
+pub fn meter(conn: &mut AnyConnection, id: HotWaterMeterId) -> QueryResult<MeterRow> {
+    m::table.find(id).select(MeterRow::as_select()).first(conn)
+}
+
+/// Claims the unit's flagged reading for its confirmation: `None` when it is not the
+/// unit's, not flagged or confirmed already (by a request that came first).
+pub fn confirm_reading(
+    conn: &mut AnyConnection,
+    unit: UnitId,
+    reading: HotWaterReadingId,
+    by: UserId,
+    at: NaiveDateTime,
+) -> QueryResult<Option<ReadingRow>> {
+    let claimed = diesel::update(
+        r::table
+            .filter(r::id.eq(reading))
+            .filter(r::unit_id.eq(unit))
+            .filter(r::flagged.eq(true))
+            .filter(r::confirmed_at.is_null()),
+    )
+    .set((r::confirmed_by.eq(by), r::confirmed_at.eq(at)))
+    .execute(conn)?;
+    if claimed == 0 {
+        return Ok(None);
+    }
+    r::table
+        .find(reading)
+        .select(ReadingRow::as_select())
+        .first(conn)
+        .map(Some)
+}
+
+pub fn reading_of_unit(
+    conn: &mut AnyConnection,
+    unit: UnitId,
+    reading: HotWaterReadingId,
+) -> QueryResult<Option<ReadingRow>> {
+    r::table
+        .filter(r::id.eq(reading))
+        .filter(r::unit_id.eq(unit))
+        .select(ReadingRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 /// The unit's latest `n` usages, whichever meter they were read on.
 pub fn recent_usages(conn: &mut AnyConnection, unit: UnitId, n: i64) -> QueryResult<Vec<i64>> {
     r::table
@@ -343,7 +419,8 @@ pub fn metered_units(
         .load(conn)
 }
 
-/// The units read in the quarter's window, and whether their reading is flagged.
+/// The units read in the quarter's window, and whether their reading is flagged and not
+/// yet confirmed.
 pub fn read_in_window(
     conn: &mut AnyConnection,
     site: SiteId,
@@ -353,6 +430,104 @@ pub fn read_in_window(
         .filter(r::site_id.eq(site))
         .filter(r::quarter.eq(quarter))
         .filter(r::in_window.eq(true))
-        .select((r::unit_id, r::flagged))
+        .select((r::unit_id, r::flagged.and(r::confirmed_at.is_null())))
         .load(conn)
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = t)]
+pub struct TariffRow {
+    pub id: HotWaterTariffId,
+    pub site_id: SiteId,
+    pub effective_from: NaiveDate,
+    pub created_by: UserId,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = t)]
+pub struct NewTariffRow {
+    pub site_id: SiteId,
+    pub effective_from: NaiveDate,
+    pub created_by: UserId,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = tt)]
+pub struct TierRow {
+    pub id: i64,
+    pub tariff_id: HotWaterTariffId,
+    pub up_to_litres: Option<i64>,
+    pub fen_per_cubic_metre: i64,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = tt)]
+pub struct NewTierRow {
+    pub tariff_id: HotWaterTariffId,
+    pub up_to_litres: Option<i64>,
+    pub fen_per_cubic_metre: i64,
+}
+
+/// The site's tariffs, by the day they take effect, each with its tiers in order.
+pub fn tariffs_of_site(
+    conn: &mut AnyConnection,
+    site: SiteId,
+) -> QueryResult<Vec<(TariffRow, Vec<TierRow>)>> {
+    let tariffs: Vec<TariffRow> = t::table
+        .filter(t::site_id.eq(site))
+        .select(TariffRow::as_select())
+        .order(t::effective_from)
+        .load(conn)?;
+    let mut tiers: Vec<TierRow> = tt::table
+        .inner_join(t::table)
+        .filter(t::site_id.eq(site))
+        .select(TierRow::as_select())
+        .order(tt::id)
+        .load(conn)?;
+    Ok(tariffs
+        .into_iter()
+        .map(|tariff| {
+            let own = tiers
+                .extract_if(.., |tier| tier.tariff_id == tariff.id)
+                .collect();
+            (tariff, own)
+        })
+        .collect())
+}
+
+pub fn tariff_on(
+    conn: &mut AnyConnection,
+    site: SiteId,
+    effective_from: NaiveDate,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        t::table
+            .filter(t::site_id.eq(site))
+            .filter(t::effective_from.eq(effective_from)),
+    ))
+    .get_result(conn)
+}
+
+pub fn insert_tariff(
+    conn: &mut AnyConnection,
+    row: NewTariffRow,
+    tiers: &[Tier],
+) -> QueryResult<(TariffRow, Vec<TierRow>)> {
+    let tariff: TariffRow = diesel::insert_into(t::table).values(row).get_result(conn)?;
+    let mut inserted = Vec::with_capacity(tiers.len());
+    for tier in tiers {
+        let row = NewTierRow {
+            tariff_id: tariff.id,
+            up_to_litres: tier.up_to_litres,
+            fen_per_cubic_metre: tier.fen_per_cubic_metre,
+        };
+        inserted.push(
+            diesel::insert_into(tt::table)
+                .values(row)
+                .get_result(conn)?,
+        );
+    }
+    Ok((tariff, inserted))
 }

@@ -190,6 +190,10 @@ async fn record(
                 reason: movement.reason,
                 recorded_by: actor.user_id,
                 created_at: utc(now),
+                reading_id: None,
+                period_from: None,
+                period_to: None,
+                usage_litres: None,
             },
         )?;
         Ok(Entry::from(row))

@@ -1,0 +1,14 @@
+ALTER TABLE hot_water_readings
+    DROP CONSTRAINT hot_water_readings_confirmed,
+    DROP COLUMN confirmed_at,
+    DROP COLUMN confirmed_by;
+ALTER TABLE hot_water_entries
+    DROP CONSTRAINT hot_water_entries_charge_usage,
+    DROP CONSTRAINT hot_water_entries_charge_period,
+    DROP COLUMN usage_litres,
+    DROP COLUMN period_to,
+    DROP COLUMN period_from,
+    DROP COLUMN reading_id;
+DROP TABLE hot_water_tariff_tiers;
+DROP TABLE hot_water_tariffs;
+DROP FUNCTION hot_water_tariff_unchanged();
