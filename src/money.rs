@@ -139,6 +139,15 @@ impl Amount {
     pub const MAX: Fen = Fen(10_000_000_000);
 }
 
+impl Fen {
+    /// As yuan with two decimals, as a notice to a resident shows it: "-203.50".
+    pub fn yuan(self) -> String {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let fen = self.0.unsigned_abs();
+        format!("{sign}{}.{:02}", fen / 100, fen % 100)
+    }
+}
+
 /// The bare number of fen, as in "1500 fen".
 impl std::fmt::Display for Fen {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -149,6 +158,13 @@ impl std::fmt::Display for Fen {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn yuan_show_two_decimals_and_the_sign() {
+        assert_eq!(Fen::new(-20_350).yuan(), "-203.50");
+        assert_eq!(Fen::new(5).yuan(), "0.05");
+        assert_eq!(Fen::new(i64::MIN).yuan(), "-92233720368547758.08");
+    }
 
     #[test]
     fn sums_and_products_that_do_not_fit_are_refused_not_wrapped() {

@@ -874,3 +874,224 @@ async fn readings_are_charged_by_days_under_each_tariff_and_flagged_ones_once_co
         -20_350 - 105_000 - 1_500
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Renewal notices, limited and stopped supply.
+
+async fn set_settings(app: &TestApp, token: &str, body: Value) -> common::Response {
+    app.call(
+        actix_web::http::Method::PUT,
+        "/api/v1/sites/1/hot-water/settings",
+    )
+    .token(token)
+    .json(body)
+    .send()
+    .await
+}
+
+async fn debit(app: &TestApp, token: &str, unit: i64, amount: i64) {
+    let body = json!({"direction": "debit", "amount_fen": amount, "reason": "Usage billed late"});
+    let call = app
+        .post(&path(unit, "/adjustments"))
+        .token(token)
+        .json(body);
+    call.send().await.expect(201);
+}
+
+/// The hot-water notices the caller has, oldest first: (kind, message).
+async fn hot_water_notices(app: &TestApp, token: &str) -> Vec<(String, String)> {
+    let page = app.get("/api/v1/me/notifications?limit=100").token(token);
+    let mut notices: Vec<(String, String)> = page.send().await.expect(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"].as_str().unwrap().starts_with("hot_water_"))
+        .map(|n| {
+            (
+                n["kind"].as_str().unwrap().into(),
+                n["message"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    notices.reverse();
+    notices
+}
+
+async fn supply(app: &TestApp, token: &str, unit: i64) -> Value {
+    let call = app.get(&path(unit, "/supply")).token(token);
+    call.send().await.expect(200)
+}
+
+async fn sweep(app: &TestApp) -> usize {
+    propdesk::hot_water::supply::advance(&app.state)
+        .await
+        .unwrap()
+}
+
+// R-HW-4
+#[actix_web::test]
+async fn a_renewal_notice_goes_out_each_time_the_balance_falls_below_the_threshold() {
+    let app = TestApp::new().await;
+    let (manager, butler) = (app.token("manager").await, app.token("butler").await);
+    let unit = app.unit_id("1-1-101").await;
+    let settings = json!({"renewal_threshold_fen": 10_000, "limit_after_days": 3,
+                          "stop_after_days": 2});
+    set_settings(&app, &butler, settings.clone())
+        .await
+        .expect(403);
+    let bad = json!({"renewal_threshold_fen": 10_000, "limit_after_days": 0,
+                     "stop_after_days": 2});
+    let problem = set_settings(&app, &manager, bad).await;
+    assert_eq!(problem.invalid_fields(), ["limit_after_days"]);
+    set_settings(&app, &manager, settings.clone())
+        .await
+        .expect(200);
+    let call = app.get("/api/v1/sites/1/hot-water/settings").token(&butler);
+    assert_eq!(
+        call.send().await.expect(200)["renewal_threshold_fen"],
+        10_000
+    );
+
+    let resident = app.token("resident").await;
+    pay(&app, &butler, unit, 15_000).await;
+    assert!(hot_water_notices(&app, &resident).await.is_empty());
+    debit(&app, &manager, unit, 6_000).await;
+    let notices = hot_water_notices(&app, &resident).await;
+    assert_eq!(notices.len(), 1);
+    assert_eq!(notices[0].0, "hot_water_renewal");
+    assert!(notices[0].1.contains("1-1-101"), "{notices:?}");
+    assert!(
+        notices[0].1.contains("90.00 yuan, below 100.00 yuan"),
+        "{notices:?}"
+    );
+    // Lower still: no second notice until the balance has been above the threshold again.
+    debit(&app, &manager, unit, 1_000).await;
+    assert_eq!(hot_water_notices(&app, &resident).await.len(), 1);
+    pay(&app, &butler, unit, 5_000).await;
+    debit(&app, &manager, unit, 4_000).await;
+    let notices = hot_water_notices(&app, &resident).await;
+    assert_eq!(notices.len(), 2);
+    assert!(notices[1].1.contains("90.00 yuan"), "{notices:?}");
+    // Another unit's resident is told nothing.
+    let other = app.token("resident2").await;
+    assert!(hot_water_notices(&app, &other).await.is_empty());
+}
+
+// R-HW-5
+#[actix_web::test]
+async fn supply_is_limited_in_arrears_stopped_only_when_approved_and_restored_by_payment() {
+    let app = TestApp::new().await;
+    let manager = app.token("manager").await;
+    let unit = app.unit_id("1-1-101").await;
+    let settings = json!({"renewal_threshold_fen": 0, "limit_after_days": 3,
+                          "stop_after_days": 2});
+    set_settings(&app, &manager, settings).await.expect(200);
+    debit(&app, &manager, unit, 5_000).await;
+    let status = supply(&app, &manager, unit).await;
+    assert_eq!(
+        (status["status"].as_str(), status["arrears_since"].as_str()),
+        (Some("normal"), Some("2026-11-23"))
+    );
+    assert_eq!(status["balance_fen"], -5_000);
+    // No stop without a proposal.
+    let stop = app
+        .post(&path(unit, "/supply/stop"))
+        .token(&manager)
+        .send()
+        .await;
+    stop.expect_precondition("stop_not_proposed");
+    assert_eq!(sweep(&app).await, 0);
+
+    // Three days below zero: limited, once however often the sweep runs.
+    local_morning(&app, "2026-11-26");
+    assert_eq!(sweep(&app).await, 1);
+    assert_eq!(sweep(&app).await, 0);
+    let resident = app.token("resident").await;
+    let status = supply(&app, &resident, unit).await;
+    assert_eq!(
+        (status["status"].as_str(), status["status_since"].as_str()),
+        (Some("limited"), Some("2026-11-26"))
+    );
+    let notices = hot_water_notices(&app, &resident).await;
+    assert_eq!(notices.last().unwrap().0, "hot_water_supply");
+    assert!(notices.last().unwrap().1.contains("limited"), "{notices:?}");
+
+    // Two more days unpaid: a stop is proposed to the managers, not made.
+    local_morning(&app, "2026-11-27");
+    assert_eq!(sweep(&app).await, 0);
+    local_morning(&app, "2026-11-28");
+    assert_eq!(sweep(&app).await, 1);
+    let manager = app.token("manager").await;
+    assert_eq!(
+        supply(&app, &manager, unit).await["status"],
+        "stop_proposed"
+    );
+    let told = hot_water_notices(&app, &manager).await;
+    assert!(
+        told.iter().any(|(_, m)| m.contains("A manager decides")),
+        "{told:?}"
+    );
+    let butler = app.token("butler").await;
+    let call = app.post(&path(unit, "/supply/stop")).token(&butler);
+    call.send().await.expect(403);
+    let stopped = app
+        .post(&path(unit, "/supply/stop"))
+        .token(&manager)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(stopped["status"], "stopped");
+    let again = app
+        .post(&path(unit, "/supply/stop"))
+        .token(&manager)
+        .send()
+        .await;
+    again.expect_precondition("stop_not_proposed");
+
+    // A payment short of the arrears changes nothing; one that clears them restores supply.
+    pay(&app, &butler, unit, 3_000).await;
+    assert_eq!(supply(&app, &butler, unit).await["status"], "stopped");
+    pay(&app, &butler, unit, 2_000).await;
+    let status = supply(&app, &butler, unit).await;
+    assert_eq!(
+        (status["status"].as_str(), &status["arrears_since"]),
+        (Some("normal"), &Value::Null)
+    );
+    let history: Vec<(&str, &str, &str)> = status["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["action"].as_str().unwrap(),
+                s["from_status"].as_str().unwrap(),
+                s["to_status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        history,
+        [
+            ("limit", "normal", "limited"),
+            ("propose_stop", "limited", "stop_proposed"),
+            ("stop", "stop_proposed", "stopped"),
+            ("restore", "stopped", "normal"),
+        ]
+    );
+    let resident = app.token("resident").await;
+    // Each step told to the resident (after the renewal notice of the first debit).
+    let steps: Vec<String> = hot_water_notices(&app, &resident)
+        .await
+        .into_iter()
+        .filter(|(kind, _)| kind == "hot_water_supply")
+        .map(|(_, message)| message)
+        .collect();
+    assert_eq!(steps.len(), 4, "{steps:?}");
+    for (message, says) in steps
+        .iter()
+        .zip(["limited", "proposed", "stopped", "restored"])
+    {
+        assert!(message.contains(says), "{message}");
+    }
+    assert_eq!(balance_is_the_sum(&app, &butler, unit).await, 0);
+}

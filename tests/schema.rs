@@ -73,7 +73,7 @@ fn enum_columns() -> Vec<(&'static str, &'static str, Vec<String>)> {
     use propdesk::archives::*;
     use propdesk::calendar::DayKind;
     use propdesk::complaints::model::*;
-    use propdesk::hot_water::{EntryKind, PaymentMethod};
+    use propdesk::hot_water::{EntryKind, PaymentMethod, SupplyStatus};
     use propdesk::i18n::Language;
     use propdesk::keys::{
         DepositStatus, Gender, HandoffKind, HolderKind, IncidentKind, KeyKind, KeyLoanStatus,
@@ -96,6 +96,11 @@ fn enum_columns() -> Vec<(&'static str, &'static str, Vec<String>)> {
             "hot_water_entries",
             "method",
             texts(PaymentMethod::ALL, PaymentMethod::as_str),
+        ),
+        (
+            "hot_water_supply",
+            "status",
+            texts(SupplyStatus::ALL, SupplyStatus::as_str),
         ),
         (
             "api_key_permissions",

@@ -1,7 +1,7 @@
 //! Hot water (热水): a unit's account and its ledger. Residents read their own units';
 //! the desk takes payments; managers refund and adjust.
 
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, put, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::access::{Desk, ManagerOnly, Staff};
@@ -9,10 +9,10 @@ use crate::api::query::Query;
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::hot_water::model::Quarter;
-use crate::hot_water::{meters, service, tariffs};
+use crate::hot_water::{meters, service, supply, tariffs};
 use crate::hot_water::{
     Account, CampaignProgress, Entry, Meter, MeterReplacement, NewAdjustment, NewMeter, NewPayment,
-    NewReading, NewRefund, NewTariff, Reading, Tariff,
+    NewReading, NewRefund, NewSettings, NewTariff, Reading, Settings, Supply, Tariff,
 };
 use crate::ids::{HotWaterReadingId, SiteId, UnitId};
 use crate::json::Json;
@@ -301,6 +301,78 @@ pub async fn add_hot_water_tariff(
     Ok(HttpResponse::Created().json(tariffs::add(&state, &actor, *id, body.0).await?))
 }
 
+/// R-HW-5: the unit's hot-water supply (normal, limited, stop proposed, stopped), its
+/// arrears and the history of its steps. Residents see their own units'.
+#[utoipa::path(
+    tag = "hot water",
+    params(("id" = i64, Path, description = "Unit id")),
+    responses((status = 200, description = "The supply", body = Supply)),
+    security(("bearer" = [])),
+)]
+#[get("/units/{id:[0-9]+}/hot-water/supply")]
+pub async fn get_hot_water_supply(
+    state: web::Data<AppState>,
+    actor: Auth,
+    id: web::Path<UnitId>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(supply::supply(&state, &actor, *id).await?))
+}
+
+/// R-HW-5: approve the stop the daily sweep proposed (managers); the residents are told.
+/// 409 `stop_not_proposed` otherwise: no stop without a proposal and an approval.
+#[utoipa::path(
+    tag = "hot water",
+    params(("id" = i64, Path, description = "Unit id")),
+    responses(
+        (status = 200, description = "The supply, stopped", body = Supply),
+        (status = 409, response = crate::api::openapi::Conflict),
+    ),
+    security(("bearer" = [])),
+)]
+#[post("/units/{id:[0-9]+}/hot-water/supply/stop")]
+pub async fn stop_hot_water_supply(
+    state: web::Data<AppState>,
+    actor: Auth<ManagerOnly>,
+    id: web::Path<UnitId>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(supply::approve_stop(&state, &actor, *id).await?))
+}
+
+/// R-HW-4, R-HW-5: the site's hot-water settings (staff): the renewal threshold, and the
+/// days before supply is limited and before a stop is proposed; the defaults until set.
+#[utoipa::path(
+    tag = "hot water",
+    params(("id" = i64, Path, description = "Site id")),
+    responses((status = 200, description = "The settings", body = Settings)),
+    security(("bearer" = [])),
+)]
+#[get("/sites/{id:[0-9]+}/hot-water/settings")]
+pub async fn get_hot_water_settings(
+    state: web::Data<AppState>,
+    actor: Auth<Staff>,
+    id: web::Path<SiteId>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(supply::settings(&state, &actor, *id).await?))
+}
+
+/// R-HW-4, R-HW-5: set the site's hot-water settings (managers).
+#[utoipa::path(
+    tag = "hot water",
+    params(("id" = i64, Path, description = "Site id")),
+    request_body = NewSettings,
+    responses((status = 200, description = "The settings", body = Settings)),
+    security(("bearer" = [])),
+)]
+#[put("/sites/{id:[0-9]+}/hot-water/settings")]
+pub async fn set_hot_water_settings(
+    state: web::Data<AppState>,
+    actor: Auth<ManagerOnly>,
+    id: web::Path<SiteId>,
+    body: Json<NewSettings>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(supply::update_settings(&state, &actor, *id, body.0).await?))
+}
+
 /// This capability's routes, in match order.
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(get_hot_water_account)
@@ -314,6 +386,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(record_hot_water_reading)
         .service(list_hot_water_readings)
         .service(confirm_hot_water_reading)
+        .service(get_hot_water_supply)
+        .service(stop_hot_water_supply)
+        .service(get_hot_water_settings)
+        .service(set_hot_water_settings)
         .service(get_hot_water_campaign)
         .service(list_hot_water_tariffs)
         .service(add_hot_water_tariff);

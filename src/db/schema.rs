@@ -763,6 +763,29 @@ diesel::table! {
 }
 
 diesel::table! {
+    hot_water_settings (site_id) {
+        site_id -> BigInt,
+        renewal_threshold_fen -> BigInt,
+        limit_after_days -> Integer,
+        stop_after_days -> Integer,
+        updated_by -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    hot_water_supply (account_id) {
+        account_id -> BigInt,
+        site_id -> BigInt,
+        unit_id -> BigInt,
+        status -> Text,
+        status_since -> Date,
+        arrears_since -> Nullable<Date>,
+        renewal_noticed -> Bool,
+    }
+}
+
+diesel::table! {
     hot_water_tariffs (id) {
         id -> BigInt,
         site_id -> BigInt,
@@ -845,6 +868,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     hot_water_readings,
     hot_water_tariffs,
     hot_water_tariff_tiers,
+    hot_water_settings,
+    hot_water_supply,
     users,
     staff_sites,
     unit_memberships,

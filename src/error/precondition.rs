@@ -81,4 +81,6 @@ pub enum Precondition {
     NoMeter,
     /// Hot water: the reading is not flagged, or has been confirmed already.
     NothingToConfirm,
+    /// Hot water: no stop of the unit's supply is proposed, so none can be approved (R-HW-5).
+    StopNotProposed,
 }

@@ -12,6 +12,7 @@ pub mod model;
 pub mod pricing;
 pub mod repo;
 pub mod service;
+pub mod supply;
 pub mod tariffs;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -21,9 +22,10 @@ use utoipa::ToSchema;
 use crate::ids::{
     HotWaterEntryId, HotWaterMeterId, HotWaterReadingId, HotWaterTariffId, SiteId, UnitId, UserId,
 };
-use crate::money::{Fen, PaidAmount};
+use crate::money::{Amount, Fen, PaidAmount};
 use crate::text::{NameText, NoteText};
 use crate::text_enum;
+use crate::timeline::TimelineEntry;
 
 text_enum! {
     /// What an entry records.
@@ -45,6 +47,21 @@ text_enum! {
         Cash = "cash",
         Card = "card",
         Transfer = "transfer",
+    }
+}
+
+text_enum! {
+    /// A unit's hot-water supply (R-HW-5).
+    pub enum SupplyStatus {
+        /// Full supply.
+        Normal = "normal",
+        /// Limited (限供): the balance has been below zero for the site's `limit_after_days`.
+        Limited = "limited",
+        /// Still unpaid `stop_after_days` after the limit: a stop waits for a manager's
+        /// approval.
+        StopProposed = "stop_proposed",
+        /// Stopped (停供), approved by a manager.
+        Stopped = "stopped",
     }
 }
 
@@ -331,4 +348,60 @@ pub struct Tally {
 pub struct BuildingProgress {
     pub building: String,
     pub tally: Tally,
+}
+
+/// A site's hot-water settings (R-HW-4, R-HW-5); a site that never set them has the
+/// defaults: a renewal notice below 50.00 yuan, supply limited after 30 days below zero, a
+/// stop proposed 15 days later.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "site_id": 1, "renewal_threshold_fen": 5000, "limit_after_days": 30, "stop_after_days": 15
+}))]
+pub struct Settings {
+    #[schema(value_type = i64)]
+    pub site_id: SiteId,
+    /// A renewal notice (热水续费通知书) goes out when the balance falls below this.
+    #[schema(value_type = i64)]
+    pub renewal_threshold_fen: Fen,
+    /// Days below zero before supply is limited (N).
+    pub limit_after_days: i32,
+    /// Days limited and still unpaid before a stop is proposed to the managers (M).
+    pub stop_after_days: i32,
+}
+
+/// New hot-water settings of a site (managers); they apply from the next payment, charge
+/// or daily sweep on.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"renewal_threshold_fen": 5000, "limit_after_days": 30, "stop_after_days": 15}))]
+pub struct NewSettings {
+    pub renewal_threshold_fen: Amount,
+    #[schema(minimum = 1, maximum = 365)]
+    pub limit_after_days: u16,
+    #[schema(minimum = 1, maximum = 365)]
+    pub stop_after_days: u16,
+}
+
+/// A unit's hot-water supply and its history (R-HW-5).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "unit_id": 3, "status": "limited", "status_since": "2027-02-01",
+    "arrears_since": "2027-01-02", "balance_fen": -20350,
+    "history": [{"id": 40, "actor_id": null, "action": "limit", "from_status": "normal",
+                 "to_status": "limited", "note": null, "at": "2027-02-01T01:00:00Z"}]
+}))]
+pub struct Supply {
+    #[schema(value_type = i64)]
+    pub unit_id: UnitId,
+    pub status: SupplyStatus,
+    /// The site's local date since which the status holds; `null` for an account that has
+    /// never moved.
+    pub status_since: Option<NaiveDate>,
+    /// The site's local date the balance fell below zero; `null` while it is zero or above.
+    pub arrears_since: Option<NaiveDate>,
+    #[schema(value_type = i64)]
+    pub balance_fen: Fen,
+    /// Each step, oldest first: `limit`, `propose_stop` (the daily sweep), `stop` (a
+    /// manager), `restore` (a payment).
+    pub history: Vec<TimelineEntry>,
 }

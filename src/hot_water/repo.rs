@@ -6,10 +6,11 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Timestamp};
 
 use super::pricing::Tier;
-use super::{EntryKind, PaymentMethod};
+use super::{EntryKind, PaymentMethod, SupplyStatus};
 use crate::db::schema::{
     hot_water_accounts as a, hot_water_entries as e, hot_water_meters as m,
-    hot_water_readings as r, hot_water_tariff_tiers as tt, hot_water_tariffs as t, units,
+    hot_water_readings as r, hot_water_settings as hs, hot_water_supply as su,
+    hot_water_tariff_tiers as tt, hot_water_tariffs as t, units,
 };
 use crate::db::AnyConnection;
 use crate::ids::{
@@ -530,4 +531,135 @@ pub fn insert_tariff(
         );
     }
     Ok((tariff, inserted))
+}
+
+#[derive(Debug, Queryable, Selectable, Insertable)]
+#[diesel(table_name = hs)]
+pub struct SettingsRow {
+    pub site_id: SiteId,
+    pub renewal_threshold_fen: i64,
+    pub limit_after_days: i32,
+    pub stop_after_days: i32,
+    pub updated_by: UserId,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn settings_of(conn: &mut AnyConnection, site: SiteId) -> QueryResult<Option<SettingsRow>> {
+    hs::table
+        .find(site)
+        .select(SettingsRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Writes the site's settings, replacing those it had.
+pub fn save_settings(conn: &mut AnyConnection, row: SettingsRow) -> QueryResult<SettingsRow> {
+    let updated = diesel::update(hs::table.find(row.site_id))
+        .set((
+            hs::renewal_threshold_fen.eq(row.renewal_threshold_fen),
+            hs::limit_after_days.eq(row.limit_after_days),
+            hs::stop_after_days.eq(row.stop_after_days),
+            hs::updated_by.eq(row.updated_by),
+            hs::updated_at.eq(row.updated_at),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(hs::table).values(&row).execute(conn)?;
+    }
+    Ok(row)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = su)]
+pub struct SupplyRow {
+    pub account_id: HotWaterAccountId,
+    pub site_id: SiteId,
+    pub unit_id: UnitId,
+    #[diesel(deserialize_as = String)]
+    pub status: SupplyStatus,
+    pub status_since: NaiveDate,
+    pub arrears_since: Option<NaiveDate>,
+    pub renewal_noticed: bool,
+}
+
+pub fn supply_of(
+    conn: &mut AnyConnection,
+    account: HotWaterAccountId,
+) -> QueryResult<Option<SupplyRow>> {
+    su::table
+        .find(account)
+        .select(SupplyRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The account's supply, opened (normal) now if it has none; see [`open_account`].
+pub fn open_supply(
+    conn: &mut AnyConnection,
+    account: &AccountRow,
+    today: NaiveDate,
+) -> QueryResult<SupplyRow> {
+    diesel::sql_query(format!(
+        "INSERT INTO hot_water_supply \
+         (account_id, site_id, unit_id, status, status_since, renewal_noticed) \
+         VALUES ({}, {}, {}, 'normal', '{today}', FALSE) ON CONFLICT (account_id) DO NOTHING",
+        account.id, account.site_id, account.unit_id
+    ))
+    .execute(conn)?;
+    su::table
+        .find(account.id)
+        .select(SupplyRow::as_select())
+        .first(conn)
+}
+
+/// Writes the account's arrears and renewal notice as a payment or a charge left them.
+pub fn set_balance_marks(
+    conn: &mut AnyConnection,
+    account: HotWaterAccountId,
+    arrears_since: Option<NaiveDate>,
+    renewal_noticed: bool,
+) -> QueryResult<()> {
+    diesel::update(su::table.find(account))
+        .set((
+            su::arrears_since.eq(arrears_since),
+            su::renewal_noticed.eq(renewal_noticed),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Moves the account's supply from `from` to `to` if it still is `from`: the claim that
+/// makes each step happen once, whoever (an instance's sweep, a manager) gets there first.
+pub fn move_supply(
+    conn: &mut AnyConnection,
+    account: HotWaterAccountId,
+    from: SupplyStatus,
+    to: SupplyStatus,
+    today: NaiveDate,
+) -> QueryResult<bool> {
+    diesel::update(su::table.find(account).filter(su::status.eq(from.as_str())))
+        .set((su::status.eq(to.as_str()), su::status_since.eq(today)))
+        .execute(conn)
+        .map(|n| n == 1)
+}
+
+/// The site's accounts in `status` whose `arrears_since` (for `normal`) or
+/// `status_since` (otherwise) is on or before `cutoff`: those the sweep moves along.
+pub fn supply_due(
+    conn: &mut AnyConnection,
+    site: SiteId,
+    status: SupplyStatus,
+    cutoff: NaiveDate,
+) -> QueryResult<Vec<SupplyRow>> {
+    let query = su::table
+        .filter(su::site_id.eq(site))
+        .filter(su::status.eq(status.as_str()))
+        .select(SupplyRow::as_select())
+        .order(su::account_id)
+        .into_boxed();
+    let query = match status {
+        SupplyStatus::Normal => query.filter(su::arrears_since.le(cutoff)),
+        _ => query.filter(su::status_since.le(cutoff)),
+    };
+    query.load(conn)
 }

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Datelike, NaiveDateTime, Utc};
 
 use super::repo::{self, NewEntryRow};
+use super::supply;
 use super::{
     Account, Direction, Entry, EntryKind, NewAdjustment, NewPayment, NewRefund, PaymentMethod,
 };
@@ -196,6 +197,7 @@ async fn record(
                 usage_litres: None,
             },
         )?;
+        supply::after_entry(conn, &account, actor.user_id, now)?;
         Ok(Entry::from(row))
     })
     .await

@@ -154,7 +154,7 @@ pub(super) fn charge(
             },
         )?;
     }
-    Ok(())
+    super::supply::after_entry(conn, &account, recorded_by, now)
 }
 
 impl From<&TariffTier> for Tier {

@@ -66,6 +66,13 @@ pub fn all() -> Vec<Job> {
             },
         },
         Job {
+            // R-HW-5: daily steps; run hourly so a restart never skips a day.
+            name: "advance_hot_water_supply",
+            every: Duration::from_secs(3600),
+            exclusive: true,
+            run: |state| Box::pin(async move { crate::hot_water::supply::advance(&state).await }),
+        },
+        Job {
             name: "deliver_webhooks",
             every: Duration::from_secs(5),
             exclusive: false,

@@ -55,6 +55,12 @@ text_enum! {
         /// To an endpoint's managers: a webhook delivery was given up after 3 days and the
         /// endpoint is marked failing.
         WebhookFailing = "webhook_failing",
+        /// To the residents of a unit: the hot-water renewal notice (热水续费通知书), their
+        /// balance fell below the site's threshold (R-HW-4).
+        HotWaterRenewal = "hot_water_renewal",
+        /// To the residents of a unit (and, for a stop proposed, the site's managers): its
+        /// hot-water supply limited, stopped or restored (R-HW-5).
+        HotWaterSupply = "hot_water_supply",
     }
 }
 

@@ -22,6 +22,8 @@ text_enum! {
         KeyHandoff = "key_handoff",
         /// A webhook endpoint (its managers are told when it fails).
         WebhookEndpoint = "webhook_endpoint",
+        /// A unit's hot-water account: its supply limited, stopped and restored (R-HW-5).
+        HotWaterAccount = "hot_water_account",
     }
 }
 
