@@ -126,6 +126,10 @@ id_types! {
     HotWaterReadingId;
     /// A site's hot-water tariff, from the day it takes effect (R-HW-3).
     HotWaterTariffId;
+    /// A dunning ladder (催缴) of a hot-water account in arrears (R-HW-6).
+    HotWaterDunningId;
+    /// One step of a dunning ladder: asking the reason, a letter, the lawsuit.
+    HotWaterDunningStepId;
 }
 
 #[cfg(test)]

@@ -473,7 +473,7 @@ async fn readings_never_go_backwards_except_across_a_recorded_replacement() {
         json!({"serial_number": "HW-1", "installed_on": "2027-01-01", "initial_litres": 0});
     let call = app.post(&path(unit, "/meters")).token(&butler).json(future);
     assert_eq!(call.send().await.invalid_fields(), ["installed_on"]);
-    register_meter(&app, &butler, unit, 1_000).await;
+    let first = register_meter(&app, &butler, unit, 1_000).await;
     let again = json!({"serial_number": "HW-2", "installed_on": "2026-02-01", "initial_litres": 0});
     let call = app.post(&path(unit, "/meters")).token(&butler).json(again);
     assert_eq!(call.send().await.expect(409)["type"], "/problems/duplicate");
@@ -507,21 +507,29 @@ async fn readings_never_go_backwards_except_across_a_recorded_replacement() {
     }
 
     // The replacement records the old meter's final figure and the new one's first.
-    let low = json!({"final_litres": 3_500, "serial_number": "HW-NEW", "installed_on": "2026-11-23",
-                     "initial_litres": 0});
-    let call = app
-        .post(&path(unit, "/meters/replace"))
-        .token(&butler)
-        .json(low);
-    assert_eq!(call.send().await.invalid_fields(), ["final_litres"]);
-    let swap = json!({"final_litres": 4_200, "serial_number": "HW-NEW", "installed_on": "2026-11-23",
-                      "initial_litres": 0});
-    let call = app
-        .post(&path(unit, "/meters/replace"))
-        .token(&butler)
-        .json(swap);
-    let new = call.send().await.expect(201);
+    let replacement = |final_litres: i64, installed_on: &str| {
+        json!({"meter_id": first["id"], "final_litres": final_litres, "serial_number": "HW-NEW",
+               "installed_on": installed_on, "initial_litres": 0})
+    };
+    let replace = |body: Value| {
+        app.post(&path(unit, "/meters/replace"))
+            .token(&butler)
+            .json(body)
+    };
+    let low = replace(replacement(3_500, "2026-11-23")).send().await;
+    assert_eq!(low.invalid_fields(), ["final_litres"]);
+    // Not installed before the old meter's latest reading.
+    let early = replace(replacement(4_200, "2026-11-22")).send().await;
+    assert_eq!(early.invalid_fields(), ["installed_on"]);
+    let new = replace(replacement(4_200, "2026-11-23"))
+        .send()
+        .await
+        .expect(201);
     assert_eq!(new["serial_number"], "HW-NEW");
+    // The same replacement sent again names a meter no longer in service: refused, so the
+    // new meter is not retired and nothing is billed twice.
+    let twice = replace(replacement(4_200, "2026-11-23")).send().await;
+    twice.expect_precondition("meter_not_in_service");
     let meters = app
         .get(&path(unit, "/meters"))
         .token(&butler)
@@ -747,6 +755,35 @@ async fn tariffs_take_effect_from_a_later_day_and_are_never_rewritten() {
         .expect(200);
     assert_eq!(listed.as_array().unwrap().len(), 1);
     assert_eq!(listed[0]["effective_from"], "2026-11-24");
+
+    // The database refuses to change, remove or replace a tariff or its tiers, whoever asks.
+    let pool = app.state.pool.clone();
+    let postgres = app.state.config.database_url.starts_with("postgres");
+    let refused = actix_web::web::block(move || {
+        use diesel::connection::SimpleConnection;
+        let mut conn = pool.get().unwrap();
+        let mut refused = [
+            "UPDATE hot_water_tariffs SET effective_from = '2026-01-01'",
+            "UPDATE hot_water_tariff_tiers SET fen_per_cubic_metre = 1",
+            "DELETE FROM hot_water_tariff_tiers",
+            "DELETE FROM hot_water_tariffs",
+        ]
+        .map(|sql| conn.batch_execute(sql).is_err())
+        .to_vec();
+        let replace = if postgres {
+            "TRUNCATE hot_water_tariff_tiers"
+        } else {
+            "INSERT OR REPLACE INTO hot_water_tariff_tiers (id, tariff_id, up_to_litres, \
+             fen_per_cubic_metre) SELECT id, tariff_id, up_to_litres, 1 FROM hot_water_tariff_tiers"
+        };
+        refused.push(conn.batch_execute(replace).is_err());
+        refused
+    })
+    .await
+    .unwrap();
+    assert_eq!(refused, [true; 5]);
+    let call = app.get("/api/v1/sites/1/hot-water/tariffs").token(&butler);
+    assert_eq!(call.send().await.expect(200), listed);
 }
 
 async fn flagged_in_q4(app: &TestApp, token: &str) -> Option<i64> {
@@ -785,8 +822,9 @@ async fn readings_are_charged_by_days_under_each_tariff_and_flagged_ones_once_co
     );
 
     // 6 000 litres over 25 days across the change on 11 December: 10 days under the flat
-    // tariff (6 000 L × 25.00 × 10/25 = 60.00 yuan), 15 under the tiered one (5 000 L at
-    // 30.00 and 1 000 L at 60.00 = 210.00 yuan, × 15/25 = 126.00 yuan).
+    // tariff (6 000 L × 25.00 × 10/25 = 60.00 yuan), 15 under the tiered one, whose 5 000
+    // litres a month are 4 166⅔ over 25 days (4 166⅔ L at 30.00 and 1 833⅓ L at 60.00 =
+    // 235.00 yuan, × 15/25 = 141.00 yuan).
     local_morning(&app, "2026-12-26");
     let engineer = app.token("engineer").await;
     let reading = read_meter(&app, &engineer, unit, json!({"litres": 9_000}))
@@ -799,10 +837,10 @@ async fn readings_are_charged_by_days_under_each_tariff_and_flagged_ones_once_co
         charged[1..],
         [
             ("2026-12-01".into(), "2026-12-11".into(), 2_400, -6_000),
-            ("2026-12-11".into(), "2026-12-26".into(), 3_600, -12_600),
+            ("2026-12-11".into(), "2026-12-26".into(), 3_600, -14_100),
         ]
     );
-    assert_eq!(balance_is_the_sum(&app, &butler, unit).await, -20_350);
+    assert_eq!(balance_is_the_sum(&app, &butler, unit).await, -21_850);
 
     // Far above the usual (3 000 and 6 000 litres): taken, flagged, and not charged until
     // a butler confirms it.
@@ -830,11 +868,11 @@ async fn readings_are_charged_by_days_under_each_tariff_and_flagged_ones_once_co
         .await
         .expect(200);
     assert_eq!(confirmed["confirmed_by"], butler_id);
-    // 2 days, 20 000 litres, all under the tiered tariff: 5 000 L at 30.00 and 15 000 L
-    // at 60.00 yuan a tonne.
+    // 2 days, 20 000 litres, all under the tiered tariff: 333⅓ L (2 days of 5 000 a
+    // month) at 30.00 and the rest at 60.00 yuan a tonne.
     assert_eq!(
         charges(&app, &butler, unit).await[3..],
-        [("2026-12-26".into(), "2026-12-28".into(), 20_000, -105_000)]
+        [("2026-12-26".into(), "2026-12-28".into(), 20_000, -119_000)]
     );
     assert_eq!(flagged_in_q4(&app, &butler).await, Some(0));
     // Once only; a reading not flagged has nothing to confirm; another unit's is not found.
@@ -850,7 +888,9 @@ async fn readings_are_charged_by_days_under_each_tariff_and_flagged_ones_once_co
     // A meter replaced: the litres it counted since its last reading are charged then.
     local_morning(&app, "2026-12-30");
     let butler = app.token("butler").await;
-    let body = json!({"final_litres": 29_500, "serial_number": "HW-8",
+    let in_service = app.get(&path(unit, "/meters")).token(&butler).send().await;
+    let body = json!({"meter_id": in_service.expect(200)[0]["id"], "final_litres": 29_500,
+                      "serial_number": "HW-8",
                       "installed_on": "2026-12-30", "initial_litres": 0});
     let call = app
         .post(&path(unit, "/meters/replace"))
@@ -864,14 +904,14 @@ async fn readings_are_charged_by_days_under_each_tariff_and_flagged_ones_once_co
             listed[0]["usage_litres"].as_i64(),
             &listed[0]["reading_id"]
         ),
-        (Some(-1_500), Some(500), &Value::Null)
+        (Some(-2_000), Some(500), &Value::Null)
     );
     // The resident reads the charges of their unit, with periods and usage.
     let resident = app.token("resident").await;
     assert_eq!(charges(&app, &resident, unit).await.len(), 5);
     assert_eq!(
         balance_is_the_sum(&app, &resident, unit).await,
-        -20_350 - 105_000 - 1_500
+        -21_850 - 119_000 - 2_000
     );
 }
 
@@ -1094,4 +1134,127 @@ async fn supply_is_limited_in_arrears_stopped_only_when_approved_and_restored_by
         assert!(message.contains(says), "{message}");
     }
     assert_eq!(balance_is_the_sum(&app, &butler, unit).await, 0);
+}
+
+// ---------------------------------------------------------------------------------------
+// Dunning.
+
+async fn dun(app: &TestApp, token: &str, unit: i64, body: Value) -> common::Response {
+    let call = app
+        .post(&path(unit, "/dunning/steps"))
+        .token(token)
+        .json(body);
+    call.send().await
+}
+
+// R-HW-6
+#[actix_web::test]
+async fn the_dunning_ladder_waits_for_a_valid_complaint_and_a_payment_ends_it() {
+    let app = TestApp::new().await;
+    let (manager, butler) = (app.token("manager").await, app.token("butler").await);
+    let (unit, other) = (app.unit_id("1-1-101").await, app.unit_id("2-1-201").await);
+    dun(&app, &butler, unit, json!({"step": "ask_reason"}))
+        .await
+        .expect_precondition("not_in_arrears");
+    debit(&app, &manager, unit, 20_000).await;
+    // The ladder opens by asking the reason.
+    let letter_first = dun(&app, &butler, unit, json!({"step": "reminder_letter"})).await;
+    letter_first.expect_precondition("dunning_step_not_next");
+    let complaint = |unit: i64| {
+        json!({"unit_id": unit, "channel": "phone", "subject": "other",
+               "complainant": {"kind": "named", "name": "Ms Li", "phone": "13800138000"},
+               "description": "Hot water lukewarm for a week"})
+    };
+    let call = app.post("/api/v1/complaints").token(&butler);
+    let elsewhere = call.json(complaint(other)).send().await.expect(201);
+    let call = app.post("/api/v1/complaints").token(&butler);
+    let valid = call.json(complaint(unit)).send().await.expect(201);
+    let ask = |complaint: &Value| {
+        json!({"step": "ask_reason", "note": "Says the water was lukewarm",
+               "complaint_id": complaint["id"]})
+    };
+    let refused = dun(&app, &butler, unit, ask(&elsewhere)).await;
+    assert_eq!(refused.invalid_fields(), ["complaint_id"]);
+    let call = dun(&app, &app.token("engineer").await, unit, ask(&valid)).await;
+    call.expect(403);
+    let ladder = dun(&app, &butler, unit, ask(&valid)).await.expect(201);
+    assert_eq!(
+        (
+            ladder["paused"].as_bool(),
+            ladder["next_step"].as_str(),
+            ladder["next_due"].as_str()
+        ),
+        (Some(true), Some("reminder_letter"), Some("2026-11-30"))
+    );
+    assert_eq!(ladder["steps"][0]["letter"], Value::Null);
+
+    // A week on, the complaint still open: the ladder waits; once it is resolved, it goes on.
+    local_morning(&app, "2026-11-30");
+    let (manager, butler) = (app.token("manager").await, app.token("butler").await);
+    let reminder = json!({"step": "reminder_letter"});
+    dun(&app, &butler, unit, reminder.clone())
+        .await
+        .expect_precondition("dunning_paused");
+    let resolution =
+        json!({"resolution": "Boiler valve replaced", "root_cause": "facility_function"});
+    let id = valid["id"].as_i64().unwrap();
+    app.action(&manager, "complaints", id, "resolve", resolution)
+        .await
+        .expect(200);
+    let ladder = dun(&app, &butler, unit, reminder).await.expect(201);
+    let step = &ladder["steps"][1];
+    // 200.00 yuan owed for 7 days: a late fee of 0.42 yuan.
+    assert_eq!(
+        (step["arrears_fen"].as_i64(), step["late_fee_fen"].as_i64()),
+        (Some(20_000), Some(42))
+    );
+    let letter = step["letter"].as_str().unwrap();
+    assert!(letter.starts_with("Reminder letter (提示函)"), "{letter}");
+    assert!(letter.contains("owner of unit 1-1-101"), "{letter}");
+    assert!(
+        letter.contains("200.00 yuan") && letter.contains("by 2026-12-07"),
+        "{letter}"
+    );
+    // The resident is sent it, and reads it in Chinese if they ask so.
+    let resident = app.token("resident").await;
+    let sent = hot_water_notices(&app, &resident).await;
+    assert_eq!(sent.last().unwrap().0, "hot_water_dunning");
+    let call = app.get(&path(unit, "/dunning")).token(&resident);
+    let chinese = call
+        .header("Accept-Language", "zh-CN")
+        .send()
+        .await
+        .expect(200);
+    let letter = chinese["steps"][1]["letter"].as_str().unwrap();
+    assert!(letter.starts_with("提示函 致房屋 1-1-101 业主"), "{letter}");
+    // Each letter waits its 7 days.
+    let dunning = json!({"step": "dunning_letter"});
+    dun(&app, &butler, unit, dunning.clone())
+        .await
+        .expect_precondition("dunning_step_not_due");
+    local_morning(&app, "2026-12-07");
+    let butler = app.token("butler").await;
+    let ladder = dun(&app, &butler, unit, dunning).await.expect(201);
+    assert_eq!(ladder["steps"][2]["late_fee_fen"], 84);
+    let open = app.get("/api/v1/sites/1/hot-water/dunning").token(&butler);
+    let open = open.send().await.expect(200);
+    assert_eq!(open.as_array().unwrap().len(), 1);
+    assert_eq!(
+        (open[0]["next_step"].as_str(), open[0]["next_due"].as_str()),
+        (Some("urgent_letter"), Some("2026-12-14"))
+    );
+
+    // The payment that clears the arrears ends the ladder.
+    pay(&app, &butler, unit, 20_000).await;
+    let ended = app.get(&path(unit, "/dunning")).token(&butler).send().await;
+    let ended = ended.expect(200);
+    assert_eq!(
+        (ended["ended_on"].as_str(), &ended["next_step"]),
+        (Some("2026-12-07"), &Value::Null)
+    );
+    let open = app.get("/api/v1/sites/1/hot-water/dunning").token(&butler);
+    assert_eq!(open.send().await.expect(200), json!([]));
+    dun(&app, &butler, unit, json!({"step": "urgent_letter"}))
+        .await
+        .expect_precondition("not_in_arrears");
 }

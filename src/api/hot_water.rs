@@ -9,10 +9,11 @@ use crate::api::query::Query;
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::hot_water::model::Quarter;
-use crate::hot_water::{meters, service, supply, tariffs};
+use crate::hot_water::{dunning, meters, service, supply, tariffs};
 use crate::hot_water::{
-    Account, CampaignProgress, Entry, Meter, MeterReplacement, NewAdjustment, NewMeter, NewPayment,
-    NewReading, NewRefund, NewSettings, NewTariff, Reading, Settings, Supply, Tariff,
+    Account, CampaignProgress, Dunning, Entry, Meter, MeterReplacement, NewAdjustment,
+    NewDunningStep, NewMeter, NewPayment, NewReading, NewRefund, NewSettings, NewTariff, Reading,
+    Settings, Supply, Tariff,
 };
 use crate::ids::{HotWaterReadingId, SiteId, UnitId};
 use crate::json::Json;
@@ -373,6 +374,65 @@ pub async fn set_hot_water_settings(
     Ok(HttpResponse::Ok().json(supply::update_settings(&state, &actor, *id, body.0).await?))
 }
 
+/// R-HW-6: the unit's dunning ladder (its latest, open or ended), each step with the
+/// letter it sent, in the language asked for. Residents see their own units'.
+#[utoipa::path(
+    tag = "hot water",
+    params(("id" = i64, Path, description = "Unit id")),
+    responses((status = 200, description = "The ladder", body = Dunning)),
+    security(("bearer" = [])),
+)]
+#[get("/units/{id:[0-9]+}/hot-water/dunning")]
+pub async fn get_hot_water_dunning(
+    state: web::Data<AppState>,
+    actor: Auth,
+    id: web::Path<UnitId>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(dunning::ladder(&state, &actor, *id).await?))
+}
+
+/// R-HW-6: take the next step of the unit's dunning ladder (the desk): `ask_reason` opens
+/// it on an account in arrears; then the reminder, dunning, urgent and lawyer's letters,
+/// 7 days apart, the lawsuit file 3 days later, and the suit. A letter is sent to the
+/// unit's residents. 409 `not_in_arrears`, `dunning_step_not_next`, `dunning_step_not_due`
+/// or `dunning_paused` (a linked complaint still open).
+#[utoipa::path(
+    tag = "hot water",
+    params(("id" = i64, Path, description = "Unit id")),
+    request_body = NewDunningStep,
+    responses(
+        (status = 201, description = "The ladder, with the step taken", body = Dunning),
+        (status = 409, response = crate::api::openapi::Conflict),
+    ),
+    security(("bearer" = [])),
+)]
+#[post("/units/{id:[0-9]+}/hot-water/dunning/steps")]
+pub async fn take_hot_water_dunning_step(
+    state: web::Data<AppState>,
+    actor: Auth<Desk>,
+    id: web::Path<UnitId>,
+    body: Json<NewDunningStep>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Created().json(dunning::take_step(&state, &actor, *id, body.0).await?))
+}
+
+/// R-HW-6: the site's open dunning ladders (staff), each with its next step and the day
+/// it is due: the desk's list of what to do.
+#[utoipa::path(
+    tag = "hot water",
+    params(("id" = i64, Path, description = "Site id")),
+    responses((status = 200, description = "The open ladders", body = Vec<Dunning>)),
+    security(("bearer" = [])),
+)]
+#[get("/sites/{id:[0-9]+}/hot-water/dunning")]
+pub async fn list_hot_water_dunning(
+    state: web::Data<AppState>,
+    actor: Auth<Staff>,
+    id: web::Path<SiteId>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(dunning::open_ladders(&state, &actor, *id).await?))
+}
+
 /// This capability's routes, in match order.
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(get_hot_water_account)
@@ -388,6 +448,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(confirm_hot_water_reading)
         .service(get_hot_water_supply)
         .service(stop_hot_water_supply)
+        .service(get_hot_water_dunning)
+        .service(take_hot_water_dunning_step)
+        .service(list_hot_water_dunning)
         .service(get_hot_water_settings)
         .service(set_hot_water_settings)
         .service(get_hot_water_campaign)

@@ -786,6 +786,35 @@ diesel::table! {
 }
 
 diesel::table! {
+    hot_water_dunning (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        site_id -> BigInt,
+        unit_id -> BigInt,
+        complaint_id -> Nullable<BigInt>,
+        started_on -> Date,
+        ended_on -> Nullable<Date>,
+        started_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    hot_water_dunning_steps (id) {
+        id -> BigInt,
+        dunning_id -> BigInt,
+        step -> Text,
+        taken_on -> Date,
+        arrears_fen -> BigInt,
+        arrears_since -> Date,
+        late_fee_fen -> BigInt,
+        note -> Nullable<Text>,
+        taken_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     hot_water_tariffs (id) {
         id -> BigInt,
         site_id -> BigInt,
@@ -827,6 +856,7 @@ diesel::joinable!(staff_sites -> users (user_id));
 diesel::joinable!(hot_water_entries -> hot_water_accounts (account_id));
 diesel::joinable!(hot_water_readings -> hot_water_meters (meter_id));
 diesel::joinable!(hot_water_tariff_tiers -> hot_water_tariffs (tariff_id));
+diesel::joinable!(hot_water_dunning_steps -> hot_water_dunning (dunning_id));
 diesel::joinable!(staff_sites -> sites (site_id));
 diesel::joinable!(unit_memberships -> units (unit_id));
 diesel::joinable!(unit_memberships -> users (user_id));
@@ -870,6 +900,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     hot_water_tariff_tiers,
     hot_water_settings,
     hot_water_supply,
+    hot_water_dunning,
+    hot_water_dunning_steps,
     users,
     staff_sites,
     unit_memberships,

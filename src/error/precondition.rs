@@ -79,8 +79,19 @@ pub enum Precondition {
     RefundOverBalance,
     /// Hot water: the unit has no meter in service.
     NoMeter,
+    /// Hot water: the meter named is not the unit's meter in service (replaced already).
+    MeterNotInService,
     /// Hot water: the reading is not flagged, or has been confirmed already.
     NothingToConfirm,
     /// Hot water: no stop of the unit's supply is proposed, so none can be approved (R-HW-5).
     StopNotProposed,
+    /// Hot water: the account is not in arrears, so there is nothing to dun (R-HW-6).
+    NotInArrears,
+    /// Hot water: the dunning step is not the ladder's next one (R-HW-6).
+    DunningStepNotNext,
+    /// Hot water: the dunning step is not due yet: 7 days after the one before (3 for the
+    /// lawsuit file).
+    DunningStepNotDue,
+    /// Hot water: the ladder waits for the resident's complaint to be resolved (R-HW-6).
+    DunningPaused,
 }

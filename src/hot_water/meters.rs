@@ -17,7 +17,7 @@ use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, Precondition, Validator};
 use crate::i18n::Msg;
 use crate::idempotency::{self, Answer};
-use crate::ids::{HotWaterReadingId, SiteId, UnitId};
+use crate::ids::{HotWaterMeterId, HotWaterReadingId, SiteId, UnitId};
 use crate::pagination::{Page, PageRequest};
 use crate::sites;
 use crate::state::AppState;
@@ -68,7 +68,17 @@ pub async fn replace(
         installed_on: input.installed_on,
         initial_litres: input.initial_litres,
     };
-    install(state, actor, unit_id, meter, Some(input.final_litres)).await
+    let retiring = Retiring {
+        meter_id: input.meter_id,
+        final_litres: input.final_litres,
+    };
+    install(state, actor, unit_id, meter, Some(retiring)).await
+}
+
+/// The meter in service to retire, and its final figure.
+struct Retiring {
+    meter_id: HotWaterMeterId,
+    final_litres: u32,
 }
 
 /// A meter to put in service.
@@ -79,13 +89,13 @@ struct Installation {
 }
 
 /// Puts `meter` in service: the unit's first (`retiring` none), or in place of the meter
-/// in service, retired with its final figure (`retiring`).
+/// in service, retired with its final figure (`retiring`, which names it).
 async fn install(
     state: &AppState,
     actor: &Actor,
     unit_id: UnitId,
     meter: Installation,
-    retiring: Option<u32>,
+    retiring: Option<Retiring>,
 ) -> Result<Meter, AppError> {
     let (actor, now) = (actor.clone(), state.now());
     idempotency::transaction(state, Answer::Created, move |conn| {
@@ -106,9 +116,20 @@ async fn install(
                 );
                 None
             }
-            (Some(old), Some(final_litres)) => {
+            (Some(old), Some(retiring)) => {
+                if old.id != retiring.meter_id {
+                    return Err(AppError::precondition(
+                        Precondition::MeterNotInService,
+                        Msg::new(
+                            "meter %{meter} is not the unit's meter in service (meter %{in_service}): \
+                             it was replaced already",
+                        )
+                        .arg("meter", retiring.meter_id)
+                        .arg("in_service", old.id),
+                    ));
+                }
                 let (last, last_on) = last_figure(conn, &old)?;
-                let final_litres = i64::from(final_litres);
+                let final_litres = i64::from(retiring.final_litres);
                 v.check(
                     final_litres >= last,
                     "final_litres",
@@ -116,9 +137,9 @@ async fn install(
                         .arg("litres", last),
                 )
                 .check(
-                    old.installed_on <= meter.installed_on && meter.installed_on <= today,
+                    last_on <= meter.installed_on && meter.installed_on <= today,
                     "installed_on",
-                    "must lie between the old meter's installation and today",
+                    "must lie between the old meter's latest reading (or installation) and today",
                 );
                 let tail = Usage {
                     reading_id: None,
@@ -242,7 +263,7 @@ pub async fn confirm(
             });
         };
         let meter = repo::meter(conn, reading.meter_id)?;
-        let from = repo::reading_before(conn, meter.id, reading.id)?
+        let from = repo::last_reading(conn, meter.id, Some(reading.id))?
             .map_or(meter.installed_on, |before| before.read_on);
         let usage = Usage {
             reading_id: Some(reading.id),
@@ -349,7 +370,7 @@ fn no_meter() -> AppError {
 
 /// The meter's latest figure and its day: its latest reading, or its initial reading.
 fn last_figure(conn: &mut AnyConnection, meter: &MeterRow) -> Result<(i64, NaiveDate), AppError> {
-    Ok(repo::last_reading(conn, meter.id)?
+    Ok(repo::last_reading(conn, meter.id, None)?
         .map_or((meter.initial_litres, meter.installed_on), |r| {
             (r.litres, r.read_on)
         }))

@@ -7,6 +7,7 @@
 //! it. The balance is the sum of the entries, computed when read, never kept apart from
 //! them, so the two cannot disagree. Money is integer fen ([`Fen`]).
 
+pub mod dunning;
 pub mod meters;
 pub mod model;
 pub mod pricing;
@@ -19,8 +20,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::i18n::Msg;
 use crate::ids::{
-    HotWaterEntryId, HotWaterMeterId, HotWaterReadingId, HotWaterTariffId, SiteId, UnitId, UserId,
+    ComplaintId, HotWaterDunningId, HotWaterDunningStepId, HotWaterEntryId, HotWaterMeterId,
+    HotWaterReadingId, HotWaterTariffId, SiteId, UnitId, UserId,
 };
 use crate::money::{Amount, Fen, PaidAmount};
 use crate::text::{NameText, NoteText};
@@ -62,6 +65,27 @@ text_enum! {
         StopProposed = "stop_proposed",
         /// Stopped (停供), approved by a manager.
         Stopped = "stopped",
+    }
+}
+
+text_enum! {
+    /// The steps of the dunning ladder (催缴, R-HW-6), in order.
+    pub enum DunningStep {
+        /// A butler asks the resident why they have not paid; a valid service complaint
+        /// they raise is linked, and the ladder waits until it is resolved.
+        AskReason = "ask_reason",
+        /// 7 days later: the reminder letter (提示函).
+        ReminderLetter = "reminder_letter",
+        /// 7 days later: the dunning letter (催缴函).
+        DunningLetter = "dunning_letter",
+        /// 7 days later: the urgent dunning letter (紧急催缴函).
+        UrgentLetter = "urgent_letter",
+        /// 7 days later: the lawyer's letter (律师函).
+        LawyerLetter = "lawyer_letter",
+        /// 3 days later: the lawsuit file (name, arrears period, amount, late fee).
+        LawsuitFile = "lawsuit_file",
+        /// Within a month of the file: the suit is filed with the court.
+        Sued = "sued",
     }
 }
 
@@ -198,15 +222,19 @@ pub struct NewMeter {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
-    "final_litres": 48210, "serial_number": "HW-2026-1120", "installed_on": "2026-11-20",
-    "initial_litres": 0
+    "meter_id": 5, "final_litres": 48210, "serial_number": "HW-2026-1120",
+    "installed_on": "2026-11-20", "initial_litres": 0
 }))]
 pub struct MeterReplacement {
+    /// The meter in service being replaced: a replacement sent twice then replaces it once
+    /// (409 `meter_not_in_service` the second time) rather than the new meter.
+    #[schema(value_type = i64)]
+    pub meter_id: HotWaterMeterId,
     /// The old meter's last figure: not below its latest reading.
     #[schema(value_type = i64, minimum = 0, maximum = 4294967295_i64)]
     pub final_litres: u32,
     pub serial_number: NameText,
-    /// Not before the old meter's installation, nor after today.
+    /// Not before the old meter's latest reading (or installation), nor after today.
     pub installed_on: NaiveDate,
     #[schema(value_type = i64, minimum = 0, maximum = 4294967295_i64)]
     pub initial_litres: u32,
@@ -404,4 +432,71 @@ pub struct Supply {
     /// Each step, oldest first: `limit`, `propose_stop` (the daily sweep), `stop` (a
     /// manager), `restore` (a payment).
     pub history: Vec<TimelineEntry>,
+}
+
+/// The next step of a unit's dunning ladder (the desk). The first is `ask_reason`, on an
+/// account in arrears; each next one in order, once due.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"step": "ask_reason", "note": "Says the water was cold for a week", "complaint_id": 12}))]
+pub struct NewDunningStep {
+    pub step: DunningStep,
+    /// What was said or done: the reason given, the court's case number.
+    pub note: Option<NoteText>,
+    /// `ask_reason` only: the resident's service complaint about the unit, which the
+    /// butler judged valid; the ladder waits until it is resolved.
+    #[schema(value_type = Option<i64>)]
+    pub complaint_id: Option<ComplaintId>,
+}
+
+/// A unit's dunning ladder and its steps (R-HW-6).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 4, "unit_id": 3, "started_on": "2027-01-05", "ended_on": null, "complaint_id": null,
+    "paused": false, "next_step": "dunning_letter", "next_due": "2027-01-19", "steps": [{
+        "id": 9, "step": "reminder_letter", "taken_on": "2027-01-12", "arrears_fen": 20350,
+        "arrears_since": "2027-01-02", "late_fee_fen": 61, "note": null, "taken_by": 2,
+        "created_at": "2027-01-12T02:00:00Z",
+        "letter": "Reminder letter (提示函) to Wang Fang, owner of unit 1-1-101: ..."
+    }]
+}))]
+pub struct Dunning {
+    #[schema(value_type = i64)]
+    pub id: HotWaterDunningId,
+    #[schema(value_type = i64)]
+    pub unit_id: UnitId,
+    pub started_on: NaiveDate,
+    /// The day a payment cleared the arrears and ended the ladder.
+    pub ended_on: Option<NaiveDate>,
+    #[schema(value_type = Option<i64>)]
+    pub complaint_id: Option<ComplaintId>,
+    /// Waiting for the linked complaint to be resolved.
+    pub paused: bool,
+    /// The step that comes next, and from which day (`null` once sued or ended).
+    pub next_step: Option<DunningStep>,
+    pub next_due: Option<NaiveDate>,
+    /// Oldest first.
+    pub steps: Vec<DunningStepView>,
+}
+
+/// One step of a ladder, with the figures of the day it was taken.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DunningStepView {
+    #[schema(value_type = i64)]
+    pub id: HotWaterDunningStepId,
+    pub step: DunningStep,
+    pub taken_on: NaiveDate,
+    /// What was owed that day.
+    pub arrears_fen: i64,
+    pub arrears_since: NaiveDate,
+    /// 0.03 % of the arrears per day since `arrears_since`, rounded half up.
+    pub late_fee_fen: i64,
+    pub note: Option<String>,
+    #[schema(value_type = i64)]
+    pub taken_by: UserId,
+    pub created_at: DateTime<Utc>,
+    /// The letters and the lawsuit file: the document, its figures filled in, in the
+    /// language asked for (`Accept-Language`).
+    #[schema(value_type = Option<String>)]
+    pub letter: Option<Msg>,
 }

@@ -4,7 +4,9 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, Days, Months, NaiveDate};
+
+use super::DunningStep;
 
 /// A calendar quarter: readings are taken once in each (R-HW-2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -63,6 +65,39 @@ impl FromStr for Quarter {
     }
 }
 
+/// R-HW-6: the step after `step` on the dunning ladder, and the days it waits for.
+pub fn after(step: DunningStep) -> Option<(DunningStep, u64)> {
+    use DunningStep::*;
+    Some(match step {
+        AskReason => (ReminderLetter, 7),
+        ReminderLetter => (DunningLetter, 7),
+        DunningLetter => (UrgentLetter, 7),
+        UrgentLetter => (LawyerLetter, 7),
+        LawyerLetter => (LawsuitFile, 3),
+        LawsuitFile => (Sued, 0),
+        Sued => return None,
+    })
+}
+
+/// The day the step after one taken on `taken_on` may be taken, and for the suit, the day
+/// by which it is due (a month after the file).
+pub fn next_due(step: DunningStep, taken_on: NaiveDate) -> Option<(DunningStep, NaiveDate)> {
+    let (next, days) = after(step)?;
+    Some((next, taken_on + Days::new(days)))
+}
+
+/// The suit is filed within a month of the lawsuit file.
+pub fn sue_by(file_on: NaiveDate) -> NaiveDate {
+    file_on + Months::new(1)
+}
+
+/// The late fee on `arrears_fen` owed for `days`: 0.03 % a day (万分之三, the rate of the
+/// model property-service contract), rounded half up to the fen.
+pub fn late_fee(arrears_fen: i64, days: i64) -> i64 {
+    let tenths_of_thousandths = i128::from(arrears_fen.max(0)) * i128::from(days.max(0)) * 3;
+    i64::try_from((tenths_of_thousandths + 5_000) / 10_000).unwrap_or(i64::MAX)
+}
+
 /// The spec's form of a quarter, which the server reads the same way.
 pub const QUARTER_PATTERN: &str = "^[0-9]{4}-Q[1-4]$";
 
@@ -109,6 +144,38 @@ pub fn unusual(usage: i64, earlier: &[i64]) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_dunning_ladder_runs_in_order_7_days_apart_then_3_days_to_the_file() {
+        let start = NaiveDate::from_ymd_opt(2027, 1, 5).unwrap();
+        let (mut step, mut on, mut waits) = (DunningStep::AskReason, start, Vec::new());
+        while let Some((next, due)) = next_due(step, on) {
+            waits.push((next, (due - on).num_days()));
+            (step, on) = (next, due);
+        }
+        assert_eq!(
+            waits,
+            [
+                (DunningStep::ReminderLetter, 7),
+                (DunningStep::DunningLetter, 7),
+                (DunningStep::UrgentLetter, 7),
+                (DunningStep::LawyerLetter, 7),
+                (DunningStep::LawsuitFile, 3),
+                (DunningStep::Sued, 0),
+            ]
+        );
+        assert_eq!(sue_by(start), NaiveDate::from_ymd_opt(2027, 2, 5).unwrap());
+    }
+
+    #[test]
+    fn the_late_fee_is_three_in_ten_thousand_a_day_rounded_half_up() {
+        assert_eq!(late_fee(20_000, 7), 42);
+        // 1 fen × 1 667 days × 0.0003 = 0.5001 fen: up; × 1 666 days = 0.4998: down.
+        assert_eq!(late_fee(1, 1_667), 1);
+        assert_eq!(late_fee(1, 1_666), 0);
+        assert_eq!(late_fee(20_000, 0), 0);
+        assert_eq!(late_fee(-5, 10), 0);
+    }
+
     use super::*;
 
     fn date(s: &str) -> NaiveDate {

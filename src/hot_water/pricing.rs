@@ -1,8 +1,10 @@
 //! What hot water costs (R-HW-3: charge = usage × tariff), pure.
 //!
 //! A tariff prices a period's usage in tiers: the first litres at one price, the litres
-//! above a threshold at another. Prices are fen per cubic metre (1 000 litres), so a
-//! charge is exact in thousandths of a fen before it is rounded.
+//! above a threshold at another. Thresholds are litres a month, pro-rated to the period's
+//! days (a 30-day month), so a period read early, late or twice gets no more of a cheap
+//! tier than its days earn. Prices are fen per cubic metre (1 000 litres), so a charge is
+//! exact in thirtieths of thousandths of a fen before it is rounded.
 //!
 //! **The rounding rule**: a period's charge is rounded once, half up, to the fen. A period
 //! that spans a tariff change is split by days: each part is charged its days' share of the
@@ -11,8 +13,8 @@
 
 use chrono::NaiveDate;
 
-/// One tier of a tariff: the price of a period's litres up to `up_to_litres` (those above
-/// the tier before it), or of all the rest when `None`.
+/// One tier of a tariff: the price of a period's litres up to `up_to_litres` a month (those
+/// above the tier before it), or of all the rest when `None`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Tier {
     pub up_to_litres: Option<i64>,
@@ -39,19 +41,29 @@ pub struct Part {
     pub amount_fen: i64,
 }
 
-/// The cost of `litres` under `tiers`, exact, in thousandths of a fen.
-pub fn milli_fen(tiers: &[Tier], litres: i64) -> i128 {
+/// Days in the month that tier thresholds are set for.
+const MONTH_DAYS: i128 = 30;
+
+/// The cost of `litres` used over `days` under `tiers`, exact, in units of 1 / 30 000 fen:
+/// each threshold scaled by `days / 30`, all of it times 30 so that it stays an integer.
+pub fn cost(tiers: &[Tier], litres: i64, days: i64) -> i128 {
+    let used = i128::from(litres) * MONTH_DAYS;
     let mut cost = 0_i128;
-    let mut below = 0_i64;
+    let mut below = 0_i128;
     for tier in tiers {
-        let top = tier.up_to_litres.map_or(litres, |up_to| up_to.min(litres));
+        let top = tier.up_to_litres.map_or(used, |up_to| {
+            (i128::from(up_to) * i128::from(days)).min(used)
+        });
         if top > below {
-            cost += i128::from(top - below) * i128::from(tier.fen_per_cubic_metre);
+            cost += (top - below) * i128::from(tier.fen_per_cubic_metre);
             below = top;
         }
     }
     cost
 }
+
+/// [`cost`]'s unit per fen.
+const COST_PER_FEN: i128 = 1000 * MONTH_DAYS;
 
 /// The charges for `litres` used from the reading of `from` to that of `to`, under the
 /// `tariffs` (sorted by `effective_from`): a part per tariff in effect on those days, each
@@ -61,8 +73,8 @@ pub fn charge(from: NaiveDate, to: NaiveDate, litres: i64, tariffs: &[Tariff]) -
     let in_effect = |day: NaiveDate| tariffs.iter().rposition(|t| t.effective_from <= day);
     if to <= from {
         let tariff = in_effect(to);
-        let cost = tariff.map_or(0, |t| milli_fen(&tariffs[t].tiers, litres));
-        let amount_fen = share(&[cost], 1000, round_half_up(cost, 1000))[0];
+        let cost = tariff.map_or(0, |t| cost(&tariffs[t].tiers, litres, 1));
+        let amount_fen = share(&[cost], COST_PER_FEN, round_half_up(cost, COST_PER_FEN))[0];
         return vec![Part {
             from: to,
             to,
@@ -90,13 +102,16 @@ pub fn charge(from: NaiveDate, to: NaiveDate, litres: i64, tariffs: &[Tariff]) -
         .map(|(a, b, _)| i128::from((*b - *a).num_days()))
         .collect();
     let all_days: i128 = days.iter().sum();
-    // Each part's exact share, in units of 1 / (1000 × all_days) fen.
+    let period_days = (to - from).num_days();
+    // Each part's exact share, in units of 1 / (COST_PER_FEN × all_days) fen.
     let exact: Vec<i128> = spans
         .iter()
         .zip(&days)
-        .map(|((_, _, tariff), d)| tariff.map_or(0, |t| d * milli_fen(&tariffs[t].tiers, litres)))
+        .map(|((_, _, tariff), d)| {
+            tariff.map_or(0, |t| d * cost(&tariffs[t].tiers, litres, period_days))
+        })
         .collect();
-    let unit = 1000 * all_days;
+    let unit = COST_PER_FEN * all_days;
     let amounts = share(&exact, unit, round_half_up(exact.iter().sum(), unit));
     let usage_shares: Vec<i128> = days.iter().map(|d| d * i128::from(litres)).collect();
     let usages = share(&usage_shares, all_days, i128::from(litres));
@@ -178,7 +193,7 @@ mod tests {
     }
 
     #[test]
-    fn tiers_price_the_litres_above_each_threshold() {
+    fn tiers_price_the_litres_above_each_threshold_pro_rated_to_the_days() {
         let tiers = vec![
             Tier {
                 up_to_litres: Some(10_000),
@@ -189,8 +204,28 @@ mod tests {
                 fen_per_cubic_metre: 3000,
             },
         ];
-        assert_eq!(milli_fen(&tiers, 4_000), 4_000 * 2000);
-        assert_eq!(milli_fen(&tiers, 12_000), 10_000 * 2000 + 2_000 * 3000);
+        let fen = |litres, days| cost(&tiers, litres, days) as f64 / COST_PER_FEN as f64;
+        // A month: 10 000 litres a month at the first price.
+        assert_eq!(fen(4_000, 30), 8_000.0);
+        assert_eq!(fen(12_000, 30), 20_000.0 + 6_000.0);
+        // A quarter (90 days) earns three months of the first tier.
+        assert_eq!(fen(30_000, 90), 60_000.0);
+        assert_eq!(fen(31_000, 90), 60_000.0 + 3_000.0);
+        // 3 days earn 1 000 litres of it.
+        assert_eq!(fen(1_500, 3), 2_000.0 + 1_500.0);
+        let flat = |period_days| {
+            let parts = charge(
+                day(0),
+                day(period_days),
+                12_000,
+                &[Tariff {
+                    effective_from: day(0),
+                    tiers: tiers.clone(),
+                }],
+            );
+            total(&parts)
+        };
+        assert_eq!(flat(30), 26_000);
     }
 
     #[test]
@@ -217,6 +252,7 @@ mod tests {
 
     #[test]
     fn a_reading_the_day_of_the_previous_one_is_billed_under_that_days_tariff() {
+        // One day: a thirtieth of the month's tiers.
         let parts = charge(day(40), day(40), 2_000, &[flat(0, 1000), flat(40, 3000)]);
         assert_eq!(parts.len(), 1);
         assert_eq!((parts[0].tariff, parts[0].amount_fen), (Some(1), 6_000));
@@ -282,19 +318,22 @@ mod tests {
             }
             // Money: the whole is the exact charge rounded once, half up, and each part
             // is within a fen of its exact share.
-            let all_days = i128::from((to - from).num_days().max(1));
+            let all_days = (to - from).num_days().max(1);
+            let unit = COST_PER_FEN * i128::from(all_days);
             let mut exact_total = 0_i128;
             for part in &parts {
                 let days = if to > from { i128::from((part.to - part.from).num_days()) } else { 1 };
-                let exact = part.tariff.map_or(0, |t| days * milli_fen(&tariffs[t].tiers, litres));
+                let exact = part
+                    .tariff
+                    .map_or(0, |t| days * cost(&tariffs[t].tiers, litres, all_days));
                 exact_total += exact;
-                let off = i128::from(part.amount_fen) * 1000 * all_days - exact;
-                prop_assert!(off.abs() < 1000 * all_days, "part {:?} off by {}", part, off);
+                let off = i128::from(part.amount_fen) * unit - exact;
+                prop_assert!(off.abs() < unit, "part {:?} off by {}", part, off);
             }
-            let sum = i128::from(total(&parts)) * 1000 * all_days;
+            let sum = i128::from(total(&parts)) * unit;
             // Half up: a whole just below half a fen down, exactly half a fen up.
-            prop_assert!(sum * 2 > exact_total * 2 - 1000 * all_days);
-            prop_assert!(sum * 2 <= exact_total * 2 + 1000 * all_days);
+            prop_assert!(sum * 2 > exact_total * 2 - unit);
+            prop_assert!(sum * 2 <= exact_total * 2 + unit);
         }
 
         #[test]

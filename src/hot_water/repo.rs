@@ -6,16 +6,17 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Timestamp};
 
 use super::pricing::Tier;
-use super::{EntryKind, PaymentMethod, SupplyStatus};
+use super::{DunningStep, EntryKind, PaymentMethod, SupplyStatus};
 use crate::db::schema::{
-    hot_water_accounts as a, hot_water_entries as e, hot_water_meters as m,
-    hot_water_readings as r, hot_water_settings as hs, hot_water_supply as su,
-    hot_water_tariff_tiers as tt, hot_water_tariffs as t, units,
+    hot_water_accounts as a, hot_water_dunning as d, hot_water_dunning_steps as ds,
+    hot_water_entries as e, hot_water_meters as m, hot_water_readings as r,
+    hot_water_settings as hs, hot_water_supply as su, hot_water_tariff_tiers as tt,
+    hot_water_tariffs as t, units,
 };
 use crate::db::AnyConnection;
 use crate::ids::{
-    HotWaterAccountId, HotWaterEntryId, HotWaterMeterId, HotWaterReadingId, HotWaterTariffId,
-    SiteId, UnitId, UserId,
+    ComplaintId, HotWaterAccountId, HotWaterDunningId, HotWaterDunningStepId, HotWaterEntryId,
+    HotWaterMeterId, HotWaterReadingId, HotWaterTariffId, SiteId, UnitId, UserId,
 };
 use crate::money::Fen;
 use crate::pagination::PageRequest;
@@ -293,32 +294,21 @@ pub fn retire_meter(
         .map(|_| ())
 }
 
-/// The meter's latest reading.
+/// The meter's latest reading, or its latest before the reading `before`.
 pub fn last_reading(
     conn: &mut AnyConnection,
     meter: HotWaterMeterId,
+    before: Option<HotWaterReadingId>,
 ) -> QueryResult<Option<ReadingRow>> {
-    r::table
+    let mut query = r::table
         .filter(r::meter_id.eq(meter))
         .select(ReadingRow::as_select())
         .order(r::id.desc())
-        .first(conn)
-        .optional()
-}
-
-/// The meter's reading taken before `reading`.
-pub fn reading_before(
-    conn: &mut AnyConnection,
-    meter: HotWaterMeterId,
-    reading: HotWaterReadingId,
-) -> QueryResult<Option<ReadingRow>> {
-    r::table
-        .filter(r::meter_id.eq(meter))
-        .filter(r::id.lt(reading))
-        .select(ReadingRow::as_select())
-        .order(r::id.desc())
-        .first(conn)
-        .optional()
+        .into_boxed();
+    if let Some(before) = before {
+        query = query.filter(r::id.lt(before));
+    }
+    query.first(conn).optional()
 }
 
 pub fn meter(conn: &mut AnyConnection, id: HotWaterMeterId) -> QueryResult<MeterRow> {
@@ -662,4 +652,136 @@ pub fn supply_due(
         _ => query.filter(su::status_since.le(cutoff)),
     };
     query.load(conn)
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = d)]
+pub struct DunningRow {
+    pub id: HotWaterDunningId,
+    pub account_id: HotWaterAccountId,
+    pub site_id: SiteId,
+    pub unit_id: UnitId,
+    pub complaint_id: Option<ComplaintId>,
+    pub started_on: NaiveDate,
+    pub ended_on: Option<NaiveDate>,
+    pub started_by: UserId,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = d)]
+pub struct NewDunningRow {
+    pub account_id: HotWaterAccountId,
+    pub site_id: SiteId,
+    pub unit_id: UnitId,
+    pub complaint_id: Option<ComplaintId>,
+    pub started_on: NaiveDate,
+    pub started_by: UserId,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = ds)]
+pub struct DunningStepRow {
+    pub id: HotWaterDunningStepId,
+    pub dunning_id: HotWaterDunningId,
+    #[diesel(deserialize_as = String)]
+    pub step: DunningStep,
+    pub taken_on: NaiveDate,
+    pub arrears_fen: i64,
+    pub arrears_since: NaiveDate,
+    pub late_fee_fen: i64,
+    pub note: Option<String>,
+    pub taken_by: UserId,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = ds)]
+pub struct NewDunningStepRow {
+    pub dunning_id: HotWaterDunningId,
+    #[diesel(serialize_as = String)]
+    pub step: DunningStep,
+    pub taken_on: NaiveDate,
+    pub arrears_fen: i64,
+    pub arrears_since: NaiveDate,
+    pub late_fee_fen: i64,
+    pub note: Option<String>,
+    pub taken_by: UserId,
+    pub created_at: NaiveDateTime,
+}
+
+/// The account's open ladder.
+pub fn open_dunning(
+    conn: &mut AnyConnection,
+    account: HotWaterAccountId,
+) -> QueryResult<Option<DunningRow>> {
+    d::table
+        .filter(d::account_id.eq(account))
+        .filter(d::ended_on.is_null())
+        .select(DunningRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The unit's latest ladder, open or ended.
+pub fn latest_dunning(conn: &mut AnyConnection, unit: UnitId) -> QueryResult<Option<DunningRow>> {
+    d::table
+        .filter(d::unit_id.eq(unit))
+        .select(DunningRow::as_select())
+        .order(d::id.desc())
+        .first(conn)
+        .optional()
+}
+
+/// The site's open ladders, oldest first.
+pub fn open_dunnings_of_site(
+    conn: &mut AnyConnection,
+    site: SiteId,
+) -> QueryResult<Vec<DunningRow>> {
+    d::table
+        .filter(d::site_id.eq(site))
+        .filter(d::ended_on.is_null())
+        .select(DunningRow::as_select())
+        .order(d::id)
+        .load(conn)
+}
+
+/// The steps of the ladders, oldest first.
+pub fn dunning_steps(
+    conn: &mut AnyConnection,
+    ladders: &[HotWaterDunningId],
+) -> QueryResult<Vec<DunningStepRow>> {
+    ds::table
+        .filter(ds::dunning_id.eq_any(ladders))
+        .select(DunningStepRow::as_select())
+        .order(ds::id)
+        .load(conn)
+}
+
+pub fn insert_dunning(conn: &mut AnyConnection, row: NewDunningRow) -> QueryResult<DunningRow> {
+    diesel::insert_into(d::table).values(row).get_result(conn)
+}
+
+pub fn insert_dunning_step(
+    conn: &mut AnyConnection,
+    row: NewDunningStepRow,
+) -> QueryResult<DunningStepRow> {
+    diesel::insert_into(ds::table).values(row).get_result(conn)
+}
+
+/// Ends the account's open ladder, if it has one: the arrears are paid.
+pub fn end_dunning(
+    conn: &mut AnyConnection,
+    account: HotWaterAccountId,
+    today: NaiveDate,
+) -> QueryResult<()> {
+    diesel::update(
+        d::table
+            .filter(d::account_id.eq(account))
+            .filter(d::ended_on.is_null()),
+    )
+    .set(d::ended_on.eq(today))
+    .execute(conn)
+    .map(|_| ())
 }

@@ -163,8 +163,10 @@ async fn record(
     idempotency::transaction(state, Answer::Created, move |conn| {
         let unit = units::service::visible_unit(conn, &actor, unit_id, now.date_naive())?;
         let account = repo::open_account(conn, unit.id, unit.site_id, utc(now))?;
+        // Entries of one account are decided one after the other: a refund on the balance
+        // it reads, the notices and supply on the balance the entry leaves.
+        repo::lock(conn, account.id)?;
         if movement.kind == EntryKind::Refund {
-            repo::lock(conn, account.id)?;
             let balance = repo::totals(conn, account.id)?.balance_fen;
             if balance + movement.amount.get() < 0 {
                 return Err(AppError::precondition(
@@ -174,7 +176,8 @@ async fn record(
                 ));
             }
         }
-        // Last, just before the insert: the counter's row stays locked until the commit.
+        // After the checks, just before the insert: the site's counter stays locked until
+        // the commit, and every payment of the site waits for it.
         let receipt_number = match movement.kind {
             EntryKind::Payment => Some(receipt_number(conn, unit.site_id, now)?),
             _ => None,

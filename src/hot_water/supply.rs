@@ -138,8 +138,12 @@ pub async fn approve_stop(
     idempotency::transaction(state, Answer::Done, move |conn| {
         let unit = units::service::visible_unit(conn, &actor, unit_id, now.date_naive())?;
         let (_, today) = sites::service::site_today(conn, unit.site_id, now)?;
+        // The account's lock orders the approval with a payment that would restore supply.
         let supply = match repo::account_of_unit(conn, unit.id)? {
-            Some(account) => repo::supply_of(conn, account.id)?,
+            Some(account) => {
+                repo::lock(conn, account.id)?;
+                repo::supply_of(conn, account.id)?
+            }
             None => None,
         };
         let moved = match &supply {
@@ -217,6 +221,9 @@ pub(super) fn after_entry(
         (since, true) => since,
         (_, false) => None,
     };
+    if !in_arrears {
+        super::dunning::end_when_paid(conn, account.id, today)?;
+    }
     if !in_arrears && supply.status != SupplyStatus::Normal {
         let message = Msg::new(
             "The hot-water supply of unit %{unit} is restored: its balance is %{balance} yuan",
@@ -252,7 +259,15 @@ pub async fn advance(state: &AppState) -> Result<usize, AppError> {
             (SupplyStatus::Limited, days_before(settings.stop_after_days)),
         ];
         for (from, cutoff) in steps {
-            for supply in repo::supply_due(conn, site_id, from, cutoff)? {
+            for due in repo::supply_due(conn, site_id, from, cutoff)? {
+                // Under the account's lock, read again: a payment may have cleared the
+                // arrears since the list was read.
+                repo::lock(conn, due.account_id)?;
+                let Some(supply) = repo::supply_of(conn, due.account_id)?
+                    .filter(|s| s.status == from && still_due(s, cutoff))
+                else {
+                    continue;
+                };
                 let transition = match from {
                     SupplyStatus::Normal => Transition::Limit,
                     _ => Transition::ProposeStop,
@@ -282,6 +297,15 @@ pub async fn advance(state: &AppState) -> Result<usize, AppError> {
         Ok(moved)
     })
     .await
+}
+
+/// Whether the sweep's step is still due: in arrears since the cutoff (to be limited), or
+/// limited since then (to have a stop proposed).
+fn still_due(supply: &SupplyRow, cutoff: NaiveDate) -> bool {
+    match supply.status {
+        SupplyStatus::Normal => supply.arrears_since.is_some_and(|since| since <= cutoff),
+        _ => supply.status_since <= cutoff,
+    }
 }
 
 /// A step of an account's supply.
@@ -402,10 +426,9 @@ fn tell(
     )
 }
 
-/// `1-1-101`: building, entrance, room.
 fn unit_label(conn: &mut AnyConnection, unit_id: UnitId) -> Result<String, AppError> {
     let unit = units::repo::find(conn, unit_id)?.ok_or(AppError::NotFound("unit"))?;
-    Ok(format!("{}-{}-{}", unit.building, unit.entrance, unit.room))
+    Ok(unit.label())
 }
 
 impl From<SettingsRow> for Settings {

@@ -61,6 +61,8 @@ text_enum! {
         /// To the residents of a unit (and, for a stop proposed, the site's managers): its
         /// hot-water supply limited, stopped or restored (R-HW-5).
         HotWaterSupply = "hot_water_supply",
+        /// To the residents of a unit: a dunning letter for its hot-water arrears (R-HW-6).
+        HotWaterDunning = "hot_water_dunning",
     }
 }
 

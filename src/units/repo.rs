@@ -25,6 +25,13 @@ pub struct UnitRow {
     pub updated_at: NaiveDateTime,
 }
 
+impl UnitRow {
+    /// `1-1-101`: building, entrance, room, as notices and letters name a unit.
+    pub fn label(&self) -> String {
+        format!("{}-{}-{}", self.building, self.entrance, self.room)
+    }
+}
+
 #[derive(Insertable)]
 #[diesel(table_name = units)]
 pub struct NewUnitRow<'a> {

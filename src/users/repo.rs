@@ -257,3 +257,24 @@ pub fn display_names(
         .into_iter()
         .collect())
 }
+
+/// The names of the unit's owners today: whom a dunning letter is addressed to.
+pub fn owner_names_of_unit(
+    conn: &mut AnyConnection,
+    unit_id: UnitId,
+    today: NaiveDate,
+) -> QueryResult<Vec<String>> {
+    unit_memberships::table
+        .inner_join(users::table.on(users::id.eq(unit_memberships::user_id)))
+        .filter(unit_memberships::unit_id.eq(unit_id))
+        .filter(unit_memberships::relation.eq(Relation::Owner.as_str()))
+        .filter(unit_memberships::start_date.le(today))
+        .filter(
+            unit_memberships::end_date
+                .is_null()
+                .or(unit_memberships::end_date.gt(today)),
+        )
+        .select(users::display_name)
+        .order(unit_memberships::id)
+        .load(conn)
+}

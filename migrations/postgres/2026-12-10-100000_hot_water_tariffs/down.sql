@@ -1,3 +1,4 @@
+DROP INDEX hot_water_entries_charge_part;
 ALTER TABLE hot_water_readings
     DROP CONSTRAINT hot_water_readings_confirmed,
     DROP COLUMN confirmed_at,

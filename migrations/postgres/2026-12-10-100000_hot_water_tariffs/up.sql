@@ -30,6 +30,10 @@ CREATE TRIGGER hot_water_tariffs_no_update BEFORE UPDATE OR DELETE ON hot_water_
     FOR EACH ROW EXECUTE FUNCTION hot_water_tariff_unchanged();
 CREATE TRIGGER hot_water_tariff_tiers_no_update BEFORE UPDATE OR DELETE ON hot_water_tariff_tiers
     FOR EACH ROW EXECUTE FUNCTION hot_water_tariff_unchanged();
+CREATE TRIGGER hot_water_tariffs_no_truncate BEFORE TRUNCATE ON hot_water_tariffs
+    FOR EACH STATEMENT EXECUTE FUNCTION hot_water_tariff_unchanged();
+CREATE TRIGGER hot_water_tariff_tiers_no_truncate BEFORE TRUNCATE ON hot_water_tariff_tiers
+    FOR EACH STATEMENT EXECUTE FUNCTION hot_water_tariff_unchanged();
 
 -- A charge's period and usage, and the reading that made it (none for the last litres of
 -- a replaced meter).
@@ -39,7 +43,8 @@ ALTER TABLE hot_water_entries
     ADD COLUMN period_to DATE,
     ADD COLUMN usage_litres BIGINT,
     ADD CONSTRAINT hot_water_entries_charge_period
-        CHECK ((kind = 'charge') = (period_to IS NOT NULL AND period_from <= period_to)),
+        CHECK ((kind = 'charge') = (period_from IS NOT NULL AND period_to IS NOT NULL
+        AND period_from <= period_to)),
     ADD CONSTRAINT hot_water_entries_charge_usage
         CHECK ((kind = 'charge') = (usage_litres IS NOT NULL AND usage_litres >= 0));
 
@@ -49,3 +54,6 @@ ALTER TABLE hot_water_readings
     ADD COLUMN confirmed_at TIMESTAMP,
     ADD CONSTRAINT hot_water_readings_confirmed
         CHECK ((confirmed_at IS NULL) = (confirmed_by IS NULL) AND (confirmed_at IS NULL OR flagged));
+-- A reading's usage is charged once: one entry per part of its period.
+CREATE UNIQUE INDEX hot_water_entries_charge_part ON hot_water_entries (reading_id, period_from)
+    WHERE reading_id IS NOT NULL;

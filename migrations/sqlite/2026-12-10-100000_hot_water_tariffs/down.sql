@@ -1,3 +1,4 @@
+DROP INDEX hot_water_entries_charge_part;
 ALTER TABLE hot_water_readings DROP COLUMN confirmed_at;
 ALTER TABLE hot_water_readings DROP COLUMN confirmed_by;
 ALTER TABLE hot_water_entries DROP COLUMN usage_litres;

@@ -1,5 +1,10 @@
 DROP TABLE hot_water_supply;
 DROP TABLE hot_water_settings;
+DELETE FROM timeline_entries WHERE subject = 'hot_water_account';
+DELETE FROM follow_up_visits WHERE subject = 'hot_water_account';
+DELETE FROM notifications WHERE subject = 'hot_water_account'
+    OR kind IN ('hot_water_renewal', 'hot_water_supply');
+DELETE FROM attachments WHERE subject = 'hot_water_account';
 
 DROP TRIGGER timeline_entries_subject_check_insert;
 CREATE TRIGGER timeline_entries_subject_check_insert BEFORE INSERT ON timeline_entries

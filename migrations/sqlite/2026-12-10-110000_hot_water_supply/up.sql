@@ -138,3 +138,11 @@ CREATE TABLE hot_water_supply (
     CHECK (status = 'normal' OR arrears_since IS NOT NULL)
 );
 CREATE INDEX hot_water_supply_due ON hot_water_supply (site_id, status, arrears_since);
+
+-- Accounts opened before: their supply as their balance leaves it (arrears from today).
+INSERT INTO hot_water_supply
+    (account_id, site_id, unit_id, status, status_since, arrears_since, renewal_noticed)
+SELECT a.id, a.site_id, a.unit_id, 'normal', date('now'),
+    CASE WHEN COALESCE(SUM(e.amount_fen), 0) < 0 THEN date('now') END, FALSE
+FROM hot_water_accounts a LEFT JOIN hot_water_entries e ON e.account_id = a.id
+GROUP BY a.id, a.site_id, a.unit_id;
