@@ -1258,3 +1258,110 @@ async fn the_dunning_ladder_waits_for_a_valid_complaint_and_a_payment_ends_it() 
         .await
         .expect_precondition("not_in_arrears");
 }
+
+// ---------------------------------------------------------------------------------------
+// Reports.
+
+// R-HW-7
+#[actix_web::test]
+async fn the_quarters_report_sets_collected_against_billed_and_ages_the_arrears() {
+    let app = TestApp::new().await;
+    let manager = app.token("manager").await;
+    let (first, second) = (app.unit_id("1-1-101").await, app.unit_id("2-1-201").await);
+    add_tariff(&app, &manager, flat("2026-11-24", 2500))
+        .await
+        .expect(201);
+    local_morning(&app, "2026-11-24");
+    let (manager, butler) = (app.token("manager").await, app.token("butler").await);
+    for unit in [first, second] {
+        let body = json!({"serial_number": format!("HW-{unit}"), "installed_on": "2026-11-24",
+                          "initial_litres": 0});
+        let call = app.post(&path(unit, "/meters")).token(&butler).json(body);
+        call.send().await.expect(201);
+    }
+    pay(&app, &butler, first, 10_000).await;
+    debit(&app, &manager, second, 3_000).await;
+    // 32 days later, in the window: 4 000 and 2 000 litres at 25.00 yuan a tonne.
+    local_morning(&app, "2026-12-26");
+    let engineer = app.token("engineer").await;
+    for (unit, litres) in [(first, 4_000), (second, 2_000)] {
+        read_meter(&app, &engineer, unit, json!({"litres": litres}))
+            .await
+            .expect(201);
+    }
+    assert_eq!(sweep(&app).await, 1, "32 days in arrears: limited");
+
+    let butler = app.token("butler").await;
+    let report = app
+        .get("/api/v1/sites/1/hot-water/reports/2026-Q4")
+        .token(&butler)
+        .send()
+        .await
+        .expect(200);
+    let figures = [
+        "billed_fen",
+        "collected_fen",
+        "refunded_fen",
+        "adjusted_fen",
+    ]
+    .map(|k| report[k].as_i64().unwrap());
+    assert_eq!(figures, [15_000, 10_000, 0, -3_000]);
+    // 10 000 of 15 000: 66.67 %.
+    assert_eq!(report["collection_rate_bp"], 6_667);
+    assert_eq!(
+        (report["first_day"].as_str(), report["last_day"].as_str()),
+        (Some("2026-10-01"), Some("2026-12-31"))
+    );
+    // The second unit owes 3 000 + 5 000 fen, since 24 November: 32 days.
+    let bucket = |b: &Value| (b["accounts"].as_i64(), b["arrears_fen"].as_i64());
+    assert_eq!(bucket(&report["arrears"]["total"]), (Some(1), Some(8_000)));
+    assert_eq!(
+        bucket(&report["arrears"]["days_31_90"]),
+        (Some(1), Some(8_000))
+    );
+    assert_eq!(bucket(&report["arrears"]["days_0_30"]), (Some(0), Some(0)));
+    assert_eq!(
+        report["supply"],
+        json!([{"unit_id": second, "unit": "2-1-201", "status": "limited",
+                "status_since": "2026-12-26", "balance_fen": -8_000}])
+    );
+    // A quarter with nothing billed has no rate.
+    let call = app
+        .get("/api/v1/sites/1/hot-water/reports/2026-Q3")
+        .token(&butler);
+    let q3 = call.send().await.expect(200);
+    assert_eq!(
+        (q3["billed_fen"].as_i64(), &q3["collection_rate_bp"]),
+        (Some(0), &Value::Null)
+    );
+
+    // The ledger for the finance department: a row per entry, oldest first.
+    let csv = app
+        .get("/api/v1/sites/1/hot-water/ledger/2026-Q4")
+        .token(&butler)
+        .send()
+        .await;
+    assert_eq!(csv.status, 200);
+    assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+    let text = String::from_utf8(csv.bytes).unwrap();
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(rows.len(), 5, "{text}");
+    assert!(
+        rows[0].starts_with("entry_id,recorded_at,unit,kind,amount_yuan"),
+        "{text}"
+    );
+    assert!(rows[1].contains(",2026-11-24 10:00:00,1-1-101,payment,100.00,cash,RS-2026-"));
+    assert!(rows[3].contains(",1-1-101,charge,-100.00,,,2026-11-24,2026-12-26,4000,,"));
+    // Residents and engineers read neither.
+    for who in ["resident", "engineer"] {
+        let token = app.token(who).await;
+        let call = app
+            .get("/api/v1/sites/1/hot-water/reports/2026-Q4")
+            .token(&token);
+        call.send().await.expect(403);
+        let call = app
+            .get("/api/v1/sites/1/hot-water/ledger/2026-Q4")
+            .token(&token);
+        call.send().await.expect(403);
+    }
+}

@@ -9,11 +9,11 @@ use crate::api::query::Query;
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::hot_water::model::Quarter;
-use crate::hot_water::{dunning, meters, service, supply, tariffs};
+use crate::hot_water::{dunning, meters, reports, service, supply, tariffs};
 use crate::hot_water::{
     Account, CampaignProgress, Dunning, Entry, Meter, MeterReplacement, NewAdjustment,
-    NewDunningStep, NewMeter, NewPayment, NewReading, NewRefund, NewSettings, NewTariff, Reading,
-    Settings, Supply, Tariff,
+    NewDunningStep, NewMeter, NewPayment, NewReading, NewRefund, NewSettings, NewTariff,
+    QuarterReport, Reading, Settings, Supply, Tariff,
 };
 use crate::ids::{HotWaterReadingId, SiteId, UnitId};
 use crate::json::Json;
@@ -433,6 +433,60 @@ pub async fn list_hot_water_dunning(
     Ok(HttpResponse::Ok().json(dunning::open_ladders(&state, &actor, *id).await?))
 }
 
+/// R-HW-7: the site's hot-water report of a quarter (the desk): billed against collected
+/// and the collection rate, the arrears aged (0-30, 31-90, 91-180, over 180 days) and the
+/// accounts whose supply is limited or stopped, as they stand today.
+#[utoipa::path(
+    tag = "hot water",
+    params(
+        ("id" = i64, Path, description = "Site id"),
+        ("quarter" = Quarter, Path, description = "The quarter, `2026-Q4`"),
+    ),
+    responses((status = 200, description = "The report", body = QuarterReport)),
+    security(("bearer" = [])),
+)]
+#[get("/sites/{id:[0-9]+}/hot-water/reports/{quarter}")]
+pub async fn get_hot_water_report(
+    state: web::Data<AppState>,
+    actor: Auth<Desk>,
+    path: web::Path<(SiteId, Quarter)>,
+) -> Result<HttpResponse, AppError> {
+    let (site, quarter) = path.into_inner();
+    Ok(HttpResponse::Ok().json(reports::quarter(&state, &actor, site, quarter).await?))
+}
+
+/// The site's hot-water ledger of a quarter as CSV, for the finance department (the
+/// desk): one row per entry, oldest first, amounts in yuan, times in the site's time zone.
+#[utoipa::path(
+    tag = "hot water",
+    params(
+        ("id" = i64, Path, description = "Site id"),
+        ("quarter" = Quarter, Path, description = "The quarter, `2026-Q4`"),
+    ),
+    responses((
+        status = 200, description = "The entries, as CSV with a header row",
+        content_type = "text/csv", body = String,
+        example = "entry_id,recorded_at,unit,kind,amount_yuan,method,receipt_number,period_from,period_to,usage_litres,reason,recorded_by\n17,2026-12-09 16:30:00,1-1-101,payment,200.00,cash,RS-2026-000042,,,,,2\n"
+    )),
+    security(("bearer" = [])),
+)]
+#[get("/sites/{id:[0-9]+}/hot-water/ledger/{quarter}")]
+pub async fn export_hot_water_ledger(
+    state: web::Data<AppState>,
+    actor: Auth<Desk>,
+    path: web::Path<(SiteId, Quarter)>,
+) -> Result<HttpResponse, AppError> {
+    let (site, quarter) = path.into_inner();
+    let csv = reports::ledger_csv(&state, &actor, site, quarter).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"hot-water-{site}-{quarter}.csv\""),
+        ))
+        .body(csv))
+}
+
 /// This capability's routes, in match order.
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(get_hot_water_account)
@@ -451,6 +505,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(get_hot_water_dunning)
         .service(take_hot_water_dunning_step)
         .service(list_hot_water_dunning)
+        .service(get_hot_water_report)
+        .service(export_hot_water_ledger)
         .service(get_hot_water_settings)
         .service(set_hot_water_settings)
         .service(get_hot_water_campaign)

@@ -12,6 +12,7 @@ pub mod meters;
 pub mod model;
 pub mod pricing;
 pub mod repo;
+pub mod reports;
 pub mod service;
 pub mod supply;
 pub mod tariffs;
@@ -499,4 +500,80 @@ pub struct DunningStepView {
     /// language asked for (`Accept-Language`).
     #[schema(value_type = Option<String>)]
     pub letter: Option<Msg>,
+}
+
+/// A site's hot-water report of a quarter (R-HW-7), for the supervisor and the finance
+/// department: what was billed and collected in the quarter, and the arrears and supply
+/// as they stand today.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "site_id": 1, "quarter": "2026-Q4", "first_day": "2026-10-01", "last_day": "2026-12-31",
+    "billed_fen": 1250000, "collected_fen": 1130000, "refunded_fen": 5000,
+    "adjusted_fen": -1500, "collection_rate_bp": 9040,
+    "arrears": {
+        "total": {"accounts": 7, "arrears_fen": 185000},
+        "days_0_30": {"accounts": 4, "arrears_fen": 60000},
+        "days_31_90": {"accounts": 2, "arrears_fen": 75000},
+        "days_91_180": {"accounts": 1, "arrears_fen": 50000},
+        "over_180": {"accounts": 0, "arrears_fen": 0}
+    },
+    "supply": [{"unit_id": 3, "unit": "1-1-101", "status": "limited",
+                "status_since": "2026-12-02", "balance_fen": -20350}]
+}))]
+pub struct QuarterReport {
+    #[schema(value_type = i64)]
+    pub site_id: SiteId,
+    pub quarter: String,
+    /// The quarter's days, in the site's time zone.
+    pub first_day: NaiveDate,
+    pub last_day: NaiveDate,
+    /// Charged in the quarter (hot water used), as a positive sum.
+    #[schema(value_type = i64)]
+    pub billed_fen: Fen,
+    /// Paid in during the quarter.
+    #[schema(value_type = i64)]
+    pub collected_fen: Fen,
+    /// Paid back during the quarter, as a positive sum.
+    #[schema(value_type = i64)]
+    pub refunded_fen: Fen,
+    /// Managers' adjustments in the quarter, their net effect on the balances.
+    #[schema(value_type = i64)]
+    pub adjusted_fen: Fen,
+    /// Collected ÷ billed, in basis points (10 000 = 100 %), rounded half up; `null` when
+    /// nothing was billed.
+    pub collection_rate_bp: Option<i64>,
+    /// Accounts below zero today, by how long they have been (since `arrears_since`).
+    pub arrears: ArrearsAgeing,
+    /// Accounts whose supply is limited, waits for a stop's approval, or is stopped, today.
+    pub supply: Vec<SupplyLine>,
+}
+
+/// Accounts in arrears today, aged by the days since their arrears began.
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct ArrearsAgeing {
+    pub total: ArrearsBucket,
+    pub days_0_30: ArrearsBucket,
+    pub days_31_90: ArrearsBucket,
+    pub days_91_180: ArrearsBucket,
+    pub over_180: ArrearsBucket,
+}
+
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct ArrearsBucket {
+    pub accounts: i64,
+    /// What they owe, as a positive sum.
+    pub arrears_fen: i64,
+}
+
+/// An account whose supply is not normal.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SupplyLine {
+    #[schema(value_type = i64)]
+    pub unit_id: UnitId,
+    /// `1-1-101`.
+    pub unit: String,
+    pub status: SupplyStatus,
+    pub status_since: NaiveDate,
+    #[schema(value_type = i64)]
+    pub balance_fen: Fen,
 }

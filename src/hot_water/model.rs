@@ -24,6 +24,16 @@ impl Quarter {
         }
     }
 
+    /// Its first day.
+    pub fn first_day(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.number * 3 - 2, 1).expect("a quarter's month")
+    }
+
+    /// The day after its last.
+    pub fn end(self) -> NaiveDate {
+        self.first_day() + Months::new(3)
+    }
+
     /// R-HW-2: the 25th to the 30th of the quarter's last month, both included.
     pub fn window(self) -> (NaiveDate, NaiveDate) {
         let month = self.number * 3;

@@ -785,3 +785,79 @@ pub fn end_dunning(
     .execute(conn)
     .map(|_| ())
 }
+
+/// `created_at` bounds spliced into SQL: formatted here, never taken from a request.
+fn sql_time(at: NaiveDateTime) -> String {
+    at.format("%Y-%m-%d %H:%M:%S%.6f").to_string()
+}
+
+#[derive(QueryableByName)]
+pub struct KindTotal {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub kind: String,
+    #[diesel(sql_type = BigInt)]
+    pub total_fen: i64,
+}
+
+/// The site's entries recorded in `[start, end)`, summed by kind.
+pub fn totals_by_kind(
+    conn: &mut AnyConnection,
+    site: SiteId,
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+) -> QueryResult<Vec<KindTotal>> {
+    diesel::sql_query(format!(
+        "SELECT kind, CAST(SUM(amount_fen) AS BIGINT) AS total_fen FROM hot_water_entries \
+         WHERE site_id = {site} AND created_at >= '{}' AND created_at < '{}' GROUP BY kind",
+        sql_time(start),
+        sql_time(end)
+    ))
+    .load(conn)
+}
+
+#[derive(QueryableByName)]
+pub struct SupplyBalance {
+    #[diesel(sql_type = BigInt)]
+    pub unit_id: UnitId,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub status: String,
+    #[diesel(sql_type = diesel::sql_types::Date)]
+    pub status_since: NaiveDate,
+    #[diesel(sql_type = Nullable<diesel::sql_types::Date>)]
+    pub arrears_since: Option<NaiveDate>,
+    #[diesel(sql_type = BigInt)]
+    pub balance_fen: i64,
+}
+
+/// The site's accounts in arrears or with their supply not normal, each with its balance.
+pub fn supply_balances(conn: &mut AnyConnection, site: SiteId) -> QueryResult<Vec<SupplyBalance>> {
+    diesel::sql_query(format!(
+        "SELECT s.unit_id, s.status, s.status_since, s.arrears_since, \
+         CAST(COALESCE(SUM(e.amount_fen), 0) AS BIGINT) AS balance_fen \
+         FROM hot_water_supply s LEFT JOIN hot_water_entries e ON e.account_id = s.account_id \
+         WHERE s.site_id = {site} AND (s.arrears_since IS NOT NULL OR s.status <> 'normal') \
+         GROUP BY s.unit_id, s.status, s.status_since, s.arrears_since ORDER BY s.unit_id"
+    ))
+    .load(conn)
+}
+
+/// The site's entries recorded in `[start, end)`, oldest first, with their unit.
+pub fn entries_of_site(
+    conn: &mut AnyConnection,
+    site: SiteId,
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+) -> QueryResult<Vec<(EntryRow, crate::units::repo::UnitRow)>> {
+    e::table
+        .inner_join(a::table)
+        .inner_join(units::table.on(units::id.eq(a::unit_id)))
+        .filter(e::site_id.eq(site))
+        .filter(e::created_at.ge(start))
+        .filter(e::created_at.lt(end))
+        .select((
+            EntryRow::as_select(),
+            crate::units::repo::UnitRow::as_select(),
+        ))
+        .order(e::id)
+        .load(conn)
+}
