@@ -221,14 +221,36 @@ async fn the_story_of_a_move_in_and_its_keys() {
         assert_eq!(k["chain"].as_array().unwrap().len(), 1, "no handoff kept");
     }
 
-    // The move-in, with an Idempotency-Key: membership, archive and keys at once.
+    // A hot-water meter installed tomorrow is refused, named as the move-in's field, and
+    // the move-in leaves nothing behind.
+    let meter = |installed_on: &str| {
+        json!({"serial_number": "HW-3-1-101", "installed_on": installed_on,
+               "initial_litres": 120})
+    };
+    let refused = app
+        .post(&format!("/api/v1/units/{unit}/move-in"))
+        .token(&d.butler)
+        .json(json!({"owner_id": owner, "hot_water_meter": meter("2027-01-01")}))
+        .send()
+        .await;
+    assert_eq!(refused.invalid_fields(), ["hot_water_meter.installed_on"]);
+    assert!(members(&app, &d.butler, unit).await.is_empty());
+
+    // The move-in, with an Idempotency-Key: membership, archive, keys and the hot-water
+    // meter at once.
     let move_in = || {
         app.post(&format!("/api/v1/units/{unit}/move-in"))
             .token(&d.butler)
             .header("Idempotency-Key", "move-in-3-1-101")
-            .json(json!({"owner_id": owner, "id_number": "11010519491231002X"}))
+            .json(json!({"owner_id": owner, "id_number": "11010519491231002X",
+                         "hot_water_meter": meter("2026-11-20")}))
     };
     let moved = move_in().send().await.expect(201);
+    assert_eq!(moved.field("hot_water_meter.serial_number"), "HW-3-1-101");
+    assert_eq!(moved.field("hot_water_meter.initial_litres"), 120);
+    let meters = app.get(&format!("/api/v1/units/{unit}/hot-water/meters"));
+    let meters = meters.token(&d.butler).send().await.expect(200);
+    assert_eq!(meters[0]["id"], moved["hot_water_meter"]["id"]);
     assert_eq!(moved.field("membership.relation"), "owner");
     assert_eq!(moved.field("membership.current"), true);
     assert_eq!(moved.field("archive.status"), "opening");

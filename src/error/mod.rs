@@ -107,6 +107,23 @@ impl AppError {
         }])
     }
 
+    /// The same error, its invalid fields named as members of `parent` (`parent.field`):
+    /// for a body that nests another capability's input.
+    pub fn within(self, parent: &str) -> Self {
+        match self {
+            AppError::Validation(errors) => AppError::Validation(
+                errors
+                    .into_iter()
+                    .map(|e| FieldError {
+                        field: format!("{parent}.{}", e.field),
+                        message: e.message,
+                    })
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+
     pub fn internal(context: impl std::fmt::Display) -> Self {
         AppError::Internal {
             context: context.to_string(),

@@ -47,12 +47,11 @@ pub async fn register(
     unit_id: UnitId,
     input: NewMeter,
 ) -> Result<Meter, AppError> {
-    let meter = Installation {
-        serial_number: input.serial_number.as_str().to_owned(),
-        installed_on: input.installed_on,
-        initial_litres: input.initial_litres,
-    };
-    install(state, actor, unit_id, meter, None).await
+    let (actor, now) = (actor.clone(), state.now());
+    idempotency::transaction(state, Answer::Created, move |conn| {
+        register_in(conn, &actor, unit_id, input, now)
+    })
+    .await
 }
 
 /// R-HW-2: the old meter's final reading and the new meter's initial one, so readings go
@@ -72,7 +71,11 @@ pub async fn replace(
         meter_id: input.meter_id,
         final_litres: input.final_litres,
     };
-    install(state, actor, unit_id, meter, Some(retiring)).await
+    let (actor, now) = (actor.clone(), state.now());
+    idempotency::transaction(state, Answer::Created, move |conn| {
+        install_in(conn, &actor, unit_id, meter, Some(retiring), now)
+    })
+    .await
 }
 
 /// The meter in service to retire, and its final figure.
@@ -88,89 +91,102 @@ struct Installation {
     initial_litres: u32,
 }
 
+/// The unit's first meter, registered in the caller's transaction: at a move-in.
+pub fn register_in(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    unit_id: UnitId,
+    input: NewMeter,
+    now: DateTime<Utc>,
+) -> Result<Meter, AppError> {
+    let meter = Installation {
+        serial_number: input.serial_number.as_str().to_owned(),
+        installed_on: input.installed_on,
+        initial_litres: input.initial_litres,
+    };
+    install_in(conn, actor, unit_id, meter, None, now)
+}
+
 /// Puts `meter` in service: the unit's first (`retiring` none), or in place of the meter
 /// in service, retired with its final figure (`retiring`, which names it).
-async fn install(
-    state: &AppState,
+fn install_in(
+    conn: &mut AnyConnection,
     actor: &Actor,
     unit_id: UnitId,
     meter: Installation,
     retiring: Option<Retiring>,
+    now: DateTime<Utc>,
 ) -> Result<Meter, AppError> {
-    let (actor, now) = (actor.clone(), state.now());
-    idempotency::transaction(state, Answer::Created, move |conn| {
-        let (unit, today) = local_unit(conn, &actor, unit_id, now)?;
-        let mut v = Validator::new();
-        let old = match (repo::meter_in_service(conn, unit.id)?, retiring) {
-            (Some(_), None) => {
-                return Err(AppError::Duplicate(Msg::new(
-                    "the unit has a meter in service: replace it (POST .../meters/replace)",
-                )))
-            }
-            (None, Some(_)) => return Err(no_meter()),
-            (None, None) => {
-                v.check(
-                    meter.installed_on <= today,
-                    "installed_on",
-                    "must not be in the future",
-                );
-                None
-            }
-            (Some(old), Some(retiring)) => {
-                if old.id != retiring.meter_id {
-                    return Err(AppError::precondition(
-                        Precondition::MeterNotInService,
-                        Msg::new(
-                            "meter %{meter} is not the unit's meter in service (meter %{in_service}): \
-                             it was replaced already",
-                        )
-                        .arg("meter", retiring.meter_id)
-                        .arg("in_service", old.id),
-                    ));
-                }
-                let (last, last_on) = last_figure(conn, &old)?;
-                let final_litres = i64::from(retiring.final_litres);
-                v.check(
-                    final_litres >= last,
-                    "final_litres",
-                    Msg::new("must not be below the meter's latest reading, %{litres} litres")
-                        .arg("litres", last),
-                )
-                .check(
-                    last_on <= meter.installed_on && meter.installed_on <= today,
-                    "installed_on",
-                    "must lie between the old meter's latest reading (or installation) and today",
-                );
-                let tail = Usage {
-                    reading_id: None,
-                    from: last_on,
-                    to: meter.installed_on,
-                    litres: final_litres - last,
-                };
-                Some((old.id, final_litres, tail))
-            }
-        };
-        v.finish()?;
-        if let Some((old, final_litres, tail)) = old {
-            repo::retire_meter(conn, old, meter.installed_on, final_litres)?;
-            // The litres the old meter counted since its last reading are billed now.
-            tariffs::charge(conn, &unit, tail, actor.user_id, now)?;
+    let (unit, today) = local_unit(conn, actor, unit_id, now)?;
+    let mut v = Validator::new();
+    let old = match (repo::meter_in_service(conn, unit.id)?, retiring) {
+        (Some(_), None) => {
+            return Err(AppError::Duplicate(Msg::new(
+                "the unit has a meter in service: replace it (POST .../meters/replace)",
+            )))
         }
-        let row = repo::insert_meter(
-            conn,
-            NewMeterRow {
-                unit_id: unit.id,
-                site_id: unit.site_id,
-                serial_number: meter.serial_number,
-                installed_on: meter.installed_on,
-                initial_litres: i64::from(meter.initial_litres),
-                registered_by: actor.user_id,
-                created_at: utc(now),
-            },
-        )?;
-        Ok(Meter::from(row))
-    })
-    .await
+        (None, Some(_)) => return Err(no_meter()),
+        (None, None) => {
+            v.check(
+                meter.installed_on <= today,
+                "installed_on",
+                "must not be in the future",
+            );
+            None
+        }
+        (Some(old), Some(retiring)) => {
+            if old.id != retiring.meter_id {
+                return Err(AppError::precondition(
+                    Precondition::MeterNotInService,
+                    Msg::new(
+                        "meter %{meter} is not the unit's meter in service (meter %{in_service}): \
+                         it was replaced already",
+                    )
+                    .arg("meter", retiring.meter_id)
+                    .arg("in_service", old.id),
+                ));
+            }
+            let (last, last_on) = last_figure(conn, &old)?;
+            let final_litres = i64::from(retiring.final_litres);
+            v.check(
+                final_litres >= last,
+                "final_litres",
+                Msg::new("must not be below the meter's latest reading, %{litres} litres")
+                    .arg("litres", last),
+            )
+            .check(
+                last_on <= meter.installed_on && meter.installed_on <= today,
+                "installed_on",
+                "must lie between the old meter's latest reading (or installation) and today",
+            );
+            let tail = Usage {
+                reading_id: None,
+                from: last_on,
+                to: meter.installed_on,
+                litres: final_litres - last,
+            };
+            Some((old.id, final_litres, tail))
+        }
+    };
+    v.finish()?;
+    if let Some((old, final_litres, tail)) = old {
+        repo::retire_meter(conn, old, meter.installed_on, final_litres)?;
+        // The litres the old meter counted since its last reading are billed now.
+        tariffs::charge(conn, &unit, tail, actor.user_id, now)?;
+    }
+    let row = repo::insert_meter(
+        conn,
+        NewMeterRow {
+            unit_id: unit.id,
+            site_id: unit.site_id,
+            serial_number: meter.serial_number,
+            installed_on: meter.installed_on,
+            initial_litres: i64::from(meter.initial_litres),
+            registered_by: actor.user_id,
+            created_at: utc(now),
+        },
+    )?;
+    Ok(Meter::from(row))
 }
 
 /// R-HW-2: a reading of the unit's meter in service. It never goes below the meter's

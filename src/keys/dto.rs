@@ -222,6 +222,9 @@ pub struct NewMoveIn {
     pub key_ids: Option<Vec<KeyId>>,
     /// For staff only, on the archive.
     pub staff_note: Option<NoteText>,
+    /// The unit's hot-water meter, registered with the move-in (a unit without one in
+    /// service).
+    pub hot_water_meter: Option<crate::hot_water::NewMeter>,
 }
 
 /// Who holds a key, or gave or received it.
@@ -500,4 +503,6 @@ pub struct MoveIn {
     pub archive: Archive,
     /// The keys issued to the owner, each now held by them.
     pub keys: Vec<Key>,
+    /// The hot-water meter registered, when the move-in named one.
+    pub hot_water_meter: Option<crate::hot_water::Meter>,
 }

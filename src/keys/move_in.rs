@@ -15,6 +15,7 @@ use crate::access::Actor;
 use crate::archives::dto::NewArchive;
 use crate::db::AnyConnection;
 use crate::error::{AppError, FieldError, Precondition};
+use crate::hot_water;
 use crate::idempotency::{self, Answer};
 use crate::ids::{KeyId, UnitId};
 use crate::state::AppState;
@@ -165,10 +166,18 @@ pub async fn move_in(
                 now,
             )?);
         }
+        let hot_water_meter = match input.hot_water_meter {
+            Some(meter) => Some(
+                hot_water::meters::register_in(conn, &actor, unit_id, meter, now)
+                    .map_err(|e| e.within("hot_water_meter"))?,
+            ),
+            None => None,
+        };
         Ok(MoveIn {
             membership,
             archive,
             keys: keys_view(conn, issued)?,
+            hot_water_meter,
         })
     })
     .await
