@@ -1365,3 +1365,58 @@ async fn the_quarters_report_sets_collected_against_billed_and_ages_the_arrears(
         call.send().await.expect(403);
     }
 }
+
+// R-HW-2
+#[actix_web::test]
+async fn residents_are_told_of_the_quarters_reading_once_per_unit_before_the_window() {
+    let app = TestApp::new().await;
+    let butler = app.token("butler").await;
+    for label in ["1-1-101", "2-1-201", "3-1-101"] {
+        register_meter(&app, &butler, app.unit_id(label).await, 0).await;
+    }
+    let notify = |quarter: &str, token: &str| {
+        let url = format!("/api/v1/sites/1/hot-water/campaigns/{quarter}/notices");
+        app.post(&url).token(token)
+    };
+    let sent = notify("2026-Q4", &butler).send().await.expect(200);
+    assert_eq!(
+        (sent["noticed"].as_i64(), sent["noticed_before"].as_i64()),
+        (Some(2), Some(0))
+    );
+    // No one lives in 3-1-101 with an account: the desk calls or writes.
+    assert_eq!(sent["without_residents"], json!(["3-1-101"]));
+    let resident = app.token("resident").await;
+    let told = hot_water_notices(&app, &resident).await;
+    assert_eq!(told.len(), 1);
+    assert_eq!(told[0].0, "hot_water_reading");
+    assert!(
+        told[0]
+            .1
+            .contains("1-1-101 is read between 2026-12-25 and 2026-12-30"),
+        "{told:?}"
+    );
+    // Once per unit and quarter.
+    let again = notify("2026-Q4", &butler).send().await.expect(200);
+    assert_eq!(
+        (again["noticed"].as_i64(), again["noticed_before"].as_i64()),
+        (Some(0), Some(2))
+    );
+    assert_eq!(hot_water_notices(&app, &resident).await.len(), 1);
+    let call = app
+        .get("/api/v1/sites/1/hot-water/campaigns/2026-Q4")
+        .token(&butler);
+    let totals = call.send().await.expect(200)["totals"].clone();
+    assert_eq!(
+        (totals["metered"].as_i64(), totals["noticed"].as_i64()),
+        (Some(3), Some(2))
+    );
+    // Engineers read meters, they do not send the notices; a past window is too late.
+    notify("2026-Q4", &app.token("engineer").await)
+        .send()
+        .await
+        .expect(403);
+    notify("2026-Q3", &butler)
+        .send()
+        .await
+        .expect_precondition("reading_window_over");
+}

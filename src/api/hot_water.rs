@@ -11,9 +11,9 @@ use crate::error::AppError;
 use crate::hot_water::model::Quarter;
 use crate::hot_water::{dunning, meters, reports, service, supply, tariffs};
 use crate::hot_water::{
-    Account, CampaignProgress, Dunning, Entry, Meter, MeterReplacement, NewAdjustment,
-    NewDunningStep, NewMeter, NewPayment, NewReading, NewRefund, NewSettings, NewTariff,
-    QuarterReport, Reading, Settings, Supply, Tariff,
+    Account, CampaignNotices, CampaignProgress, Dunning, Entry, Meter, MeterReplacement,
+    NewAdjustment, NewDunningStep, NewMeter, NewPayment, NewReading, NewRefund, NewSettings,
+    NewTariff, QuarterReport, Reading, Settings, Supply, Tariff,
 };
 use crate::ids::{HotWaterReadingId, SiteId, UnitId};
 use crate::json::Json;
@@ -487,6 +487,32 @@ pub async fn export_hot_water_ledger(
         .body(csv))
 }
 
+/// R-HW-2: tell the residents of every metered unit of the site, before the quarter's
+/// reading window, that its meter is read then (the desk): a notice each in the app, once
+/// per unit and quarter. Units without a resident account are listed for a call or a
+/// letter. 409 `reading_window_over` after the window.
+#[utoipa::path(
+    tag = "hot water",
+    params(
+        ("id" = i64, Path, description = "Site id"),
+        ("quarter" = Quarter, Path, description = "The quarter, `2026-Q4`"),
+    ),
+    responses(
+        (status = 200, description = "What was sent", body = CampaignNotices),
+        (status = 409, response = crate::api::openapi::Conflict),
+    ),
+    security(("bearer" = [])),
+)]
+#[post("/sites/{id:[0-9]+}/hot-water/campaigns/{quarter}/notices")]
+pub async fn notify_hot_water_campaign(
+    state: web::Data<AppState>,
+    actor: Auth<Desk>,
+    path: web::Path<(SiteId, Quarter)>,
+) -> Result<HttpResponse, AppError> {
+    let (site, quarter) = path.into_inner();
+    Ok(HttpResponse::Ok().json(meters::notify_campaign(&state, &actor, site, quarter).await?))
+}
+
 /// This capability's routes, in match order.
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(get_hot_water_account)
@@ -510,6 +536,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(get_hot_water_settings)
         .service(set_hot_water_settings)
         .service(get_hot_water_campaign)
+        .service(notify_hot_water_campaign)
         .service(list_hot_water_tariffs)
         .service(add_hot_water_tariff);
 }

@@ -815,6 +815,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    hot_water_reading_notices (site_id, quarter, unit_id) {
+        site_id -> BigInt,
+        quarter -> Text,
+        unit_id -> BigInt,
+        noticed_by -> BigInt,
+        noticed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     hot_water_tariffs (id) {
         id -> BigInt,
         site_id -> BigInt,
@@ -902,6 +912,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     hot_water_supply,
     hot_water_dunning,
     hot_water_dunning_steps,
+    hot_water_reading_notices,
     users,
     staff_sites,
     unit_memberships,

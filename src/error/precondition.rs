@@ -81,6 +81,8 @@ pub enum Precondition {
     NoMeter,
     /// Hot water: the meter named is not the unit's meter in service (replaced already).
     MeterNotInService,
+    /// Hot water: the quarter's reading window is over; its notices come too late.
+    ReadingWindowOver,
     /// Hot water: the reading is not flagged, or has been confirmed already.
     NothingToConfirm,
     /// Hot water: no stop of the unit's supply is proposed, so none can be approved (R-HW-5).

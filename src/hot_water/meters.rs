@@ -1,7 +1,7 @@
 //! Meters and readings (R-HW-2): registering a unit's meter, replacing it, reading it, and
 //! a quarter's reading campaign.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -9,18 +9,20 @@ use super::model::{self, Quarter};
 use super::repo::{self, MeterRow, NewMeterRow, NewReadingRow, ReadingRow};
 use super::tariffs::{self, Usage};
 use super::{
-    BuildingProgress, CampaignProgress, Meter, MeterReplacement, NewMeter, NewReading, Reading,
-    Tally,
+    BuildingProgress, CampaignNotices, CampaignProgress, Meter, MeterReplacement, NewMeter,
+    NewReading, Reading, Tally,
 };
-use crate::access::Actor;
+use crate::access::{self, Actor};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, Precondition, Validator};
 use crate::i18n::Msg;
 use crate::idempotency::{self, Answer};
 use crate::ids::{HotWaterMeterId, HotWaterReadingId, SiteId, UnitId};
+use crate::notifications::{self, Kind, Notice};
 use crate::pagination::{Page, PageRequest};
 use crate::sites;
 use crate::state::AppState;
+use crate::timeline::Subject;
 use crate::units::{self, repo::UnitRow};
 
 /// The unit's meters, the one in service first.
@@ -328,10 +330,14 @@ pub async fn campaign(
                     *read.entry(unit).or_default() |= flagged;
                     read
                 });
+        let noticed: HashSet<UnitId> = repo::noticed_units(conn, site_id, &quarter.to_string())?
+            .into_iter()
+            .collect();
         let mut buildings: BTreeMap<String, Tally> = BTreeMap::new();
         for (unit, building) in metered {
             let tally = buildings.entry(building).or_default();
             tally.metered += 1;
+            tally.noticed += i64::from(noticed.contains(&unit));
             match read.get(&unit) {
                 Some(flagged) => {
                     tally.read += 1;
@@ -343,6 +349,7 @@ pub async fn campaign(
         let mut totals = Tally::default();
         for tally in buildings.values() {
             totals.metered += tally.metered;
+            totals.noticed += tally.noticed;
             totals.read += tally.read;
             totals.missing += tally.missing;
             totals.flagged += tally.flagged;
@@ -357,6 +364,82 @@ pub async fn campaign(
                 .map(|(building, tally)| BuildingProgress { building, tally })
                 .collect(),
         })
+    })
+    .await
+}
+
+/// R-HW-2: tells the residents of every metered unit of the site that its meter is read in
+/// the quarter's window (the desk), before the window ends; a unit once per quarter.
+pub async fn notify_campaign(
+    state: &AppState,
+    actor: &Actor,
+    site_id: SiteId,
+    quarter: Quarter,
+) -> Result<CampaignNotices, AppError> {
+    let (actor, now) = (actor.clone(), state.now());
+    idempotency::transaction(state, Answer::Done, move |conn| {
+        sites::service::visible_site(conn, &actor, site_id)?;
+        let (_, today) = sites::service::site_today(conn, site_id, now)?;
+        let (from, to) = quarter.window();
+        if today > to {
+            return Err(AppError::precondition(
+                Precondition::ReadingWindowOver,
+                Msg::new("the reading window of %{quarter} ended on %{date}")
+                    .arg("quarter", quarter)
+                    .arg("date", to),
+            ));
+        }
+        let name = quarter.to_string();
+        let before: HashSet<UnitId> = repo::noticed_units(conn, site_id, &name)?
+            .into_iter()
+            .collect();
+        let mut notices = CampaignNotices {
+            quarter: name.clone(),
+            window_from: from,
+            window_to: to,
+            noticed: 0,
+            noticed_before: 0,
+            without_residents: Vec::new(),
+        };
+        for (unit_id, _) in repo::metered_units(conn, site_id, from, to)? {
+            if before.contains(&unit_id) {
+                notices.noticed_before += 1;
+                continue;
+            }
+            let unit = units::repo::find(conn, unit_id)?.ok_or(AppError::NotFound("unit"))?;
+            let residents = access::repo::residents_of_unit(conn, unit_id, today)?;
+            if residents.is_empty() {
+                notices.without_residents.push(unit.label());
+                continue;
+            }
+            let message = Msg::new(
+                "The hot-water meter of unit %{unit} is read between %{from} and %{to}: \
+                 please let the engineer reach it, or tell the service desk when suits you.",
+            )
+            .arg("unit", unit.label())
+            .arg("from", from)
+            .arg("to", to);
+            let account = repo::open_account(conn, unit_id, site_id, utc(now))?;
+            let sent = Notice::to_each(
+                residents,
+                Kind::HotWaterReading,
+                site_id,
+                Some(unit_id),
+                &message,
+            );
+            let account_id: i64 = account.id.into();
+            notifications::notify(
+                conn,
+                Subject::HotWaterAccount,
+                account_id,
+                sent,
+                Some(actor.user_id),
+                now,
+            )?;
+            repo::insert_reading_notice(conn, site_id, &name, unit_id, actor.user_id, utc(now))?;
+            notices.noticed += 1;
+        }
+        Ok(notices)
     })
     .await
 }

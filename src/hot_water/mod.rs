@@ -352,8 +352,8 @@ pub struct Tariff {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "quarter": "2026-Q4", "window_from": "2026-12-25", "window_to": "2026-12-30",
-    "totals": {"metered": 120, "read": 97, "missing": 23, "flagged": 2},
-    "buildings": [{"building": "1", "tally": {"metered": 60, "read": 51, "missing": 9, "flagged": 1}}]
+    "totals": {"metered": 120, "noticed": 118, "read": 97, "missing": 23, "flagged": 2},
+    "buildings": [{"building": "1", "tally": {"metered": 60, "noticed": 59, "read": 51, "missing": 9, "flagged": 1}}]
 }))]
 pub struct CampaignProgress {
     pub quarter: String,
@@ -368,9 +368,30 @@ pub struct CampaignProgress {
 #[derive(Debug, Default, Serialize, ToSchema)]
 pub struct Tally {
     pub metered: i64,
+    /// Told of the reading beforehand (`POST .../campaigns/{quarter}/notices`).
+    pub noticed: i64,
     pub read: i64,
     pub missing: i64,
     pub flagged: i64,
+}
+
+/// The notices of a quarter's reading sent now.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "quarter": "2026-Q4", "window_from": "2026-12-25", "window_to": "2026-12-30",
+    "noticed": 118, "noticed_before": 0, "without_residents": ["3-2-202"]
+}))]
+pub struct CampaignNotices {
+    pub quarter: String,
+    pub window_from: NaiveDate,
+    pub window_to: NaiveDate,
+    /// Metered units whose residents were told now, a notice each in the app.
+    pub noticed: i64,
+    /// Metered units told by an earlier call: not told twice.
+    pub noticed_before: i64,
+    /// Metered units with no resident account to tell (`1-1-101`): the desk tells them by
+    /// phone or on paper; a later call tells them once they have one.
+    pub without_residents: Vec<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -9,9 +9,9 @@ use super::pricing::Tier;
 use super::{DunningStep, EntryKind, PaymentMethod, SupplyStatus};
 use crate::db::schema::{
     hot_water_accounts as a, hot_water_dunning as d, hot_water_dunning_steps as ds,
-    hot_water_entries as e, hot_water_meters as m, hot_water_readings as r,
-    hot_water_settings as hs, hot_water_supply as su, hot_water_tariff_tiers as tt,
-    hot_water_tariffs as t, units,
+    hot_water_entries as e, hot_water_meters as m, hot_water_reading_notices as rn,
+    hot_water_readings as r, hot_water_settings as hs, hot_water_supply as su,
+    hot_water_tariff_tiers as tt, hot_water_tariffs as t, units,
 };
 use crate::db::AnyConnection;
 use crate::ids::{
@@ -860,4 +860,38 @@ pub fn entries_of_site(
         ))
         .order(e::id)
         .load(conn)
+}
+
+/// The site's units told of the quarter's reading.
+pub fn noticed_units(
+    conn: &mut AnyConnection,
+    site: SiteId,
+    quarter: &str,
+) -> QueryResult<Vec<UnitId>> {
+    rn::table
+        .filter(rn::site_id.eq(site))
+        .filter(rn::quarter.eq(quarter))
+        .select(rn::unit_id)
+        .load(conn)
+}
+
+/// Records that the unit was told of the quarter's reading.
+pub fn insert_reading_notice(
+    conn: &mut AnyConnection,
+    site: SiteId,
+    quarter: &str,
+    unit: UnitId,
+    by: UserId,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(rn::table)
+        .values((
+            rn::site_id.eq(site),
+            rn::quarter.eq(quarter),
+            rn::unit_id.eq(unit),
+            rn::noticed_by.eq(by),
+            rn::noticed_at.eq(at),
+        ))
+        .execute(conn)
+        .map(|_| ())
 }

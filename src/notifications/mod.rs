@@ -63,6 +63,9 @@ text_enum! {
         HotWaterSupply = "hot_water_supply",
         /// To the residents of a unit: a dunning letter for its hot-water arrears (R-HW-6).
         HotWaterDunning = "hot_water_dunning",
+        /// To the residents of a metered unit: its hot-water meter is read in the quarter's
+        /// window, 25th to 30th of its last month (R-HW-2).
+        HotWaterReading = "hot_water_reading",
     }
 }
 

@@ -1,0 +1,10 @@
+DROP TABLE hot_water_reading_notices;
+DELETE FROM notifications WHERE kind = 'hot_water_reading';
+
+ALTER TABLE notifications DROP CONSTRAINT notifications_kind_check;
+ALTER TABLE notifications ADD CONSTRAINT notifications_kind_check CHECK (kind IN (
+    'ticket_dispatched', 'work_order_dispatched', 'engineer_on_site', 'ticket_completed',
+    'charge_to_accept', 'complaint_assigned', 'complaint_reply', 'visit_recorded',
+    'deadline_near', 'loan_requested', 'loan_decided', 'key_lent', 'key_loan_overdue',
+    'key_collected', 'webhook_failing',
+    'hot_water_renewal', 'hot_water_supply', 'hot_water_dunning'));
