@@ -235,6 +235,9 @@ async fn the_story_of_a_move_in_and_its_keys() {
         .await;
     assert_eq!(refused.invalid_fields(), ["hot_water_meter.installed_on"]);
     assert!(members(&app, &d.butler, unit).await.is_empty());
+    assert!(archives_of(&app, &d.butler, unit).await.is_empty());
+    let meters = app.get(&format!("/api/v1/units/{unit}/hot-water/meters"));
+    assert_eq!(meters.token(&d.butler).send().await.expect(200), json!([]));
 
     // The move-in, with an Idempotency-Key: membership, archive, keys and the hot-water
     // meter at once.

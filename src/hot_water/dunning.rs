@@ -32,8 +32,11 @@ use crate::users;
 pub async fn ladder(state: &AppState, actor: &Actor, unit_id: UnitId) -> Result<Dunning, AppError> {
     let (actor, now) = (actor.clone(), state.now());
     db::read(&state.pool, move |conn| {
-        units::service::visible_unit(conn, &actor, unit_id, now.date_naive())?;
-        let row = repo::latest_dunning(conn, unit_id)?.ok_or(AppError::NotFound("dunning"))?;
+        // A resident reads the ladders of their own time in the unit, not the last owner's.
+        let since = super::service::history_since(conn, &actor, unit_id, now)?;
+        let row = repo::latest_dunning(conn, unit_id)?
+            .filter(|row| since.is_none_or(|since| row.created_at >= since))
+            .ok_or(AppError::NotFound("dunning"))?;
         let mut views = views(conn, vec![row])?;
         Ok(views.remove(0))
     })
@@ -86,6 +89,7 @@ pub async fn take_step(
         let arrears_since = repo::supply_of(conn, account.id)?
             .and_then(|supply| supply.arrears_since)
             .unwrap_or(today);
+        let late_fee_fen = late_fee(conn, &account, arrears_since, today)?;
         let step = repo::insert_dunning_step(
             conn,
             NewDunningStepRow {
@@ -94,7 +98,7 @@ pub async fn take_step(
                 taken_on: today,
                 arrears_fen: -balance,
                 arrears_since,
-                late_fee_fen: model::late_fee(-balance, (today - arrears_since).num_days()),
+                late_fee_fen,
                 note: input.note.map(|n| n.as_str().to_owned()),
                 taken_by: actor.user_id,
                 created_at: utc(now),
@@ -124,6 +128,21 @@ pub async fn take_step(
         Ok(views.remove(0))
     })
     .await
+}
+
+/// The account's late fee today, from its balance at the end of each day in arrears.
+fn late_fee(
+    conn: &mut AnyConnection,
+    account: &repo::AccountRow,
+    since: NaiveDate,
+    today: NaiveDate,
+) -> Result<i64, AppError> {
+    let tz = sites::service::time_zone(conn, account.site_id)?;
+    let movements: Vec<(NaiveDate, i64)> = repo::movements(conn, account.id)?
+        .into_iter()
+        .map(|(at, fen)| (at.and_utc().with_timezone(&tz).date_naive(), fen))
+        .collect();
+    Ok(model::late_fee(&movements, since, today))
 }
 
 /// Opens the account's ladder with its first step, asking the reason.
@@ -245,6 +264,10 @@ fn views(conn: &mut AnyConnection, rows: Vec<DunningRow>) -> Result<Vec<Dunning>
             paused: row.ended_on.is_none() && paused(conn, &row)?,
             next_step: next.map(|(step, _)| step),
             next_due: next.map(|(_, due)| due),
+            sue_by: own
+                .iter()
+                .find(|step| step.step == DunningStep::LawsuitFile)
+                .map(|file| model::sue_by(file.taken_on)),
             steps: own
                 .into_iter()
                 .map(|step| DunningStepView {

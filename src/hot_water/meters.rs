@@ -381,6 +381,13 @@ pub async fn notify_campaign(
         sites::service::visible_site(conn, &actor, site_id)?;
         let (_, today) = sites::service::site_today(conn, site_id, now)?;
         let (from, to) = quarter.window();
+        if quarter > Quarter::of(today) {
+            return Err(AppError::field(
+                "quarter",
+                Msg::new("notices go out in the quarter they announce, %{quarter} now")
+                    .arg("quarter", Quarter::of(today)),
+            ));
+        }
         if today > to {
             return Err(AppError::precondition(
                 Precondition::ReadingWindowOver,

@@ -475,7 +475,8 @@ pub struct NewDunningStep {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "id": 4, "unit_id": 3, "started_on": "2027-01-05", "ended_on": null, "complaint_id": null,
-    "paused": false, "next_step": "dunning_letter", "next_due": "2027-01-19", "steps": [{
+    "paused": false, "next_step": "dunning_letter", "next_due": "2027-01-19", "sue_by": null,
+    "steps": [{
         "id": 9, "step": "reminder_letter", "taken_on": "2027-01-12", "arrears_fen": 20350,
         "arrears_since": "2027-01-02", "late_fee_fen": 61, "note": null, "taken_by": 2,
         "created_at": "2027-01-12T02:00:00Z",
@@ -497,6 +498,8 @@ pub struct Dunning {
     /// The step that comes next, and from which day (`null` once sued or ended).
     pub next_step: Option<DunningStep>,
     pub next_due: Option<NaiveDate>,
+    /// Once the lawsuit file is made: the day the suit must be filed by, a month later.
+    pub sue_by: Option<NaiveDate>,
     /// Oldest first.
     pub steps: Vec<DunningStepView>,
 }
@@ -511,7 +514,7 @@ pub struct DunningStepView {
     /// What was owed that day.
     pub arrears_fen: i64,
     pub arrears_since: NaiveDate,
-    /// 0.03 % of the arrears per day since `arrears_since`, rounded half up.
+    /// 0.03 % a day of each day's arrears since `arrears_since`, summed, rounded half up.
     pub late_fee_fen: i64,
     pub note: Option<String>,
     #[schema(value_type = i64)]

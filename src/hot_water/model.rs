@@ -89,8 +89,8 @@ pub fn after(step: DunningStep) -> Option<(DunningStep, u64)> {
     })
 }
 
-/// The day the step after one taken on `taken_on` may be taken, and for the suit, the day
-/// by which it is due (a month after the file).
+/// The step after one taken on `taken_on`, and the first day it may be taken (the suit:
+/// from the file's day; [`sue_by`] is its deadline).
 pub fn next_due(step: DunningStep, taken_on: NaiveDate) -> Option<(DunningStep, NaiveDate)> {
     let (next, days) = after(step)?;
     Some((next, taken_on + Days::new(days)))
@@ -101,11 +101,34 @@ pub fn sue_by(file_on: NaiveDate) -> NaiveDate {
     file_on + Months::new(1)
 }
 
-/// The late fee on `arrears_fen` owed for `days`: 0.03 % a day (万分之三, the rate of the
-/// model property-service contract), rounded half up to the fen.
-pub fn late_fee(arrears_fen: i64, days: i64) -> i64 {
-    let tenths_of_thousandths = i128::from(arrears_fen.max(0)) * i128::from(days.max(0)) * 3;
-    i64::try_from((tenths_of_thousandths + 5_000) / 10_000).unwrap_or(i64::MAX)
+/// The late fee for arrears from `since` to `today` (not counting today): 0.03 % a day
+/// (万分之三, the rate of the model property-service contract) of each day's arrears, the
+/// balance at that day's end below zero, summed and rounded half up to the fen.
+/// `movements` are the account's entries as (local date, fen), in order.
+pub fn late_fee(movements: &[(NaiveDate, i64)], since: NaiveDate, today: NaiveDate) -> i64 {
+    let mut balance = 0_i128;
+    let mut next = movements.iter().peekable();
+    let mut owed_days = 0_i128; // Σ of each day's arrears, in fen × days
+    let mut day = since;
+    while let Some(&&(on, fen)) = next.peek() {
+        if on >= since {
+            break;
+        }
+        balance += i128::from(fen);
+        next.next();
+    }
+    while day < today {
+        while let Some(&&(on, fen)) = next.peek() {
+            if on > day {
+                break;
+            }
+            balance += i128::from(fen);
+            next.next();
+        }
+        owed_days += (-balance).max(0);
+        day = day.succ_opt().expect("a date before today");
+    }
+    i64::try_from((owed_days * 3 + 5_000) / 10_000).unwrap_or(i64::MAX)
 }
 
 /// The spec's form of a quarter, which the server reads the same way.
@@ -177,13 +200,24 @@ mod tests {
     }
 
     #[test]
-    fn the_late_fee_is_three_in_ten_thousand_a_day_rounded_half_up() {
-        assert_eq!(late_fee(20_000, 7), 42);
-        // 1 fen × 1 667 days × 0.0003 = 0.5001 fen: up; × 1 666 days = 0.4998: down.
-        assert_eq!(late_fee(1, 1_667), 1);
-        assert_eq!(late_fee(1, 1_666), 0);
-        assert_eq!(late_fee(20_000, 0), 0);
-        assert_eq!(late_fee(-5, 10), 0);
+    fn the_late_fee_is_three_in_ten_thousand_of_each_days_arrears() {
+        let on = |d: u32| NaiveDate::from_ymd_opt(2027, 1, d).unwrap();
+        // 200.00 yuan owed for 7 days: 20 000 × 7 × 0.0003 = 42 fen.
+        assert_eq!(late_fee(&[(on(1), -20_000)], on(1), on(8)), 42);
+        // 0.30 yuan owed for 6 days, then 100.30 yuan for 1: each day its own arrears
+        // (30 × 6 + 10 030) × 0.0003 = 3.06 fen.
+        let small_then_large = [(on(1), -30), (on(7), -10_000)];
+        assert_eq!(late_fee(&small_then_large, on(1), on(8)), 3);
+        // A payment that halves the arrears halves the fee from that day on; entries
+        // before the arrears began count in the balance.
+        let paid = [(on(1), 5_000), (on(2), -25_000), (on(5), 10_000)];
+        // days 2,3,4: 20 000; days 5,6,7: 10 000 → 90 000 × 0.0003 = 27 fen.
+        assert_eq!(late_fee(&paid, on(2), on(8)), 27);
+        // Half a fen up, just below down: 1 fen × 1 667 days = 0.5001 fen.
+        let long = |days: u64| on(1) + chrono::Days::new(days);
+        assert_eq!(late_fee(&[(on(1), -1)], on(1), long(1_667)), 1);
+        assert_eq!(late_fee(&[(on(1), -1)], on(1), long(1_666)), 0);
+        assert_eq!(late_fee(&[(on(1), -20_000)], on(1), on(1)), 0);
     }
 
     use super::*;

@@ -786,9 +786,11 @@ pub fn end_dunning(
     .map(|_| ())
 }
 
-/// `created_at` bounds spliced into SQL: formatted here, never taken from a request.
+/// `created_at` bounds spliced into SQL: formatted here, never taken from a request, as
+/// diesel writes timestamps to SQLite (whose text compares as text; PostgreSQL's are
+/// typed), so an entry at a bound falls on the same side as in a diesel query.
 fn sql_time(at: NaiveDateTime) -> String {
-    at.format("%Y-%m-%d %H:%M:%S%.6f").to_string()
+    at.format("%Y-%m-%d %H:%M:%S%.f").to_string()
 }
 
 #[derive(QueryableByName)]
@@ -894,4 +896,16 @@ pub fn insert_reading_notice(
         ))
         .execute(conn)
         .map(|_| ())
+}
+
+/// Every entry of the account, oldest first: (when, fen).
+pub fn movements(
+    conn: &mut AnyConnection,
+    account: HotWaterAccountId,
+) -> QueryResult<Vec<(NaiveDateTime, i64)>> {
+    e::table
+        .filter(e::account_id.eq(account))
+        .select((e::created_at, e::amount_fen))
+        .order(e::id)
+        .load(conn)
 }

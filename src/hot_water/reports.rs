@@ -92,6 +92,11 @@ pub async fn ledger_csv(
         ];
         write(&mut csv, &header.map(String::from))?;
         let text = |value: Option<String>| value.unwrap_or_default();
+        // Typed text a spreadsheet would run as a formula is kept as text.
+        let guarded = |value: Option<String>| match value {
+            Some(v) if v.starts_with(['=', '+', '-', '@']) => format!("'{v}"),
+            other => text(other),
+        };
         for (entry, unit) in rows {
             let recorded_at = entry.created_at.and_utc().with_timezone(&tz);
             write(
@@ -107,7 +112,7 @@ pub async fn ledger_csv(
                     text(entry.period_from.map(|d| d.to_string())),
                     text(entry.period_to.map(|d| d.to_string())),
                     text(entry.usage_litres.map(|l| l.to_string())),
-                    text(entry.reason),
+                    guarded(entry.reason),
                     i64::from(entry.recorded_by).to_string(),
                 ],
             )?;
@@ -115,7 +120,9 @@ pub async fn ledger_csv(
         let bytes = csv
             .into_inner()
             .map_err(|e| AppError::internal(format!("csv: {e}")))?;
-        String::from_utf8(bytes).map_err(|e| AppError::internal(format!("csv: {e}")))
+        let csv = String::from_utf8(bytes).map_err(|e| AppError::internal(format!("csv: {e}")))?;
+        // The byte-order mark tells spreadsheets the file is UTF-8 (names are Chinese).
+        Ok(format!("\u{feff}{csv}"))
     })
     .await
 }
