@@ -490,7 +490,8 @@ pub async fn export_hot_water_ledger(
 /// R-HW-2: tell the residents of every metered unit of the site, before the quarter's
 /// reading window, that its meter is read then (the desk): a notice each in the app, once
 /// per unit and quarter. Units without a resident account are listed for a call or a
-/// letter. 409 `reading_window_over` after the window.
+/// letter. 409 `reading_window_over` after the window, `reading_notice_too_early` for a
+/// later quarter.
 #[utoipa::path(
     tag = "hot water",
     params(

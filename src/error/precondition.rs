@@ -83,6 +83,8 @@ pub enum Precondition {
     MeterNotInService,
     /// Hot water: the quarter's reading window is over; its notices come too late.
     ReadingWindowOver,
+    /// Hot water: a later quarter's reading is announced in that quarter, not before.
+    ReadingNoticeTooEarly,
     /// Hot water: the reading is not flagged, or has been confirmed already.
     NothingToConfirm,
     /// Hot water: no stop of the unit's supply is proposed, so none can be approved (R-HW-5).

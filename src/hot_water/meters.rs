@@ -382,8 +382,8 @@ pub async fn notify_campaign(
         let (_, today) = sites::service::site_today(conn, site_id, now)?;
         let (from, to) = quarter.window();
         if quarter > Quarter::of(today) {
-            return Err(AppError::field(
-                "quarter",
+            return Err(AppError::precondition(
+                Precondition::ReadingNoticeTooEarly,
                 Msg::new("notices go out in the quarter they announce, %{quarter} now")
                     .arg("quarter", Quarter::of(today)),
             ));
