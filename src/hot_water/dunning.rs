@@ -246,8 +246,7 @@ fn views(conn: &mut AnyConnection, rows: Vec<DunningRow>) -> Result<Vec<Dunning>
     let mut views = Vec::with_capacity(rows.len());
     for row in rows {
         let own: Vec<DunningStepRow> = steps.extract_if(.., |s| s.dunning_id == row.id).collect();
-        let unit = units::repo::find(conn, row.unit_id)?.ok_or(AppError::NotFound("unit"))?;
-        let label = unit.label();
+        let label = units::service::label(conn, row.unit_id)?;
         let last = own.last();
         let today = last.map_or(row.started_on, |s| s.taken_on);
         let owners = users::repo::owner_names_of_unit(conn, row.unit_id, today)?;

@@ -413,17 +413,17 @@ pub async fn notify_campaign(
                 notices.noticed_before += 1;
                 continue;
             }
-            let unit = units::repo::find(conn, unit_id)?.ok_or(AppError::NotFound("unit"))?;
+            let label = units::service::label(conn, unit_id)?;
             let residents = access::repo::residents_of_unit(conn, unit_id, today)?;
             if residents.is_empty() {
-                notices.without_residents.push(unit.label());
+                notices.without_residents.push(label);
                 continue;
             }
             let message = Msg::new(
                 "The hot-water meter of unit %{unit} is read between %{from} and %{to}: \
                  please let the engineer reach it, or tell the service desk when suits you.",
             )
-            .arg("unit", unit.label())
+            .arg("unit", &label)
             .arg("from", from)
             .arg("to", to);
             let account = repo::open_account(conn, unit_id, site_id, utc(now))?;

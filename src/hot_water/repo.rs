@@ -95,7 +95,7 @@ pub fn open_account(
     diesel::sql_query(format!(
         "INSERT INTO hot_water_accounts (unit_id, site_id, opened_at) \
          VALUES ({unit_id}, {site_id}, '{}') ON CONFLICT (unit_id) DO NOTHING",
-        now.format("%Y-%m-%d %H:%M:%S%.6f")
+        sql_time(now)
     ))
     .execute(conn)?;
     a::table
@@ -786,7 +786,7 @@ pub fn end_dunning(
     .map(|_| ())
 }
 
-/// `created_at` bounds spliced into SQL: formatted here, never taken from a request, as
+/// A timestamp spliced into SQL: formatted here, never taken from a request, as
 /// diesel writes timestamps to SQLite (whose text compares as text; PostgreSQL's are
 /// typed), so an entry at a bound falls on the same side as in a diesel query.
 fn sql_time(at: NaiveDateTime) -> String {

@@ -177,10 +177,9 @@ fn supply_lines(
         if status == SupplyStatus::Normal {
             continue;
         }
-        let unit = units::repo::find(conn, line.unit_id)?.ok_or(AppError::NotFound("unit"))?;
         lines.push(SupplyLine {
             unit_id: line.unit_id,
-            unit: unit.label(),
+            unit: units::service::label(conn, line.unit_id)?,
             status,
             status_since: line.status_since,
             balance_fen: Fen::new(line.balance_fen),

@@ -167,7 +167,7 @@ pub async fn approve_stop(
             "The hot-water supply of unit %{unit} is stopped for arrears; a payment that \
              brings the balance back to zero restores it",
         )
-        .arg("unit", unit_label(conn, unit_id)?);
+        .arg("unit", units::service::label(conn, unit_id)?);
         step(
             conn,
             &supply,
@@ -195,7 +195,7 @@ pub(super) fn after_entry(
     let supply = repo::open_supply(conn, account, today)?;
     let balance = Fen::new(repo::totals(conn, account.id)?.balance_fen);
     let low = balance < settings.renewal_threshold_fen;
-    let unit = unit_label(conn, account.unit_id)?;
+    let unit = units::service::label(conn, account.unit_id)?;
     if low && !supply.renewal_noticed {
         let message = Msg::new(
             "Hot-water renewal notice (热水续费通知书): the balance of unit %{unit} is \
@@ -275,7 +275,7 @@ pub async fn advance(state: &AppState) -> Result<usize, AppError> {
                 if !repo::move_supply(conn, supply.account_id, from, transition.to(), today)? {
                     continue;
                 }
-                let unit = unit_label(conn, supply.unit_id)?;
+                let unit = units::service::label(conn, supply.unit_id)?;
                 let message = match transition {
                     Transition::Limit => Msg::new(
                         "The hot-water supply of unit %{unit} is limited: the account has \
@@ -424,11 +424,6 @@ fn tell(
         actor,
         now,
     )
-}
-
-fn unit_label(conn: &mut AnyConnection, unit_id: UnitId) -> Result<String, AppError> {
-    let unit = units::repo::find(conn, unit_id)?.ok_or(AppError::NotFound("unit"))?;
-    Ok(unit.label())
 }
 
 impl From<SettingsRow> for Settings {

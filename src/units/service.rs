@@ -32,6 +32,12 @@ impl From<UnitRow> for Unit {
     }
 }
 
+/// The unit's label (`1-1-101`), as notices, letters and reports name it.
+pub fn label(conn: &mut AnyConnection, id: UnitId) -> Result<String, AppError> {
+    let unit = repo::find(conn, id)?.ok_or(AppError::NotFound("unit"))?;
+    Ok(unit.label())
+}
+
 /// The unit if the actor may see it, else "not found" (never "forbidden", so ids of other
 /// units reveal nothing).
 pub fn visible_unit(
