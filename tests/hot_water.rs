@@ -1429,3 +1429,79 @@ async fn residents_are_told_of_the_quarters_reading_once_per_unit_before_the_win
     let early = notify("2027-Q1", &butler).send().await;
     early.expect_precondition("reading_notice_too_early");
 }
+
+// R-HW-2
+#[actix_web::test]
+async fn a_handheld_replays_readings_taken_offline_and_each_is_answered_and_recorded_once() {
+    let app = TestApp::new().await;
+    let butler = app.token("butler").await;
+    let (a, b) = (app.unit_id("1-1-101").await, app.unit_id("1-1-102").await);
+    register_meter(&app, &butler, a, 1_000).await;
+    register_meter(&app, &butler, b, 5_000).await;
+    // Read in the window, in a basement; synced only on 2 January.
+    local_morning(&app, "2027-01-02");
+    let (butler, engineer) = (app.token("butler").await, app.token("engineer").await);
+    let item = |key: &str, unit: i64, body: Value| json!({"idempotency_key": key, "unit_id": unit, "action": "read_meter", "body": body});
+    let first = json!({"items": [
+        item("hh-1", a, json!({"litres": 4_000, "read_on": "2026-12-27"})),
+        item("hh-2", b, json!({"litres": 4_999, "read_on": "2026-12-27"})),
+        {"idempotency_key": "hh-3", "action": "read_meter", "body": {"litres": 1}},
+    ]});
+    let sync = |body: Value| app.post("/api/v1/sync/batch").token(&engineer).json(body);
+    let answer = sync(first).send().await.expect(200);
+    let results = answer["results"].as_array().unwrap();
+    assert_eq!(results[0]["outcome"], "applied");
+    assert_eq!(results[0]["status"], 201);
+    let reading = &results[0]["reading"];
+    // Dated the day it was read: in the window, the quarter it belongs to.
+    assert_eq!(
+        (reading["read_on"].as_str(), reading["quarter"].as_str()),
+        (Some("2026-12-27"), Some("2026-Q4"))
+    );
+    assert_eq!(reading["in_window"], true);
+    assert_eq!(reading["usage_litres"], 3_000);
+    // Below the meter's figure: refused with the field, the others applied.
+    assert_eq!(results[1]["outcome"], "refused");
+    assert_eq!(results[1]["problem"]["errors"][0]["field"], "litres");
+    assert_eq!(results[2]["outcome"], "refused");
+    assert_eq!(results[2]["problem"]["errors"][0]["field"], "unit_id");
+
+    // The handheld did not hear back and sends the batch again, with the corrected
+    // reading: the applied one is replayed, not read twice.
+    let again = json!({"items": [
+        item("hh-1", a, json!({"litres": 4_000, "read_on": "2026-12-27"})),
+        item("hh-4", b, json!({"litres": 5_600, "read_on": "2026-12-28"})),
+    ]});
+    let answer = sync(again).send().await.expect(200);
+    let results = answer["results"].as_array().unwrap();
+    assert_eq!(results[0]["outcome"], "replayed");
+    assert_eq!(results[0]["reading"]["id"], reading["id"]);
+    assert_eq!(results[1]["outcome"], "applied");
+    // The same key with another reading is not the same request.
+    let changed = json!({"items": [item("hh-1", a, json!({"litres": 4_100}))]});
+    let answer = sync(changed).send().await.expect(200);
+    assert_eq!(answer["results"][0]["outcome"], "refused");
+    assert_eq!(answer["results"][0]["status"], 422);
+
+    let listed = app
+        .get(&path(a, "/readings"))
+        .token(&butler)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1);
+    let campaign = app
+        .get("/api/v1/sites/1/hot-water/campaigns/2026-Q4")
+        .token(&butler)
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(campaign["totals"]["read"], 2, "{campaign}");
+
+    // A day too old, or before the meter's previous reading, is refused by field.
+    for read_on in ["2026-12-02", "2026-12-26"] {
+        let body = json!({"litres": 6_000, "read_on": read_on, "reason": "Dispute"});
+        let refused = read_meter(&app, &engineer, b, body).await;
+        assert_eq!(refused.invalid_fields(), ["read_on"], "{read_on}");
+    }
+}

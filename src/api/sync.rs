@@ -10,13 +10,15 @@ use crate::json::Json;
 use crate::state::AppState;
 use crate::sync::{self, SyncBatch, SyncResults};
 
-/// Replay a handheld's actions (1 to 100): each with its own `idempotency_key` and the
-/// ticket `version` it was based on, run in order, each in its own transaction, as if sent
-/// alone to `POST /tickets/{id}/{action}` with that key. Every item gets its answer:
-/// `applied`, `replayed` (done before under that key), `conflict` (the ticket changed
-/// since, or its status no longer allows the action: `ticket` is how it is now) or
-/// `refused` (`problem` says why); one item's conflict or refusal leaves the others to
-/// apply. To drop what is no longer theirs, the handheld reads `GET
+/// Replay a handheld's actions (1 to 100): each with its own `idempotency_key`, run in
+/// order, each in its own transaction, as if sent alone with that key: a ticket's step
+/// (`arrive`, `complete`, `charge`, with the ticket `version` it was based on) to `POST
+/// /tickets/{id}/{action}`, a meter reading (`read_meter`, R-HW-2, with the day it was
+/// read) to `POST /units/{id}/hot-water/readings`. Every item gets its answer: `applied`,
+/// `replayed` (done before under that key), `conflict` (the ticket changed since, or its
+/// status no longer allows the action: `ticket` is how it is now) or `refused` (`problem`
+/// says why, such as a reading below the previous one); one item's conflict or refusal
+/// leaves the others to apply. To drop what is no longer theirs, the handheld reads `GET
 /// /tickets?engineer_id=<me>&updated_since=<last sync>`, which also lists the tickets the
 /// engineer was taken off since.
 #[utoipa::path(

@@ -3,14 +3,14 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 
 use super::model::{self, Quarter};
 use super::repo::{self, MeterRow, NewMeterRow, NewReadingRow, ReadingRow};
 use super::tariffs::{self, Usage};
 use super::{
     BuildingProgress, CampaignNotices, CampaignProgress, Meter, MeterReplacement, NewMeter,
-    NewReading, Reading, Tally,
+    NewReading, Reading, Tally, MAX_READING_DELAY_DAYS,
 };
 use crate::access::{self, Actor};
 use crate::db::{self, utc, AnyConnection};
@@ -207,8 +207,23 @@ pub async fn read(
         let meter = in_service(conn, unit.id)?;
         let (previous, previous_on) = last_figure(conn, &meter)?;
         let litres = i64::from(input.litres);
-        let in_window = model::in_window(today);
+        let read_on = input.read_on.unwrap_or(today);
+        let in_window = model::in_window(read_on);
+        let recent = (today - Days::new(MAX_READING_DELAY_DAYS as u64)..=today).contains(&read_on);
         Validator::new()
+            .check(
+                recent,
+                "read_on",
+                Msg::new("must be today or within the last %{days} days")
+                    .arg("days", MAX_READING_DELAY_DAYS),
+            )
+            // One answer per field: a day long past is not also before the last reading.
+            .check(
+                !recent || read_on >= previous_on,
+                "read_on",
+                Msg::new("must not be before the meter's previous reading, on %{day}")
+                    .arg("day", previous_on),
+            )
             .check(
                 litres >= previous,
                 "litres",
@@ -235,8 +250,8 @@ pub async fn read(
                 site_id: unit.site_id,
                 litres,
                 usage_litres: usage,
-                read_on: today,
-                quarter: Quarter::of(today).to_string(),
+                read_on,
+                quarter: Quarter::of(read_on).to_string(),
                 in_window,
                 reason: input.reason.map(|r| r.as_str().to_owned()),
                 flagged: model::unusual(usage, &usual),
@@ -248,7 +263,7 @@ pub async fn read(
             let usage = Usage {
                 reading_id: Some(row.id),
                 from: previous_on,
-                to: today,
+                to: read_on,
                 litres: usage,
             };
             tariffs::charge(conn, &unit, usage, actor.user_id, now)?;

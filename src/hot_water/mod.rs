@@ -251,7 +251,14 @@ pub struct NewReading {
     pub litres: u32,
     /// Required outside the quarter's reading window (move-out, a dispute).
     pub reason: Option<NoteText>,
+    /// The site's local day the meter was read, for a handheld sending later what it read
+    /// offline: today when omitted; at most `MAX_READING_DELAY_DAYS` (30) days back, and
+    /// not before the meter's previous reading.
+    pub read_on: Option<NaiveDate>,
 }
+
+/// How many days late a reading may be sent (a handheld that was offline).
+pub const MAX_READING_DELAY_DAYS: i64 = 30;
 
 /// One reading of a meter.
 #[derive(Debug, Serialize, ToSchema)]
