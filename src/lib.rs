@@ -35,6 +35,7 @@ pub mod pagination;
 pub mod periods;
 pub mod pii;
 pub mod seed;
+pub mod signing;
 pub mod sites;
 pub mod state;
 pub mod storage;

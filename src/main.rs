@@ -218,6 +218,10 @@ async fn main() -> std::io::Result<()> {
                 .await
                 .unwrap_or_else(|e| fail(describe(&e)));
             println!("re-sealed {count} webhook secrets under the current key");
+            let count = propdesk::api_keys::service::reseal(&state, &old_key)
+                .await
+                .unwrap_or_else(|e| fail(describe(&e)));
+            println!("re-sealed {count} API keys' signing secrets under the current key");
             Ok(())
         }
         Command::SeedDemo { password } => {

@@ -79,6 +79,16 @@ impl Vault {
         })
     }
 
+    /// The vault of the key being retired, given as hex (`propdesk reseal-pii --old-key`):
+    /// 400 for one that is not a key.
+    pub fn retired(old_key_hex: &str) -> Result<Vault, crate::error::AppError> {
+        Vault::from_hex(old_key_hex).map_err(|e| {
+            crate::error::AppError::BadRequest(
+                crate::i18n::Msg::new("the old key: %{error}").arg("error", e),
+            )
+        })
+    }
+
     /// Which key this is, as sealed values name it.
     pub fn key_id(&self) -> &str {
         &self.key_id

@@ -164,6 +164,10 @@ text_kind!(
     DescriptionText, 2000, "A free account"
 );
 text_kind!(
+    /// Another system's reference or code: a payment's transaction number, a currency.
+    ReferenceText, 64, "A reference"
+);
+text_kind!(
     /// A web address: where a webhook endpoint receives events.
     UrlText, 2000, "A URL"
 );

@@ -389,3 +389,31 @@ async fn a_key_retries_a_report_safely_with_an_idempotency_key() {
         .expect(200);
     assert_eq!(listed["items"].as_array().unwrap().len(), 1);
 }
+
+#[actix_web::test]
+async fn a_new_pii_key_reseals_the_signing_secrets_of_payment_systems() {
+    let app = TestApp::new().await;
+    let manager = app.token("manager").await;
+    let body = json!({"name": "UnionPay 银联", "site_ids": [1],
+                      "permissions": ["hot_water_payments"]});
+    let created = create_key(&app, &manager, body).await;
+    let signing_secret = created["signing_secret"].as_str().unwrap().to_owned();
+    let account = created["account_id"].as_i64().unwrap();
+    let old_key = app.state.config.pii_key.clone();
+    let mut rotated = app.state.clone();
+    rotated.pii = std::sync::Arc::new(propdesk::pii::Vault::from_hex(&"ab".repeat(32)).unwrap());
+    let reseal = |key: String| {
+        let rotated = rotated.clone();
+        async move { propdesk::api_keys::service::reseal(&rotated, &key).await }
+    };
+    assert!(reseal("cd".repeat(32)).await.is_err());
+    assert_eq!(reseal(old_key.clone()).await.unwrap(), 1);
+    assert_eq!(reseal(old_key).await.unwrap(), 0);
+    let (_, sealed) = propdesk::db::read(&app.state.pool, move |conn| {
+        Ok(propdesk::api_keys::repo::signer(conn, account.into())?.unwrap())
+    })
+    .await
+    .unwrap();
+    assert_eq!(rotated.pii.open(&sealed).unwrap(), signing_secret);
+    assert!(app.state.pii.open(&sealed).is_err());
+}

@@ -3,58 +3,9 @@
 
 mod common;
 
+use common::hot_water::*;
 use common::{all, TestApp};
 use serde_json::{json, Value};
-
-fn path(unit: i64, rest: &str) -> String {
-    format!("/api/v1/units/{unit}/hot-water{rest}")
-}
-
-async fn pay(app: &TestApp, token: &str, unit: i64, amount: i64) -> Value {
-    let body = json!({"amount_fen": amount, "method": "cash"});
-    let call = app.post(&path(unit, "/payments")).token(token).json(body);
-    call.send().await.expect(201)
-}
-
-async fn balance(app: &TestApp, token: &str, unit: i64) -> i64 {
-    let account = app
-        .get(&path(unit, ""))
-        .token(token)
-        .send()
-        .await
-        .expect(200);
-    account["balance_fen"].as_i64().unwrap()
-}
-
-/// Every entry of the unit, newest first, read page by page.
-async fn entries(app: &TestApp, token: &str, unit: i64) -> Vec<Value> {
-    let mut items = Vec::new();
-    let mut cursor = String::new();
-    loop {
-        let url = path(unit, &format!("/entries?limit=100{cursor}"));
-        let page = app.get(&url).token(token).send().await.expect(200);
-        items.extend(page["items"].as_array().unwrap().iter().cloned());
-        match page["next_cursor"].as_str() {
-            Some(next) => cursor = format!("&cursor={next}"),
-            None => return items,
-        }
-    }
-}
-
-fn sum(entries: &[Value]) -> i64 {
-    entries
-        .iter()
-        .map(|e| e["amount_fen"].as_i64().unwrap())
-        .sum()
-}
-
-/// The balance the account reports is the sum of the entries it lists.
-async fn balance_is_the_sum(app: &TestApp, token: &str, unit: i64) -> i64 {
-    let listed = entries(app, token, unit).await;
-    let balance = balance(app, token, unit).await;
-    assert_eq!(balance, sum(&listed), "{listed:?}");
-    balance
-}
 
 // R-HW-3
 #[actix_web::test]
@@ -452,13 +403,6 @@ async fn read_meter(app: &TestApp, token: &str, unit: i64, body: Value) -> commo
         .await
 }
 
-/// Moves the clock to 10:00 on `date` in Shanghai, the demo site's time zone.
-fn local_morning(app: &TestApp, date: &str) {
-    let at = chrono::DateTime::parse_from_rfc3339(&format!("{date}T10:00:00+08:00")).unwrap();
-    app.clock
-        .advance(at.with_timezone(&chrono::Utc) - app.clock_now());
-}
-
 // R-HW-2
 #[actix_web::test]
 async fn readings_never_go_backwards_except_across_a_recorded_replacement() {
@@ -670,29 +614,6 @@ async fn add_tariff(app: &TestApp, token: &str, body: Value) -> common::Response
         .json(body)
         .send()
         .await
-}
-
-fn flat(from: &str, fen_per_cubic_metre: i64) -> Value {
-    json!({"effective_from": from,
-           "tiers": [{"up_to_litres": null, "fen_per_cubic_metre": fen_per_cubic_metre}]})
-}
-
-/// The unit's charges, oldest first: (period_from, period_to, usage_litres, amount_fen).
-async fn charges(app: &TestApp, token: &str, unit: i64) -> Vec<(String, String, i64, i64)> {
-    let mut listed = entries(app, token, unit).await;
-    listed.reverse();
-    listed
-        .iter()
-        .filter(|e| e["kind"] == "charge")
-        .map(|e| {
-            (
-                e["period_from"].as_str().unwrap().to_owned(),
-                e["period_to"].as_str().unwrap().to_owned(),
-                e["usage_litres"].as_i64().unwrap(),
-                e["amount_fen"].as_i64().unwrap(),
-            )
-        })
-        .collect()
 }
 
 // R-HW-3
@@ -940,36 +861,6 @@ async fn debit(app: &TestApp, token: &str, unit: i64, amount: i64) {
         .token(token)
         .json(body);
     call.send().await.expect(201);
-}
-
-/// The hot-water notices the caller has, oldest first: (kind, message).
-async fn hot_water_notices(app: &TestApp, token: &str) -> Vec<(String, String)> {
-    let page = app.get("/api/v1/me/notifications?limit=100").token(token);
-    let mut notices: Vec<(String, String)> = page.send().await.expect(200)["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|n| n["kind"].as_str().unwrap().starts_with("hot_water_"))
-        .map(|n| {
-            (
-                n["kind"].as_str().unwrap().into(),
-                n["message"].as_str().unwrap().into(),
-            )
-        })
-        .collect();
-    notices.reverse();
-    notices
-}
-
-async fn supply(app: &TestApp, token: &str, unit: i64) -> Value {
-    let call = app.get(&path(unit, "/supply")).token(token);
-    call.send().await.expect(200)
-}
-
-async fn sweep(app: &TestApp) -> usize {
-    propdesk::hot_water::supply::advance(&app.state)
-        .await
-        .unwrap()
 }
 
 // R-HW-4
@@ -1504,4 +1395,161 @@ async fn a_handheld_replays_readings_taken_offline_and_each_is_answered_and_reco
         let refused = read_meter(&app, &engineer, b, body).await;
         assert_eq!(refused.invalid_fields(), ["read_on"], "{read_on}");
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Payments reported by payment systems.
+
+/// A payment system's report to `unit`, signed with `signing_secret` at `signed_at`.
+fn signed_report<'a>(
+    app: &'a TestApp,
+    key: &str,
+    signing_secret: &str,
+    unit: i64,
+    idempotency_key: &str,
+    signed_at: i64,
+    body: &[u8],
+) -> common::Call<'a> {
+    let signature =
+        propdesk::signing::signature(signing_secret, idempotency_key, signed_at, body).unwrap();
+    app.post(&path(unit, "/payment-reports"))
+        .header("X-Api-Key", key)
+        .header("Idempotency-Key", idempotency_key)
+        .header("Signature-Timestamp", &signed_at.to_string())
+        .header("Signature", &signature)
+        .raw(body, "application/json")
+}
+
+fn report_body(amount: i64, currency: &str, reference: &str) -> Vec<u8> {
+    serde_json::to_vec(
+        &json!({"amount_fen": amount, "currency": currency, "provider_reference": reference}),
+    )
+    .unwrap()
+}
+
+// R-HW-3 R-HW-7
+#[actix_web::test]
+async fn a_payment_system_reports_signed_payments_that_are_credited_once() {
+    let app = TestApp::new().await;
+    let (manager, butler) = (app.token("manager").await, app.token("butler").await);
+    let (unit, unopened) = (app.unit_id("1-1-101").await, app.unit_id("1-1-102").await);
+    let elsewhere = app.other_site().await;
+    let create_key = |name: &str, permission: &str| {
+        let body = json!({"name": name, "site_ids": [1], "permissions": [permission]});
+        app.post("/api/v1/api-keys")
+            .token(&manager)
+            .json(body)
+            .send()
+    };
+    let created = create_key("WeChat Pay 微信支付", "hot_water_payments")
+        .await
+        .expect(201);
+    let key = created["api_key"].as_str().unwrap().to_owned();
+    let secret = created["signing_secret"].as_str().unwrap().to_owned();
+    assert!(secret.starts_with("whsec_"));
+    pay(&app, &butler, unit, 1_000).await;
+    let now = app.clock_now().timestamp();
+    let report = |unit: i64, idempotency_key: &str, signed_at: i64, body: &[u8]| {
+        signed_report(&app, &key, &secret, unit, idempotency_key, signed_at, body)
+    };
+
+    // Credited as a transfer with the site's next receipt number and the reference.
+    let first = report_body(20_000, "CNY", "WX-0001");
+    let credited = report(unit, "r-1", now, &first).send().await.expect(201);
+    assert_eq!(credited["method"], "transfer");
+    assert_eq!(credited["provider_reference"], "WX-0001");
+    assert!(credited["receipt_number"]
+        .as_str()
+        .unwrap()
+        .starts_with("RS-2026-"));
+    // Retried with its key: the first answer, nothing credited again.
+    let retried = report(unit, "r-1", now, &first).send().await;
+    assert_eq!(retried.header("Idempotent-Replayed"), Some("true"));
+    assert_eq!(retried.expect(201)["id"], credited["id"]);
+    // Reported again under a new key: the reference was credited.
+    let again = report(unit, "r-2", now, &first).send().await.expect(409);
+    assert_eq!(again["type"], "/problems/duplicate");
+    assert_eq!(balance_is_the_sum(&app, &butler, unit).await, 21_000);
+
+    // Tampered with, or replayed after the window: refused, and only logged.
+    let tampered = report_body(90_000, "CNY", "WX-0002");
+    let signature = propdesk::signing::signature(&secret, "r-3", now, &first).unwrap();
+    let forged = app
+        .post(&path(unit, "/payment-reports"))
+        .header("X-Api-Key", &key)
+        .header("Idempotency-Key", "r-3")
+        .header("Signature-Timestamp", &now.to_string())
+        .header("Signature", &signature)
+        .raw(&tampered, "application/json")
+        .send()
+        .await
+        .expect(401);
+    assert_eq!(forged["type"], "/problems/unauthorized");
+    let late = report(unit, "r-4", now - 301, &report_body(500, "CNY", "WX-0003"));
+    late.send().await.expect(401);
+    let unsigned = app
+        .post(&path(unit, "/payment-reports"))
+        .header("X-Api-Key", &key)
+        .header("Idempotency-Key", "r-5")
+        .json(json!({"amount_fen": 500, "currency": "CNY", "provider_reference": "WX-0004"}));
+    unsigned.send().await.expect(401);
+    // Signed but refused: kept for the desk.
+    let dollars = report(unit, "r-6", now, &report_body(500, "USD", "WX-0005")).send();
+    assert_eq!(dollars.await.invalid_fields(), ["currency"]);
+    let no_account = report(unopened, "r-7", now, &report_body(500, "CNY", "WX-0006"));
+    no_account.send().await.expect(404);
+    let not_ours = report(
+        elsewhere.unit_id,
+        "r-8",
+        now,
+        &report_body(500, "CNY", "WX-0007"),
+    );
+    not_ours.send().await.expect(404);
+    assert_eq!(balance_is_the_sum(&app, &butler, unit).await, 21_000);
+    assert_eq!(balance(&app, &butler, unopened).await, 0);
+
+    let refused = app
+        .get("/api/v1/sites/1/hot-water/refused-payment-reports")
+        .token(&butler)
+        .send()
+        .await
+        .expect(200);
+    let refused: Vec<(String, String, i64)> = refused["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["provider_reference"].as_str().unwrap().to_owned(),
+                r["problem"].as_str().unwrap().to_owned(),
+                r["api_key_id"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    let key_id = created["id"].as_i64().unwrap();
+    assert_eq!(
+        refused,
+        [
+            ("WX-0006".into(), "/problems/not-found".into(), key_id),
+            ("WX-0005".into(), "/problems/validation".into(), key_id),
+            ("WX-0001".into(), "/problems/duplicate".into(), key_id),
+        ]
+    );
+
+    // People record payments at the desk; a key without the permission cannot report.
+    let people = app
+        .post(&path(unit, "/payment-reports"))
+        .token(&butler)
+        .header("Idempotency-Key", "r-9")
+        .raw(&report_body(500, "CNY", "WX-0008"), "application/json");
+    people.send().await.expect(403);
+    let crm = create_key("CRM", "tickets_read").await.expect(201);
+    assert_eq!(crm["signing_secret"], Value::Null);
+    let crm_key = crm["api_key"].as_str().unwrap();
+    let crm_report = signed_report(&app, crm_key, &secret, unit, "r-10", now, &first);
+    crm_report.send().await.expect(403);
+    // Nor may the payment system read the ledger or take desk payments.
+    let read = app.get(&path(unit, "")).header("X-Api-Key", &key).send();
+    read.await.expect(403);
+    assert_eq!(balance_is_the_sum(&app, &butler, unit).await, 21_000);
 }

@@ -177,10 +177,7 @@ async fn a_receiver_that_fails_twice_gets_the_event_on_the_third_attempt_signed(
         // No phone number, no ID number: ids and the changed state only.
         assert!(!request.body.contains("13700137000"));
     }
-    assert!(!signed_by(
-        &propdesk::webhooks::model::new_secret(),
-        &got[2]
-    ));
+    assert!(!signed_by(&propdesk::signing::new_secret(), &got[2]));
     let body: Value = serde_json::from_str(&got[2].body).unwrap();
     assert_eq!(body["type"], "ticket.status_changed");
     assert_eq!(body["data"]["id"], ticket["id"]);

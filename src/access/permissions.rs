@@ -18,6 +18,9 @@ text_enum! {
         ComplaintsWrite = "complaints_write",
         /// Keys and their handoffs, read only.
         KeysRead = "keys_read",
+        /// Report hot-water payments (`POST /units/{id}/hot-water/payment-reports`),
+        /// each signed with the key's signing secret.
+        HotWaterPayments = "hot_water_payments",
     }
 }
 
@@ -39,6 +42,9 @@ impl Permission {
             (["sites" | "units"] | ["sites" | "units", _], true) => Some(Permission::DirectoryRead),
             (["keys" | "key-handoffs", ..] | ["units", _, "keys"], true) => {
                 Some(Permission::KeysRead)
+            }
+            (["units", _, "hot-water", "payment-reports"], false) => {
+                Some(Permission::HotWaterPayments)
             }
             _ => None,
         }
@@ -88,5 +94,18 @@ mod tests {
         assert_eq!(Permission::needed("GET", "/api/v1/archives/{id}"), None);
         assert_eq!(Permission::needed("POST", "/api/v1/keys/{id}/lend"), None);
         assert_eq!(Permission::needed("GET", "/api/v1/api-keys"), None);
+        assert_eq!(
+            Permission::needed("POST", "/api/v1/units/{id}/hot-water/payment-reports"),
+            Some(Permission::HotWaterPayments)
+        );
+        // A key that reports payments does not record the desk's payments or read ledgers.
+        assert_eq!(
+            Permission::needed("POST", "/api/v1/units/{id}/hot-water/payments"),
+            None
+        );
+        assert_eq!(
+            Permission::needed("GET", "/api/v1/units/{id}/hot-water"),
+            None
+        );
     }
 }

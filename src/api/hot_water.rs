@@ -1,7 +1,7 @@
 //! Hot water (热水): a unit's account and its ledger. Residents read their own units';
 //! the desk takes payments; managers refund and adjust.
 
-use actix_web::{get, post, put, web, HttpResponse};
+use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::access::{Desk, ManagerOnly, Staff};
@@ -9,11 +9,11 @@ use crate::api::query::Query;
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::hot_water::model::Quarter;
-use crate::hot_water::{dunning, meters, reports, service, supply, tariffs};
+use crate::hot_water::{dunning, meters, payment_reports, reports, service, supply, tariffs};
 use crate::hot_water::{
     Account, CampaignNotices, CampaignProgress, Dunning, Entry, Meter, MeterReplacement,
-    NewAdjustment, NewDunningStep, NewMeter, NewPayment, NewReading, NewRefund, NewSettings,
-    NewTariff, QuarterReport, Reading, Settings, Supply, Tariff,
+    NewAdjustment, NewDunningStep, NewMeter, NewPayment, NewPaymentReport, NewReading, NewRefund,
+    NewSettings, NewTariff, QuarterReport, Reading, RefusedPaymentReport, Settings, Supply, Tariff,
 };
 use crate::ids::{HotWaterReadingId, SiteId, UnitId};
 use crate::json::Json;
@@ -54,6 +54,64 @@ pub async fn list_hot_water_entries(
 ) -> Result<HttpResponse, AppError> {
     let page = page.request()?;
     Ok(HttpResponse::Ok().json(service::entries(&state, &actor, *id, page).await?))
+}
+
+/// R-HW-3, R-HW-7: a payment system reports a payment to the unit's account, with an API
+/// key holding `hot_water_payments` (people get 403: the desk records payments at `POST
+/// …/payments`). The report is signed as Standard Webhooks signs: `Signature: v1,<base64
+/// HMAC-SHA256>` under the key's `signing_secret` (its `whsec_` part decoded from base64)
+/// over `<Idempotency-Key>.<Signature-Timestamp>.<body>`, the timestamp in seconds since
+/// 1970 and within 5 minutes of the server's clock. A retry with the same key answers the
+/// first report's answer; the same `provider_reference` under another key is 409
+/// `duplicate`: a payment is credited once. 401 for a missing, wrong or stale signature
+/// (only logged); 404 for a unit not the key's or with no hot-water account yet, 422 for a
+/// currency other than CNY, 409 for a reference credited already: these are refused and
+/// kept in the site's `refused-payment-reports` for the desk to reconcile. Credited as a
+/// `transfer`, with the next receipt number of the site's year.
+#[utoipa::path(
+    tag = "hot water",
+    params(
+        ("id" = i64, Path, description = "Unit id"),
+        ("Idempotency-Key" = String, Header, description = "Required here: the signature covers it."),
+        ("Signature-Timestamp" = i64, Header, description = "When the report was signed, seconds since 1970 (UTC)"),
+        ("Signature" = String, Header, description = "`v1,` and the base64 HMAC-SHA256 of `<Idempotency-Key>.<Signature-Timestamp>.<body>`"),
+    ),
+    request_body = NewPaymentReport,
+    responses(
+        (status = 201, description = "The payment credited, with its receipt number", body = Entry),
+        (status = 409, response = crate::api::openapi::Conflict),
+    ),
+    security(("bearer" = [])),
+)]
+#[post("/units/{id:[0-9]+}/hot-water/payment-reports")]
+pub async fn report_hot_water_payment(
+    state: web::Data<AppState>,
+    actor: Auth<Desk>,
+    id: web::Path<UnitId>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let entry = payment_reports::report(&state, &actor, *id, req.headers(), &body).await?;
+    Ok(HttpResponse::Created().json(entry))
+}
+
+/// The site's refused payment reports, newest first (the desk): what payment systems
+/// reported that was not credited, and why, to reconcile with their statements.
+#[utoipa::path(
+    tag = "hot water",
+    params(("id" = i64, Path, description = "Site id"), PageParams),
+    responses((status = 200, description = "A page of refused reports", body = Page<RefusedPaymentReport>)),
+    security(("bearer" = [])),
+)]
+#[get("/sites/{id:[0-9]+}/hot-water/refused-payment-reports")]
+pub async fn list_refused_payment_reports(
+    state: web::Data<AppState>,
+    actor: Auth<Desk>,
+    id: web::Path<SiteId>,
+    page: Query<PageParams>,
+) -> Result<HttpResponse, AppError> {
+    let page = page.request()?;
+    Ok(HttpResponse::Ok().json(payment_reports::refused(&state, &actor, *id, page).await?))
 }
 
 /// Record a payment taken at the desk (R-HW-4), with the next receipt number of the site's
@@ -519,6 +577,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(get_hot_water_account)
         .service(list_hot_water_entries)
         .service(record_hot_water_payment)
+        .service(report_hot_water_payment)
+        .service(list_refused_payment_reports)
         .service(record_hot_water_refund)
         .service(record_hot_water_adjustment)
         .service(list_hot_water_meters)

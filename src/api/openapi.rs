@@ -390,9 +390,22 @@ pub fn complete(mut doc: Document) -> Document {
             let unkeyed = idempotency::IGNORED.iter().any(|p| path.starts_with(p))
                 || idempotency::NEVER_STORED.iter().any(|p| path.ends_with(p));
             if !upload && !unkeyed {
-                post.parameters
-                    .get_or_insert_with(Vec::new)
-                    .push(idempotency_key());
+                let params = post.parameters.get_or_insert_with(Vec::new);
+                match params.iter_mut().find(|p| p.name == idempotency::HEADER) {
+                    // A route that needs the key names it, saying why: it gets the common
+                    // schema, required.
+                    Some(own) => {
+                        let mut common = idempotency_key();
+                        common.required = Required::True;
+                        common.description = Some(format!(
+                            "{} {}",
+                            own.description.take().unwrap_or_default(),
+                            common.description.unwrap_or_default()
+                        ));
+                        *own = common;
+                    }
+                    None => params.push(idempotency_key()),
+                }
                 add(post, "409", "Conflict");
                 add(post, "422", "Validation");
             }

@@ -83,6 +83,10 @@ pub struct CreatedApiKey {
     /// only its hash is kept.
     #[schema(example = "pdk_Xq3v9T0aLk2Jd8sPq0cWm4rYb7nFh1uE5tGz6iVo3xA")]
     pub api_key: String,
+    /// For a key with `hot_water_payments` only: the secret its payment reports are signed
+    /// with (`Signature`, as Standard Webhooks signs). Shown only now.
+    #[schema(example = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")]
+    pub signing_secret: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -22,6 +22,8 @@ pub struct ApiKeyRow {
     pub revoked_at: Option<NaiveDateTime>,
     pub revoked_by: Option<UserId>,
     pub last_used_at: Option<NaiveDateTime>,
+    /// Sealed; only for keys that report payments.
+    pub signing_secret: Option<String>,
 }
 
 #[derive(Insertable)]
@@ -35,6 +37,7 @@ pub struct NewApiKeyRow {
     pub created_by: UserId,
     pub created_at: NaiveDateTime,
     pub expires_at: Option<NaiveDateTime>,
+    pub signing_secret: Option<String>,
 }
 
 pub fn insert(
@@ -113,4 +116,30 @@ pub fn revoke(
         .set((users::active.eq(false), users::updated_at.eq(now)))
         .execute(conn)?;
     Ok(revoked == 1)
+}
+
+/// The key acting through `account`, if it signs what it sends: its id and its sealed
+/// signing secret.
+pub fn signer(conn: &mut AnyConnection, account: UserId) -> QueryResult<Option<(i64, String)>> {
+    api_keys::table
+        .filter(api_keys::account_id.eq(account))
+        .filter(api_keys::signing_secret.is_not_null())
+        .select((api_keys::id, api_keys::signing_secret.assume_not_null()))
+        .first(conn)
+        .optional()
+}
+
+/// Every key with a signing secret: its id and the sealed secret.
+pub fn signing_secrets(conn: &mut AnyConnection) -> QueryResult<Vec<(i64, String)>> {
+    api_keys::table
+        .filter(api_keys::signing_secret.is_not_null())
+        .select((api_keys::id, api_keys::signing_secret.assume_not_null()))
+        .load(conn)
+}
+
+pub fn set_signing_secret(conn: &mut AnyConnection, id: i64, sealed: &str) -> QueryResult<()> {
+    diesel::update(api_keys::table.find(id))
+        .set(api_keys::signing_secret.eq(sealed))
+        .execute(conn)?;
+    Ok(())
 }

@@ -6,12 +6,13 @@ use super::dto::{
 };
 use super::repo::{self, ApiKeyRow, NewApiKeyRow};
 use crate::access::tokens::{hash_token, random_token};
-use crate::access::{self, Actor, Role, SiteScope};
+use crate::access::{self, Actor, Permission, Role, SiteScope};
 use crate::auth::api_key::PREFIX;
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, Lookup, Validator};
 use crate::i18n::{Language, Msg};
 use crate::pagination::{Page, PageRequest};
+use crate::signing;
 use crate::sites;
 use crate::state::AppState;
 use crate::users::repo::NewUserRow;
@@ -54,6 +55,12 @@ pub async fn create(
         .finish()?;
     let actor = actor.clone();
     let secret = format!("{PREFIX}{}", random_token(32));
+    // A key that reports payments signs each report too (`hot_water::payment_reports`).
+    let signing_secret = input
+        .permissions
+        .contains(&Permission::HotWaterPayments)
+        .then(signing::new_secret);
+    let sealed_signing_secret = signing_secret.as_deref().map(|s| state.pii.seal(s));
     db::transaction(&state.pool, move |conn| {
         for (i, site_id) in input.site_ids.iter().enumerate() {
             sites::service::visible_site(conn, &actor, *site_id).missing_as(|| {
@@ -95,12 +102,14 @@ pub async fn create(
                 created_by: actor.user_id,
                 created_at: utc(now),
                 expires_at: input.expires_at.map(utc),
+                signing_secret: sealed_signing_secret,
             },
             &permissions,
         )?;
         Ok(CreatedApiKey {
             key: view(conn, row, now)?,
             api_key: secret,
+            signing_secret,
         })
     })
     .await
@@ -188,4 +197,26 @@ fn view(conn: &mut AnyConnection, row: ApiKeyRow, now: DateTime<Utc>) -> Result<
         revoked_at: row.revoked_at.map(|at| at.and_utc()),
         last_used_at: row.last_used_at.map(|at| at.and_utc()),
     })
+}
+
+/// Re-seals the keys' signing secrets under the current `PII_KEY`, the old key given as
+/// hex (`propdesk reseal-pii`); those already under the current key are left. Returns how
+/// many were re-sealed.
+pub async fn reseal(state: &AppState, old_key_hex: &str) -> Result<usize, AppError> {
+    let old = crate::pii::Vault::retired(old_key_hex)?;
+    let new = state.pii.clone();
+    db::transaction(&state.pool, move |conn| {
+        let mut count = 0;
+        for (id, sealed) in repo::signing_secrets(conn)? {
+            let resealed = new
+                .reseal(&old, &sealed)
+                .map_err(|e| AppError::internal(format!("an API key's signing secret: {e}")))?;
+            if let Some((sealed, _)) = resealed {
+                repo::set_signing_secret(conn, id, &sealed)?;
+                count += 1;
+            }
+        }
+        Ok(count)
+    })
+    .await
 }

@@ -635,6 +635,7 @@ diesel::table! {
         revoked_at -> Nullable<Timestamp>,
         revoked_by -> Nullable<BigInt>,
         last_used_at -> Nullable<Timestamp>,
+        signing_secret -> Nullable<Text>,
     }
 }
 
@@ -859,6 +860,22 @@ diesel::table! {
         period_from -> Nullable<Date>,
         period_to -> Nullable<Date>,
         usage_litres -> Nullable<BigInt>,
+        provider_reference -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    hot_water_refused_reports (id) {
+        id -> BigInt,
+        api_key_id -> BigInt,
+        unit_id -> BigInt,
+        site_id -> Nullable<BigInt>,
+        provider_reference -> Text,
+        amount_fen -> BigInt,
+        currency -> Text,
+        problem -> Text,
+        detail -> Text,
+        received_at -> Timestamp,
     }
 }
 
@@ -913,6 +930,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     hot_water_dunning,
     hot_water_dunning_steps,
     hot_water_reading_notices,
+    hot_water_refused_reports,
     users,
     staff_sites,
     unit_memberships,

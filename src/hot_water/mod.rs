@@ -10,6 +10,7 @@
 pub mod dunning;
 pub mod meters;
 pub mod model;
+pub mod payment_reports;
 pub mod pricing;
 pub mod repo;
 pub mod reports;
@@ -27,7 +28,7 @@ use crate::ids::{
     HotWaterReadingId, HotWaterTariffId, SiteId, UnitId, UserId,
 };
 use crate::money::{Amount, Fen, PaidAmount};
-use crate::text::{NameText, NoteText};
+use crate::text::{NameText, NoteText, ReferenceText};
 use crate::text_enum;
 use crate::timeline::TimelineEntry;
 
@@ -126,7 +127,7 @@ pub struct Account {
     "id": 17, "kind": "payment", "amount_fen": 20000, "method": "cash",
     "receipt_number": "RS-2026-000042", "reason": null, "recorded_by": 2,
     "created_at": "2026-12-09T08:30:00Z", "reading_id": null, "period_from": null,
-    "period_to": null, "usage_litres": null
+    "period_to": null, "usage_litres": null, "provider_reference": null
 }))]
 pub struct Entry {
     #[schema(value_type = i64)]
@@ -156,6 +157,8 @@ pub struct Entry {
     pub period_to: Option<NaiveDate>,
     /// Charges: the litres billed.
     pub usage_litres: Option<i64>,
+    /// Payments a payment system reported: its own reference of the payment.
+    pub provider_reference: Option<String>,
 }
 
 /// A payment taken at the desk (R-HW-4: residents prepay).
@@ -165,6 +168,46 @@ pub struct Entry {
 pub struct NewPayment {
     pub amount_fen: PaidAmount,
     pub method: PaymentMethod,
+}
+
+/// A payment a payment system reports, signed with its API key's signing secret.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "amount_fen": 20000, "currency": "CNY", "provider_reference": "4200001234202612061234"
+}))]
+pub struct NewPaymentReport {
+    pub amount_fen: PaidAmount,
+    /// `CNY`: a report in another currency is refused (422) and logged.
+    #[schema(value_type = String, pattern = "^CNY$", example = "CNY")]
+    pub currency: ReferenceText,
+    /// The payment system's own reference of the payment: credited once per site, however
+    /// often it is reported (409 `duplicate` after the first).
+    pub provider_reference: ReferenceText,
+}
+
+/// The only currency the ledger keeps: fen of the renminbi.
+pub const CURRENCY: &str = "CNY";
+
+/// A payment report refused after its signature was checked, kept for the desk to
+/// reconcile with the payment system.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 4, "api_key_id": 3, "unit_id": 3, "provider_reference": "4200001234202612061234",
+    "amount_fen": 20000, "currency": "USD", "problem": "/problems/validation",
+    "detail": "currency: only CNY is accepted", "received_at": "2026-12-06T02:00:00Z"
+}))]
+pub struct RefusedPaymentReport {
+    pub id: i64,
+    pub api_key_id: i64,
+    pub unit_id: i64,
+    pub provider_reference: String,
+    pub amount_fen: i64,
+    pub currency: String,
+    /// The problem's `type` the payment system was answered with.
+    pub problem: String,
+    pub detail: String,
+    pub received_at: DateTime<Utc>,
 }
 
 /// Money paid back to the resident, by a manager.

@@ -10,8 +10,8 @@ use super::{DunningStep, EntryKind, PaymentMethod, SupplyStatus};
 use crate::db::schema::{
     hot_water_accounts as a, hot_water_dunning as d, hot_water_dunning_steps as ds,
     hot_water_entries as e, hot_water_meters as m, hot_water_reading_notices as rn,
-    hot_water_readings as r, hot_water_settings as hs, hot_water_supply as su,
-    hot_water_tariff_tiers as tt, hot_water_tariffs as t, units,
+    hot_water_readings as r, hot_water_refused_reports as rr, hot_water_settings as hs,
+    hot_water_supply as su, hot_water_tariff_tiers as tt, hot_water_tariffs as t, units,
 };
 use crate::db::AnyConnection;
 use crate::ids::{
@@ -50,6 +50,7 @@ pub struct EntryRow {
     pub period_from: Option<NaiveDate>,
     pub period_to: Option<NaiveDate>,
     pub usage_litres: Option<i64>,
+    pub provider_reference: Option<String>,
 }
 
 #[derive(Insertable)]
@@ -70,6 +71,7 @@ pub struct NewEntryRow {
     pub period_from: Option<NaiveDate>,
     pub period_to: Option<NaiveDate>,
     pub usage_litres: Option<i64>,
+    pub provider_reference: Option<String>,
 }
 
 pub fn account_of_unit(
@@ -178,6 +180,7 @@ impl From<EntryRow> for super::Entry {
             period_from: row.period_from,
             period_to: row.period_to,
             usage_litres: row.usage_litres,
+            provider_reference: row.provider_reference,
         }
     }
 }
@@ -908,4 +911,73 @@ pub fn movements(
         .select((e::created_at, e::amount_fen))
         .order(e::id)
         .load(conn)
+}
+
+/// Whether the site credited a payment under this payment system's reference.
+pub fn reported_payment(
+    conn: &mut AnyConnection,
+    site: SiteId,
+    reference: &str,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        e::table
+            .filter(e::site_id.eq(site))
+            .filter(e::provider_reference.eq(reference)),
+    ))
+    .get_result(conn)
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = rr)]
+pub struct RefusedReportRow {
+    pub id: i64,
+    pub api_key_id: i64,
+    pub unit_id: i64,
+    pub site_id: Option<SiteId>,
+    pub provider_reference: String,
+    pub amount_fen: i64,
+    pub currency: String,
+    pub problem: String,
+    pub detail: String,
+    pub received_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = rr)]
+pub struct NewRefusedReportRow {
+    pub api_key_id: i64,
+    pub unit_id: i64,
+    pub site_id: Option<SiteId>,
+    pub provider_reference: String,
+    pub amount_fen: i64,
+    pub currency: String,
+    pub problem: String,
+    pub detail: String,
+    pub received_at: NaiveDateTime,
+}
+
+pub fn insert_refused_report(
+    conn: &mut AnyConnection,
+    row: NewRefusedReportRow,
+) -> QueryResult<()> {
+    diesel::insert_into(rr::table).values(row).execute(conn)?;
+    Ok(())
+}
+
+/// The site's refused payment reports, newest first.
+pub fn refused_reports(
+    conn: &mut AnyConnection,
+    site: SiteId,
+    page: PageRequest,
+) -> QueryResult<Vec<RefusedReportRow>> {
+    let mut query = rr::table
+        .filter(rr::site_id.eq(site))
+        .select(RefusedReportRow::as_select())
+        .order(rr::id.desc())
+        .limit(page.fetch())
+        .into_boxed();
+    if let Some(before) = page.after_id {
+        query = query.filter(rr::id.lt(before));
+    }
+    query.load(conn)
 }

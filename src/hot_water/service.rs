@@ -100,6 +100,7 @@ pub async fn pay(
         amount: input.amount_fen.fen(),
         method: Some(input.method),
         reason: None,
+        provider_reference: None,
     };
     record(state, actor, unit_id, movement).await
 }
@@ -118,6 +119,7 @@ pub async fn refund(
             .expect("a bounded amount"),
         method: Some(input.method),
         reason: Some(input.reason.as_str().to_owned()),
+        provider_reference: None,
     };
     record(state, actor, unit_id, movement).await
 }
@@ -138,22 +140,26 @@ pub async fn adjust(
         },
         method: None,
         reason: Some(input.reason.as_str().to_owned()),
+        provider_reference: None,
     };
     record(state, actor, unit_id, movement).await
 }
 
 /// One entry to append: what it adds to the balance, and how and why.
-struct Movement {
-    kind: EntryKind,
-    amount: Fen,
-    method: Option<PaymentMethod>,
-    reason: Option<String>,
+pub(super) struct Movement {
+    pub kind: EntryKind,
+    pub amount: Fen,
+    pub method: Option<PaymentMethod>,
+    pub reason: Option<String>,
+    /// A payment system's reference of the payment it reports: credited once per site,
+    /// and only to an account already open.
+    pub provider_reference: Option<String>,
 }
 
 /// Appends `movement` to the unit's account (opened by its first entry), in one
 /// transaction with the receipt number it takes, and with the response recorded for the
 /// request's `Idempotency-Key`: a retried payment is recorded once.
-async fn record(
+pub(super) async fn record(
     state: &AppState,
     actor: &Actor,
     unit_id: UnitId,
@@ -162,7 +168,19 @@ async fn record(
     let (actor, now) = (actor.clone(), state.now());
     idempotency::transaction(state, Answer::Created, move |conn| {
         let unit = units::service::visible_unit(conn, &actor, unit_id, now.date_naive())?;
-        let account = repo::open_account(conn, unit.id, unit.site_id, utc(now))?;
+        let account = match &movement.provider_reference {
+            None => repo::open_account(conn, unit.id, unit.site_id, utc(now))?,
+            Some(reference) => {
+                if repo::reported_payment(conn, unit.site_id, reference)? {
+                    return Err(AppError::Duplicate(
+                        Msg::new("the payment %{reference} was credited already")
+                            .arg("reference", reference),
+                    ));
+                }
+                repo::account_of_unit(conn, unit.id)?
+                    .ok_or(AppError::NotFound("hot-water account"))?
+            }
+        };
         // Entries of one account are decided one after the other: a refund on the balance
         // it reads, the notices and supply on the balance the entry leaves.
         repo::lock(conn, account.id)?;
@@ -198,6 +216,7 @@ async fn record(
                 period_from: None,
                 period_to: None,
                 usage_litres: None,
+                provider_reference: movement.provider_reference,
             },
         )?;
         supply::after_entry(conn, &account, actor.user_id, now)?;

@@ -151,6 +151,7 @@ pub(super) fn charge(
                 period_from: Some(part.from),
                 period_to: Some(part.to),
                 usage_litres: Some(part.usage_litres),
+                provider_reference: None,
             },
         )?;
     }

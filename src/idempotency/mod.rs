@@ -22,6 +22,7 @@ use std::rc::Rc;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::header::HeaderMap;
 use actix_web::http::{header, Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpResponse};
@@ -177,7 +178,12 @@ fn key_of(req: &ServiceRequest) -> Result<Option<String>, AppError> {
     {
         return Ok(None);
     }
-    let Some(value) = req.headers().get(HEADER) else {
+    presented_key(req.headers())
+}
+
+/// The key the headers carry, if any; 400 for a header that is not a key.
+pub fn presented_key(headers: &HeaderMap) -> Result<Option<String>, AppError> {
+    let Some(value) = headers.get(HEADER) else {
         return Ok(None);
     };
     let key = value

@@ -20,6 +20,7 @@ use crate::error::AppError;
 use crate::i18n::Msg;
 use crate::notifications::{self, Kind, Notice};
 use crate::outbox::{DeliveryStatus, EndpointStatus};
+use crate::signing;
 use crate::state::AppState;
 use crate::timeline::Subject;
 
@@ -175,7 +176,12 @@ async fn send(
             .pii
             .open(sealed)
             .map_err(|_| "not sent: the signing secret does not open".to_owned())?;
-        signatures.extend(model::signature(&secret, &msg_id, timestamp, &body));
+        signatures.extend(signing::signature(
+            &secret,
+            &msg_id,
+            timestamp,
+            body.as_bytes(),
+        ));
     }
     let response = client
         .post(&endpoint.url)

@@ -1,41 +1,16 @@
-//! The pure parts of webhooks: Standard Webhooks signatures, the retry schedule, and which
-//! targets an endpoint may have.
+//! The pure parts of webhooks: the retry schedule, and which targets an endpoint may have.
+//! Their signatures are `crate::signing`'s.
 
 use crate::i18n::Msg;
 use std::net::IpAddr;
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
 use chrono::Duration;
-use hmac::{Hmac, Mac};
 use rand::RngCore;
-use sha2::Sha256;
 
 /// How long a delivery is retried before it is given up and its endpoint marked failing.
 pub const RETRY_FOR: Duration = Duration::days(3);
 /// How long the secret a rotation replaced keeps signing, so receivers can switch over.
 pub const ROTATION_OVERLAP: Duration = Duration::hours(24);
-/// Every secret starts so, as the Standard Webhooks specification writes them.
-pub const SECRET_PREFIX: &str = "whsec_";
-
-/// A new signing secret: `whsec_` and 24 random bytes in base64.
-pub fn new_secret() -> String {
-    let mut bytes = [0u8; 24];
-    rand::rng().fill_bytes(&mut bytes);
-    format!("{SECRET_PREFIX}{}", STANDARD.encode(bytes))
-}
-
-/// The `webhook-signature` value of one secret: `v1,` and the base64 HMAC-SHA256, under
-/// the secret's bytes, of `msg_id.timestamp.body`. `None` for a secret that is not one.
-pub fn signature(secret: &str, msg_id: &str, timestamp: i64, body: &str) -> Option<String> {
-    let key = STANDARD.decode(secret.strip_prefix(SECRET_PREFIX)?).ok()?;
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key).ok()?;
-    mac.update(format!("{msg_id}.{timestamp}.{body}").as_bytes());
-    Some(format!(
-        "v1,{}",
-        STANDARD.encode(mac.finalize().into_bytes())
-    ))
-}
 
 /// How long after its `failures`-th failed attempt a delivery is tried again: 30 s,
 /// doubling, at most 12 hours, times `jitter` (0.8 to 1.2, drawn per attempt) so that a
@@ -141,23 +116,6 @@ pub fn url_problem(url: &str, allow_private: bool) -> Option<Msg> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_signature_is_the_standard_webhooks_one() {
-        // The specification's own example.
-        let signed = signature(
-            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-            "msg_p5jXN8AQM9LWM0D4loKWxJek",
-            1614265330,
-            r#"{"test": 2432232314}"#,
-        );
-        assert_eq!(
-            signed.as_deref(),
-            Some("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")
-        );
-        assert_eq!(signature("not-a-secret", "m", 1, "{}"), None);
-        assert!(signature(&new_secret(), "m", 1, "{}").is_some());
-    }
 
     #[test]
     fn retries_double_from_30_seconds_up_to_12_hours_and_last_3_days() {

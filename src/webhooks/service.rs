@@ -7,16 +7,16 @@ use super::dto::{
     NewWebhookEndpoint, WebhookAttempt, WebhookDelivery, WebhookDeliveryFilter, WebhookEndpoint,
     WebhookEndpointChanges, WebhookEndpointFilter, WebhookEndpointWithSecret,
 };
-use super::model::{self, ROTATION_OVERLAP};
+use super::model::ROTATION_OVERLAP;
 use super::repo::{self, DeliveryRow, EndpointRow, EndpointUpdate, EventRow, NewEndpointRow};
 use super::{delivery, targets};
 use crate::access::Actor;
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, Lookup, Validator};
-use crate::i18n::Msg;
 use crate::idempotency::{self, Answer};
 use crate::outbox::{EndpointStatus, EventType};
 use crate::pagination::{Page, PageRequest};
+use crate::signing;
 use crate::sites;
 use crate::state::AppState;
 
@@ -30,7 +30,7 @@ pub async fn create(
     check_event_types(Some(&input.event_types))?;
     targets::check(state, "url", input.url.as_str()).await?;
     let (actor, now) = (actor.clone(), state.now());
-    let secret = model::new_secret();
+    let secret = signing::new_secret();
     let sealed = state.pii.seal(&secret);
     db::transaction(&state.pool, move |conn| {
         match input.site_id {
@@ -179,7 +179,7 @@ pub async fn rotate_secret(
     id: i64,
 ) -> Result<WebhookEndpointWithSecret, AppError> {
     let (actor, now) = (actor.clone(), state.now());
-    let secret = model::new_secret();
+    let secret = signing::new_secret();
     let sealed = state.pii.seal(&secret);
     db::transaction(&state.pool, move |conn| {
         let row = visible(conn, &actor, id)?;
@@ -335,8 +335,7 @@ fn delivery_view(
 /// under the current key are left, so running it again after a failure finishes the job.
 /// Returns how many were re-sealed.
 pub async fn reseal(state: &AppState, old_key_hex: &str) -> Result<usize, AppError> {
-    let old = crate::pii::Vault::from_hex(old_key_hex)
-        .map_err(|e| AppError::BadRequest(Msg::new("the old key: %{error}").arg("error", e)))?;
+    let old = crate::pii::Vault::retired(old_key_hex)?;
     let new = state.pii.clone();
     db::transaction(&state.pool, move |conn| {
         let mut count = 0;

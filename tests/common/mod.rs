@@ -17,6 +17,7 @@ use propdesk::config::Config;
 use propdesk::{build_app, db, seed, AppState};
 
 pub mod complaints;
+pub mod hot_water;
 pub mod s3;
 pub mod tickets;
 

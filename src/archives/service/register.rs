@@ -264,8 +264,7 @@ pub async fn reveal(
 /// the lookup hashes are recomputed, since they derive from the key. One transaction, so a
 /// failure changes nothing. Returns how many were re-sealed.
 pub async fn reseal(state: &AppState, old_key_hex: &str) -> Result<usize, AppError> {
-    let old = Vault::from_hex(old_key_hex)
-        .map_err(|e| AppError::BadRequest(Msg::new("the old key: %{error}").arg("error", e)))?;
+    let old = crate::pii::Vault::retired(old_key_hex)?;
     let new = state.pii.clone();
     db::transaction(&state.pool, move |conn| {
         let mut count = 0;
