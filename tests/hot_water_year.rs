@@ -54,6 +54,16 @@ async fn a_year_of_one_units_hot_water() {
     let app = TestApp::new().await;
     let unit = app.unit_id("1-1-101").await;
     let desk = Desk::of(&app).await;
+    // The owner's archive, where the letters will be filed.
+    let owner = app.user_id(&desk.resident).await;
+    let archive = app
+        .post("/api/v1/archives")
+        .token(&desk.butler)
+        .json(json!({"unit_id": unit, "owner_id": owner}))
+        .send()
+        .await
+        .expect(201);
+    let archive = format!("/api/v1/archives/{}", archive["id"]);
     // The site's settings are the defaults the README states: a renewal notice below
     // 50.00 yuan, supply limited after 30 days in arrears, a stop proposed 15 days later.
     let settings = app.get("/api/v1/sites/1/hot-water/settings");
@@ -298,6 +308,27 @@ async fn a_year_of_one_units_hot_water() {
     assert_eq!(letters.len(), 2, "{letters:?}");
     assert!(letters[0].starts_with("Reminder letter") && letters[0].contains("86.00 yuan"));
     assert!(letters[1].starts_with("Dunning letter") && letters[1].contains("86.00 yuan"));
+    // Both are filed in the owner's archive, as handed over, in Chinese; the owner reads
+    // them there too.
+    for token in [&desk.butler, &desk.resident] {
+        let catalogue = app.get(&archive).token(token).send().await.expect(200);
+        let filed: Vec<(&str, &str)> = catalogue["catalogue"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["doc_type"] == "hot_water_dunning")
+            .map(|d| (d["title"].as_str().unwrap(), d["summary"].as_str().unwrap()))
+            .collect();
+        assert_eq!(filed.len(), 2, "{catalogue}");
+        assert_eq!(filed[0].0, "提示函 Reminder letter 2027-08-04");
+        assert_eq!(filed[1].0, "催缴函 Dunning letter 2027-08-11");
+        assert!(
+            filed[1].1.contains("86.00") && filed[1].1.contains("1.16"),
+            "{}",
+            filed[1].1
+        );
+        assert!(!filed[1].1.contains("Dunning letter"), "{}", filed[1].1);
+    }
     let seen = app
         .get(&path(unit, "/dunning"))
         .token(&desk.resident)

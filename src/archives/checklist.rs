@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::model::Requirement;
-use super::{COMPLAINT_FORM, REPAIR_ORDER};
+use super::SYSTEM_FILED;
 use crate::access::Actor;
 use crate::db::schema::{archive_checklist_items, archive_checklists};
 use crate::db::{self, utc, AnyConnection};
@@ -378,9 +378,9 @@ fn validate(items: &[NewChecklistItem]) -> Result<(), AppError> {
             "2-40 lower-case letters, digits or '_', starting with a letter",
         );
         check.check(
-            code != REPAIR_ORDER && code != COMPLAINT_FORM,
+            !SYSTEM_FILED.contains(&code.as_str()),
             &field,
-            "repair orders and complaint forms are filed by the system",
+            "repair orders, complaint forms and dunning letters are filed by the system",
         );
         check.check(
             seen.insert(code.clone()),

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::dto::{Archive, Document, NewDocument, NewSignature, Signature};
 use super::repo::{self, DocumentRow, NewDocumentRow, SignatureRow};
 use super::service::{self, Access};
-use super::{checklist, ReadWhat, COMPLAINT_FORM, REPAIR_ORDER};
+use super::{checklist, ReadWhat, COMPLAINT_FORM, DUNNING_LETTER, REPAIR_ORDER};
 use crate::access::Actor;
 use crate::db::{self, utc, AnyConnection};
 use crate::error::AppError;
@@ -246,21 +246,58 @@ pub fn file_closed(
     repo::insert_document(
         conn,
         NewDocumentRow {
-            archive_id: archive.id,
-            site_id: archive.site_id,
             doc_type: doc_type.into(),
             title: record.title,
-            doc_date: now.date_naive(),
-            filed_by: None,
-            filed_at: utc(now),
             ticket_id: record.ticket_id,
             complaint_id: record.complaint_id,
             summary: Some(record.summary),
-            staff_note: None,
             for_user_id: record.raised_by,
+            ..system_document(&archive, now)
         },
     )?;
     Ok(())
+}
+
+/// Files a dunning letter (R-HW-6) into its unit's open archive, if the unit has one: its
+/// title and its text, as handed to the owner. In the step's transaction.
+pub fn file_letter(
+    conn: &mut AnyConnection,
+    unit_id: UnitId,
+    title: String,
+    text: String,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let Some(archive) = repo::live_of_unit(conn, unit_id)? else {
+        return Ok(());
+    };
+    repo::insert_document(
+        conn,
+        NewDocumentRow {
+            doc_type: DUNNING_LETTER.into(),
+            title,
+            summary: Some(text),
+            ..system_document(&archive, now)
+        },
+    )?;
+    Ok(())
+}
+
+/// A document the system writes, dated and filed now, by no one.
+fn system_document(archive: &repo::ArchiveRow, now: DateTime<Utc>) -> NewDocumentRow {
+    NewDocumentRow {
+        archive_id: archive.id,
+        site_id: archive.site_id,
+        doc_type: String::new(),
+        title: String::new(),
+        doc_date: now.date_naive(),
+        filed_by: None,
+        filed_at: utc(now),
+        ticket_id: None,
+        complaint_id: None,
+        summary: None,
+        staff_note: None,
+        for_user_id: None,
+    }
 }
 
 /// A catalogue entry's scans and photos: the desk files them on an open archive; whoever

@@ -151,6 +151,9 @@ text_enum! {
     }
 }
 
-/// Catalogue types the system files by itself (R-ARC-4); no checklist may define them.
+/// Catalogue types the system files by itself (R-ARC-4, R-HW-6); no checklist may define
+/// them, and they count for no checklist.
 pub const REPAIR_ORDER: &str = "repair_order";
 pub const COMPLAINT_FORM: &str = "complaint_form";
+pub const DUNNING_LETTER: &str = "hot_water_dunning";
+pub const SYSTEM_FILED: [&str; 3] = [REPAIR_ORDER, COMPLAINT_FORM, DUNNING_LETTER];

@@ -14,10 +14,11 @@ use super::model;
 use super::repo::{self, DunningRow, DunningStepRow, NewDunningRow, NewDunningStepRow};
 use super::{Dunning, DunningStep, DunningStepView, NewDunningStep};
 use crate::access::{self, Actor};
+use crate::archives;
 use crate::complaints;
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, Precondition};
-use crate::i18n::Msg;
+use crate::i18n::{Language, Msg};
 use crate::idempotency::{self, Answer};
 use crate::ids::{HotWaterAccountId, SiteId, UnitId};
 use crate::money::Fen;
@@ -105,7 +106,15 @@ pub async fn take_step(
             },
         )?;
         let owners = users::repo::owner_names_of_unit(conn, unit.id, today)?;
-        if let Some(letter) = letter(&step, &unit.label(), &owners) {
+        if let (Some(letter), Some(title)) = (
+            letter(&step, &unit.label(), &owners),
+            letter_title(step.step),
+        ) {
+            // The archive keeps the copy handed to the owner, in the language of the
+            // estate's paperwork.
+            let title = format!("{title} {}", step.taken_on);
+            let copy = letter.render(Language::ZhCn);
+            archives::filing::file_letter(conn, unit.id, title, copy, now)?;
             let residents = access::repo::residents_of_unit(conn, unit.id, today)?;
             let notices = Notice::to_each(
                 residents,
@@ -288,6 +297,18 @@ fn views(conn: &mut AnyConnection, rows: Vec<DunningRow>) -> Result<Vec<Dunning>
 }
 
 /// The letter a step sends, its figures filled in; none for asking the reason or the suit.
+/// A letter's name in the archive's catalogue; none for the steps that write none.
+fn letter_title(step: DunningStep) -> Option<&'static str> {
+    Some(match step {
+        DunningStep::AskReason | DunningStep::Sued => return None,
+        DunningStep::ReminderLetter => "提示函 Reminder letter",
+        DunningStep::DunningLetter => "催缴函 Dunning letter",
+        DunningStep::UrgentLetter => "紧急催缴函 Urgent dunning letter",
+        DunningStep::LawyerLetter => "律师函 Lawyer's letter",
+        DunningStep::LawsuitFile => "起诉材料 Lawsuit file",
+    })
+}
+
 fn letter(step: &DunningStepRow, unit: &str, owners: &[String]) -> Option<Msg> {
     let text = match step.step {
         DunningStep::AskReason | DunningStep::Sued => return None,

@@ -15,8 +15,8 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use super::dto::*;
 use super::model::{self, Filed, Gap, Requirement};
 use super::repo::{self, ArchiveRow, DocumentRow, Read, SignatureRow};
+use super::SYSTEM_FILED;
 use super::{checklist, loans, ArchiveStatus, ReadWhat, ResponsibleParty};
-use super::{COMPLAINT_FORM, REPAIR_ORDER};
 use crate::access::{self, Actor, Role};
 use crate::db::{self, utc, AnyConnection};
 use crate::deadlines;
@@ -182,7 +182,7 @@ impl Catalogue {
         let filed: Vec<Filed> = self
             .documents
             .iter()
-            .filter(|d| d.doc_type != REPAIR_ORDER && d.doc_type != COMPLAINT_FORM)
+            .filter(|d| !SYSTEM_FILED.contains(&d.doc_type.as_str()))
             .map(|d| Filed {
                 doc_type: d.doc_type.clone(),
                 has_file: self
