@@ -18,8 +18,8 @@ text_enum! {
         ComplaintsWrite = "complaints_write",
         /// Keys and their handoffs, read only.
         KeysRead = "keys_read",
-        /// Report hot-water payments (`POST /units/{id}/hot-water/payment-reports`),
-        /// each signed with the key's signing secret.
+        /// Report hot-water payments (`POST /hot-water/payment-reports`), each signed with
+        /// the key's signing secret.
         HotWaterPayments = "hot_water_payments",
     }
 }
@@ -43,9 +43,7 @@ impl Permission {
             (["keys" | "key-handoffs", ..] | ["units", _, "keys"], true) => {
                 Some(Permission::KeysRead)
             }
-            (["units", _, "hot-water", "payment-reports"], false) => {
-                Some(Permission::HotWaterPayments)
-            }
+            (["hot-water", "payment-reports"], false) => Some(Permission::HotWaterPayments),
             _ => None,
         }
     }
@@ -95,7 +93,7 @@ mod tests {
         assert_eq!(Permission::needed("POST", "/api/v1/keys/{id}/lend"), None);
         assert_eq!(Permission::needed("GET", "/api/v1/api-keys"), None);
         assert_eq!(
-            Permission::needed("POST", "/api/v1/units/{id}/hot-water/payment-reports"),
+            Permission::needed("POST", "/api/v1/hot-water/payment-reports"),
             Some(Permission::HotWaterPayments)
         );
         // A key that reports payments does not record the desk's payments or read ledgers.

@@ -56,22 +56,22 @@ pub async fn list_hot_water_entries(
     Ok(HttpResponse::Ok().json(service::entries(&state, &actor, *id, page).await?))
 }
 
-/// R-HW-3, R-HW-7: a payment system reports a payment to the unit's account, with an API
+/// R-HW-3, R-HW-7: a payment system reports a payment to a unit's account, with an API
 /// key holding `hot_water_payments` (people get 403: the desk records payments at `POST
-/// …/payments`). The report is signed as Standard Webhooks signs: `Signature: v1,<base64
-/// HMAC-SHA256>` under the key's `signing_secret` (its `whsec_` part decoded from base64)
-/// over `<Idempotency-Key>.<Signature-Timestamp>.<body>`, the timestamp in seconds since
-/// 1970 and within 5 minutes of the server's clock. A retry with the same key answers the
-/// first report's answer; the same `provider_reference` under another key is 409
-/// `duplicate`: a payment is credited once. 401 for a missing, wrong or stale signature
-/// (only logged); 404 for a unit not the key's or with no hot-water account yet, 422 for a
-/// currency other than CNY, 409 for a reference credited already: these are refused and
-/// kept in the site's `refused-payment-reports` for the desk to reconcile. Credited as a
-/// `transfer`, with the next receipt number of the site's year.
+/// /units/{id}/hot-water/payments`). The report is signed as Standard Webhooks signs:
+/// `Signature: v1,<base64 HMAC-SHA256>` under the key's `signing_secret` (its `whsec_` part
+/// decoded from base64) over `<Idempotency-Key>.<Signature-Timestamp>.<body>`: the key as
+/// sent (without the quotes, if quoted), the timestamp in seconds since 1970 and within 5
+/// minutes of the server's clock, the body byte for byte. A retry with the same key gets
+/// the first answer; the same `provider_reference` under another key is 409 `duplicate`:
+/// a payment is credited once. 401 `bad-signature` for a missing, wrong or stale
+/// signature (only logged). 404 for a unit not the key's (only logged) or with no
+/// hot-water account yet, 422 for a currency other than CNY, 409 for a reference credited
+/// already: these are kept in the site's `refused-payment-reports` for the desk to
+/// reconcile. Credited as a `transfer`, with the next receipt number of the site's year.
 #[utoipa::path(
     tag = "hot water",
     params(
-        ("id" = i64, Path, description = "Unit id"),
         ("Idempotency-Key" = String, Header, description = "Required here: the signature covers it."),
         ("Signature-Timestamp" = i64, Header, description = "When the report was signed, seconds since 1970 (UTC)"),
         ("Signature" = String, Header, description = "`v1,` and the base64 HMAC-SHA256 of `<Idempotency-Key>.<Signature-Timestamp>.<body>`"),
@@ -83,15 +83,14 @@ pub async fn list_hot_water_entries(
     ),
     security(("bearer" = [])),
 )]
-#[post("/units/{id:[0-9]+}/hot-water/payment-reports")]
+#[post("/hot-water/payment-reports")]
 pub async fn report_hot_water_payment(
     state: web::Data<AppState>,
     actor: Auth<Desk>,
-    id: web::Path<UnitId>,
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let entry = payment_reports::report(&state, &actor, *id, req.headers(), &body).await?;
+    let entry = payment_reports::report(&state, &actor, req.headers(), &body).await?;
     Ok(HttpResponse::Created().json(entry))
 }
 

@@ -868,8 +868,9 @@ diesel::table! {
     hot_water_refused_reports (id) {
         id -> BigInt,
         api_key_id -> BigInt,
+        idempotency_key -> Text,
         unit_id -> BigInt,
-        site_id -> Nullable<BigInt>,
+        site_id -> BigInt,
         provider_reference -> Text,
         amount_fen -> BigInt,
         currency -> Text,

@@ -50,6 +50,11 @@ const UNIQUE_VALUES: &[(&str, &str, Msg)] = &[
         Msg::new("the unit has a meter in service: replace it (POST .../meters/replace)"),
     ),
     (
+        "hot_water_entries",
+        "provider_reference",
+        Msg::new("the payment was credited already"),
+    ),
+    (
         "standard_replies",
         "site_id",
         Msg::new("the site already has a standard reply with this title"),
@@ -78,6 +83,13 @@ impl From<diesel::result::Error> for AppError {
         match err {
             Error::NotFound => AppError::NotFound("record"),
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                log::info!("unique violation: {}", info.message());
+                AppError::Duplicate(duplicate_message(info.as_ref()))
+            }
+            // SQLite's triggers that refuse a replacing insert raise it in these words.
+            Error::DatabaseError(DatabaseErrorKind::Unknown, info)
+                if info.message().starts_with("UNIQUE constraint failed") =>
+            {
                 log::info!("unique violation: {}", info.message());
                 AppError::Duplicate(duplicate_message(info.as_ref()))
             }

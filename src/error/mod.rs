@@ -57,6 +57,9 @@ pub enum AppError {
     BadRequest(Msg),
     Validation(Vec<FieldError>),
     Unauthorized(Msg),
+    /// A signed request (a payment report) whose signature is missing, wrong or stale:
+    /// sign it again; the credentials themselves are fine.
+    BadSignature(Msg),
     Forbidden(Msg),
     /// What was not found: a word of the catalog (`ticket`).
     NotFound(&'static str),
@@ -171,6 +174,7 @@ impl AppError {
         match self {
             AppError::BadRequest(msg)
             | AppError::Unauthorized(msg)
+            | AppError::BadSignature(msg)
             | AppError::Forbidden(msg)
             | AppError::MethodNotAllowed(msg)
             | AppError::InvalidTransition(msg)
@@ -219,6 +223,7 @@ impl AppError {
             AppError::BadRequest(_) => ("bad-request", Msg::new("Bad request")),
             AppError::Validation(_) => ("validation", Msg::new("Validation failed")),
             AppError::Unauthorized(_) => ("unauthorized", Msg::new("Authentication required")),
+            AppError::BadSignature(_) => ("bad-signature", Msg::new("Bad signature")),
             AppError::Forbidden(_) => ("forbidden", Msg::new("Not allowed")),
             AppError::NotFound(_) => ("not-found", Msg::new("Not found")),
             AppError::MethodNotAllowed(_) => ("method-not-allowed", Msg::new("Method not allowed")),
@@ -276,7 +281,7 @@ impl ResponseError for AppError {
         match self {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::Unauthorized(_) | AppError::BadSignature(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,

@@ -138,15 +138,7 @@ fn install_in(
         }
         (Some(old), Some(retiring)) => {
             if old.id != retiring.meter_id {
-                return Err(AppError::precondition(
-                    Precondition::MeterNotInService,
-                    Msg::new(
-                        "meter %{meter} is not the unit's meter in service (meter %{in_service}): \
-                         it was replaced already",
-                    )
-                    .arg("meter", retiring.meter_id)
-                    .arg("in_service", old.id),
-                ));
+                return Err(replaced_already(retiring.meter_id, old.id));
             }
             let (last, last_on) = last_figure(conn, &old)?;
             let final_litres = i64::from(retiring.final_litres);
@@ -205,6 +197,10 @@ pub async fn read(
     idempotency::transaction(state, Answer::Created, move |conn| {
         let (unit, today) = local_unit(conn, &actor, unit_id, now)?;
         let meter = in_service(conn, unit.id)?;
+        // A handheld names the meter it read: one replaced since is not read on the new one.
+        if let Some(read) = input.meter_id.filter(|read| *read != meter.id) {
+            return Err(replaced_already(read, meter.id));
+        }
         let (previous, previous_on) = last_figure(conn, &meter)?;
         let litres = i64::from(input.litres);
         let read_on = input.read_on.unwrap_or(today);
@@ -480,6 +476,18 @@ fn local_unit(
 
 fn in_service(conn: &mut AnyConnection, unit: UnitId) -> Result<MeterRow, AppError> {
     repo::meter_in_service(conn, unit)?.ok_or_else(no_meter)
+}
+
+fn replaced_already(meter: HotWaterMeterId, in_service: HotWaterMeterId) -> AppError {
+    AppError::precondition(
+        Precondition::MeterNotInService,
+        Msg::new(
+            "meter %{meter} is not the unit's meter in service (meter %{in_service}): it was \
+             replaced already",
+        )
+        .arg("meter", meter)
+        .arg("in_service", in_service),
+    )
 }
 
 fn no_meter() -> AppError {

@@ -174,15 +174,20 @@ pub struct NewPayment {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
-    "amount_fen": 20000, "currency": "CNY", "provider_reference": "4200001234202612061234"
+    "unit_id": 3, "amount_fen": 20000, "currency": "CNY",
+    "provider_reference": "4200001234202612061234"
 }))]
 pub struct NewPaymentReport {
+    /// The unit whose account is credited: in the signed body, so a report cannot be
+    /// moved to another unit.
+    #[schema(value_type = i64)]
+    pub unit_id: UnitId,
     pub amount_fen: PaidAmount,
     /// `CNY`: a report in another currency is refused (422) and logged.
     #[schema(value_type = String, pattern = "^CNY$", example = "CNY")]
     pub currency: ReferenceText,
-    /// The payment system's own reference of the payment: credited once per site, however
-    /// often it is reported (409 `duplicate` after the first).
+    /// The payment system's own reference of the payment: credited once, however often
+    /// and for whichever unit it is reported (409 `duplicate` after the first).
     pub provider_reference: ReferenceText,
 }
 
@@ -193,14 +198,18 @@ pub const CURRENCY: &str = "CNY";
 /// reconcile with the payment system.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
-    "id": 4, "api_key_id": 3, "unit_id": 3, "provider_reference": "4200001234202612061234",
+    "id": 4, "api_key_id": 3, "idempotency_key": "wx-20261206-0001", "unit_id": 3,
+    "provider_reference": "4200001234202612061234",
     "amount_fen": 20000, "currency": "USD", "problem": "/problems/validation",
     "detail": "currency: only CNY is accepted", "received_at": "2026-12-06T02:00:00Z"
 }))]
 pub struct RefusedPaymentReport {
     pub id: i64,
     pub api_key_id: i64,
-    pub unit_id: i64,
+    /// The report's `Idempotency-Key`: a report retried under it is kept once.
+    pub idempotency_key: String,
+    #[schema(value_type = i64)]
+    pub unit_id: UnitId,
     pub provider_reference: String,
     pub amount_fen: i64,
     pub currency: String,
@@ -298,6 +307,11 @@ pub struct NewReading {
     /// offline: today when omitted; at most `MAX_READING_DELAY_DAYS` (30) days back, and
     /// not before the meter's previous reading.
     pub read_on: Option<NaiveDate>,
+    /// The meter read, as the handheld knows it: if it is no longer the unit's meter in
+    /// service (replaced since), 409 `meter_not_in_service` rather than its figure taken
+    /// for the new meter's.
+    #[schema(value_type = Option<i64>)]
+    pub meter_id: Option<HotWaterMeterId>,
 }
 
 /// How many days late a reading may be sent (a handheld that was offline).

@@ -1,13 +1,14 @@
 //! Payments reported by payment systems (R-HW-3, R-HW-7): an API key with the
 //! `hot_water_payments` permission reports a payment to a unit's account, and signs each
-//! report with the key's signing secret, so a report altered on the way or replayed later
-//! is refused. The signature is Standard Webhooks' (`crate::signing`) over the report's
-//! `Idempotency-Key`, its timestamp and its body; a report is credited once per payment
-//! system reference and site, with a receipt number as a desk payment has.
+//! report with the key's signing secret, so a report altered on the way (another amount,
+//! another unit) or replayed later is refused. The signature is Standard Webhooks'
+//! (`crate::signing`) over the report's `Idempotency-Key`, its timestamp and its body,
+//! which names the unit; a payment is credited once per payment system reference, with a
+//! receipt number as a desk payment has.
 //!
-//! A report refused after its signature holds (an unknown unit or account, another
-//! currency, a reference credited already) is kept for the desk to reconcile; one whose
-//! signature does not hold is only logged, since nothing in it can be trusted.
+//! A signed report refused for a unit of the key's sites (no account yet, another
+//! currency, a reference credited already) is kept, once, for the desk to reconcile; one
+//! whose signature does not hold, or naming no unit of the key's, is only logged.
 
 use actix_web::http::header::HeaderMap;
 use chrono::Duration;
@@ -20,7 +21,7 @@ use crate::db::{self, utc};
 use crate::error::AppError;
 use crate::i18n::{Language, Msg};
 use crate::idempotency;
-use crate::ids::{SiteId, UnitId};
+use crate::ids::SiteId;
 use crate::pagination::{Page, PageRequest};
 use crate::sites;
 use crate::state::AppState;
@@ -35,14 +36,13 @@ pub const SIGNATURE_TIMESTAMP: &str = "Signature-Timestamp";
 /// refused, as Standard Webhooks' receivers refuse one.
 pub const TOLERANCE: Duration = Duration::minutes(5);
 
-/// Credits a signed payment report to the unit's account: 403 for a caller that is not a
-/// payment system's key, 401 for a missing, wrong or stale signature, 404 for a unit not
-/// the key's or without an account, 422 for another currency, 409 for a reference
-/// credited already.
+/// Credits a signed payment report to its unit's account: 403 for a caller that is not a
+/// payment system's key, 401 `bad-signature` for a missing, wrong or stale signature, 404
+/// for a unit not the key's or without an account, 422 for another currency, 409 for a
+/// reference credited already.
 pub async fn report(
     state: &AppState,
     actor: &Actor,
-    unit_id: UnitId,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Entry, AppError> {
@@ -57,29 +57,33 @@ pub async fn report(
              records payments at POST /units/{id}/hot-water/payments",
         )));
     };
-    if let Err(err) = verify(state, &sealed, headers, body) {
-        log::warn!(
-            "hot-water payment report to unit {unit_id} by API key {key_id} refused: {}",
-            err.chain()
-        );
-        return Err(err);
-    }
+    let idempotency_key = match verify(state, &sealed, headers, body) {
+        Ok(key) => key,
+        Err(err) => {
+            log::warn!(
+                "hot-water payment report by API key {key_id} refused: {}",
+                err.chain()
+            );
+            return Err(err);
+        }
+    };
     let input: NewPaymentReport = crate::json::parse(body)?;
-    let credited = credit(state, actor, unit_id, &input).await;
+    let credited = credit(state, actor, &input).await;
     if let Err(err) = &credited {
-        keep_refusal(state, actor, key_id, unit_id, &input, err).await;
+        keep_refusal(state, actor, key_id, idempotency_key, &input, err).await;
     }
     credited
 }
 
-/// Whether the headers sign `body` with the secret sealed in `sealed`, within the window.
+/// Whether the headers sign `body` with the secret sealed in `sealed`, within the window:
+/// the report's `Idempotency-Key`, which the signature covers.
 fn verify(
     state: &AppState,
     sealed: &str,
     headers: &HeaderMap,
     body: &[u8],
-) -> Result<(), AppError> {
-    let unsigned = AppError::Unauthorized;
+) -> Result<String, AppError> {
+    let unsigned = AppError::BadSignature;
     let key = idempotency::presented_key(headers)?.ok_or_else(|| {
         AppError::BadRequest(Msg::new(
             "a payment report needs an Idempotency-Key, which its signature covers",
@@ -110,13 +114,12 @@ fn verify(
             "the signature does not match the report",
         )));
     }
-    Ok(())
+    Ok(key)
 }
 
 async fn credit(
     state: &AppState,
     actor: &Actor,
-    unit_id: UnitId,
     input: &NewPaymentReport,
 ) -> Result<Entry, AppError> {
     if input.currency.as_str() != CURRENCY {
@@ -132,16 +135,17 @@ async fn credit(
         reason: None,
         provider_reference: Some(input.provider_reference.to_string()),
     };
-    service::record(state, actor, unit_id, movement).await
+    service::record(state, actor, input.unit_id, movement).await
 }
 
-/// Keeps a refused report for the desk (4xx only: a 5xx is the server's own failure, and
-/// logged as one). A failure to keep it is logged and does not change the answer.
+/// Keeps a refused report for the desk, if it names a unit of the key's sites (4xx only:
+/// a 5xx is the server's own failure, logged as one). A failure to keep it is logged and
+/// does not change the answer.
 async fn keep_refusal(
     state: &AppState,
     actor: &Actor,
     key_id: i64,
-    unit_id: UnitId,
+    idempotency_key: String,
     input: &NewPaymentReport,
     err: &AppError,
 ) {
@@ -153,31 +157,34 @@ async fn keep_refusal(
         Some(field) => format!("{}: {}", field.field, field.message.render(Language::En)),
         None => problem.detail.render(Language::En),
     };
+    let unit_id = input.unit_id;
     log::warn!(
-        "hot-water payment report {} to unit {unit_id} by API key {key_id} refused: {detail}",
-        input.provider_reference
+        "hot-water payment report {:?} to unit {unit_id} by API key {key_id} refused: {detail}",
+        input.provider_reference.as_str()
     );
     let (actor, now) = (actor.clone(), state.now());
-    let row = NewRefusedReportRow {
-        api_key_id: key_id,
-        unit_id: unit_id.get(),
-        site_id: None,
-        provider_reference: input.provider_reference.to_string(),
-        amount_fen: input.amount_fen.fen().get(),
-        currency: input.currency.to_string(),
-        problem: problem.problem_type,
-        detail,
-        received_at: utc(now),
-    };
+    let (reference, amount, currency) = (
+        input.provider_reference.to_string(),
+        input.amount_fen.fen().get(),
+        input.currency.to_string(),
+    );
     let kept = db::transaction(&state.pool, move |conn| {
-        // The unit's site, when the unit is one of the key's.
-        let site_id = units::service::visible_unit(conn, &actor, unit_id, now.date_naive())
-            .ok()
-            .map(|unit| unit.site_id);
-        Ok(repo::insert_refused_report(
-            conn,
-            NewRefusedReportRow { site_id, ..row },
-        )?)
+        let Ok(unit) = units::service::visible_unit(conn, &actor, unit_id, now.date_naive()) else {
+            return Ok(());
+        };
+        let row = NewRefusedReportRow {
+            api_key_id: key_id,
+            idempotency_key,
+            unit_id,
+            site_id: unit.site_id,
+            provider_reference: reference,
+            amount_fen: amount,
+            currency,
+            problem: problem.problem_type,
+            detail,
+            received_at: utc(now),
+        };
+        Ok(repo::insert_refused_report(conn, row)?)
     })
     .await;
     if let Err(err) = kept {
@@ -203,6 +210,7 @@ pub async fn refused(
             |row| RefusedPaymentReport {
                 id: row.id,
                 api_key_id: row.api_key_id,
+                idempotency_key: row.idempotency_key,
                 unit_id: row.unit_id,
                 provider_reference: row.provider_reference,
                 amount_fen: row.amount_fen,

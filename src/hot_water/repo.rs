@@ -913,16 +913,10 @@ pub fn movements(
         .load(conn)
 }
 
-/// Whether the site credited a payment under this payment system's reference.
-pub fn reported_payment(
-    conn: &mut AnyConnection,
-    site: SiteId,
-    reference: &str,
-) -> QueryResult<bool> {
+/// Whether a payment under this payment system's reference was credited, to any unit.
+pub fn reported_payment(conn: &mut AnyConnection, reference: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
-        e::table
-            .filter(e::site_id.eq(site))
-            .filter(e::provider_reference.eq(reference)),
+        e::table.filter(e::provider_reference.eq(reference)),
     ))
     .get_result(conn)
 }
@@ -932,8 +926,9 @@ pub fn reported_payment(
 pub struct RefusedReportRow {
     pub id: i64,
     pub api_key_id: i64,
-    pub unit_id: i64,
-    pub site_id: Option<SiteId>,
+    pub idempotency_key: String,
+    pub unit_id: UnitId,
+    pub site_id: SiteId,
     pub provider_reference: String,
     pub amount_fen: i64,
     pub currency: String,
@@ -946,8 +941,9 @@ pub struct RefusedReportRow {
 #[diesel(table_name = rr)]
 pub struct NewRefusedReportRow {
     pub api_key_id: i64,
-    pub unit_id: i64,
-    pub site_id: Option<SiteId>,
+    pub idempotency_key: String,
+    pub unit_id: UnitId,
+    pub site_id: SiteId,
     pub provider_reference: String,
     pub amount_fen: i64,
     pub currency: String,
@@ -956,11 +952,20 @@ pub struct NewRefusedReportRow {
     pub received_at: NaiveDateTime,
 }
 
+/// Keeps a refused report once: a retry under the same key is not kept again.
 pub fn insert_refused_report(
     conn: &mut AnyConnection,
     row: NewRefusedReportRow,
 ) -> QueryResult<()> {
-    diesel::insert_into(rr::table).values(row).execute(conn)?;
+    let kept = diesel::select(diesel::dsl::exists(
+        rr::table
+            .filter(rr::api_key_id.eq(row.api_key_id))
+            .filter(rr::idempotency_key.eq(&row.idempotency_key)),
+    ))
+    .get_result::<bool>(conn)?;
+    if !kept {
+        diesel::insert_into(rr::table).values(row).execute(conn)?;
+    }
     Ok(())
 }
 

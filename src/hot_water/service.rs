@@ -171,7 +171,7 @@ pub(super) async fn record(
         let account = match &movement.provider_reference {
             None => repo::open_account(conn, unit.id, unit.site_id, utc(now))?,
             Some(reference) => {
-                if repo::reported_payment(conn, unit.site_id, reference)? {
+                if repo::reported_payment(conn, reference)? {
                     return Err(AppError::Duplicate(
                         Msg::new("the payment %{reference} was credited already")
                             .arg("reference", reference),

@@ -220,15 +220,26 @@ enum Target {
 }
 
 impl SyncItem {
-    /// The item's record, which its action needs named: 422 when it is not.
+    /// The item's record, which its action needs named, and nothing else: 422 otherwise.
     fn target(&self) -> Result<Target, AppError> {
+        let mut v = Validator::new();
         match self.action {
-            HandheldAction::ReadMeter => self
-                .unit_id
-                .map(Target::Meter)
-                .ok_or_else(|| AppError::field("unit_id", "read_meter names the unit read")),
+            HandheldAction::ReadMeter => {
+                v.check(
+                    self.unit_id.is_some(),
+                    "unit_id",
+                    "read_meter names the unit read",
+                );
+                for (given, field) in [
+                    (self.ticket_id.is_some(), "ticket_id"),
+                    (self.version.is_some(), "version"),
+                ] {
+                    v.check(!given, field, "read_meter names a unit, not a ticket");
+                }
+                v.finish()?;
+                Ok(Target::Meter(self.unit_id.expect("checked")))
+            }
             _ => {
-                let mut v = Validator::new();
                 v.check(
                     self.ticket_id.is_some(),
                     "ticket_id",
@@ -238,6 +249,11 @@ impl SyncItem {
                     self.version.is_some(),
                     "version",
                     "a ticket's action names the version it saw",
+                );
+                v.check(
+                    self.unit_id.is_none(),
+                    "unit_id",
+                    "a ticket's action names a ticket, not a unit",
                 );
                 v.finish()?;
                 Ok(Target::Ticket {

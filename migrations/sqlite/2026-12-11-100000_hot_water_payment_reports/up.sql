@@ -16,12 +16,12 @@ DROP TABLE api_key_permissions_old;
 -- Sealed under PII_KEY, as webhook secrets are; only keys that report payments have one.
 ALTER TABLE api_keys ADD COLUMN signing_secret TEXT;
 
--- The payment system's own reference of a payment: one payment per reference and site,
--- however often it is reported.
+-- The payment system's own reference of a payment: credited once, however often and for
+-- whichever unit it is reported.
 ALTER TABLE hot_water_entries ADD COLUMN provider_reference TEXT
     CHECK (provider_reference IS NULL OR kind = 'payment');
 CREATE UNIQUE INDEX hot_water_entries_provider_reference
-    ON hot_water_entries (site_id, provider_reference) WHERE provider_reference IS NOT NULL;
+    ON hot_water_entries (provider_reference) WHERE provider_reference IS NOT NULL;
 
 -- INSERT OR REPLACE on any unique key would remove the entry it replaces: refused.
 DROP TRIGGER hot_water_entries_no_replace;
@@ -31,22 +31,22 @@ WHEN EXISTS (SELECT 1 FROM hot_water_entries WHERE id = NEW.id)
                WHERE site_id = NEW.site_id AND receipt_number = NEW.receipt_number)
     OR EXISTS (SELECT 1 FROM hot_water_entries
                WHERE reading_id = NEW.reading_id AND period_from = NEW.period_from)
-    OR EXISTS (SELECT 1 FROM hot_water_entries
-               WHERE site_id = NEW.site_id AND provider_reference = NEW.provider_reference)
+    OR EXISTS (SELECT 1 FROM hot_water_entries WHERE provider_reference = NEW.provider_reference)
 BEGIN
-    SELECT RAISE(ABORT, 'hot-water entries are append-only: record a reversing entry');
+    -- Worded as SQLite words a unique violation, which the server answers 409.
+    SELECT RAISE(ABORT, 'UNIQUE constraint failed: hot_water_entries are never replaced');
 END;
 
--- Reports refused after their signature was checked: an unknown unit or account, another
--- currency, a reference already credited. Kept for the desk to reconcile with the
--- provider; forged or unsigned reports are only logged by the server.
+-- Reports refused after their signature was checked, naming a unit of the key's sites: no
+-- account yet, another currency, a reference credited already. Kept once per report (its
+-- Idempotency-Key) for the desk to reconcile with the payment system; forged reports, and
+-- reports naming no unit of the key's, are only logged by the server.
 CREATE TABLE hot_water_refused_reports (
     id INTEGER PRIMARY KEY,
     api_key_id BIGINT NOT NULL REFERENCES api_keys (id),
-    -- the unit as the report named it, which may be no unit at all
-    unit_id BIGINT NOT NULL,
-    -- the unit's site when it is one of the key's
-    site_id BIGINT REFERENCES sites (id),
+    idempotency_key TEXT NOT NULL,
+    unit_id BIGINT NOT NULL REFERENCES units (id),
+    site_id BIGINT NOT NULL REFERENCES sites (id),
     provider_reference TEXT NOT NULL,
     amount_fen BIGINT NOT NULL,
     currency TEXT NOT NULL,
@@ -56,3 +56,5 @@ CREATE TABLE hot_water_refused_reports (
     received_at TIMESTAMP NOT NULL
 );
 CREATE INDEX hot_water_refused_reports_site ON hot_water_refused_reports (site_id, id);
+CREATE UNIQUE INDEX hot_water_refused_reports_once
+    ON hot_water_refused_reports (api_key_id, idempotency_key);
