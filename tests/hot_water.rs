@@ -484,6 +484,14 @@ async fn readings_never_go_backwards_except_across_a_recorded_replacement() {
     // new meter is not retired and nothing is billed twice.
     let twice = replace(replacement(4_200, "2026-11-23")).send().await;
     twice.expect_precondition("meter_not_in_service");
+    // A handheld that read the old meter, not knowing it was replaced: refused, not taken
+    // for the new meter's figure; a meter of no such unit is an invalid field.
+    let body = json!({"litres": 4_300, "reason": "Dispute", "meter_id": first["id"]});
+    let stale = read_meter(&app, &engineer, unit, body).await;
+    stale.expect_precondition("meter_not_in_service");
+    let body = json!({"litres": 4_300, "reason": "Dispute", "meter_id": 999_999});
+    let unknown = read_meter(&app, &engineer, unit, body).await;
+    assert_eq!(unknown.invalid_fields(), ["meter_id"]);
     let meters = app
         .get(&path(unit, "/meters"))
         .token(&butler)
@@ -1349,7 +1357,7 @@ async fn a_handheld_replays_readings_taken_offline_and_each_is_answered_and_reco
         {"idempotency_key": "hh-3", "action": "read_meter", "body": {"litres": 1}},
         {"idempotency_key": "hh-5", "action": "read_meter", "unit_id": b, "ticket_id": 1,
          "body": {"litres": 6_000}},
-        // Read on a meter the handheld knew, replaced since.
+        // Read on a meter not the unit's.
         item("hh-6", b, json!({"litres": 6_000, "meter_id": 999_999})),
     ]});
     let sync = |body: Value| app.post("/api/v1/sync/batch").token(&engineer).json(body);
@@ -1371,8 +1379,8 @@ async fn a_handheld_replays_readings_taken_offline_and_each_is_answered_and_reco
     assert_eq!(results[2]["outcome"], "refused");
     assert_eq!(results[2]["problem"]["errors"][0]["field"], "unit_id");
     assert_eq!(results[3]["problem"]["errors"][0]["field"], "ticket_id");
-    assert_eq!(results[4]["status"], 409);
-    assert_eq!(results[4]["problem"]["code"], "meter_not_in_service");
+    assert_eq!(results[4]["status"], 422);
+    assert_eq!(results[4]["problem"]["errors"][0]["field"], "meter_id");
 
     // The handheld did not hear back and sends the batch again, with the corrected
     // reading: the applied one is replayed, not read twice.
@@ -1546,13 +1554,20 @@ async fn a_payment_system_reports_signed_payments_that_are_credited_once() {
     assert_eq!(balance_is_the_sum(&app, &butler, unit).await, 21_000);
     assert_eq!(balance(&app, &butler, unopened).await, 0);
 
+    // Once the desk opens the account, the payment system's retry is credited, and the
+    // desk's list says so: nothing to place by hand.
+    pay(&app, &butler, unopened, 100).await;
+    let retried = report("r-7", now, &report_body(unopened, 500, "CNY", "WX-0006"));
+    let placed = retried.send().await.expect(201);
+    assert_eq!(balance_is_the_sum(&app, &butler, unopened).await, 600);
+
     let refused = app
         .get("/api/v1/sites/1/hot-water/refused-payment-reports")
         .token(&butler)
         .send()
         .await
         .expect(200);
-    let refused: Vec<(String, String, String, i64)> = refused["items"]
+    let refused: Vec<(String, String, String, i64, Value)> = refused["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -1563,30 +1578,25 @@ async fn a_payment_system_reports_signed_payments_that_are_credited_once() {
                 text("problem"),
                 text("idempotency_key"),
                 r["unit_id"].as_i64().unwrap(),
+                r["credited_entry_id"].clone(),
             )
         })
         .collect();
+    let row = |reference: &str, problem: &str, key: &str, unit: i64, entry: &Value| {
+        (
+            reference.to_owned(),
+            format!("/problems/{problem}"),
+            key.to_owned(),
+            unit,
+            entry.clone(),
+        )
+    };
     assert_eq!(
         refused,
         [
-            (
-                "WX-0006".into(),
-                "/problems/not-found".into(),
-                "r-7".into(),
-                unopened
-            ),
-            (
-                "WX-0005".into(),
-                "/problems/validation".into(),
-                "r-6".into(),
-                unit
-            ),
-            (
-                "WX-0001".into(),
-                "/problems/duplicate".into(),
-                "r-2".into(),
-                unopened
-            ),
+            row("WX-0006", "not-found", "r-7", unopened, &placed["id"]),
+            row("WX-0005", "validation", "r-6", unit, &Value::Null),
+            row("WX-0001", "duplicate", "r-2", unopened, &credited["id"]),
         ]
     );
 

@@ -79,6 +79,7 @@ pub async fn list_hot_water_entries(
     request_body = NewPaymentReport,
     responses(
         (status = 201, description = "The payment credited, with its receipt number", body = Entry),
+        (status = 401, description = "`/problems/bad-signature` (with `WWW-Authenticate: Signature`): the signature is missing, does not match or is stale, sign the report again; `/problems/unauthorized`: the API key is unknown, revoked or expired", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, response = crate::api::openapi::Conflict),
     ),
     security(("bearer" = [])),

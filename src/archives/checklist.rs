@@ -140,7 +140,8 @@ pub struct ChecklistItem {
 }))]
 pub struct NewChecklistItem {
     /// Lower-case letters, digits and `_`, 2-40 characters, starting with a letter; unique
-    /// in the checklist. `repair_order` and `complaint_form` are the system's own.
+    /// in the checklist. `repair_order`, `complaint_form` and `hot_water_dunning` are the
+    /// system's own.
     #[schema(pattern = "^[a-z][a-z0-9_]{1,39}$", example = "fees_due")]
     pub doc_type: String,
     pub title: NameText,

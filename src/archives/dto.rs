@@ -147,12 +147,13 @@ pub struct Document {
     pub id: ArchiveDocumentId,
     #[schema(value_type = i64)]
     pub archive_id: ArchiveId,
-    /// A checklist type, or `repair_order` / `complaint_form` for records filed by the system.
+    /// A checklist type, or one the system files: `repair_order` / `complaint_form` (a
+    /// closed record), `hot_water_dunning` (a dunning letter, R-HW-6).
     #[schema(example = "fees_due")]
     pub doc_type: String,
     pub title: String,
     pub doc_date: NaiveDate,
-    /// Who filed it; absent when the system filed a closed record.
+    /// Who filed it; absent when the system filed it.
     #[schema(value_type = Option<i64>)]
     pub filed_by: Option<UserId>,
     pub filed_at: DateTime<Utc>,
@@ -162,7 +163,7 @@ pub struct Document {
     pub ticket_id: Option<i64>,
     pub complaint_id: Option<i64>,
     /// A filed record's result: for a complaint form, the result, the resident's opinion
-    /// and the manager's review.
+    /// and the manager's review; for a dunning letter, its text as handed over.
     pub summary: Option<String>,
     /// Staff only; absent for residents.
     pub staff_note: Option<String>,

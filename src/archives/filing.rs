@@ -1,8 +1,9 @@
 //! Filing into an archive's catalogue: documents of the checklist with their signatures and
-//! scans (R-ARC-2, R-ARC-3), and the tickets and complaints that file themselves when they
-//! close (R-ARC-4). Each filing settles the archive's status in the same transaction.
+//! scans (R-ARC-2, R-ARC-3), each settling the archive's status in the same transaction;
+//! and what the system files by itself, counting for no checklist: the tickets and
+//! complaints that close (R-ARC-4) and the hot-water dunning letters (R-HW-6).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::dto::{Archive, Document, NewDocument, NewSignature, Signature};
 use super::repo::{self, DocumentRow, NewDocumentRow, SignatureRow};
@@ -259,12 +260,14 @@ pub fn file_closed(
 }
 
 /// Files a dunning letter (R-HW-6) into its unit's open archive, if the unit has one: its
-/// title and its text, as handed to the owner. In the step's transaction.
+/// title and its text, as handed to the owner on `dated` (the site's day). In the step's
+/// transaction.
 pub fn file_letter(
     conn: &mut AnyConnection,
     unit_id: UnitId,
     title: String,
     text: String,
+    dated: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let Some(archive) = repo::live_of_unit(conn, unit_id)? else {
@@ -275,6 +278,7 @@ pub fn file_letter(
         NewDocumentRow {
             doc_type: DUNNING_LETTER.into(),
             title,
+            doc_date: dated,
             summary: Some(text),
             ..system_document(&archive, now)
         },

@@ -310,6 +310,10 @@ impl ResponseError for AppError {
             AppError::Unauthorized(_) => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
             }
+            // The key is good; the report's own signature is what to send again.
+            AppError::BadSignature(_) => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Signature"));
+            }
             AppError::RangeNotSatisfiable { size } => {
                 response.insert_header((header::CONTENT_RANGE, format!("bytes */{size}")));
             }

@@ -114,7 +114,7 @@ pub async fn take_step(
             // estate's paperwork.
             let title = format!("{title} {}", step.taken_on);
             let copy = letter.render(Language::ZhCn);
-            archives::filing::file_letter(conn, unit.id, title, copy, now)?;
+            archives::filing::file_letter(conn, unit.id, title, copy, step.taken_on, now)?;
             let residents = access::repo::residents_of_unit(conn, unit.id, today)?;
             let notices = Notice::to_each(
                 residents,
@@ -296,7 +296,6 @@ fn views(conn: &mut AnyConnection, rows: Vec<DunningRow>) -> Result<Vec<Dunning>
     Ok(views)
 }
 
-/// The letter a step sends, its figures filled in; none for asking the reason or the suit.
 /// A letter's name in the archive's catalogue; none for the steps that write none.
 fn letter_title(step: DunningStep) -> Option<&'static str> {
     Some(match step {
@@ -309,6 +308,7 @@ fn letter_title(step: DunningStep) -> Option<&'static str> {
     })
 }
 
+/// The letter a step sends, its figures filled in; none for asking the reason or the suit.
 fn letter(step: &DunningStepRow, unit: &str, owners: &[String]) -> Option<Msg> {
     let text = match step.step {
         DunningStep::AskReason | DunningStep::Sued => return None,

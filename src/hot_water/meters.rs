@@ -199,6 +199,10 @@ pub async fn read(
         let meter = in_service(conn, unit.id)?;
         // A handheld names the meter it read: one replaced since is not read on the new one.
         if let Some(read) = input.meter_id.filter(|read| *read != meter.id) {
+            let unit_meters = repo::meters_of_unit(conn, unit.id)?;
+            if !unit_meters.iter().any(|m| m.id == read) {
+                return Err(AppError::field("meter_id", "not a meter of this unit"));
+            }
             return Err(replaced_already(read, meter.id));
         }
         let (previous, previous_on) = last_figure(conn, &meter)?;

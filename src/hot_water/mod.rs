@@ -201,7 +201,8 @@ pub const CURRENCY: &str = "CNY";
     "id": 4, "api_key_id": 3, "idempotency_key": "wx-20261206-0001", "unit_id": 3,
     "provider_reference": "4200001234202612061234",
     "amount_fen": 20000, "currency": "USD", "problem": "/problems/validation",
-    "detail": "currency: only CNY is accepted", "received_at": "2026-12-06T02:00:00Z"
+    "detail": "currency: only CNY is accepted", "received_at": "2026-12-06T02:00:00Z",
+    "credited_entry_id": null
 }))]
 pub struct RefusedPaymentReport {
     pub id: i64,
@@ -217,6 +218,10 @@ pub struct RefusedPaymentReport {
     pub problem: String,
     pub detail: String,
     pub received_at: DateTime<Utc>,
+    /// The payment entry its reference was credited as, refused or not this time (a
+    /// duplicate; a retry once the account opened): nothing to place by hand.
+    #[schema(value_type = Option<i64>)]
+    pub credited_entry_id: Option<HotWaterEntryId>,
 }
 
 /// Money paid back to the resident, by a manager.

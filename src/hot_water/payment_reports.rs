@@ -203,11 +203,17 @@ pub async fn refused(
     db::read(&state.pool, move |conn| {
         sites::service::visible_site(conn, &actor, site_id)?;
         let rows = repo::refused_reports(conn, site_id, page)?;
+        let references = rows.iter().map(|r| r.provider_reference.clone()).collect();
+        let credited = repo::credited_references(conn, references)?;
         Ok(Page::from_rows(
             rows,
             page,
             |row| row.id,
             |row| RefusedPaymentReport {
+                credited_entry_id: credited
+                    .iter()
+                    .find(|(reference, _)| *reference == row.provider_reference)
+                    .map(|(_, entry)| *entry),
                 id: row.id,
                 api_key_id: row.api_key_id,
                 idempotency_key: row.idempotency_key,

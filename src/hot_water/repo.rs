@@ -913,6 +913,18 @@ pub fn movements(
         .load(conn)
 }
 
+/// The payments credited under these payment system references: each reference and its
+/// entry.
+pub fn credited_references(
+    conn: &mut AnyConnection,
+    references: Vec<String>,
+) -> QueryResult<Vec<(String, HotWaterEntryId)>> {
+    e::table
+        .filter(e::provider_reference.eq_any(references))
+        .select((e::provider_reference.assume_not_null(), e::id))
+        .load(conn)
+}
+
 /// Whether a payment under this payment system's reference was credited, to any unit.
 pub fn reported_payment(conn: &mut AnyConnection, reference: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
@@ -952,7 +964,8 @@ pub struct NewRefusedReportRow {
     pub received_at: NaiveDateTime,
 }
 
-/// Keeps a refused report once: a retry under the same key is not kept again.
+/// Keeps a refused report once: a retry of it (its key, reference, unit and amount) is
+/// not kept again.
 pub fn insert_refused_report(
     conn: &mut AnyConnection,
     row: NewRefusedReportRow,
@@ -960,7 +973,10 @@ pub fn insert_refused_report(
     let kept = diesel::select(diesel::dsl::exists(
         rr::table
             .filter(rr::api_key_id.eq(row.api_key_id))
-            .filter(rr::idempotency_key.eq(&row.idempotency_key)),
+            .filter(rr::idempotency_key.eq(&row.idempotency_key))
+            .filter(rr::provider_reference.eq(&row.provider_reference))
+            .filter(rr::unit_id.eq(row.unit_id))
+            .filter(rr::amount_fen.eq(row.amount_fen)),
     ))
     .get_result::<bool>(conn)?;
     if !kept {

@@ -151,8 +151,8 @@ pub(super) struct Movement {
     pub amount: Fen,
     pub method: Option<PaymentMethod>,
     pub reason: Option<String>,
-    /// A payment system's reference of the payment it reports: credited once per site,
-    /// and only to an account already open.
+    /// A payment system's reference of the payment it reports: credited once, whichever
+    /// unit it names, and only to an account already open.
     pub provider_reference: Option<String>,
 }
 

@@ -1,4 +1,5 @@
 DROP TABLE hot_water_refused_reports;
+DROP TRIGGER hot_water_entries_no_replace_reference;
 DROP TRIGGER hot_water_entries_no_replace;
 CREATE TRIGGER hot_water_entries_no_replace BEFORE INSERT ON hot_water_entries
 WHEN EXISTS (SELECT 1 FROM hot_water_entries WHERE id = NEW.id)

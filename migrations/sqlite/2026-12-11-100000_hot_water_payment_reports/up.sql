@@ -31,15 +31,20 @@ WHEN EXISTS (SELECT 1 FROM hot_water_entries WHERE id = NEW.id)
                WHERE site_id = NEW.site_id AND receipt_number = NEW.receipt_number)
     OR EXISTS (SELECT 1 FROM hot_water_entries
                WHERE reading_id = NEW.reading_id AND period_from = NEW.period_from)
-    OR EXISTS (SELECT 1 FROM hot_water_entries WHERE provider_reference = NEW.provider_reference)
 BEGIN
     -- Worded as SQLite words a unique violation, which the server answers 409.
     SELECT RAISE(ABORT, 'UNIQUE constraint failed: hot_water_entries are never replaced');
 END;
+CREATE TRIGGER hot_water_entries_no_replace_reference BEFORE INSERT ON hot_water_entries
+WHEN EXISTS (SELECT 1 FROM hot_water_entries WHERE provider_reference = NEW.provider_reference)
+BEGIN
+    SELECT RAISE(ABORT, 'UNIQUE constraint failed: hot_water_entries.provider_reference');
+END;
 
 -- Reports refused after their signature was checked, naming a unit of the key's sites: no
--- account yet, another currency, a reference credited already. Kept once per report (its
--- Idempotency-Key) for the desk to reconcile with the payment system; forged reports, and
+-- account yet, another currency, a reference credited already. Kept once per report (a
+-- retry under its Idempotency-Key is not kept again) for the desk to reconcile with the
+-- payment system; forged reports, and
 -- reports naming no unit of the key's, are only logged by the server.
 CREATE TABLE hot_water_refused_reports (
     id INTEGER PRIMARY KEY,
@@ -56,5 +61,5 @@ CREATE TABLE hot_water_refused_reports (
     received_at TIMESTAMP NOT NULL
 );
 CREATE INDEX hot_water_refused_reports_site ON hot_water_refused_reports (site_id, id);
-CREATE UNIQUE INDEX hot_water_refused_reports_once
+CREATE INDEX hot_water_refused_reports_key
     ON hot_water_refused_reports (api_key_id, idempotency_key);
