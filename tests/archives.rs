@@ -1400,3 +1400,28 @@ async fn a_keyed_registration_keeps_no_guessable_trace_of_the_id_number() {
     let response = response.unwrap();
     assert!(!response.contains(&id_no) && response.contains(&id_no[14..]));
 }
+
+#[actix_web::test]
+async fn documents_are_dated_on_the_sites_day_not_the_servers() {
+    let app = TestApp::new().await;
+    // 01:00 on 24 November in Shanghai, still the 23rd in UTC.
+    app.clock.advance(chrono::Duration::hours(7));
+    let d = Desk::of(&app).await;
+    let unit = app.unit_id("1-1-101").await;
+    let owner = app.user_id(&d.resident).await;
+    let archive = open(&app, &d.butler, json!({"unit_id": unit, "owner_id": owner}))
+        .await
+        .expect(201);
+    let a = archive["id"].as_i64().unwrap();
+    let fees = file(&app, &d.butler, a, "fees_due").await;
+    let archive = get(&app, &d.butler, &format!("/archives/{a}"))
+        .await
+        .expect(200);
+    let filed = archive["catalogue"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == fees)
+        .unwrap();
+    assert_eq!(filed["doc_date"], "2026-11-24");
+}

@@ -3,7 +3,7 @@
 //! and what the system files by itself, counting for no checklist: the tickets and
 //! complaints that close (R-ARC-4) and the hot-water dunning letters (R-HW-6).
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 
 use super::dto::{Archive, Document, NewDocument, NewSignature, Signature};
 use super::repo::{self, DocumentRow, NewDocumentRow, SignatureRow};
@@ -16,6 +16,7 @@ use crate::files::{self, Holder, Intent};
 use crate::i18n::Msg;
 use crate::idempotency::{self, Answer};
 use crate::ids::{ArchiveDocumentId, ArchiveId, AttachmentId, SiteId, UnitId, UserId};
+use crate::sites;
 use crate::state::AppState;
 use crate::timeline::Subject;
 
@@ -82,6 +83,10 @@ pub async fn file(
                         ),
                 )
             })?;
+        let doc_date = match input.doc_date {
+            Some(day) => day,
+            None => sites::service::site_today(conn, row.site_id, now)?.1,
+        };
         let document = repo::insert_document(
             conn,
             NewDocumentRow {
@@ -91,7 +96,7 @@ pub async fn file(
                 title: input
                     .title
                     .map_or_else(|| requirement.title.clone(), |t| t.to_string()),
-                doc_date: input.doc_date.unwrap_or(now.date_naive()),
+                doc_date,
                 filed_by: Some(actor.user_id),
                 filed_at: utc(now),
                 ticket_id: None,
@@ -244,6 +249,7 @@ pub fn file_closed(
     } else {
         COMPLAINT_FORM
     };
+    let written = system_document(conn, &archive, now)?;
     repo::insert_document(
         conn,
         NewDocumentRow {
@@ -253,47 +259,49 @@ pub fn file_closed(
             complaint_id: record.complaint_id,
             summary: Some(record.summary),
             for_user_id: record.raised_by,
-            ..system_document(&archive, now)
+            ..written
         },
     )?;
     Ok(())
 }
 
 /// Files a dunning letter (R-HW-6) into its unit's open archive, if the unit has one: its
-/// title and its text, as handed to the owner on `dated` (the site's day). In the step's
-/// transaction.
+/// title and its text, as handed to the owner. In the step's transaction.
 pub fn file_letter(
     conn: &mut AnyConnection,
     unit_id: UnitId,
     title: String,
     text: String,
-    dated: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let Some(archive) = repo::live_of_unit(conn, unit_id)? else {
         return Ok(());
     };
+    let written = system_document(conn, &archive, now)?;
     repo::insert_document(
         conn,
         NewDocumentRow {
             doc_type: DUNNING_LETTER.into(),
             title,
-            doc_date: dated,
             summary: Some(text),
-            ..system_document(&archive, now)
+            ..written
         },
     )?;
     Ok(())
 }
 
-/// A document the system writes, dated and filed now, by no one.
-fn system_document(archive: &repo::ArchiveRow, now: DateTime<Utc>) -> NewDocumentRow {
-    NewDocumentRow {
+/// A document the system writes, filed now by no one, dated the site's day.
+fn system_document(
+    conn: &mut AnyConnection,
+    archive: &repo::ArchiveRow,
+    now: DateTime<Utc>,
+) -> Result<NewDocumentRow, AppError> {
+    Ok(NewDocumentRow {
         archive_id: archive.id,
         site_id: archive.site_id,
         doc_type: String::new(),
         title: String::new(),
-        doc_date: now.date_naive(),
+        doc_date: sites::service::site_today(conn, archive.site_id, now)?.1,
         filed_by: None,
         filed_at: utc(now),
         ticket_id: None,
@@ -301,7 +309,7 @@ fn system_document(archive: &repo::ArchiveRow, now: DateTime<Utc>) -> NewDocumen
         summary: None,
         staff_note: None,
         for_user_id: None,
-    }
+    })
 }
 
 /// A catalogue entry's scans and photos: the desk files them on an open archive; whoever

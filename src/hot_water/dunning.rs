@@ -114,7 +114,7 @@ pub async fn take_step(
             // estate's paperwork.
             let title = format!("{title} {}", step.taken_on);
             let copy = letter.render(Language::ZhCn);
-            archives::filing::file_letter(conn, unit.id, title, copy, step.taken_on, now)?;
+            archives::filing::file_letter(conn, unit.id, title, copy, now)?;
             let residents = access::repo::residents_of_unit(conn, unit.id, today)?;
             let notices = Notice::to_each(
                 residents,
