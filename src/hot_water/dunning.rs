@@ -106,10 +106,7 @@ pub async fn take_step(
             },
         )?;
         let owners = users::repo::owner_names_of_unit(conn, unit.id, today)?;
-        if let (Some(letter), Some(title)) = (
-            letter(&step, &unit.label(), &owners),
-            letter_title(step.step),
-        ) {
+        if let Some((title, letter)) = letter(&step, &unit.label(), &owners) {
             // The archive keeps the copy handed to the owner, in the language of the
             // estate's paperwork.
             let title = format!("{title} {}", step.taken_on);
@@ -279,7 +276,7 @@ fn views(conn: &mut AnyConnection, rows: Vec<DunningRow>) -> Result<Vec<Dunning>
             steps: own
                 .into_iter()
                 .map(|step| DunningStepView {
-                    letter: letter(&step, &label, &owners),
+                    letter: letter(&step, &label, &owners).map(|(_, text)| text),
                     id: step.id,
                     step: step.step,
                     taken_on: step.taken_on,
@@ -296,46 +293,50 @@ fn views(conn: &mut AnyConnection, rows: Vec<DunningRow>) -> Result<Vec<Dunning>
     Ok(views)
 }
 
-/// A letter's name in the archive's catalogue; none for the steps that write none.
-fn letter_title(step: DunningStep) -> Option<&'static str> {
-    Some(match step {
+/// The letter a step sends, its figures filled in, with its name in the archive's
+/// catalogue; none for asking the reason or the suit.
+fn letter(step: &DunningStepRow, unit: &str, owners: &[String]) -> Option<(&'static str, Msg)> {
+    let (title, text) = match step.step {
         DunningStep::AskReason | DunningStep::Sued => return None,
-        DunningStep::ReminderLetter => "提示函 Reminder letter",
-        DunningStep::DunningLetter => "催缴函 Dunning letter",
-        DunningStep::UrgentLetter => "紧急催缴函 Urgent dunning letter",
-        DunningStep::LawyerLetter => "律师函 Lawyer's letter",
-        DunningStep::LawsuitFile => "起诉材料 Lawsuit file",
-    })
-}
-
-/// The letter a step sends, its figures filled in; none for asking the reason or the suit.
-fn letter(step: &DunningStepRow, unit: &str, owners: &[String]) -> Option<Msg> {
-    let text = match step.step {
-        DunningStep::AskReason | DunningStep::Sued => return None,
-        DunningStep::ReminderLetter => Msg::new(
-            "Reminder letter (提示函) to %{owner}, owner of unit %{unit}: the hot-water \
+        DunningStep::ReminderLetter => (
+            "提示函 Reminder letter",
+            Msg::new(
+                "Reminder letter (提示函) to %{owner}, owner of unit %{unit}: the hot-water \
              account has been in arrears since %{since}, %{amount} yuan on %{today}. Please \
              pay at the service desk by %{pay_by}.",
+            ),
         ),
-        DunningStep::DunningLetter => Msg::new(
-            "Dunning letter (催缴函) to %{owner}, owner of unit %{unit}: %{amount} yuan of \
+        DunningStep::DunningLetter => (
+            "催缴函 Dunning letter",
+            Msg::new(
+                "Dunning letter (催缴函) to %{owner}, owner of unit %{unit}: %{amount} yuan of \
              hot water is unpaid since %{since}, despite our reminder. Please pay by \
              %{pay_by}; a late fee of 0.03% a day accrues, %{late_fee} yuan on %{today}.",
+            ),
         ),
-        DunningStep::UrgentLetter => Msg::new(
-            "Urgent dunning letter (紧急催缴函) to %{owner}, owner of unit %{unit}: %{amount} \
+        DunningStep::UrgentLetter => (
+            "紧急催缴函 Urgent dunning letter",
+            Msg::new(
+                "Urgent dunning letter (紧急催缴函) to %{owner}, owner of unit %{unit}: %{amount} \
              yuan of hot water is unpaid since %{since}, with a late fee of %{late_fee} yuan \
              on %{today}. Pay by %{pay_by}, or the matter goes to our lawyers.",
+            ),
         ),
-        DunningStep::LawyerLetter => Msg::new(
-            "Lawyer's letter (律师函) to %{owner}, owner of unit %{unit}: unless %{amount} \
+        DunningStep::LawyerLetter => (
+            "律师函 Lawyer's letter",
+            Msg::new(
+                "Lawyer's letter (律师函) to %{owner}, owner of unit %{unit}: unless %{amount} \
              yuan of hot-water arrears since %{since} and the late fee of %{late_fee} yuan \
              on %{today} are paid by %{pay_by}, the company will sue for them.",
+            ),
         ),
-        DunningStep::LawsuitFile => Msg::new(
-            "Lawsuit file: %{owner}, owner of unit %{unit}; hot-water arrears from %{since} \
+        DunningStep::LawsuitFile => (
+            "起诉材料 Lawsuit file",
+            Msg::new(
+                "Lawsuit file: %{owner}, owner of unit %{unit}; hot-water arrears from %{since} \
              to %{today}: %{amount} yuan; late fee %{late_fee} yuan. To be filed with the \
              court by %{sue_by}.",
+            ),
         ),
     };
     let owner = if owners.is_empty() {
@@ -343,7 +344,8 @@ fn letter(step: &DunningStepRow, unit: &str, owners: &[String]) -> Option<Msg> {
     } else {
         owners.join(", ")
     };
-    Some(
+    Some((
+        title,
         text.arg("owner", owner)
             .arg("unit", unit)
             .arg("since", step.arrears_since)
@@ -352,7 +354,7 @@ fn letter(step: &DunningStepRow, unit: &str, owners: &[String]) -> Option<Msg> {
             .arg("late_fee", Fen::new(step.late_fee_fen).yuan())
             .arg("pay_by", step.taken_on + chrono::Days::new(7))
             .arg("sue_by", model::sue_by(step.taken_on)),
-    )
+    ))
 }
 
 fn not_in_arrears() -> AppError {
